@@ -1,0 +1,83 @@
+"""Every knob of the bot, in one place. Each field is documented in .env.example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MUSICGPT_API = "https://api.musicgpt.com/api/public/v1"
+SOUNDVERSE_API = "https://api.soundverse.ai"
+SOUNDPIECE_API = "https://api.soundpiece.co/v1"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = None
+    dev_guild_id: int | None = None
+    database_path: Path = Path("data/bot.sqlite3")
+    # Where input audio waits between intake and submit; survives restarts.
+    work_dir: Path = Path("data/work")
+    log_level: str = "INFO"
+
+    # Empty means: the first provider with a key, else the offline `local` provider.
+    default_provider: str | None = None
+
+    musicgpt_api_key: SecretStr | None = None
+    musicgpt_base_url: str = MUSICGPT_API
+    # MusicGPT plans allow 1 (Free), 5 (Plus) or 10 (Pro) parallel generations.
+    musicgpt_max_parallel: int = Field(default=1, ge=1, le=50)
+    musicgpt_poll_interval: float = Field(default=10.0, gt=0)
+
+    soundverse_api_key: SecretStr | None = None
+    soundverse_base_url: str = SOUNDVERSE_API
+    soundverse_status_path: str = "/status/generation/{message_id}"
+    soundverse_read_timeout: float = Field(default=600.0, gt=0)
+    soundverse_max_parallel: int = Field(default=2, ge=1, le=50)
+
+    soundpiece_api_key: SecretStr | None = None
+    soundpiece_base_url: str = SOUNDPIECE_API
+    soundpiece_webhook_secret: SecretStr | None = None
+    soundpiece_max_parallel: int = Field(default=3, ge=1, le=50)
+
+    local_max_parallel: int = Field(default=1, ge=1, le=8)
+
+    # Webhook receiver inside the bot; PUBLIC_BASE_URL is how providers reach it.
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
+    public_base_url: str | None = None
+
+    # A job that has not finished this long after it was queued is ended.
+    job_deadline_seconds: float = Field(default=45 * 60, gt=0)
+    # Largest input attachment the bot will download, whatever the provider accepts.
+    max_input_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    # Largest take the bot will download from a provider before fitting it to Discord.
+    max_take_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
+    # Minimum seconds between two edits of one status message.
+    status_edit_interval: float = Field(default=2.0, ge=0)
+    # How many unfinished jobs one member may have at once.
+    max_jobs_per_member: int = Field(default=3, ge=1)
+
+    # Test use only: point discord.py at a fake Discord.
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+
+    @field_validator("public_base_url", "default_provider", "discord_api_base", "discord_gateway_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip().rstrip("/") or None if value else None
+
+    @field_validator(
+        "discord_token", "musicgpt_api_key", "soundverse_api_key", "soundpiece_api_key",
+        "soundpiece_webhook_secret", mode="before",
+    )
+    @classmethod
+    def _blank_secret_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("dev_guild_id", mode="before")
+    @classmethod
+    def _blank_id_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value

@@ -1,0 +1,131 @@
+"""A job and its state machine. The jobs table is the truth; this module says what may follow what."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from providers.base import Handle, JobKind
+
+
+class JobState(StrEnum):
+    RECEIVED = "received"        # row exists, input not checked yet
+    REJECTED = "rejected"        # input refused; nothing was sent anywhere
+    QUEUED = "queued"            # waiting for a provider slot
+    SUBMITTING = "submitting"    # request on its way; no handle saved yet
+    SUBMITTED = "submitted"      # provider accepted it; handle saved
+    RUNNING = "running"          # provider reports progress
+    DELIVERING = "delivering"    # takes ready; downloading and posting
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+S = JobState
+
+TRANSITIONS: dict[JobState, frozenset[JobState]] = {
+    S.RECEIVED: frozenset({S.QUEUED, S.REJECTED, S.FAILED, S.CANCELLED}),
+    S.QUEUED: frozenset({S.SUBMITTING, S.FAILED, S.CANCELLED}),
+    # Back to QUEUED only when the provider cannot have accepted the request (429, refused connection).
+    S.SUBMITTING: frozenset({S.SUBMITTED, S.QUEUED, S.FAILED, S.CANCELLED}),
+    S.SUBMITTED: frozenset({S.RUNNING, S.DELIVERING, S.FAILED, S.CANCELLED}),
+    S.RUNNING: frozenset({S.RUNNING, S.DELIVERING, S.FAILED, S.CANCELLED}),
+    # Once takes are being posted the job finishes; cancelling then would hide paid work.
+    S.DELIVERING: frozenset({S.DELIVERED, S.FAILED}),
+    S.DELIVERED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+ACTIVE = frozenset(S) - TERMINAL
+# States in which a job holds a provider slot.
+AT_PROVIDER = frozenset({S.SUBMITTING, S.SUBMITTED, S.RUNNING})
+
+
+class IllegalTransition(Exception):
+    def __init__(self, job_id: int, current: JobState, wanted: JobState) -> None:
+        super().__init__(f"job {job_id}: {current} -> {wanted} is not allowed")
+        self.current = current
+        self.wanted = wanted
+
+
+def check_transition(job_id: int, current: JobState, wanted: JobState) -> None:
+    if wanted not in TRANSITIONS[current]:
+        raise IllegalTransition(job_id, current, wanted)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TakeInfo(BaseModel):
+    """What was posted for one take; kept so results can be shown again."""
+
+    index: int
+    filename: str
+    duration: float | None = None
+    title: str | None = None
+    label: str | None = None
+    url: str | None = None  # a link, when the take could not be attached
+
+
+class JobResult(BaseModel):
+    title: str | None = None
+    lyrics: str | None = None
+    cover_url: str | None = None
+    takes: list[TakeInfo] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class NewJob(BaseModel):
+    """What a command hands to storage; the rest is filled in as the job moves."""
+
+    guild_id: int | None
+    channel_id: int
+    member_id: int
+    kind: JobKind
+    provider: str
+    prompt: str = ""
+    lyrics: str | None = None
+    gender: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    input_url: str | None = None
+    input_filename: str | None = None
+    input_size: int | None = None
+    upload_limit: int
+    interaction_id: int | None = None
+    reply_to_message_id: int | None = None
+    idempotency_key: str
+    webhook_token: str
+
+
+class Job(NewJob):
+    id: int
+    state: JobState
+    stage: str | None = None
+    percent: float | None = None
+    eta_seconds: float | None = None
+    listen_url: str | None = None
+    input_path: Path | None = None
+    input_duration: float | None = None
+    handle: Handle | None = None
+    status_message_id: int | None = None
+    result_message_id: int | None = None
+    error: str | None = None
+    result: JobResult | None = None
+    attempts: int = 0
+    created_at: datetime
+    updated_at: datetime
+    queued_at: datetime | None = None
+    submitted_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in TERMINAL

@@ -1,0 +1,192 @@
+"""The provider protocol: what every adapter offers the engine, and what it hands back.
+
+Adapters know their vendor and nothing of Discord. Request building and response parsing are
+plain functions in each adapter module; the I/O goes through providers.http.HttpClient.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class JobKind(StrEnum):
+    REMIX = "remix"
+    SING = "sing"
+    GENERATE = "generate"
+
+
+class ErrorKind(StrEnum):
+    INVALID_INPUT = "invalid_input"
+    INSUFFICIENT_CREDITS = "insufficient_credits"
+    RATE_LIMITED = "rate_limited"
+    CONTENT_FLAGGED = "content_flagged"
+    UNAVAILABLE = "unavailable"
+    AUTH = "auth"
+    NOT_FOUND = "not_found"
+    GENERATION_FAILED = "generation_failed"
+    EXPIRED = "expired"
+
+
+TRANSIENT_KINDS = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE})
+
+
+class ProviderError(Exception):
+    """A failure with a message a member can read. `detail` is for the log only."""
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        detail: str | None = None,
+        status: int | None = None,
+        maybe_accepted: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.retry_after = retry_after
+        self.detail = detail
+        self.status = status
+        # The request may have reached the provider: resending could start (and bill) a second job.
+        self.maybe_accepted = maybe_accepted
+
+    @property
+    def transient(self) -> bool:
+        return self.kind in TRANSIENT_KINDS
+
+    def __repr__(self) -> str:
+        return f"ProviderError({self.kind}, {self.message!r}, status={self.status})"
+
+
+class WebhookRejected(Exception):
+    """A webhook delivery that must change nothing: bad signature, stale, malformed."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class Capabilities(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kinds: frozenset[JobKind]
+    # How the provider gets the input audio: uploaded by us, or fetched from a public URL.
+    input_mode: Literal["upload", "url"] = "upload"
+    max_input_bytes: int | None = None
+    min_input_seconds: float | None = None
+    max_input_seconds: float | None = None
+    max_prompt_chars: int = 1000
+    max_lyrics_chars: int = 2000
+    requires_prompt: frozenset[JobKind] = frozenset()
+    requires_lyrics: frozenset[JobKind] = frozenset()
+    takes: int = 1
+    # Submitting again with the same idempotency key cannot create a second paid job.
+    idempotent_submit: bool = False
+    # Whether the provider can push results to our webhook receiver.
+    webhooks: bool = False
+
+
+class JobRequest(BaseModel):
+    """Everything a provider needs to start one job. Built again from the job row after a restart."""
+
+    kind: JobKind
+    prompt: str = ""
+    lyrics: str | None = None
+    gender: Literal["male", "female", "neutral"] | None = None
+    # Provider-specific options: style, voice_id, length, variations, instrumental, vocal_only.
+    options: dict[str, Any] = Field(default_factory=dict)
+    input_path: Path | None = None
+    input_filename: str | None = None
+    input_url: str | None = None
+    webhook_url: str | None = None
+    idempotency_key: str
+
+
+class Handle(BaseModel):
+    """Everything needed to find the job at the provider again, e.g. after a restart."""
+
+    task_id: str
+    conversion_ids: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Output(BaseModel):
+    """One take. Either a URL to download or a file the provider already wrote."""
+
+    index: int
+    url: str | None = None
+    path: Path | None = None
+    ext: str | None = None
+    duration: float | None = None
+    title: str | None = None
+    label: str | None = None
+    lyrics: str | None = None
+    lyrics_lrc: str | None = None
+
+
+class Progress(BaseModel):
+    kind: Literal["progress"] = "progress"
+    stage: str
+    percent: float | None = None
+    eta_seconds: float | None = None
+    detail: str | None = None
+    listen_url: str | None = None
+    # A changed handle (a new id seen mid-stream) that the engine must persist at once.
+    handle: Handle | None = None
+
+
+class Completed(BaseModel):
+    kind: Literal["completed"] = "completed"
+    outputs: list[Output]
+    title: str | None = None
+    lyrics: str | None = None
+    cover_url: str | None = None
+    # What a member should know about takes that did not make it.
+    notes: list[str] = Field(default_factory=list)
+
+
+Event = Progress | Completed
+
+# Verified webhook payloads for one job, pushed by the web receiver, read by `track`.
+Inbox = asyncio.Queue[dict[str, Any]]
+
+
+class Provider(abc.ABC):
+    name: str
+    label: str
+    capabilities: Capabilities
+
+    @abc.abstractmethod
+    async def submit(self, request: JobRequest) -> Handle:
+        """Start the job. Must not return before the provider has accepted it."""
+
+    @abc.abstractmethod
+    def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
+        """Yield progress until a Completed event; raise ProviderError on failure.
+
+        Must be safe to call again with the same handle after a restart or a transient error.
+        """
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
+        """Check a delivery and return its payload, or raise WebhookRejected."""
+        raise WebhookRejected(404, "this provider takes no webhooks")
+
+    async def refresh_outputs(self, handle: Handle) -> list[Output]:
+        """Fresh download URLs for outputs whose signed URLs expired."""
+        raise ProviderError(ErrorKind.EXPIRED, "The provider's download link expired.")
+
+    async def cancel(self, handle: Handle) -> None:
+        """Stop the job at the provider if it can be stopped; most cannot."""
+
+    async def close(self) -> None:
+        """Release connections and background tasks."""

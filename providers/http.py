@@ -1,0 +1,275 @@
+"""The one HTTP layer under every provider: timeouts, retries honouring Retry-After, error mapping.
+
+Adapters pass a `parse_error` function that turns a vendor's error response into a ProviderError;
+this module decides what is retried. A 429 pauses every request of the client (limits are often
+per account), not only the one that hit it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from providers.base import ErrorKind, ProviderError
+
+log = logging.getLogger(__name__)
+
+ErrorParser = Callable[[int, Any, Mapping[str, str]], ProviderError]
+Sleep = Callable[[float], Awaitable[None]]
+
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    with contextlib.suppress(TypeError, ValueError):
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time())
+    return None
+
+
+def error_text(body: Any) -> str | None:
+    """The human part of a vendor error body: `error`, then `message`, then `detail`."""
+    if isinstance(body, Mapping):
+        for key in ("error", "message", "detail"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    if isinstance(body, str) and body.strip() and len(body) < 500:
+        return body.strip()
+    return None
+
+
+def default_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderError:
+    """Status-code mapping shared by vendors that follow HTTP conventions."""
+    text = error_text(body)
+    retry_after = parse_retry_after(headers.get("Retry-After"))
+    if status == 429:
+        return ProviderError(ErrorKind.RATE_LIMITED, "The provider is busy right now.",
+                             retry_after=retry_after, detail=text, status=status)
+    if status == 402:
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, "The provider account is out of credits.",
+                             detail=text, status=status)
+    if status in (401, 403):
+        return ProviderError(ErrorKind.AUTH, "The provider rejected the bot's API key.",
+                             detail=text, status=status)
+    if status == 404:
+        return ProviderError(ErrorKind.NOT_FOUND, text or "The provider does not know this job.",
+                             detail=text, status=status)
+    if status in (400, 409, 413, 415, 422):
+        return ProviderError(ErrorKind.INVALID_INPUT, text or "The provider refused the request.",
+                             detail=text, status=status)
+    if status >= 500:
+        return ProviderError(ErrorKind.UNAVAILABLE, "The provider is having trouble right now.",
+                             retry_after=retry_after, detail=text, status=status)
+    return ProviderError(ErrorKind.GENERATION_FAILED, text or f"The provider answered {status}.",
+                         detail=text, status=status)
+
+
+async def read_body(resp: aiohttp.ClientResponse) -> Any:
+    raw = await resp.read()
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class HttpClient:
+    """One client per provider account. Shares an aiohttp session with the rest of the bot."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        name: str,
+        parse_error: ErrorParser = default_error,
+        max_attempts: int = 5,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.session = session
+        self.name = name
+        self.parse_error = parse_error
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._sleep = sleep
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request of this client for `seconds` (a per-account rate limit)."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    async def _wait_if_paused(self) -> None:
+        delay = self._paused_until - time.monotonic()
+        if delay > 0:
+            await self._sleep(delay)
+
+    def _delay(self, attempt: int, error: ProviderError | None) -> float:
+        if error is not None and error.retry_after is not None:
+            return min(error.retry_after, self.max_backoff * 10)
+        base = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+        return base * (0.5 + random.random() / 2)
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        body: Callable[[], Any] | None = None,
+        json_body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        retry_statuses: frozenset[int] = frozenset(),
+    ) -> Any:
+        """Send, retry what is safe to retry, and return the parsed JSON (or text) body.
+
+        `body` is a factory because aiohttp consumes multipart bodies: each attempt builds anew.
+        A request that is not idempotent is retried only when the provider cannot have acted on
+        it: a 429, a 5xx, or a connection that was never made. A timeout after sending raises
+        with `maybe_accepted` set so the engine never pays twice.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            await self._wait_if_paused()
+            try:
+                async with self.session.request(
+                    method, url, data=body() if body else None, json=json_body, params=params,
+                    headers=headers, timeout=timeout,
+                ) as resp:
+                    payload = await read_body(resp)
+                    if resp.status < 400 and resp.status not in retry_statuses:
+                        return payload
+                    error = self.parse_error(resp.status, payload, resp.headers)
+                    log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), resp.status, error.kind)
+            except aiohttp.ClientConnectorError as exc:
+                error = ProviderError(ErrorKind.UNAVAILABLE, "The provider could not be reached.",
+                                      detail=str(exc))
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                error = ProviderError(ErrorKind.UNAVAILABLE, "The provider did not answer in time.",
+                                      detail=f"{type(exc).__name__}: {exc}", maybe_accepted=not idempotent)
+                if not idempotent:
+                    raise error from exc
+            if error.kind == ErrorKind.RATE_LIMITED:
+                self.pause(self._delay(attempt, error))
+            if not error.transient or attempt >= self.max_attempts:
+                raise error
+            delay = self._delay(attempt, error)
+            log.info("%s retrying %s %s in %.1fs (attempt %d)", self.name, method, _path(url), delay, attempt)
+            await self._sleep(delay)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: aiohttp.ClientTimeout,
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """Open a response to read incrementally (SSE). Errors are mapped; nothing is retried."""
+        await self._wait_if_paused()
+        try:
+            resp = await self.session.request(method, url, json=json_body, params=params,
+                                              headers=headers, timeout=timeout)
+        except aiohttp.ClientConnectorError as exc:
+            raise ProviderError(ErrorKind.UNAVAILABLE, "The provider could not be reached.",
+                                detail=str(exc)) from exc
+        try:
+            if resp.status >= 400:
+                error = self.parse_error(resp.status, await read_body(resp), resp.headers)
+                if error.kind == ErrorKind.RATE_LIMITED:
+                    self.pause(self._delay(1, error))
+                raise error
+            yield resp
+        finally:
+            resp.release()
+
+    async def download(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        max_bytes: int,
+        timeout: aiohttp.ClientTimeout = aiohttp.ClientTimeout(total=600, sock_read=60),
+    ) -> int:
+        """Stream `url` to `dest`, refusing to write more than `max_bytes`. Returns the size."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return await download_to(self.session, url, dest, max_bytes=max_bytes, timeout=timeout)
+            except ProviderError as error:
+                if not error.transient or attempt >= self.max_attempts:
+                    raise
+                await self._sleep(self._delay(attempt, error))
+        raise AssertionError("unreachable")
+
+
+class TooLarge(ProviderError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(ErrorKind.INVALID_INPUT, f"The file is larger than {limit // (1024 * 1024)} MB.")
+        self.limit = limit
+
+
+async def download_to(
+    session: aiohttp.ClientSession,
+    url: str,
+    dest: Path,
+    *,
+    max_bytes: int,
+    timeout: aiohttp.ClientTimeout = aiohttp.ClientTimeout(total=600, sock_read=60),
+) -> int:
+    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    try:
+        async with session.get(url, timeout=timeout) as resp:
+            if resp.status in (401, 403, 410):
+                raise ProviderError(ErrorKind.EXPIRED, "The download link has expired.", status=resp.status)
+            if resp.status >= 400:
+                raise default_error(resp.status, None, resp.headers)
+            declared = resp.content_length
+            if declared is not None and declared > max_bytes:
+                raise TooLarge(max_bytes)
+            size = 0
+            with part.open("wb") as fh:
+                async for chunk in resp.content.iter_chunked(256 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise TooLarge(max_bytes)
+                    fh.write(chunk)
+        part.replace(dest)
+        return size
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        raise ProviderError(ErrorKind.UNAVAILABLE, "The download failed part way.",
+                            detail=f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _path(url: str) -> str:
+    """Log the path only: query strings can carry tokens."""
+    return url.split("?", 1)[0]
