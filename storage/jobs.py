@@ -1,0 +1,172 @@
+"""The jobs repository. SQL stays here; the rest of the bot sees Job models."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from core.jobs import (
+    ACTIVE,
+    TRANSITIONS,
+    IllegalTransition,
+    Job,
+    JobResult,
+    JobState,
+    NewJob,
+    utcnow,
+)
+from providers.base import Handle
+from storage.db import Database
+
+# For each state, the states a job may come from: lets a transition be one compare-and-set UPDATE.
+_PREDECESSORS: dict[JobState, tuple[str, ...]] = {
+    state: tuple(sorted(src for src, dests in TRANSITIONS.items() if state in dests)) for state in JobState
+}
+
+_JSON_FIELDS = {"options", "handle", "result"}
+_STAMP_ON_ENTRY = {
+    JobState.QUEUED: "queued_at",
+    JobState.SUBMITTED: "submitted_at",
+    JobState.DELIVERED: "finished_at",
+    JobState.FAILED: "finished_at",
+    JobState.REJECTED: "finished_at",
+    JobState.CANCELLED: "finished_at",
+}
+
+
+def _encode(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _JSON_FIELDS:
+        if isinstance(value, Handle | JobResult):
+            return value.model_dump_json()
+        return json.dumps(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _decode(row: aiosqlite.Row) -> Job:
+    data = dict(row)
+    data.pop("task_id", None)
+    for name in _JSON_FIELDS:
+        if data.get(name) is not None:
+            data[name] = json.loads(data[name])
+    return Job.model_validate(data)
+
+
+class JobRepository:
+    def __init__(self, db: Database) -> None:
+        self.conn = db.conn
+
+    async def create(self, new: NewJob, state: JobState = JobState.RECEIVED) -> Job:
+        now = utcnow()
+        fields = new.model_dump()
+        fields.update(state=state.value, created_at=now, updated_at=now)
+        columns = ", ".join(fields)
+        marks = ", ".join("?" for _ in fields)
+        async with self.conn.execute(
+            f"INSERT INTO jobs ({columns}) VALUES ({marks}) RETURNING *",
+            [_encode(k, v) for k, v in fields.items()],
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return _decode(row)
+
+    async def get(self, job_id: int) -> Job | None:
+        async with self.conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cur:
+            row = await cur.fetchone()
+        return _decode(row) if row else None
+
+    async def by_webhook_token(self, provider: str, token: str) -> Job | None:
+        async with self.conn.execute(
+            "SELECT * FROM jobs WHERE provider = ? AND webhook_token = ?", (provider, token)
+        ) as cur:
+            row = await cur.fetchone()
+        return _decode(row) if row else None
+
+    async def update(self, job_id: int, **fields: Any) -> Job:
+        """Change fields other than the state."""
+        if "state" in fields:
+            raise ValueError("use transition() to change the state")
+        return await self._write(job_id, fields, None)
+
+    async def transition(self, job_id: int, to: JobState, **fields: Any) -> Job:
+        """Move to `to` if the table allows it from the current state, atomically."""
+        return await self._write(job_id, fields, to)
+
+    async def _write(self, job_id: int, fields: dict[str, Any], to: JobState | None) -> Job:
+        now = utcnow()
+        fields = dict(fields, updated_at=now)
+        if "handle" in fields:
+            handle = fields["handle"]
+            fields["task_id"] = handle.task_id if handle else None
+        where, params = "id = ?", [job_id]
+        if to is not None:
+            fields["state"] = to.value
+            stamp = _STAMP_ON_ENTRY.get(to)
+            if stamp and stamp not in fields:
+                fields[stamp] = now
+            allowed = _PREDECESSORS[to]
+            where += f" AND state IN ({', '.join('?' for _ in allowed)})"
+            params += list(allowed)
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        values = [_encode(k, v) for k, v in fields.items()]
+        async with self.conn.execute(
+            f"UPDATE jobs SET {assignments} WHERE {where} RETURNING *", values + params
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            return _decode(row)
+        current = await self.get(job_id)
+        if current is None:
+            raise KeyError(job_id)
+        assert to is not None
+        raise IllegalTransition(job_id, current.state, to)
+
+    async def _select(self, sql: str, params: Iterable[Any] = ()) -> list[Job]:
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            rows = await cur.fetchall()
+        return [_decode(row) for row in rows]
+
+    async def unfinished(self) -> list[Job]:
+        states = [s.value for s in ACTIVE]
+        marks = ", ".join("?" for _ in states)
+        return await self._select(f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id", states)
+
+    async def in_state(self, *states: JobState) -> list[Job]:
+        marks = ", ".join("?" for _ in states)
+        return await self._select(
+            f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id", [s.value for s in states]
+        )
+
+    async def active_count_for_member(self, member_id: int) -> int:
+        states = [s.value for s in ACTIVE]
+        marks = ", ".join("?" for _ in states)
+        async with self.conn.execute(
+            f"SELECT COUNT(*) FROM jobs WHERE member_id = ? AND state IN ({marks})", [member_id, *states]
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def recent_for_member(self, member_id: int, guild_id: int | None, limit: int = 10) -> list[Job]:
+        return await self._select(
+            "SELECT * FROM jobs WHERE member_id = ? AND guild_id IS ? ORDER BY id DESC LIMIT ?",
+            (member_id, guild_id, limit),
+        )
+
+    async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
+        """Remember a webhook delivery. False when it was seen before (a duplicate)."""
+        async with self.conn.execute(
+            "INSERT OR IGNORE INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
+            "VALUES (?, ?, ?, ?)",
+            (provider, delivery_id, job_id, utcnow().isoformat()),
+        ) as cur:
+            return cur.rowcount == 1
