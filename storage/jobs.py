@@ -162,6 +162,9 @@ class JobRepository:
             (member_id, guild_id, limit),
         )
 
+    async def recent(self, limit: int = 20) -> list[Job]:
+        return await self._select("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
+
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
         """Remember a webhook delivery. False when it was seen before (a duplicate)."""
         async with self.conn.execute(

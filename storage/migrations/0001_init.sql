@@ -50,3 +50,9 @@ CREATE TABLE webhook_deliveries (
     received_at TEXT    NOT NULL,
     PRIMARY KEY (provider, delivery_id)
 );
+
+-- Small facts the bot keeps about itself (e.g. the digest of the last global command sync).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

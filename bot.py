@@ -1,0 +1,81 @@
+"""Entry point: Settings -> logging -> RemixBot(...).start()."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import sys
+
+import aiohttp
+import discord
+import yarl
+from pydantic import ValidationError
+
+from config import Settings
+from core.bot import RemixBot
+from providers.registry import build_registry
+from storage.db import Database
+
+log = logging.getLogger("bot")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # discord.py's HTTP debug lines include request bodies; keep them out of normal logs.
+    logging.getLogger("discord.http").setLevel(max(logging.INFO, logging.getLogger().level))
+
+
+def point_discord_at(settings: Settings) -> None:
+    """Test use only: talk to a fake Discord instead of the real one."""
+    if settings.discord_api_base:
+        log.warning("DISCORD_API_BASE is set: talking to %s, not Discord (test use only)", settings.discord_api_base)
+        discord.http.Route.BASE = settings.discord_api_base
+    if settings.discord_gateway_url:
+        log.warning("DISCORD_GATEWAY_URL is set: gateway %s (test use only)", settings.discord_gateway_url)
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+async def run(settings: Settings) -> None:
+    assert settings.discord_token is not None
+    point_discord_at(settings)
+    db = await Database.open(settings.database_path)
+    try:
+        async with aiohttp.ClientSession() as session:
+            registry = build_registry(settings, session)
+            try:
+                async with RemixBot(settings=settings, db=db, session=session, registry=registry) as bot:
+                    await bot.start(settings.discord_token.get_secret_value())
+            finally:
+                await registry.close()
+    finally:
+        await db.close()
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        sys.exit(f"Invalid settings in the environment or .env: {problems}")
+
+
+def main() -> None:
+    settings = load_settings()
+    if settings.discord_token is None:
+        sys.exit("DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it.")
+    configure_logging(settings.log_level)
+    try:
+        asyncio.run(run(settings))
+    except discord.LoginFailure:
+        sys.exit("Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token).")
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""The bot's engine without Discord: run a job from a terminal and write the takes to disk.
+
+    python cli.py remix song.mp3 --prompt "slowed + reverb" -o out/
+    python cli.py sing instrumental.wav --prompt "soft pop" --lyrics "..." --provider musicgpt
+    python cli.py generate --prompt "a sea shanty about databases"
+    python cli.py jobs
+
+Same settings (.env), same database and same providers as the bot: a quick way to try the bot and to
+check provider keys before going live.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+from pydantic import ValidationError
+
+from config import Settings
+from core import texts
+from core.delivery import Take
+from core.intake import Draft, Intake
+from core.jobs import Job, JobResult, JobState, TakeInfo
+from core.runner import Runner
+from providers.base import Completed, JobKind
+from providers.registry import build_registry
+from storage.db import Database
+from storage.jobs import JobRepository
+
+# Jobs started here carry channel 0, so the bot never tries to post them in Discord.
+TERMINAL_CHANNEL = 0
+NO_UPLOAD_LIMIT = 2**62
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; one line per change when piped."""
+
+    def __init__(self, out: TextIO = sys.stderr, width: int = 28) -> None:
+        self.out = out
+        self.width = width
+        self.tty = out.isatty()
+        self.started = time.monotonic()
+        self._last = ""
+
+    def push(self, job: Job, position: int | None = None) -> None:
+        stage = texts.provider_stage(job.stage) if job.stage else texts.STAGE_NAMES.get(job.state, job.state)
+        percent = job.percent if job.percent is not None else (100.0 if job.state is JobState.DELIVERED else None)
+        filled = int(self.width * (percent or 0) / 100)
+        bar = "#" * filled + "-" * (self.width - filled)
+        pct = f"{percent:5.1f}%" if percent is not None else "   ...".rjust(6)
+        elapsed = texts.seconds(time.monotonic() - self.started)
+        line = f"[{bar}] {pct} {stage} ({job.provider}, {elapsed})"
+        if self.tty:
+            self.out.write("\r" + line.ljust(len(self._last)))
+        elif line.split(" (")[0] != self._last.split(" (")[0]:
+            self.out.write(line + "\n")
+        self.out.flush()
+        self._last = line
+
+    async def flush(self, job_id: int) -> None:
+        if self.tty and self._last:
+            self.out.write("\n")
+
+
+class FileResults:
+    """Copies the takes into the output directory."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.written: list[Path] = []
+
+    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        infos = []
+        for take in takes:
+            dest = self.out_dir / f"{job.kind}-{job.id}-take{take.index}.{take.ext}"
+            await asyncio.to_thread(shutil.copyfile, take.path, dest)
+            if take.lyrics_lrc:
+                dest.with_suffix(".lrc").write_text(take.lyrics_lrc, encoding="utf-8")
+            self.written.append(dest)
+            infos.append(TakeInfo(index=take.index, filename=dest.name, duration=take.duration,
+                                  title=take.title, label=take.label))
+        return None, JobResult(title=completed.title, lyrics=completed.lyrics, cover_url=completed.cover_url,
+                               takes=infos, notes=completed.notes)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cli.py", description="Run the remix bot's engine from a terminal.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def job_command(name: str, help_text: str, audio: bool) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        if audio:
+            p.add_argument("file", type=Path, help="input audio file")
+        p.add_argument("--prompt", default="", help="how it should sound")
+        p.add_argument("--lyrics", help="lyrics to sing")
+        p.add_argument("--gender", choices=["male", "female", "neutral"])
+        p.add_argument("--provider", help="musicgpt, soundpiece, soundverse or local")
+        p.add_argument("-o", "--out", type=Path, default=Path("out"), help="where to write the takes")
+        return p
+
+    job_command("remix", "remix a song", audio=True)
+    job_command("sing", "sing new vocals over an instrumental", audio=True)
+    gen = job_command("generate", "make a song from a prompt or lyrics", audio=False)
+    gen.add_argument("--style", help="music style, e.g. 'synthwave'")
+    gen.add_argument("--instrumental", action="store_true", help="no vocals")
+    gen.add_argument("--length", type=float, help="length in seconds")
+    jobs = sub.add_parser("jobs", help="list recent jobs")
+    jobs.add_argument("-n", type=int, default=20, help="how many")
+    return parser.parse_args(argv)
+
+
+def draft_from_args(args: argparse.Namespace) -> Draft:
+    kind = JobKind(args.command)
+    options: dict[str, object] = {}
+    if kind is JobKind.GENERATE:
+        options = {k: v for k, v in (("style", args.style), ("instrumental", args.instrumental or None),
+                                     ("length", args.length)) if v is not None}
+    path: Path | None = getattr(args, "file", None)
+    return Draft(
+        kind=kind, channel_id=TERMINAL_CHANNEL, member_id=0, guild_id=None, upload_limit=NO_UPLOAD_LIMIT,
+        provider=args.provider, prompt=args.prompt, lyrics=args.lyrics, gender=args.gender, options=options,
+        input_filename=path.name if path else None, input_size=path.stat().st_size if path else None,
+        input_path=path,
+    )
+
+
+async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    path: Path | None = getattr(args, "file", None)
+    if path is not None and not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    db = await Database.open(settings.database_path)
+    try:
+        async with aiohttp.ClientSession() as session:
+            registry = build_registry(settings, session)
+            jobs = JobRepository(db)
+            progress = ProgressBar()
+            results = FileResults(args.out)
+            runner = Runner(
+                jobs, registry, progress, results, session=session, work_dir=settings.work_dir,
+                deadline_seconds=settings.job_deadline_seconds, max_take_bytes=settings.max_take_bytes,
+                owns=lambda job: job.channel_id == TERMINAL_CHANNEL,
+            )
+            intake = Intake(jobs, registry, runner, session, work_dir=settings.work_dir,
+                            max_input_bytes=settings.max_input_bytes, max_jobs_per_member=10**6)
+            try:
+                return await _run(intake, runner, draft_from_args(args), results, out)
+            finally:
+                await runner.close()
+                await registry.close()
+    finally:
+        await db.close()
+
+
+async def _run(intake: Intake, runner: Runner, draft: Draft, results: FileResults, out: TextIO) -> int:
+    if reason := await intake.precheck(draft):
+        print(f"error: {reason}", file=sys.stderr)
+        return 2
+    job = await intake.create(draft)
+    job = await intake.check_input(job, local_path=draft.input_path)
+    if job.state is JobState.REJECTED:
+        print(f"error: {job.error}", file=sys.stderr)
+        return 2
+    job = await runner.run_one(job)
+    await runner.status.flush(job.id)
+    if job.state is not JobState.DELIVERED:
+        print(f"error: job {job.id} {job.state}: {job.error or 'no reason given'}", file=sys.stderr)
+        return 1
+    if job.result and job.result.title:
+        print(job.result.title, file=out)
+    for path in results.written:
+        print(path, file=out)
+    for note in job.result.notes if job.result else []:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
+    db = await Database.open(settings.database_path)
+    try:
+        recent = await JobRepository(db).recent(limit)
+    finally:
+        await db.close()
+    if not recent:
+        print("no jobs yet", file=out)
+    for job in recent:
+        where = "terminal" if job.channel_id == TERMINAL_CHANNEL else f"channel {job.channel_id}"
+        prompt = texts.clip(job.prompt.replace("\n", " "), 40)
+        line = f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} {job.state:<10} {where:<20} {prompt}"
+        print(line.rstrip(), file=out)
+        if job.error and job.finished:
+            print(f"       {texts.clip(job.error, 100)}", file=out)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"error: invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    if args.command == "jobs":
+        return asyncio.run(list_jobs(settings, args.n))
+    try:
+        return asyncio.run(run_job(settings, args))
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""RemixBot: receives its dependencies, wires the engine together in setup_hook."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+
+import aiohttp
+import discord
+from discord.ext import commands
+
+from config import Settings
+from core import texts
+from core.delivery import DiscordResults
+from core.intake import Intake
+from core.jobs import Job, JobState
+from core.runner import Runner
+from core.status import StatusBoard
+from core.tree import RemixTree
+from providers.registry import Registry
+from storage.db import Database
+from storage.jobs import JobRepository
+from web.server import WebServer
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.create",)
+
+
+class RemixBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        session: aiohttp.ClientSession,
+        registry: Registry,
+        extensions: tuple[str, ...] = EXTENSIONS,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=RemixTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.db = db
+        self.session = session
+        self.registry = registry
+        self.extensions_to_load = extensions
+        self.jobs = JobRepository(db)
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def setup_hook(self) -> None:
+        s = self.settings
+        labels = {p.name: p.label for p in self.registry}
+        self.status_board = StatusBoard(self, self.jobs, labels, interval=s.status_edit_interval)
+        self.results = DiscordResults(self, labels, s.work_dir)
+        self.runner = Runner(
+            self.jobs, self.registry, self.status_board, self.results, session=self.session,
+            work_dir=s.work_dir, deadline_seconds=s.job_deadline_seconds, max_take_bytes=s.max_take_bytes,
+            public_base_url=s.public_base_url,
+        )
+        self.intake = Intake(
+            self.jobs, self.registry, self.runner, self.session, work_dir=s.work_dir,
+            max_input_bytes=s.max_input_bytes, max_jobs_per_member=s.max_jobs_per_member,
+        )
+        self.web = WebServer(self.jobs, self.registry, self.runner, host=s.webhook_host, port=s.webhook_port,
+                             is_ready=lambda: not self.is_closed())
+        await self.web.start()
+        for extension in self.extensions_to_load:
+            await self.load_extension(extension)
+        await self._sync_commands()
+        await self.runner.start()
+        for job in await self.jobs.in_state(JobState.RECEIVED):
+            self._spawn(self._recheck(job))
+
+    async def _sync_commands(self) -> None:
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
+            return
+        # Global commands: only when they changed, since Discord caps command creations per day.
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        if await self.db.get_meta("commands_digest") != digest:
+            synced = await self.tree.sync()
+            await self.db.set_meta("commands_digest", digest)
+            log.info("synced %d global commands", len(synced))
+
+    async def _recheck(self, job: Job) -> None:
+        """A job whose input check was cut short by a restart: check it now, tell the channel if refused."""
+        job = await self.intake.check_input(job)
+        if job.state is JobState.REJECTED:
+            channel = self.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+            try:
+                await channel.send(
+                    f"<@{job.member_id}> {texts.rejected(job.error or '')}",
+                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.member_id)]),
+                )
+            except discord.HTTPException:
+                log.warning("job %s: could not tell the member about the rejection", job.id)
+
+    def _spawn(self, coro: object) -> None:
+        task = asyncio.create_task(coro)  # type: ignore[arg-type]
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        if hasattr(self, "runner"):
+            await self.runner.close()
+            await self.status_board.close()
+            await self.web.stop()
+        await super().close()

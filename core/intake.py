@@ -1,0 +1,200 @@
+"""Turning a member's request into a queued job, or into a specific, private refusal.
+
+Cheap checks run before the job row exists; the input audio is fetched and probed after the
+member has been acknowledged. A refused request is recorded as rejected and nothing is sent to
+any provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from audio.probe import NotAudio, probe
+from core import texts
+from core.jobs import Job, JobState, NewJob
+from core.runner import Runner
+from providers.base import Capabilities, JobKind, ProviderError
+from providers.http import TooLarge, download_to
+from providers.registry import Registry
+from storage.jobs import JobRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Draft:
+    """A request as the member made it, before any checks."""
+
+    kind: JobKind
+    channel_id: int
+    member_id: int
+    guild_id: int | None
+    upload_limit: int
+    provider: str | None = None
+    prompt: str = ""
+    lyrics: str | None = None
+    gender: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    input_url: str | None = None
+    input_filename: str | None = None
+    input_size: int | None = None
+    input_path: Path | None = None  # a local file (the CLI); skips the download
+    interaction_id: int | None = None
+    reply_to_message_id: int | None = None
+
+
+def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
+    prompt, lyrics = draft.prompt.strip(), (draft.lyrics or "").strip()
+    if draft.kind in caps.requires_prompt and not prompt:
+        return texts.prompt_required(label)
+    if draft.kind in caps.requires_lyrics and not lyrics:
+        return texts.lyrics_required(label)
+    if not prompt and not lyrics and draft.kind is not JobKind.REMIX:
+        return texts.prompt_or_lyrics_required()
+    if len(prompt) > caps.max_prompt_chars:
+        return texts.too_long("prompt", len(prompt), caps.max_prompt_chars, label)
+    if len(lyrics) > caps.max_lyrics_chars:
+        return texts.too_long("lyrics", len(lyrics), caps.max_lyrics_chars, label)
+    return None
+
+
+def check_duration(duration: float | None, caps: Capabilities, label: str) -> str | None:
+    if duration is None:
+        return None
+    if caps.max_input_seconds and duration > caps.max_input_seconds:
+        return texts.audio_too_long(duration, caps.max_input_seconds, label)
+    if caps.min_input_seconds and duration < caps.min_input_seconds:
+        return texts.audio_too_short(duration, caps.min_input_seconds, label)
+    return None
+
+
+class Intake:
+    def __init__(
+        self,
+        jobs: JobRepository,
+        registry: Registry,
+        runner: Runner,
+        session: aiohttp.ClientSession,
+        *,
+        work_dir: Path,
+        max_input_bytes: int,
+        max_jobs_per_member: int,
+    ) -> None:
+        self.jobs = jobs
+        self.registry = registry
+        self.runner = runner
+        self.session = session
+        self.work_dir = work_dir
+        self.max_input_bytes = max_input_bytes
+        self.max_jobs_per_member = max_jobs_per_member
+
+    def resolve_provider(self, draft: Draft) -> str | None:
+        """Fill in the provider; the refusal text when it cannot serve this kind of job."""
+        name = (draft.provider or "").strip().lower() or self.registry.default_for(draft.kind)
+        if name not in self.registry:
+            return texts.unknown_provider(name, self.registry.names())
+        provider = self.registry.get(name)
+        if draft.kind not in provider.capabilities.kinds:
+            return texts.kind_not_supported(provider.label, draft.kind, [
+                self.registry.get(n).label for n in self.registry.supporting(draft.kind)
+            ])
+        draft.provider = name
+        return None
+
+    def input_limit(self, provider: str) -> int:
+        cap = self.registry.get(provider).capabilities.max_input_bytes
+        return min(cap, self.max_input_bytes) if cap else self.max_input_bytes
+
+    async def precheck(self, draft: Draft) -> str | None:
+        """Checks that need no I/O beyond one count: the refusal text, or None."""
+        if reason := self.resolve_provider(draft):
+            return reason
+        assert draft.provider
+        provider = self.registry.get(draft.provider)
+        if reason := check_text(draft, provider.capabilities, provider.label):
+            return reason
+        limit = self.input_limit(draft.provider)
+        if draft.input_size is not None and draft.input_size > limit:
+            return texts.file_too_large(draft.input_size, limit, provider.label)
+        if draft.input_size == 0:
+            return texts.not_audio("the file is empty.")
+        if await self.jobs.active_count_for_member(draft.member_id) >= self.max_jobs_per_member:
+            return texts.too_many_jobs(self.max_jobs_per_member)
+        return None
+
+    async def create(self, draft: Draft) -> Job:
+        assert draft.provider, "precheck first"
+        return await self.jobs.create(NewJob(
+            guild_id=draft.guild_id, channel_id=draft.channel_id, member_id=draft.member_id,
+            kind=draft.kind, provider=draft.provider, prompt=draft.prompt.strip(),
+            lyrics=(draft.lyrics or "").strip() or None, gender=draft.gender, options=draft.options,
+            input_url=draft.input_url, input_filename=draft.input_filename, input_size=draft.input_size,
+            upload_limit=draft.upload_limit, interaction_id=draft.interaction_id,
+            reply_to_message_id=draft.reply_to_message_id,
+            idempotency_key=str(uuid.uuid4()), webhook_token=secrets.token_urlsafe(24),
+        ))
+
+    async def reject(self, job: Job, reason: str) -> Job:
+        return await self.jobs.transition(job.id, JobState.REJECTED, error=reason)
+
+    async def check_input(self, job: Job, local_path: Path | None = None) -> Job:
+        """Fetch and probe the input; queue the job or reject it with the reason."""
+        provider = self.registry.get(job.provider)
+        path: Path | None = None
+        duration: float | None = None
+        if local_path is not None or job.input_url:
+            try:
+                path = await self._copy_in(job, local_path) if local_path else await self._download(job)
+            except TooLarge as error:
+                return await self.reject(job, texts.file_too_large(job.input_size or error.limit + 1,
+                                                                    error.limit, provider.label))
+            except ProviderError as error:
+                log.info("job %s: input download failed: %s", job.id, error.detail or error.message)
+                return await self.reject(job, texts.attachment_unreachable())
+            try:
+                info = await asyncio.to_thread(probe, path)
+            except NotAudio as error:
+                path.unlink(missing_ok=True)
+                return await self.reject(job, texts.not_audio(error.reason))
+            duration = info.duration
+            limit = self.input_limit(job.provider)
+            if info.size > limit:
+                path.unlink(missing_ok=True)
+                return await self.reject(job, texts.file_too_large(info.size, limit, provider.label))
+            if reason := check_duration(duration, provider.capabilities, provider.label):
+                path.unlink(missing_ok=True)
+                return await self.reject(job, reason)
+        elif job.kind is not JobKind.GENERATE:
+            return await self.reject(job, texts.not_audio("no audio was attached."))
+        job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path, input_duration=duration)
+        await self.runner.enqueue(job)
+        return job
+
+    def _input_dest(self, job: Job) -> Path:
+        suffix = Path(job.input_filename or "input").suffix[:8] or ".bin"
+        return self.work_dir / "inputs" / f"job{job.id}{suffix}"
+
+    async def _download(self, job: Job) -> Path:
+        assert job.input_url
+        dest = self._input_dest(job)
+        await download_to(self.session, job.input_url, dest, max_bytes=self.input_limit(job.provider))
+        return dest
+
+    async def _copy_in(self, job: Job, source: Path) -> Path:
+        """The job owns (and later deletes) its input, so a local file is copied, never moved."""
+        size = source.stat().st_size
+        if size > self.input_limit(job.provider):
+            raise TooLarge(self.input_limit(job.provider))
+        dest = self._input_dest(job)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(shutil.copyfile, source, dest)
+        return dest

@@ -1,0 +1,388 @@
+"""The durable scheduler. The jobs table is the truth; this carries every job to an end.
+
+One driver task per job at a provider. Queued jobs are started in a fair order (the member with
+the fewest jobs at a provider goes first, then the oldest job) under a per-provider limit. After a
+restart every unfinished job is carried on from the state it reached: a job with a saved handle is
+tracked again, never submitted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import aiohttp
+
+from core import texts
+from core.delivery import Take, fetch_takes
+from core.jobs import AT_PROVIDER, IllegalTransition, Job, JobResult, JobState, utcnow
+from providers.base import Completed, ErrorKind, Inbox, JobRequest, Progress, Provider, ProviderError
+from providers.registry import Registry
+from storage.jobs import JobRepository
+
+log = logging.getLogger(__name__)
+
+S = JobState
+MAX_SUBMIT_ATTEMPTS = 5
+MAX_TRACK_RETRIES = 8
+
+
+class StatusSink(Protocol):
+    """Shows a job's latest state somewhere (a Discord message, a progress bar)."""
+
+    def push(self, job: Job, position: int | None = None) -> None: ...
+
+    async def flush(self, job_id: int) -> None: ...
+
+
+class ResultSink(Protocol):
+    """Hands finished takes to the member: the result message id (if any) and what was posted."""
+
+    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]: ...
+
+
+def fair_order(queued: Iterable[Job], busy: Counter[int]) -> list[Job]:
+    """Order queued jobs so one member's pile cannot starve everyone else.
+
+    Repeatedly take the oldest job of the member with the fewest jobs already started.
+    """
+    pending = sorted(queued, key=lambda j: j.id)
+    load = Counter(busy)
+    order: list[Job] = []
+    while pending:
+        pick = min(pending, key=lambda j: (load[j.member_id], j.id))
+        order.append(pick)
+        load[pick.member_id] += 1
+        pending.remove(pick)
+    return order
+
+
+def backoff(attempt: int, retry_after: float | None, cap: float = 120.0) -> float:
+    if retry_after is not None:
+        return min(retry_after, cap * 5)
+    return min(cap, 2.0 ** attempt) * (0.5 + random.random() / 2)
+
+
+class Runner:
+    def __init__(
+        self,
+        jobs: JobRepository,
+        registry: Registry,
+        status: StatusSink,
+        results: ResultSink,
+        *,
+        session: aiohttp.ClientSession,
+        work_dir: Path,
+        deadline_seconds: float,
+        max_take_bytes: int,
+        public_base_url: str | None = None,
+        owns: Callable[[Job], bool] = lambda job: True,
+    ) -> None:
+        self.jobs = jobs
+        self.registry = registry
+        self.status = status
+        self.results = results
+        self.session = session
+        self.work_dir = work_dir
+        self.deadline_seconds = deadline_seconds
+        self.max_take_bytes = max_take_bytes
+        self.public_base_url = public_base_url
+        # The bot and the CLI share one database; each drives only the jobs it owns.
+        self.owns = owns
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._inboxes: dict[int, Inbox] = {}
+        self._not_before: dict[int, float] = {}
+        self._positions: dict[int, int] = {}
+        self._wake = asyncio.Event()
+        self._pump_task: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Carry on every unfinished job, then start handing out provider slots."""
+        for job in await self.jobs.unfinished():
+            if not self.owns(job):
+                continue
+            if job.provider not in self.registry:
+                await self._fail(job, f"The provider {job.provider} is no longer configured here.", None)
+            elif job.state is S.SUBMITTING:
+                await self._recover_submitting(job)
+            elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
+                log.info("job %s: resuming in state %s", job.id, job.state)
+                self._launch(job)
+        self._pump_task = asyncio.create_task(self._pump(), name="runner-pump")
+        self.wake()
+
+    async def _recover_submitting(self, job: Job) -> None:
+        """The bot died mid-submit. Resend only where the provider deduplicates by key."""
+        if self.registry.get(job.provider).capabilities.idempotent_submit:
+            job = await self.jobs.transition(job.id, S.QUEUED)
+            self.status.push(job)
+        else:
+            await self._fail(job, texts.restart_lost_submit(), None)
+
+    async def close(self) -> None:
+        """Stop driving jobs; they stay in the table and resume at the next start."""
+        if self._timer:
+            self._timer.cancel()
+        tasks = [t for t in (self._pump_task, *self._tasks.values()) if t]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- what the rest of the bot calls ---------------------------------------------------------------
+    async def enqueue(self, job: Job) -> None:
+        """A job whose input checked out: show it and let the pump pick it."""
+        self.status.push(job, self.position_hint(job))
+        self.wake()
+
+    def position_hint(self, job: Job) -> int | None:
+        return self._positions.get(job.id)
+
+    def push_webhook(self, job_id: int, payload: dict[str, Any]) -> bool:
+        """Hand a verified webhook payload to the job's tracker. False if it is not being tracked."""
+        inbox = self._inboxes.get(job_id)
+        if inbox is None:
+            return False
+        inbox.put_nowait(payload)
+        return True
+
+    async def cancel(self, job_id: int) -> Job:
+        """Stop a job for good. Raises IllegalTransition once it is delivering or finished."""
+        job = await self.jobs.transition(job_id, S.CANCELLED)
+        task = self._tasks.pop(job_id, None)
+        if task:
+            task.cancel()
+        if job.handle:
+            with contextlib.suppress(ProviderError):
+                await self.registry.get(job.provider).cancel(job.handle)
+        await self._finish(job)
+        return job
+
+    # -- scheduling ------------------------------------------------------------------------------------
+    async def _pump(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self._schedule()
+            except Exception:
+                log.exception("scheduling failed; will retry on the next wake")
+
+    async def _schedule(self) -> None:
+        active = [j for j in await self.jobs.in_state(*AT_PROVIDER) if j.id in self._tasks]
+        busy_members = Counter(j.member_id for j in active)
+        running = Counter(j.provider for j in active)
+        queued = [j for j in await self.jobs.in_state(S.QUEUED) if self.owns(j)]
+        loop = asyncio.get_running_loop()
+        positions: dict[int, int] = {}
+        waiting_per_provider: Counter[str] = Counter()
+        next_retry: float | None = None
+        for job in fair_order(queued, busy_members):
+            if job.id in self._tasks:
+                continue
+            held_until = self._not_before.get(job.id, 0.0)
+            if running[job.provider] < self.registry.limit(job.provider) and held_until <= loop.time():
+                running[job.provider] += 1
+                self._launch(job)
+                continue
+            if held_until > loop.time():
+                next_retry = min(next_retry or held_until, held_until)
+            waiting_per_provider[job.provider] += 1
+            positions[job.id] = waiting_per_provider[job.provider]
+        for job in queued:
+            if job.id in positions and positions[job.id] != self._positions.get(job.id):
+                self.status.push(job, positions[job.id])
+        self._positions = positions
+        if next_retry is not None:
+            if self._timer:
+                self._timer.cancel()
+            self._timer = loop.call_at(next_retry, self.wake)
+
+    async def run_one(self, job: Job) -> Job:
+        """Drive one job to its end without the pump (the CLI). Returns the final row."""
+        self._launch(job)
+        await asyncio.shield(self._tasks[job.id])
+        final = await self.jobs.get(job.id)
+        assert final is not None
+        return final
+
+    def _launch(self, job: Job) -> None:
+        self._inboxes.setdefault(job.id, asyncio.Queue())
+        self._tasks[job.id] = asyncio.create_task(self._drive(job.id), name=f"job-{job.id}")
+
+    # -- one job ---------------------------------------------------------------------------------------
+    async def _drive(self, job_id: int) -> None:
+        job = await self.jobs.get(job_id)
+        if job is None or job.finished:
+            return
+        try:
+            await self._carry(job)
+        except asyncio.CancelledError:
+            raise
+        except IllegalTransition as exc:
+            # Someone else moved the job (a cancel); that decision stands.
+            log.info("job %s: stopped, %s", job_id, exc)
+        except Exception:
+            log.exception("job %s: unexpected failure", job_id)
+            current = await self.jobs.get(job_id)
+            if current and not current.finished:
+                await self._fail(current, texts.interrupted(), None)
+        finally:
+            if self._tasks.get(job_id) is asyncio.current_task():
+                del self._tasks[job_id]
+            self.wake()
+
+    async def _carry(self, job: Job) -> None:
+        provider = self.registry.get(job.provider)
+        request = self.request_for(job)
+        inbox = self._inboxes.setdefault(job.id, asyncio.Queue())
+        if job.state is not S.DELIVERING:
+            remaining = self._deadline_remaining(job)
+            try:
+                async with asyncio.timeout(remaining):
+                    if job.state is S.QUEUED:
+                        submitted = await self._submit(job, provider, request)
+                        if submitted is None:
+                            return
+                        job = submitted
+                    completed = await self._track(job, provider, request, inbox)
+            except TimeoutError:
+                await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
+                return
+            except ProviderError as error:
+                await self._fail(await self._current(job), error.message, error.kind)
+                return
+            job = await self.jobs.transition(job.id, S.DELIVERING, stage=None)
+            self.status.push(job)
+        else:
+            # Restarted mid-delivery: ask the provider for the outputs again; posting is idempotent.
+            completed = await self._track(job, provider, request, inbox)
+        await self._deliver(job, provider, completed)
+
+    async def _current(self, job: Job) -> Job:
+        return await self.jobs.get(job.id) or job
+
+    def _deadline_remaining(self, job: Job) -> float:
+        started = job.queued_at or job.created_at
+        deadline = started + timedelta(seconds=self.deadline_seconds)
+        return max(0.0, (deadline - utcnow()).total_seconds())
+
+    def request_for(self, job: Job) -> JobRequest:
+        webhook_url = None
+        provider = self.registry.get(job.provider)
+        if self.public_base_url and provider.capabilities.webhooks:
+            webhook_url = f"{self.public_base_url}/webhooks/{job.provider}/{job.webhook_token}"
+        return JobRequest(
+            kind=job.kind, prompt=job.prompt, lyrics=job.lyrics, gender=job.gender,  # type: ignore[arg-type]
+            options=job.options, input_path=job.input_path, input_filename=job.input_filename,
+            input_url=job.input_url, webhook_url=webhook_url, idempotency_key=job.idempotency_key,
+        )
+
+    async def _submit(self, job: Job, provider: Provider, request: JobRequest) -> Job | None:
+        job = await self.jobs.transition(job.id, S.SUBMITTING, attempts=job.attempts + 1, stage=None)
+        self.status.push(job)
+        try:
+            handle = await provider.submit(request)
+        except ProviderError as error:
+            resend_is_safe = not error.maybe_accepted or provider.capabilities.idempotent_submit
+            if error.transient and resend_is_safe and job.attempts < MAX_SUBMIT_ATTEMPTS:
+                delay = backoff(job.attempts, error.retry_after)
+                log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
+                self._not_before[job.id] = asyncio.get_running_loop().time() + delay
+                job = await self.jobs.transition(job.id, S.QUEUED)
+                self.status.push(job)
+                return None
+            if error.maybe_accepted and not provider.capabilities.idempotent_submit:
+                raise ProviderError(ErrorKind.UNAVAILABLE, texts.restart_lost_submit()) from error
+            raise
+        # The handle is saved before anything else happens: from here on the job is only tracked.
+        eta = handle.data.get("eta")
+        job = await self.jobs.transition(
+            job.id, S.SUBMITTED, handle=handle, eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
+        )
+        self._not_before.pop(job.id, None)
+        self.status.push(job)
+        log.info("job %s: submitted to %s as %s", job.id, job.provider, handle.task_id)
+        return job
+
+    async def _track(self, job: Job, provider: Provider, request: JobRequest, inbox: Inbox) -> Completed:
+        assert job.handle is not None
+        handle = job.handle
+        for attempt in range(1, MAX_TRACK_RETRIES + 1):
+            try:
+                async for event in provider.track(handle, request, inbox):
+                    if isinstance(event, Completed):
+                        return event
+                    handle = event.handle or handle
+                    job = await self._progress(job, event)
+                raise ProviderError(ErrorKind.UNAVAILABLE, "The provider stopped reporting on this job.")
+            except ProviderError as error:
+                if not error.transient or attempt == MAX_TRACK_RETRIES:
+                    raise
+                delay = backoff(attempt, error.retry_after)
+                log.info("job %s: tracking interrupted (%s); again in %.0fs", job.id, error.kind, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _progress(self, job: Job, event: Progress) -> Job:
+        fields: dict[str, Any] = {"stage": event.stage, "percent": event.percent}
+        if event.eta_seconds is not None:
+            fields["eta_seconds"] = event.eta_seconds
+        if event.listen_url:
+            fields["listen_url"] = event.listen_url
+        if event.handle:
+            fields["handle"] = event.handle
+        if job.state is S.DELIVERING:
+            job = await self.jobs.update(job.id, **fields)
+        else:
+            job = await self.jobs.transition(job.id, S.RUNNING, **fields)
+        self.status.push(job)
+        return job
+
+    async def _deliver(self, job: Job, provider: Provider, completed: Completed) -> None:
+        dest = self.work_dir / "takes" / str(job.id)
+        try:
+            takes, notes = await fetch_takes(
+                completed, dest, self.session, max_bytes=self.max_take_bytes,
+                refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
+            )
+            completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
+            message_id, result = await self.results.post(job, takes, completed)
+        except ProviderError as error:
+            await self._fail(job, error.message, error.kind)
+            return
+        finally:
+            shutil.rmtree(dest, ignore_errors=True)
+        job = await self.jobs.transition(job.id, S.DELIVERED, result_message_id=message_id, result=result)
+        self.status.push(job)
+        await self._finish(job)
+
+    async def _fail(self, job: Job, message: str, kind: ErrorKind | None) -> None:
+        log.info("job %s: failed (%s): %s", job.id, kind, message)
+        try:
+            job = await self.jobs.transition(job.id, S.FAILED, error=texts.failure(message, kind))
+        except IllegalTransition:
+            return
+        self.status.push(job)
+        await self._finish(job)
+
+    async def _finish(self, job: Job) -> None:
+        self._inboxes.pop(job.id, None)
+        self._not_before.pop(job.id, None)
+        self._positions.pop(job.id, None)
+        if job.input_path:
+            job.input_path.unlink(missing_ok=True)
+        self.wake()

@@ -1,0 +1,63 @@
+"""From an interaction to a job: acknowledge within 3 s, check privately, then go public."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from core import texts
+from core.intake import Draft
+from core.jobs import Job, JobState
+from core.tree import UserFacingError
+
+if TYPE_CHECKING:
+    from core.bot import RemixBot
+
+log = logging.getLogger(__name__)
+
+# What the bot needs in a channel to post status and results with the bot token.
+REQUIRED = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+}
+
+
+def missing_permissions(permissions: discord.Permissions) -> list[str]:
+    return [label for name, label in REQUIRED.items() if not getattr(permissions, name)]
+
+
+def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
+    if interaction.channel_id is None:
+        raise UserFacingError(texts.guild_only())
+    return Draft(
+        channel_id=interaction.channel_id, member_id=interaction.user.id, guild_id=interaction.guild_id,
+        upload_limit=interaction.filesize_limit, interaction_id=interaction.id, **fields,  # type: ignore[arg-type]
+    )
+
+
+async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draft) -> Job | None:
+    """Run the checks and start the job, telling the member privately how it went."""
+    missing = missing_permissions(interaction.app_permissions)
+    if missing:
+        raise UserFacingError(texts.missing_permissions(missing))
+    if reason := await bot.intake.precheck(draft):
+        if draft.provider:
+            await bot.intake.reject(await bot.intake.create(draft), reason)
+        raise UserFacingError(texts.rejected(reason))
+    job = await bot.intake.create(draft)
+    # The row exists: acknowledge before anything slow (download, probe).
+    await interaction.response.send_message(texts.checking(), ephemeral=True)
+    job = await bot.intake.check_input(job)
+    if job.state is JobState.REJECTED:
+        reply = texts.rejected(job.error or "")
+    else:
+        reply = texts.accepted(bot.runner.position_hint(job))
+    try:
+        await interaction.edit_original_response(content=reply)
+    except discord.HTTPException:
+        log.info("job %s: could not update the private acknowledgement", job.id)
+    return job

@@ -1,0 +1,151 @@
+"""The StatusBoard: one public status message per job, edited as the job moves.
+
+Edits go through the bot token (channel routes), so jobs longer than the 15-minute interaction
+token still finish. Per message, the newest state replaces any edit still waiting, at most one
+edit is in flight, and edits are spaced by `interval`; the final state is always written.
+discord.py does the rate-limit waiting; because only the newest state is kept, nothing stale
+queues up behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+import discord
+
+from core import texts
+from core.jobs import Job, JobState
+from storage.jobs import JobRepository
+
+log = logging.getLogger(__name__)
+
+S = JobState
+COLOURS = {
+    S.DELIVERED: discord.Colour.green(),
+    S.FAILED: discord.Colour.red(),
+    S.CANCELLED: discord.Colour.dark_grey(),
+    S.REJECTED: discord.Colour.dark_grey(),
+}
+
+ViewFactory = Callable[[Job], discord.ui.View | None]
+
+
+def _ts(job: Job) -> int:
+    started = job.submitted_at or job.queued_at or job.created_at
+    return int(started.timestamp())
+
+
+def render_status(job: Job, position: int | None, provider_label: str, result_url: str | None) -> discord.Embed:
+    embed = discord.Embed(
+        title=texts.status_title(job.kind, job.state.value),
+        colour=COLOURS.get(job.state, discord.Colour.blurple()),
+    )
+    if job.prompt:
+        embed.description = texts.clip(texts.defuse(job.prompt), 300)
+    lines = [f"Requested by <@{job.member_id}> · {provider_label}"]
+    if job.state is S.QUEUED and position:
+        lines.append(texts.queue_position(position))
+    if job.state is S.RUNNING and job.stage:
+        stage = texts.provider_stage(job.stage)
+        lines.append(f"{stage} · {job.percent:.0f}%" if job.percent is not None else stage)
+    if not job.finished:
+        # Discord renders relative timestamps live, so elapsed time needs no edits.
+        lines.append(f"Started <t:{_ts(job)}:R>")
+        if job.eta_seconds and job.state in (S.SUBMITTED, S.RUNNING):
+            eta = int((job.submitted_at.timestamp() if job.submitted_at else time.time()) + job.eta_seconds)
+            lines.append(f"Expected <t:{eta}:R>")
+    if job.listen_url and not job.finished:
+        lines.append(f"[Listen while it finishes]({job.listen_url})")
+    if job.state is S.DELIVERED and result_url:
+        lines.append(texts.result_link(result_url))
+    if job.state in (S.FAILED, S.REJECTED) and job.error:
+        lines.append(texts.clip(job.error, 1000))
+    if job.state is S.CANCELLED:
+        lines.append("This job was cancelled.")
+    embed.add_field(name="Status", value="\n".join(lines), inline=False)
+    embed.set_footer(text=f"Job #{job.id}")
+    return embed
+
+
+class StatusBoard:
+    def __init__(
+        self,
+        client: discord.Client,
+        jobs: JobRepository,
+        provider_labels: dict[str, str],
+        *,
+        interval: float,
+        view_for: ViewFactory | None = None,
+    ) -> None:
+        self.client = client
+        self.jobs = jobs
+        self.provider_labels = provider_labels
+        self.interval = interval
+        self.view_for = view_for
+        self._latest: dict[int, tuple[Job, int | None]] = {}
+        self._workers: dict[int, asyncio.Task[None]] = {}
+
+    def push(self, job: Job, position: int | None = None) -> None:
+        """Record the newest state; the job's worker writes it when the message is free."""
+        if job.state is S.RECEIVED or (job.state is S.REJECTED and job.status_message_id is None):
+            return  # before intake passes, the member hears about it privately
+        self._latest[job.id] = (job, position)
+        if job.id not in self._workers:
+            self._workers[job.id] = asyncio.create_task(self._work(job.id), name=f"status-{job.id}")
+
+    async def flush(self, job_id: int) -> None:
+        worker = self._workers.get(job_id)
+        if worker:
+            await asyncio.shield(worker)
+
+    async def close(self) -> None:
+        """Write what is pending (briefly), then stop."""
+        workers = list(self._workers.values())
+        if workers:
+            await asyncio.wait(workers, timeout=5)
+        for worker in workers:
+            worker.cancel()
+
+    async def _work(self, job_id: int) -> None:
+        try:
+            while job_id in self._latest:
+                job, position = self._latest.pop(job_id)
+                try:
+                    await self._write(job, position)
+                except Exception:
+                    log.exception("job %s: status update failed", job_id)
+                if job.finished:
+                    self._latest.pop(job_id, None)
+                    break
+                await asyncio.sleep(self.interval)
+        finally:
+            self._workers.pop(job_id, None)
+
+    async def _write(self, job: Job, position: int | None) -> None:
+        # The row may carry a newer message id than the pushed snapshot (posted by an earlier write).
+        stored = await self.jobs.get(job.id)
+        message_id = stored.status_message_id if stored else job.status_message_id
+        channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+        result_url = None
+        if job.result_message_id:
+            result_url = channel.get_partial_message(job.result_message_id).jump_url
+        embed = render_status(job, position, self.provider_labels.get(job.provider, job.provider), result_url)
+        view = self.view_for(job) if self.view_for else None
+        extra = {"view": view} if view is not None else {}
+        if message_id is not None:
+            try:
+                await channel.get_partial_message(message_id).edit(embed=embed, **extra)
+                return
+            except discord.NotFound:
+                log.info("job %s: status message %s is gone; posting a new one", job.id, message_id)
+            except discord.HTTPException as exc:
+                if exc.code != 30046:  # too old to edit: post a fresh one
+                    raise
+        message = await channel.send(
+            embed=embed, allowed_mentions=discord.AllowedMentions.none(),
+            nonce=f"j{job.id}s{message_id or 0}", **extra,
+        )
+        await self.jobs.update(job.id, status_message_id=message.id)

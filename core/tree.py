@@ -1,0 +1,75 @@
+"""One error policy for every app command, and a reply that survives an expired interaction."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from core import texts
+
+log = logging.getLogger(__name__)
+
+
+class UserFacingError(app_commands.AppCommandError):
+    """A refusal whose message is meant for the member as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def safe_reply(interaction: discord.Interaction, content: str, *, ephemeral: bool = True) -> None:
+    """Answer privately if the interaction still allows it, else say it in the channel once."""
+    none = discord.AllowedMentions.none()
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=ephemeral, allowed_mentions=none)
+        else:
+            await interaction.response.send_message(content, ephemeral=ephemeral, allowed_mentions=none)
+        return
+    except discord.HTTPException as exc:
+        # 10062 unknown interaction, 50027 invalid webhook token: the 3 s or 15 min window closed.
+        log.info("interaction %s expired (%s); replying in the channel", interaction.id, exc.code)
+    channel = interaction.channel
+    if isinstance(channel, discord.abc.Messageable):
+        try:
+            await channel.send(
+                f"<@{interaction.user.id}> {content}",
+                allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[interaction.user]),
+            )
+        except discord.HTTPException:
+            log.warning("could not reply to %s in channel %s either", interaction.user.id, interaction.channel_id)
+
+
+def describe(error: app_commands.AppCommandError) -> str | None:
+    """The member-facing text for an expected error, or None for a bug."""
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return texts.guild_only()
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return texts.missing_permissions([p.replace("_", " ").title() for p in error.missing_permissions])
+    if isinstance(error, app_commands.MissingPermissions):
+        return "You don't have permission to do that here."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't understand `{texts.clip(texts.defuse(str(error.value)), 50)}`."
+    return None
+
+
+class RemixTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        message = describe(error)
+        if message is None:
+            reference = secrets.token_hex(4)
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command %s failed (ref %s)", command, reference,
+                      exc_info=getattr(error, "original", error))
+            message = texts.generic_error(reference)
+        await safe_reply(interaction, message)

@@ -1,0 +1,105 @@
+"""Which providers this deployment has, how many jobs each may run at once, and the default."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import aiohttp
+
+from config import Settings
+from providers.base import JobKind, Provider
+
+log = logging.getLogger(__name__)
+
+# Preference order for the default when DEFAULT_PROVIDER is not set.
+_PREFERENCE = ("musicgpt", "soundpiece", "soundverse", "local")
+
+
+@dataclass(frozen=True)
+class Entry:
+    provider: Provider
+    max_parallel: int
+
+
+class Registry:
+    def __init__(self, entries: dict[str, Entry], default: str) -> None:
+        if default not in entries:
+            raise ValueError(f"default provider {default!r} is not configured")
+        self._entries = entries
+        self.default = default
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._entries
+
+    def __iter__(self) -> Iterator[Provider]:
+        return (e.provider for e in self._entries.values())
+
+    def get(self, name: str) -> Provider:
+        return self._entries[name].provider
+
+    def limit(self, name: str) -> int:
+        return self._entries[name].max_parallel
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def supporting(self, kind: JobKind) -> list[str]:
+        return [name for name, e in self._entries.items() if kind in e.provider.capabilities.kinds]
+
+    def default_for(self, kind: JobKind) -> str:
+        if kind in self.get(self.default).capabilities.kinds:
+            return self.default
+        supporters = self.supporting(kind)
+        return supporters[0] if supporters else self.default
+
+    async def close(self) -> None:
+        for entry in self._entries.values():
+            await entry.provider.close()
+
+
+def build_registry(settings: Settings, session: aiohttp.ClientSession) -> Registry:
+    """Every provider with a key, plus the offline one, which needs none."""
+    from providers.local import LocalProvider
+
+    entries: dict[str, Entry] = {
+        "local": Entry(LocalProvider(settings.work_dir / "local"), settings.local_max_parallel),
+    }
+    if settings.musicgpt_api_key:
+        from providers.musicgpt import MusicGPTProvider
+
+        entries["musicgpt"] = Entry(
+            MusicGPTProvider(session, api_key=settings.musicgpt_api_key.get_secret_value(),
+                             base_url=settings.musicgpt_base_url,
+                             poll_interval=settings.musicgpt_poll_interval),
+            settings.musicgpt_max_parallel,
+        )
+    if settings.soundpiece_api_key:
+        from providers.soundpiece import SoundpieceProvider
+
+        secret = settings.soundpiece_webhook_secret
+        entries["soundpiece"] = Entry(
+            SoundpieceProvider(session, api_key=settings.soundpiece_api_key.get_secret_value(),
+                               base_url=settings.soundpiece_base_url,
+                               webhook_secret=secret.get_secret_value() if secret else None),
+            settings.soundpiece_max_parallel,
+        )
+    if settings.soundverse_api_key:
+        from providers.soundverse import SoundverseProvider
+
+        entries["soundverse"] = Entry(
+            SoundverseProvider(session, api_key=settings.soundverse_api_key.get_secret_value(),
+                               base_url=settings.soundverse_base_url,
+                               status_path=settings.soundverse_status_path,
+                               read_timeout=settings.soundverse_read_timeout),
+            settings.soundverse_max_parallel,
+        )
+    default = settings.default_provider
+    if default and default not in entries:
+        log.warning("DEFAULT_PROVIDER=%s has no API key configured; ignoring it", default)
+        default = None
+    if not default:
+        default = next(name for name in _PREFERENCE if name in entries)
+    log.info("providers: %s (default %s)", ", ".join(entries), default)
+    return Registry(entries, default)

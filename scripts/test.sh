@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up (once) and run the whole test suite. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -r requirements-dev.txt
+# pytest exits 5 when it collects no tests; set -e makes that a failure too.
+exec .venv/bin/python -m pytest "$@"

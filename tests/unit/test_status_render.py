@@ -1,0 +1,61 @@
+from datetime import UTC, datetime, timedelta
+
+from core import texts
+from core.jobs import Job, JobState
+from core.status import render_status
+from providers.base import JobKind
+
+
+def job(state: JobState, **fields) -> Job:
+    now = datetime.now(UTC)
+    base = dict(
+        id=7, guild_id=1, channel_id=2, member_id=42, kind=JobKind.REMIX, provider="musicgpt",
+        prompt="lofi @everyone <@123>", upload_limit=1, idempotency_key="k", webhook_token="t",
+        state=state, created_at=now - timedelta(seconds=30), updated_at=now, queued_at=now,
+    )
+    base.update(fields)
+    return Job(**base)
+
+
+def field(embed) -> str:
+    return embed.fields[0].value
+
+
+def test_queued_shows_position_and_live_elapsed_time():
+    embed = render_status(job(JobState.QUEUED), 3, "MusicGPT", None)
+    assert "Waiting in the queue" in embed.title
+    assert "Position 3 in the queue" in field(embed)
+    assert "Started <t:" in field(embed)
+
+
+def test_running_shows_stage_percent_and_eta():
+    now = datetime.now(UTC)
+    embed = render_status(
+        job(JobState.RUNNING, stage="processing", percent=42.4, eta_seconds=60, submitted_at=now), None,
+        "MusicGPT", None,
+    )
+    assert "Processing · 42%" in field(embed)
+    assert f"Expected <t:{int(now.timestamp()) + 60}:R>" in field(embed)
+
+
+def test_no_eta_line_without_provider_eta():
+    embed = render_status(job(JobState.RUNNING, stage="processing"), None, "Soundpiece", None)
+    assert "Expected" not in field(embed)
+
+
+def test_done_links_the_result_and_failed_says_why():
+    done = render_status(job(JobState.DELIVERED), None, "MusicGPT", "https://discord.com/channels/1/2/3")
+    assert "Jump to the result" in field(done) and "Started" not in field(done)
+    failed = render_status(job(JobState.FAILED, error="The provider account is out of credits."), None, "M", None)
+    assert "out of credits" in field(failed)
+
+
+def test_member_text_is_defused():
+    embed = render_status(job(JobState.QUEUED), None, "MusicGPT", None)
+    assert "@everyone" not in embed.description
+    assert "<@123>" not in embed.description
+
+
+def test_defuse_and_clip():
+    assert texts.defuse("hi @here <@&5> <#9>") == "hi @\u200bhere <@\u200b&5> <#\u200b9>"
+    assert texts.clip("abcdef", 4) == "abc…"
