@@ -1,0 +1,677 @@
+"""MusicGPT adapter (api.musicgpt.com/api/public/v1). Contracts: ../shared/PROVIDERS.md §1.
+
+Like LiteLLM's per-provider transformation classes: the module-level functions build requests and
+parse responses and are unit-tested against the documented payloads; `MusicGPTProvider` only moves
+bytes through one HttpClient and keeps the per-job bookkeeping of `track`.
+
+What the docs leave open, and how this adapter copes:
+- /byId status words differ between doc snapshots (IN_QUEUE/ERROR vs PENDING/PROCESSING); both are read,
+  case-insensitively, and anything unknown counts as "still working".
+- The documented /byId answer has one `audio_url`; observed answers carry numbered `_1`/`_2` fields.
+  Both are read. When a finished task answers with one take only, the other is asked for by id.
+- A job can 404 on /byId for a while after submit; that is "not visible yet", for a bounded time.
+- Webhooks carry no signature (the web layer checks our URL token); lyrics and cover deliveries have
+  no audio path and only add metadata. Duplicate deliveries change nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import mimetypes
+import re
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, BinaryIO, Literal
+
+import aiohttp
+
+from providers.base import (
+    Capabilities,
+    Completed,
+    ErrorKind,
+    Event,
+    Handle,
+    Inbox,
+    JobKind,
+    JobRequest,
+    Output,
+    Progress,
+    Provider,
+    ProviderError,
+    WebhookRejected,
+)
+from providers.http import HttpClient, Sleep, error_text, parse_retry_after
+
+log = logging.getLogger(__name__)
+
+CONVERSION_TYPES: dict[JobKind, str] = {
+    JobKind.REMIX: "REMIX",
+    JobKind.SING: "SING_OVER_INSTRUMENTAL",
+    JobKind.GENERATE: "MUSIC_AI",
+}
+SUBMIT_PATHS: dict[JobKind, str] = {
+    JobKind.REMIX: "/Remix",
+    JobKind.SING: "/sing_over_instrumental",
+    JobKind.GENERATE: "/MusicAI",
+}
+DONE_STATUSES = frozenset({"COMPLETED"})
+FAILED_STATUSES = frozenset({"FAILED", "ERROR"})
+QUEUED_STATUSES = frozenset({"IN_QUEUE", "PENDING"})
+# The cover delivery's shape is UNKNOWN; /byId calls it album_cover_path, the rest are guesses.
+COVER_KEYS = ("album_cover_path", "album_cover_url", "cover_url", "image_url")
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+CAPABILITIES = Capabilities(
+    kinds=frozenset(CONVERSION_TYPES),
+    input_mode="upload",
+    # The docs state no upload limit (UNKNOWN). 50 MB is our own cap: it holds a 10-minute 320 kbps
+    # mp3 and matches the bot's default input cap, so the provider is not what refuses a file.
+    max_input_bytes=50 * 1024 * 1024,
+    # No documented duration limit either (UNKNOWN); 10 minutes covers a whole song.
+    max_input_seconds=600.0,
+    # MusicAI advises prompts under 280 characters "for guaranteed results"; Remix and sing-over state
+    # no limit, so the one documented figure is used for every kind.
+    max_prompt_chars=280,
+    max_lyrics_chars=2000,
+    requires_prompt=frozenset({JobKind.REMIX, JobKind.SING}),
+    requires_lyrics=frozenset({JobKind.SING}),
+    takes=2,
+    idempotent_submit=False,
+    webhooks=True,
+)
+
+# Uploads of up to 50 MB need more than the shared default's 120 s in total.
+SUBMIT_TIMEOUT = aiohttp.ClientTimeout(total=600, connect=15, sock_read=120)
+POLL_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=10, sock_read=30)
+
+
+# ----------------------------------------------------------------------------------------------
+# Parsed shapes
+
+
+@dataclass(frozen=True)
+class Take:
+    """One variant as MusicGPT reported it. `index` is 1 or 2 when the payload says which."""
+
+    conversion_id: str | None = None
+    index: int | None = None
+    url: str | None = None
+    duration: float | None = None
+    title: str | None = None
+    lyrics: str | None = None
+    flagged: bool = False
+    reason: str | None = None
+    failed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.url) and not self.flagged and not self.failed
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """A delivery without audio (lyrics, album cover): it only decorates takes."""
+
+    conversion_id: str | None = None
+    title: str | None = None
+    lyrics: str | None = None
+    cover_url: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    state: Literal["pending", "completed", "failed"]
+    status: str
+    message: str | None = None
+    takes: list[Take] = field(default_factory=list)
+    meta: Metadata = field(default_factory=Metadata)
+
+
+# ----------------------------------------------------------------------------------------------
+# Pure request builders
+
+
+def auth_headers(api_key: str) -> dict[str, str]:
+    # The raw key, no "Bearer" (authentication.md; whether Bearer also works is UNKNOWN).
+    return {"Authorization": api_key, "Accept": "application/json"}
+
+
+def check_request(request: JobRequest) -> None:
+    """Refuse what MusicGPT would refuse anyway, before paying for an upload."""
+    if request.kind not in CONVERSION_TYPES:
+        raise _invalid(f"MusicGPT cannot do {request.kind.value} jobs.")
+    if request.kind in CAPABILITIES.requires_prompt and not request.prompt.strip():
+        raise _invalid("Please describe the music you want (a prompt is required).")
+    if request.kind in CAPABILITIES.requires_lyrics and not (request.lyrics or "").strip():
+        raise _invalid("Singing over a track needs lyrics.")
+    if request.lyrics and len(request.lyrics) > CAPABILITIES.max_lyrics_chars:
+        raise _invalid(f"Lyrics can be at most {CAPABILITIES.max_lyrics_chars} characters.")
+    if request.kind != JobKind.GENERATE and not (request.input_path or request.input_url):
+        raise _invalid("This needs an audio file to work on.")
+    if request.options.get("instrumental") and request.options.get("vocal_only"):
+        raise _invalid("A track cannot be both instrumental and vocals only.")
+
+
+def upload_fields(request: JobRequest) -> list[tuple[str, str]]:
+    """The text fields of a Remix / sing_over_instrumental multipart body (seeds 000, 002)."""
+    fields = [("prompt", request.prompt)]
+    if request.lyrics:
+        fields.append(("lyrics", request.lyrics))
+    if request.gender:
+        fields.append(("gender", request.gender))
+    if request.webhook_url:
+        fields.append(("webhook_url", request.webhook_url))
+    if request.input_path is None and request.input_url:
+        fields.append(("audio_url", request.input_url))
+    return fields
+
+
+def upload_file_info(request: JobRequest) -> tuple[str, str]:
+    """Filename and content type for `audio_file`; accepted formats are UNKNOWN, mp3 is the norm.
+
+    The name is cut down to plain ASCII: aiohttp percent-encodes anything else in the part header,
+    and a member's file name has no business reaching the provider verbatim anyway.
+    """
+    assert request.input_path is not None
+    filename = SAFE_NAME.sub("_", request.input_filename or request.input_path.name).strip("._") or "audio"
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return filename, content_type
+
+
+def music_ai_body(request: JobRequest) -> dict[str, Any]:
+    """The JSON body of POST /MusicAI (seed 004), from the request and its `options`."""
+    opts = request.options
+    body: dict[str, Any] = {
+        "prompt": request.prompt or None,
+        "music_style": opts.get("style"),
+        "lyrics": request.lyrics or None,
+        "make_instrumental": bool(opts.get("instrumental", False)),
+        "vocal_only": bool(opts.get("vocal_only", False)),
+        "voice_id": opts.get("voice_id"),
+        "gender": request.gender,
+        # Seconds, float; the docs call it "purely experimental".
+        "output_length": float(opts["length"]) if opts.get("length") else None,
+        "webhook_url": request.webhook_url,
+    }
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def status_params(conversion_type: str, *, task_id: str | None = None,
+                  conversion_id: str | None = None) -> dict[str, str]:
+    """/byId takes exactly one of task_id or conversion_id ("but not both")."""
+    if (task_id is None) == (conversion_id is None):
+        raise ValueError("give exactly one of task_id or conversion_id")
+    key, value = ("task_id", task_id) if task_id is not None else ("conversion_id", conversion_id)
+    return {"conversionType": conversion_type, key: str(value)}
+
+
+# ----------------------------------------------------------------------------------------------
+# Pure response parsers
+
+
+def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderError:
+    """Map a MusicGPT error answer (utilities/error.md) onto one ProviderError for HttpClient."""
+    text = error_text(body)
+    common: dict[str, Any] = {"detail": text, "status": status}
+    if status in (400, 422):
+        return ProviderError(ErrorKind.INVALID_INPUT, _refused_message(text), **common)
+    if status == 402:
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS,
+                             "The bot's MusicGPT account is out of credits. Ask a server admin to top it up.",
+                             **common)
+    if status in (401, 403):
+        return ProviderError(ErrorKind.AUTH,
+                             "MusicGPT refused the bot's API key. Ask a server admin to check it.", **common)
+    if status == 404:
+        return ProviderError(ErrorKind.NOT_FOUND, "MusicGPT has no record of this job.", **common)
+    if status == 409:
+        return ProviderError(ErrorKind.INVALID_INPUT,
+                             "MusicGPT says this duplicates a request it is already working on.", **common)
+    if status == 413:
+        return ProviderError(ErrorKind.INVALID_INPUT, "The audio file is too large for MusicGPT.", **common)
+    if status == 429:
+        # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
+        return ProviderError(ErrorKind.RATE_LIMITED, "MusicGPT is busy right now; the bot will retry.",
+                             retry_after=parse_retry_after(headers.get("Retry-After")), **common)
+    if status >= 500:
+        return ProviderError(ErrorKind.UNAVAILABLE, "MusicGPT is having trouble right now.",
+                             retry_after=parse_retry_after(headers.get("Retry-After")), **common)
+    return ProviderError(ErrorKind.GENERATION_FAILED, f"MusicGPT answered with an error ({status}).",
+                         **common)
+
+
+def parse_submit(kind: JobKind, body: Any) -> Handle:
+    """Turn the documented submit answer into a Handle; `success: false` is a refusal."""
+    if not isinstance(body, Mapping):
+        # A 200 we cannot read may still have started a paid job.
+        raise ProviderError(ErrorKind.UNAVAILABLE, "MusicGPT sent an answer the bot could not read.",
+                            detail=str(body)[:200], maybe_accepted=True)
+    if body.get("success") is False:
+        raise refusal(error_text(body))
+    task_id = body.get("task_id")
+    if not task_id:
+        raise ProviderError(ErrorKind.UNAVAILABLE, "MusicGPT did not say which job it started.",
+                            detail="submit answer without task_id", maybe_accepted=True)
+    numbered = [body.get("conversion_id_1"), body.get("conversion_id_2")]
+    single = [body.get("conversion_id")]  # one-output endpoints (Cover, TTS) answer with one id
+    ids = [str(cid) for cid in numbered if cid] or [str(cid) for cid in single if cid]
+    return Handle(task_id=str(task_id), conversion_ids=ids,
+                  data={"conversion_type": CONVERSION_TYPES[kind], "eta": body.get("eta")})
+
+
+def refusal(text: str | None) -> ProviderError:
+    """A 200 with `success: false`: not accepted, so never billed."""
+    if text and "credit" in text.lower():
+        return parse_error(402, {"error": text}, {})
+    return ProviderError(ErrorKind.INVALID_INPUT, _refused_message(text), detail=text)
+
+
+def parse_status(body: Any) -> StatusReport | None:
+    """Read a /byId answer, documented (`audio_url`) or observed (`conversion_path_N`) shape.
+
+    None means the answer says nothing about the job (success false, no `conversion`, not JSON).
+    """
+    if not isinstance(body, Mapping) or body.get("success") is False:
+        return None
+    conv = body.get("conversion")
+    if not isinstance(conv, Mapping):
+        return None
+    status = str(conv.get("status") or "").strip().upper()
+    state = _state(status)
+    numbered = [_numbered_take(conv, n, state) for n in (1, 2)]
+    takes = [take for take in numbered if take is not None]
+    if not any(f"conversion_id_{n}" in conv or f"conversion_path_{n}" in conv for n in (1, 2)):
+        single = _single_take(conv, state)
+        takes = [single] if single else []
+    meta = Metadata(title=_text(conv.get("title")), cover_url=_cover(conv))
+    return StatusReport(state=state, status=status, message=_text(conv.get("status_msg")), takes=takes,
+                        meta=meta)
+
+
+def parse_webhook(payload: Mapping[str, Any]) -> Take | Metadata:
+    """One webhook delivery: an audio result (a Take) or a lyrics / cover delivery (Metadata).
+
+    Audio deliveries carry `conversion_path` (seed 000) or `audio_url` (older generic page).
+    """
+    status = str(payload.get("status") or "").strip().upper()
+    state = "failed" if payload.get("success") is False else _state(status) if status else "completed"
+    has_audio = bool(_audio_url(payload))
+    if has_audio or payload.get("is_flagged") or state == "failed":
+        take = _single_take(payload, "failed" if state == "failed" else "completed")
+        if take is not None:
+            return take
+    return Metadata(conversion_id=_text(payload.get("conversion_id")), title=_text(payload.get("title")),
+                    lyrics=_text(payload.get("lyrics")), cover_url=_cover(payload))
+
+
+def build_completed(takes: list[Take], meta: list[Metadata], label: str = "MusicGPT") -> Completed:
+    """The final event from resolved takes; raise when no take is usable."""
+    good = sorted((t for t in takes if t.ok), key=lambda t: t.index or 0)
+    bad = sorted((t for t in takes if not t.ok), key=lambda t: t.index or 0)
+    if not good:
+        raise _all_failed(bad, label)
+    lyrics_by_id = {m.conversion_id: m.lyrics for m in meta if m.conversion_id and m.lyrics}
+    outputs = [
+        Output(index=t.index or i, url=t.url, ext="mp3", duration=t.duration, title=t.title,
+               lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id))
+        for i, t in enumerate(good, start=1)
+    ]
+    return Completed(
+        outputs=outputs,
+        title=next((o.title for o in outputs if o.title), None) or _first(m.title for m in meta),
+        lyrics=next((o.lyrics for o in outputs if o.lyrics), None),
+        cover_url=_first(m.cover_url for m in meta),
+        notes=[_take_note(t, label) for t in bad],
+    )
+
+
+def percent_done(elapsed: float, eta: float | None) -> float | None:
+    """A progress estimate from the provider's ETA; held below 100 until the job really ends."""
+    if not eta or eta <= 0:
+        return None
+    return round(min(95.0, 100.0 * elapsed / eta), 1)
+
+
+def first_poll_delay(eta: float | None, poll_interval: float) -> float:
+    """Half the ETA, but between one and six poll intervals: nothing is ready sooner, and a
+    restarted bot (which cannot tell how much of the ETA has passed) should not wait long."""
+    if not eta or eta <= 0:
+        return poll_interval
+    return min(max(eta / 2, poll_interval), 6 * poll_interval)
+
+
+# ----------------------------------------------------------------------------------------------
+# Parser helpers
+
+
+def _state(status: str) -> Literal["pending", "completed", "failed"]:
+    if status in DONE_STATUSES:
+        return "completed"
+    if status in FAILED_STATUSES:
+        return "failed"
+    return "pending"
+
+
+def _numbered_take(conv: Mapping[str, Any], n: int, state: str) -> Take | None:
+    url = _text(conv.get(f"conversion_path_{n}"))
+    # Per-take flags in the numbered shape are our guess (is_flagged_N / reason_N); the documented
+    # webhook carries `is_flagged` / `reason` per conversion.
+    flagged = bool(conv.get(f"is_flagged_{n}"))
+    if not url and not flagged and state == "pending":
+        return None
+    if not url and not flagged and not conv.get(f"conversion_id_{n}"):
+        return None
+    return Take(
+        conversion_id=_text(conv.get(f"conversion_id_{n}")), index=n, url=url,
+        duration=_number(conv.get(f"conversion_duration_{n}")), title=_text(conv.get(f"title_{n}")),
+        lyrics=_text(conv.get(f"lyrics_{n}")), flagged=flagged, reason=_text(conv.get(f"reason_{n}")),
+        failed=state == "failed" or (state == "completed" and not url),
+    )
+
+
+def _single_take(data: Mapping[str, Any], state: str) -> Take | None:
+    url = _audio_url(data)
+    flagged = bool(data.get("is_flagged"))
+    if state == "pending" and not flagged:
+        return None
+    return Take(
+        conversion_id=_text(data.get("conversion_id")), url=url,
+        duration=_number(data.get("conversion_duration")), title=_text(data.get("title")),
+        lyrics=_text(data.get("lyrics")), flagged=flagged, reason=_text(data.get("reason")),
+        failed=state == "failed" or not url,
+    )
+
+
+def _audio_url(data: Mapping[str, Any]) -> str | None:
+    return _text(data.get("conversion_path")) or _text(data.get("audio_url"))
+
+
+def _cover(data: Mapping[str, Any]) -> str | None:
+    return _first(_text(data.get(key)) for key in COVER_KEYS)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _first(values: Any) -> Any:
+    return next((v for v in values if v), None)
+
+
+def _invalid(message: str) -> ProviderError:
+    return ProviderError(ErrorKind.INVALID_INPUT, message)
+
+
+def _refused_message(text: str | None) -> str:
+    # The provider's own words are about the member's input (prompt, lyrics, file), so show them.
+    return f"MusicGPT refused the request: {text}" if text else "MusicGPT refused the request."
+
+
+def _all_failed(bad: list[Take], label: str) -> ProviderError:
+    flagged = [t for t in bad if t.flagged]
+    if flagged:
+        reason = _first(t.reason for t in flagged)
+        why = f" ({reason})" if reason else ""
+        return ProviderError(ErrorKind.CONTENT_FLAGGED,
+                             f"{label} flagged this request{why} and made no track. "
+                             "Try a different prompt, lyrics or audio.", detail=reason)
+    return ProviderError(ErrorKind.GENERATION_FAILED,
+                         f"{label} could not make this track. Try again, perhaps with a different prompt.")
+
+
+def _take_note(take: Take, label: str) -> str:
+    name = f"Take {take.index}" if take.index else "One take"
+    if take.flagged:
+        why = f" ({take.reason})" if take.reason else ""
+        return f"{name} was flagged by {label}{why} and is left out."
+    return f"{name} failed at {label} and is left out."
+
+
+# ----------------------------------------------------------------------------------------------
+# Per-job bookkeeping for `track`
+
+
+class _Board:
+    """The takes of one job as they arrive, from polls and webhooks; the first word on a take wins."""
+
+    def __init__(self, conversion_ids: list[str]) -> None:
+        self.ids = conversion_ids
+        self.expected = max(1, len(conversion_ids))
+        self.takes: dict[int, Take] = {}
+        self.meta: list[Metadata] = []
+
+    @property
+    def done(self) -> bool:
+        return len(self.takes) >= self.expected
+
+    @property
+    def missing_ids(self) -> list[str]:
+        return [cid for i, cid in enumerate(self.ids, start=1) if i not in self.takes]
+
+    def add(self, take: Take) -> bool:
+        index = self._index(take)
+        if index is None or index in self.takes:
+            return False
+        if take.ok and any(t.url == take.url for t in self.takes.values()):
+            return False  # an id-less delivery repeated
+        self.takes[index] = _with_index(take, index)
+        return True
+
+    def add_meta(self, meta: Metadata) -> None:
+        if meta != Metadata() and meta not in self.meta:  # every poll repeats title and cover
+            self.meta.append(meta)
+
+    def fail_open(self) -> None:
+        """The job ended: every take not heard of is lost."""
+        for index in range(1, self.expected + 1):
+            self.takes.setdefault(index, Take(index=index, failed=True))
+
+    def completed(self) -> Completed:
+        return build_completed(list(self.takes.values()), self.meta)
+
+    def _index(self, take: Take) -> int | None:
+        if take.conversion_id and take.conversion_id in self.ids:
+            return self.ids.index(take.conversion_id) + 1
+        if take.conversion_id and self.ids and take.index is None:
+            return None  # another job's delivery
+        if take.index is not None:
+            return take.index if take.index <= self.expected else None
+        return next((i for i in range(1, self.expected + 1) if i not in self.takes), None)
+
+
+def _with_index(take: Take, index: int) -> Take:
+    return take if take.index == index else replace(take, index=index)
+
+
+# ----------------------------------------------------------------------------------------------
+# The provider
+
+
+class MusicGPTProvider(Provider):
+    name = "musicgpt"
+    label = "MusicGPT"
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        api_key: str,
+        base_url: str,
+        poll_interval: float = 10.0,
+        sleep: Sleep = asyncio.sleep,
+        not_found_polls: int = 12,
+        submit_timeout: aiohttp.ClientTimeout = SUBMIT_TIMEOUT,
+        poll_timeout: aiohttp.ClientTimeout = POLL_TIMEOUT,
+    ) -> None:
+        self.http = HttpClient(session, name=self.name, parse_error=parse_error, backoff=2.0, sleep=sleep)
+        self.base_url = base_url.rstrip("/")
+        self.poll_interval = poll_interval
+        # How many answers without the job (404, unreadable) to sit through: ~2 minutes by default.
+        self.not_found_polls = not_found_polls
+        self.submit_timeout = submit_timeout
+        self.poll_timeout = poll_timeout
+        self._headers = auth_headers(api_key)
+
+    async def submit(self, request: JobRequest) -> Handle:
+        check_request(request)
+        url = self.base_url + SUBMIT_PATHS[request.kind]
+        if request.kind == JobKind.GENERATE:
+            body = await self.http.request("POST", url, idempotent=False, json_body=music_ai_body(request),
+                                           headers=self._headers, timeout=self.submit_timeout)
+        else:
+            body = await self._post_upload(url, request)
+        handle = parse_submit(request.kind, body)
+        log.info("musicgpt accepted %s job task_id=%s eta=%s", request.kind.value, handle.task_id,
+                 handle.data.get("eta"))
+        return handle
+
+    async def _post_upload(self, url: str, request: JobRequest) -> Any:
+        fields = upload_fields(request)
+        opened: list[BinaryIO] = []
+
+        def form() -> aiohttp.FormData:
+            # Built per attempt: aiohttp consumes the body. The file object is streamed in chunks.
+            data = aiohttp.FormData(fields, default_to_multipart=True)
+            if request.input_path is not None:
+                filename, content_type = upload_file_info(request)
+                handle = request.input_path.open("rb")
+                opened.append(handle)
+                data.add_field("audio_file", handle, filename=filename, content_type=content_type)
+            return data
+
+        try:
+            return await self.http.request("POST", url, idempotent=False, body=form,
+                                           headers=self._headers, timeout=self.submit_timeout)
+        finally:
+            for handle in opened:
+                handle.close()
+
+    async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
+        ctype = str(handle.data.get("conversion_type") or CONVERSION_TYPES[request.kind])
+        eta = _positive(handle.data.get("eta"))
+        board = _Board(handle.conversion_ids)
+        started = time.monotonic()
+        blind = 0
+        yield Progress(stage="submitted", eta_seconds=eta)
+        wait = first_poll_delay(eta, self.poll_interval)
+        while True:
+            await self._wait_for_webhooks(inbox, board, wait)
+            wait = self.poll_interval
+            if board.done:
+                yield board.completed()
+                return
+            report = await self._poll(ctype, task_id=handle.task_id)
+            if report is None:
+                blind += 1
+                if blind > self.not_found_polls:
+                    raise ProviderError(ErrorKind.NOT_FOUND, "MusicGPT lost track of this job.")
+                yield self._progress("queued", started, eta, board)
+                continue
+            blind = 0
+            if await self._absorb(report, board, ctype):
+                yield board.completed()
+                return
+            stage = "queued" if report.status in QUEUED_STATUSES and not board.takes else "processing"
+            yield self._progress(stage, started, eta, board)
+
+    async def _absorb(self, report: StatusReport, board: _Board, ctype: str) -> bool:
+        """Merge a poll into the board; True when the job has ended (successfully or not)."""
+        for take in report.takes:
+            board.add(take)
+        board.add_meta(report.meta)
+        if report.state == "pending":
+            return board.done
+        if report.state == "completed" and not board.done and not await self._fetch_missing(board, ctype):
+            return False  # a take is still being made
+        board.fail_open()
+        return True
+
+    async def _fetch_missing(self, board: _Board, ctype: str) -> bool:
+        """The documented single-take answer covers one variant: ask for the others by id.
+
+        Returns False when one of them is still in progress.
+        """
+        for cid in board.missing_ids:
+            report = await self._poll(ctype, conversion_id=cid)
+            if report is None:
+                continue
+            if report.state == "pending":
+                return False
+            for take in report.takes:
+                board.add(take if take.conversion_id else replace(take, conversion_id=cid))
+            board.add_meta(report.meta)
+        return True
+
+    async def _poll(self, ctype: str, **ident: str) -> StatusReport | None:
+        try:
+            body = await self.http.request("GET", f"{self.base_url}/byId", idempotent=True,
+                                           params=status_params(ctype, **ident), headers=self._headers,
+                                           timeout=self.poll_timeout)
+        except ProviderError as error:
+            # Shortly after submit a job can be invisible to /byId ("increase wait time before polling").
+            if error.kind == ErrorKind.NOT_FOUND:
+                return None
+            raise
+        report = parse_status(body)
+        if report is None:
+            log.info("musicgpt /byId gave no job details (%s)", type(body).__name__)
+        return report
+
+    async def _wait_for_webhooks(self, inbox: Inbox, board: _Board, seconds: float) -> None:
+        """Sleep between polls, but take webhook deliveries as they come; stop early when done."""
+        deadline = time.monotonic() + seconds
+        while not board.done:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                payload = await asyncio.wait_for(inbox.get(), remaining)
+            except TimeoutError:
+                return
+            self._take_delivery(payload, board)
+
+    @staticmethod
+    def _take_delivery(payload: Mapping[str, Any], board: _Board) -> None:
+        event = parse_webhook(payload)
+        if isinstance(event, Take):
+            if not board.add(event):
+                log.debug("musicgpt webhook changed nothing (duplicate or unknown take)")
+        else:
+            board.add_meta(event)
+
+    @staticmethod
+    def _progress(stage: str, started: float, eta: float | None, board: _Board) -> Progress:
+        elapsed = time.monotonic() - started
+        ready = sum(1 for t in board.takes.values() if t.ok)
+        return Progress(
+            stage=stage, percent=percent_done(elapsed, eta),
+            eta_seconds=max(0.0, eta - elapsed) if eta else None,
+            detail=f"{ready} of {board.expected} takes ready" if ready else None,
+        )
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
+        # MusicGPT documents no signature: the web layer checks the secret token in our URL.
+        try:
+            payload = json.loads(body)
+        except ValueError as exc:
+            raise WebhookRejected(400, "body is not JSON") from exc
+        if not isinstance(payload, dict):
+            raise WebhookRejected(400, "body is not a JSON object")
+        return payload
+
+
+def _positive(value: Any) -> float | None:
+    number = _number(value)
+    return number if number is not None and number > 0 else None
+

@@ -1,0 +1,335 @@
+"""MusicGPTProvider against FakeMusicGPT on 127.0.0.1, with faults scripted per endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import av
+import pytest
+from aiohttp import web
+
+from providers.base import Completed, ErrorKind, Event, Handle, JobKind, JobRequest, Progress, ProviderError
+from providers.musicgpt import MusicGPTProvider
+from tests.fakes.musicgpt import Fault, FakeMusicGPT, tone
+
+
+class RecordingSleep:
+    """Stands in for asyncio.sleep inside HttpClient: records the delays, waits for nothing."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as s:
+        yield s
+
+
+@pytest.fixture
+def sleep() -> RecordingSleep:
+    return RecordingSleep()
+
+
+@pytest.fixture
+def song(tmp_path: Path) -> Path:
+    path = tmp_path / "upload.bin"
+    path.write_bytes(tone("mp3", seconds=2.0))
+    return path
+
+
+def make(session: aiohttp.ClientSession, fake: FakeMusicGPT, sleep: RecordingSleep,
+         **kw: object) -> MusicGPTProvider:
+    return MusicGPTProvider(session, api_key=kw.pop("api_key", fake.api_key), base_url=fake.base_url,
+                            poll_interval=0.01, sleep=sleep, **kw)
+
+
+def remix(song: Path, **kw: object) -> JobRequest:
+    fields: dict = {"kind": JobKind.REMIX, "prompt": "make it lo-fi", "input_path": song,
+                    "input_filename": "My Song.mp3", "gender": "female", "idempotency_key": "k1"}
+    return JobRequest(**(fields | kw))
+
+
+async def run(provider: MusicGPTProvider, request: JobRequest,
+              inbox: asyncio.Queue | None = None) -> tuple[Handle, list[Event]]:
+    handle = await provider.submit(request)
+    events = [event async for event in provider.track(handle, request, inbox or asyncio.Queue())]
+    return handle, events
+
+
+# -- the clean path ---------------------------------------------------------------------------------------
+
+
+async def test_clean_remix(session, sleep, song, tmp_path) -> None:
+    async with FakeMusicGPT(polls_to_complete=3) as fake:
+        provider = make(session, fake, sleep)
+        request = remix(song, lyrics="brand new day", webhook_url="https://h/w?t=s")
+        handle, events = await run(provider, request)
+
+        job = fake.job()
+        assert fake.submissions == 1
+        assert job.upload is not None and job.upload.data == song.read_bytes()
+        assert (job.upload.filename, job.upload.content_type) == ("My_Song.mp3", "audio/mpeg")
+        assert job.fields == {"prompt": "make it lo-fi", "lyrics": "brand new day", "gender": "female",
+                              "webhook_url": "https://h/w?t=s"}
+        assert handle.task_id == job.task_id and handle.conversion_ids == job.conversion_ids
+        assert handle.data == {"conversion_type": "REMIX", "eta": 42}
+
+        first, *middle, last = events
+        assert first == Progress(stage="submitted", eta_seconds=42.0)
+        assert middle and all(isinstance(e, Progress) and (e.percent or 0) <= 95 for e in middle)
+        assert {e.stage for e in middle} <= {"queued", "processing"}
+        assert isinstance(last, Completed) and last.notes == []
+        assert [(o.index, o.ext, o.duration, o.title, o.lyrics) for o in last.outputs] == [
+            (1, "mp3", 1.0, "Fake Song 1", "la la 1"), (2, "mp3", 1.0, "Fake Song 2", "la la 2")]
+        assert last.cover_url and last.title == "Fake Song 1"
+
+        dest = tmp_path / "take1.mp3"
+        await provider.http.download(last.outputs[0].url, dest, max_bytes=10_000_000)
+        with av.open(str(dest)) as container:
+            assert container.streams.audio[0].codec_context.name.startswith("mp3")
+
+
+async def test_sing_and_generate_hit_their_endpoints(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        provider = make(session, fake, sleep)
+        sing = remix(song, kind=JobKind.SING, lyrics="never mind")
+        _, events = await run(provider, sing)
+        assert isinstance(events[-1], Completed)
+        assert fake.job().conversion_type == "SING_OVER_INSTRUMENTAL"
+        assert fake.job().fields["lyrics"] == "never mind"
+
+        generate = JobRequest(kind=JobKind.GENERATE, prompt="a forest song", idempotency_key="k2",
+                              options={"style": "Pop", "instrumental": True, "length": 30})
+        handle, events = await run(provider, generate)
+        assert isinstance(events[-1], Completed) and handle.data["conversion_type"] == "MUSIC_AI"
+        assert fake.job().fields == {"prompt": "a forest song", "music_style": "Pop",
+                                     "make_instrumental": True, "vocal_only": False, "output_length": 30.0}
+        assert fake.submissions == 2
+
+
+@pytest.mark.parametrize("knobs", [
+    {"vocabulary": "queue"}, {"vocabulary": "pending", "lowercase_status": True},
+    {"shape": "single"}, {"shape": "single", "vocabulary": "queue", "lowercase_status": True},
+])
+async def test_status_vocabularies_and_shapes(session, sleep, song, knobs) -> None:
+    async with FakeMusicGPT(polls_to_complete=3, **knobs) as fake:
+        _, events = await run(make(session, fake, sleep), remix(song))
+        done = events[-1]
+        assert isinstance(done, Completed)
+        assert [o.url for o in done.outputs] == [fake.take_url(fake.job(), 1), fake.take_url(fake.job(), 2)]
+
+
+async def test_track_restarts_from_the_handle_alone(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=2) as fake:
+        provider = make(session, fake, sleep)
+        request = remix(song)
+        handle = await provider.submit(request)
+        stream = provider.track(handle, request, asyncio.Queue())
+        await anext(stream)
+        await anext(stream)
+        await stream.aclose()  # the bot died here
+
+        restarted = make(session, fake, RecordingSleep())
+        saved = Handle.model_validate_json(handle.model_dump_json())
+        events = [e async for e in restarted.track(saved, request, asyncio.Queue())]
+        assert isinstance(events[-1], Completed) and fake.submissions == 1
+
+
+# -- submit faults ------------------------------------------------------------------------------------------
+
+
+async def test_429_then_success_honours_retry_after(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("Remix", Fault.rate_limited(retry_after=3))
+        _, events = await run(make(session, fake, sleep), remix(song))
+        assert isinstance(events[-1], Completed)
+        assert sleep.delays and sleep.delays[0] == pytest.approx(3.0)
+        assert fake.submissions == 1
+        assert [s for m, p, s in fake.requests if p.endswith("/Remix")] == [429, 200]
+
+
+async def test_429_without_retry_after_backs_off(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("Remix", Fault.rate_limited(), Fault.rate_limited())
+        await run(make(session, fake, sleep), remix(song))
+        assert fake.submissions == 1 and all(0 < d <= 60 for d in sleep.delays)
+
+
+async def test_5xx_is_retried(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("Remix", Fault.server_error(500), Fault.server_error(503))
+        _, events = await run(make(session, fake, sleep), remix(song))
+        assert isinstance(events[-1], Completed)
+        assert len(sleep.delays) == 2 and fake.submissions == 1
+        assert fake.job().upload.data == song.read_bytes()  # the body was rebuilt for each attempt
+
+
+async def test_402_is_insufficient_credits_and_not_retried(session, sleep, song) -> None:
+    async with FakeMusicGPT() as fake:
+        fake.script("Remix", Fault.insufficient_credits())
+        with pytest.raises(ProviderError) as info:
+            await make(session, fake, sleep).submit(remix(song))
+        assert info.value.kind == ErrorKind.INSUFFICIENT_CREDITS and not info.value.transient
+        assert "credits" in info.value.message and not info.value.maybe_accepted
+        assert sleep.delays == [] and len([r for r in fake.requests if r[1].endswith("/Remix")]) == 1
+
+
+async def test_422_carries_the_providers_message(session, sleep, song) -> None:
+    async with FakeMusicGPT() as fake:
+        fake.script("Remix", Fault.validation("Lyrics contain disallowed words."))
+        with pytest.raises(ProviderError) as info:
+            await make(session, fake, sleep).submit(remix(song))
+        assert info.value.kind == ErrorKind.INVALID_INPUT and info.value.status == 422
+        assert "Lyrics contain disallowed words." in info.value.message
+        assert fake.submissions == 0
+
+
+async def test_200_with_success_false_is_an_error(session, sleep, song) -> None:
+    async with FakeMusicGPT() as fake:
+        fake.script("Remix", Fault.refused("Audio too long"))
+        with pytest.raises(ProviderError) as info:
+            await make(session, fake, sleep).submit(remix(song))
+        assert info.value.kind == ErrorKind.INVALID_INPUT and "Audio too long" in info.value.message
+
+
+async def test_wrong_key_is_an_auth_error(session, sleep, song) -> None:
+    async with FakeMusicGPT() as fake:
+        with pytest.raises(ProviderError) as info:
+            await make(session, fake, sleep, api_key="wrong").submit(remix(song))
+        assert info.value.kind == ErrorKind.AUTH and fake.submissions == 0
+
+
+async def test_submit_answer_timing_out_is_maybe_accepted(session, sleep, song) -> None:
+    async with FakeMusicGPT() as fake:
+        fake.script("Remix", Fault.timeout(delay=3))
+        provider = make(session, fake, sleep, submit_timeout=aiohttp.ClientTimeout(total=0.3))
+        with pytest.raises(ProviderError) as info:
+            await provider.submit(remix(song))
+        assert info.value.maybe_accepted and info.value.kind == ErrorKind.UNAVAILABLE
+        assert fake.submissions == 1
+
+
+# -- polling faults -----------------------------------------------------------------------------------------
+
+
+async def test_404_on_first_polls_then_success(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("byId", *[Fault.not_found()] * 3)
+        _, events = await run(make(session, fake, sleep), remix(song))
+        assert isinstance(events[-1], Completed)
+        assert [e.stage for e in events[1:4]] == ["queued"] * 3
+
+
+async def test_404_for_too_long_is_not_found(session, sleep, song) -> None:
+    async with FakeMusicGPT() as fake:
+        fake.script("byId", *[Fault.not_found()] * 10)
+        with pytest.raises(ProviderError) as info:
+            await run(make(session, fake, sleep, not_found_polls=4), remix(song))
+        assert info.value.kind == ErrorKind.NOT_FOUND
+
+
+async def test_a_poll_that_times_out_is_retried(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("byId", Fault.timeout(delay=3))
+        provider = make(session, fake, sleep, poll_timeout=aiohttp.ClientTimeout(total=0.3))
+        _, events = await run(provider, remix(song))
+        assert isinstance(events[-1], Completed) and len(sleep.delays) == 1
+
+
+async def test_malformed_poll_answers_are_sat_through(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("byId", Fault.malformed(), Fault.rate_limited(1), Fault.server_error())
+        _, events = await run(make(session, fake, sleep), remix(song))
+        assert isinstance(events[-1], Completed)
+
+
+@pytest.mark.parametrize("status", ["FAILED", "ERROR"])
+async def test_failed_job(session, sleep, song, status) -> None:
+    async with FakeMusicGPT(polls_to_complete=2, final_status=status) as fake:
+        with pytest.raises(ProviderError) as info:
+            await run(make(session, fake, sleep), remix(song))
+        assert info.value.kind == ErrorKind.GENERATION_FAILED
+
+
+@pytest.mark.parametrize("shape", ["numbered", "single"])
+async def test_one_flagged_take_completes_with_the_other(session, sleep, song, shape) -> None:
+    async with FakeMusicGPT(polls_to_complete=1, shape=shape, flagged={2: "copyrighted melody"}) as fake:
+        _, events = await run(make(session, fake, sleep), remix(song))
+        done = events[-1]
+        assert isinstance(done, Completed) and [o.index for o in done.outputs] == [1]
+        assert done.notes == ["Take 2 was flagged by MusicGPT (copyrighted melody) and is left out."]
+
+
+async def test_all_takes_flagged_is_content_flagged(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1, flagged={1: "hate speech", 2: "hate speech"}) as fake:
+        with pytest.raises(ProviderError) as info:
+            await run(make(session, fake, sleep), remix(song))
+        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in info.value.message
+
+
+# -- webhooks ----------------------------------------------------------------------------------------------
+
+
+async def test_webhooks_in_the_inbox_complete_the_job(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=10_000) as fake:
+        provider = make(session, fake, sleep)
+        request = remix(song)
+        handle = await provider.submit(request)
+        inbox: asyncio.Queue = asyncio.Queue()
+        job = fake.job()
+        # Lyrics first, duplicates, another job's audio: none of it may confuse the take list.
+        payloads = fake.webhook_payloads(job)
+        stranger = payloads[0] | {"conversion_id": "someone-else", "conversion_path": "https://x/other.mp3"}
+        for payload in [payloads[2], payloads[4], stranger, payloads[0], payloads[0], payloads[1]]:
+            inbox.put_nowait(payload)
+        events = [e async for e in provider.track(handle, request, inbox)]
+        done = events[-1]
+        assert isinstance(done, Completed)
+        assert [o.url for o in done.outputs] == [fake.take_url(job, 1), fake.take_url(job, 2)]
+        assert done.outputs[0].lyrics == "la la 1"
+        assert done.cover_url and done.cover_url.endswith(f"{job.task_id}.png")
+        assert job.polls == 0  # the deliveries beat the first poll
+
+
+async def test_fake_sends_webhooks_like_the_docs(session, sleep, song) -> None:
+    received: list[dict] = []
+    provider_holder: dict[str, MusicGPTProvider] = {}
+
+    async def receive(request: web.Request) -> web.Response:
+        received.append(provider_holder["p"].verify_webhook(request.headers, await request.read()))
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/hooks/musicgpt/{token}", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        async with FakeMusicGPT(polls_to_complete=10_000) as fake:
+            provider_holder["p"] = provider = make(session, fake, sleep)
+            request = remix(song, webhook_url=f"http://{host}:{port}/hooks/musicgpt/secret")
+            handle = await provider.submit(request)
+            statuses = await fake.send_webhooks(duplicates=True, shuffle=True, seed=3)
+            assert statuses == [200] * 7
+            audio = [p for p in received if p.get("conversion_path")]
+            assert len(audio) == 4 and {p["conversion_id"] for p in audio} == set(handle.conversion_ids)
+
+            inbox: asyncio.Queue = asyncio.Queue()
+            for payload in received:
+                inbox.put_nowait(payload)
+            events = [e async for e in provider.track(handle, request, inbox)]
+            assert isinstance(events[-1], Completed) and len(events[-1].outputs) == 2
+            assert json.dumps(received)  # plain JSON objects, as delivered
+    finally:
+        await runner.cleanup()
