@@ -113,6 +113,7 @@ def fit_to_size(src: Path, dst_dir: Path, max_bytes: int, *, duration: float | N
     info = probe(src)
     duration = duration or info.duration
     rate, _ = output_format(info)
+    dst_dir.mkdir(parents=True, exist_ok=True)
     for kbps in (k for k in BITRATES_KBPS if k <= _MAX_KBPS_FOR_RATE[rate]):
         if predicted_size(duration, kbps) > max_bytes:
             continue

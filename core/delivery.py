@@ -27,6 +27,10 @@ REQUEST_CAP = 25 * 1024 * 1024
 Refresh = Callable[[], Awaitable[list[Output]]]
 
 
+def take_dir(work_dir: Path, job_id: int) -> Path:
+    return work_dir / "takes" / str(job_id)
+
+
 @dataclass
 class Take:
     index: int
@@ -145,7 +149,8 @@ class DiscordResults:
     async def _fit(self, job: Job, take: Take) -> Path | None:
         if take.path.stat().st_size <= job.upload_limit:
             return take.path
-        out_dir = self.work_dir / "fit" / str(job.id)
+        # Inside the job's takes directory, which the runner removes once the job is posted.
+        out_dir = take_dir(self.work_dir, job.id) / "fit"
         return await asyncio.to_thread(fit_to_size, take.path, out_dir, job.upload_limit, duration=take.duration)
 
     async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:

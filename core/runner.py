@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import aiohttp
 
 from core import texts
-from core.delivery import Take, fetch_takes
+from core.delivery import Take, fetch_takes, take_dir
 from core.jobs import AT_PROVIDER, IllegalTransition, Job, JobResult, JobState, utcnow
 from providers.base import Completed, ErrorKind, Inbox, JobRequest, Progress, Provider, ProviderError
 from providers.registry import Registry
@@ -353,7 +353,7 @@ class Runner:
         return job
 
     async def _deliver(self, job: Job, provider: Provider, completed: Completed) -> None:
-        dest = self.work_dir / "takes" / str(job.id)
+        dest = take_dir(self.work_dir, job.id)
         try:
             takes, notes = await fetch_takes(
                 completed, dest, self.session, max_bytes=self.max_take_bytes,
@@ -366,6 +366,7 @@ class Runner:
             return
         finally:
             shutil.rmtree(dest, ignore_errors=True)
+            _remove_outputs(completed)
         job = await self.jobs.transition(job.id, S.DELIVERED, result_message_id=message_id, result=result)
         self.status.push(job)
         await self._finish(job)
@@ -386,3 +387,12 @@ class Runner:
         if job.input_path:
             job.input_path.unlink(missing_ok=True)
         self.wake()
+
+
+def _remove_outputs(completed: Completed) -> None:
+    """Takes a provider wrote to disk (the offline one) are ours to clean up once posted."""
+    for output in completed.outputs:
+        if output.path:
+            output.path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                output.path.parent.rmdir()

@@ -1,0 +1,139 @@
+"""Run the real bot (bot.run, unmodified) against the fake Discord and fake providers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bot as bot_main
+from audio.synth import write_tone
+from config import Settings
+from core.jobs import Job
+from storage.db import Database
+from storage.jobs import JobRepository
+from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
+
+
+def title_of(revision_or_message: Any) -> str:
+    embeds = revision_or_message.embeds
+    return embeds[0].get("title", "") if embeds else ""
+
+
+def status_text(revision_or_message: Any) -> str:
+    embeds = revision_or_message.embeds
+    if not embeds:
+        return ""
+    return "\n".join(f.get("value", "") for f in embeds[0].get("fields", []))
+
+
+@dataclass
+class Harness:
+    discord: FakeDiscord
+    tmp: Path
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _task: asyncio.Task[None] | None = None
+
+    def settings(self) -> Settings:
+        values: dict[str, Any] = dict(
+            discord_token="fake-token",
+            dev_guild_id=self.discord.guild_id,
+            database_path=self.tmp / "bot.sqlite3",
+            work_dir=self.tmp / "work",
+            discord_api_base=self.discord.api_base,
+            discord_gateway_url=self.discord.gateway_url,
+            webhook_host="127.0.0.1",
+            webhook_port=0,
+            status_edit_interval=0.05,
+            musicgpt_poll_interval=0.1,
+        )
+        values.update(self.overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    async def start(self) -> None:
+        """Start the bot and wait until it is connected and its commands are synced."""
+        assert self._task is None or self._task.done()
+        sessions_before = len(self.discord.sessions)
+        self._task = asyncio.create_task(bot_main.run(self.settings()), name="bot")
+        await self.discord.wait_for(
+            lambda: self._crashed() or len([s for s in self.discord.sessions.values() if s.connected])
+            > 0 and len(self.discord.sessions) > sessions_before,
+            timeout=15,
+        )
+        self._crashed(raise_it=True)
+        await self.discord.wait_for(lambda: self.discord.guild_commands(), timeout=5)
+
+    def _crashed(self, raise_it: bool = False) -> bool:
+        if self._task and self._task.done():
+            if raise_it and self._task.exception():
+                raise self._task.exception()  # type: ignore[misc]
+            return True
+        return False
+
+    async def stop(self) -> None:
+        """Stop the bot the way a SIGTERM would: whatever it was doing is cut short."""
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(self._task, 10)
+        self._task = None
+
+    async def job(self, job_id: int) -> Job:
+        db = await Database.open(self.tmp / "bot.sqlite3")
+        try:
+            job = await JobRepository(db).get(job_id)
+        finally:
+            await db.close()
+        assert job is not None
+        return job
+
+    async def jobs(self) -> list[Job]:
+        db = await Database.open(self.tmp / "bot.sqlite3")
+        try:
+            return await JobRepository(db).recent(100)
+        finally:
+            await db.close()
+
+    def bot_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
+        return [m for m in self.discord.messages(channel_id) if m.author_id == self.discord.application_id]
+
+    def status_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
+        return [m for m in self.bot_messages(channel_id) if not m.attachments and m.embeds
+                and "Job #" in m.embeds[0].get("footer", {}).get("text", "") and not m.content]
+
+    def result_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
+        return [m for m in self.bot_messages(channel_id) if m.content and "ready" in m.content]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 20) -> Any:
+        return await self.discord.wait_for(predicate, timeout=timeout)
+
+    async def wait_for_job(self, job_id: int, predicate: Callable[[Job], bool], timeout: float = 20) -> Job:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            job = await self.job(job_id)
+            if predicate(job):
+                return job
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"job {job_id} never got there; last state {job.state} ({job.error})")
+            await asyncio.sleep(0.05)
+
+
+def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") -> bytes:
+    path = tmp / f"{name}.{fmt}"
+    write_tone(path, seconds=seconds, fmt=fmt)  # type: ignore[arg-type]
+    return path.read_bytes()
+
+
+@contextlib.asynccontextmanager
+async def harness(tmp: Path, **overrides: Any) -> AsyncIterator[Harness]:
+    async with FakeDiscord() as fake:
+        with patched_discord(fake):
+            h = Harness(fake, tmp, overrides)
+            try:
+                yield h
+            finally:
+                await h.stop()

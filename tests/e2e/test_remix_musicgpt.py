@@ -1,0 +1,214 @@
+"""/remix end to end: the real bot, the fake Discord, the fake MusicGPT."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from audio.probe import probe
+from core.jobs import JobState
+from tests.e2e.harness import harness, song, status_text, title_of
+from tests.fakes.musicgpt import Fault, FakeMusicGPT
+
+pytestmark = pytest.mark.slow
+
+ORDER = ["Waiting in the queue", "Sending the audio", "Submitted", "Working on it", "Posting the takes", "Done"]
+
+
+def stage_index(title: str) -> int:
+    return next(i for i, name in enumerate(ORDER) if name in title)
+
+
+@pytest.fixture
+async def musicgpt():
+    async with FakeMusicGPT(polls_to_complete=4, eta=30) as fake:
+        yield fake
+
+
+def mg(fake: FakeMusicGPT, **extra):
+    return dict(musicgpt_api_key="test-key", musicgpt_base_url=fake.base_url, **extra)
+
+
+async def test_remix_is_acknowledged_tracked_and_delivered(tmp_path: Path, musicgpt: FakeMusicGPT):
+    audio = song(tmp_path)
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        ix = await h.discord.run_slash_command(
+            "remix", {"prompt": "lo-fi with chill beats @everyone"},
+            attachments=[("my song.mp3", audio, "audio/mpeg")],
+        )
+        ack = await ix.wait_response(timeout=3)
+        assert ack.delay < 3 and ack.ephemeral
+
+        [result] = await h.wait_for(lambda: h.result_messages(), timeout=30)
+        [status] = h.status_messages()
+        await h.wait_for(lambda: "Done" in title_of(status))
+
+        # The status message went through the states in order and ended on Done, linking the result.
+        titles = [title_of(r) for r in status.revisions]
+        indexes = [stage_index(t) for t in titles]
+        assert indexes == sorted(indexes), titles
+        assert "Waiting in the queue" in titles[0] and "Done" in titles[-1]
+        assert any("Working on it" in t for t in titles)
+        assert any("%" in status_text(r) for r in status.revisions)
+        assert "Jump to the result" in status_text(status)
+        assert all(r.via == "PATCH channel" for r in status.revisions[1:]), "edits must use the bot token"
+
+        # One result message: mentions the member, two takes that decode as audio.
+        assert result.content.startswith(f"<@{h.discord.default_user_id}>")
+        assert len(result.attachments) == 2
+        for n, attachment in enumerate(result.attachments, start=1):
+            path = tmp_path / f"got{n}.mp3"
+            path.write_bytes(attachment.data)
+            assert probe(path).duration > 0.5
+        assert "@everyone" not in (result.embeds[0].get("description") or "")
+        assert result.allowed_mentions and result.allowed_mentions.get("parse") == []
+
+        # The provider saw one upload of exactly the member's bytes, with the raw key.
+        assert musicgpt.submissions == 1
+        assert musicgpt.jobs[0].upload.data == audio
+
+        job = await h.job(1)
+        assert job.state is JobState.DELIVERED
+        assert job.result_message_id == result.id and job.status_message_id == status.id
+        assert job.handle and job.handle.task_id == musicgpt.jobs[0].task_id
+        assert job.handle.conversion_ids == musicgpt.jobs[0].conversion_ids
+        assert not job.input_path or not job.input_path.exists(), "inputs are cleaned up"
+
+
+async def test_restart_mid_job_submits_once_and_delivers_once(tmp_path: Path):
+    async with FakeMusicGPT(polls_to_complete=12, eta=5) as musicgpt:
+        async with harness(tmp_path, **mg(musicgpt)) as h:
+            await h.start()
+            ix = await h.discord.run_slash_command(
+                "remix", {"prompt": "make it jazz"}, attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+            )
+            await ix.wait_response()
+            await h.wait_for_job(1, lambda j: j.state is JobState.RUNNING)
+            await h.stop()
+
+            stopped = await h.job(1)
+            assert stopped.state is JobState.RUNNING and stopped.handle is not None
+            assert not h.result_messages()
+
+            await h.start()
+            await h.wait_for(lambda: h.result_messages(), timeout=30)
+            job = await h.wait_for_job(1, lambda j: j.finished)
+            await asyncio.sleep(0.3)  # anything posted twice would show up by now
+
+            assert job.state is JobState.DELIVERED
+            assert musicgpt.submissions == 1
+            assert len(h.result_messages()) == 1
+            assert len(h.status_messages()) == 1, "the same status message is carried on"
+            assert len(h.result_messages()[0].attachments) == 2
+
+
+async def test_not_audio_is_refused_privately_and_nothing_is_sent(tmp_path: Path, musicgpt: FakeMusicGPT):
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        ix = await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("song.mp3", b"this is not audio at all" * 20, "audio/mpeg")]
+        )
+        await ix.wait_response()
+        await h.wait_for(lambda: ix.original and "Nothing was started" in ix.original.content)
+        assert "doesn't look like an audio file" in ix.original.content
+        assert ix.original.ephemeral
+        job = await h.wait_for_job(1, lambda j: j.finished)
+        assert job.state is JobState.REJECTED
+        assert musicgpt.submissions == 0 and not h.bot_messages()
+
+
+async def test_lyrics_too_long_is_refused_at_once(tmp_path: Path, musicgpt: FakeMusicGPT):
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        ix = await h.discord.run_slash_command(
+            "remix", {"prompt": "x", "lyrics": "la" * 1050}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
+        response = await ix.wait_response()
+        assert response.type == 4 and response.ephemeral
+        content = response.data["content"]
+        assert "2100 characters" in content and "at most 2000" in content
+        job = await h.wait_for_job(1, lambda j: j.finished)
+        assert job.state is JobState.REJECTED
+        assert musicgpt.submissions == 0
+
+
+async def test_take_over_the_upload_limit_is_transcoded_to_fit(tmp_path: Path):
+    big_take = song(tmp_path, seconds=30, fmt="wav", name="take")  # ~5 MB of WAV
+    async with FakeMusicGPT(polls_to_complete=1, audio=big_take) as musicgpt:
+        async with harness(tmp_path, **mg(musicgpt)) as h:
+            h.discord.attachment_size_limit = 1024 * 1024
+            await h.start()
+            await h.discord.run_slash_command(
+                "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+            )
+            [result] = await h.wait_for(lambda: h.result_messages(), timeout=30)
+            for attachment in result.attachments:
+                assert attachment.size <= 1024 * 1024
+                assert attachment.filename.endswith(".mp3")
+                path = tmp_path / attachment.filename
+                path.write_bytes(attachment.data)
+                assert abs(probe(path).duration - 30) < 1
+
+
+async def test_out_of_credits_ends_the_job_with_a_clear_message(tmp_path: Path, musicgpt: FakeMusicGPT):
+    musicgpt.script("Remix", Fault.insufficient_credits())
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        job = await h.wait_for_job(1, lambda j: j.finished)
+        assert job.state is JobState.FAILED
+        [status] = await h.wait_for(lambda: [m for m in h.status_messages() if "Failed" in title_of(m)])
+        assert "out of credits" in status_text(status) and "server admin" in status_text(status)
+        assert "Traceback" not in status_text(status)
+
+
+async def test_rate_limited_submit_is_retried(tmp_path: Path, musicgpt: FakeMusicGPT):
+    musicgpt.script("Remix", Fault.rate_limited(retry_after=0.2), Fault.server_error(503))
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        job = await h.wait_for_job(1, lambda j: j.finished, timeout=40)
+        assert job.state is JobState.DELIVERED
+        assert musicgpt.submissions == 1
+
+
+async def test_deadline_ends_a_stuck_job(tmp_path: Path):
+    async with FakeMusicGPT(polls_to_complete=10_000) as musicgpt:
+        async with harness(tmp_path, **mg(musicgpt, job_deadline_seconds=1.5)) as h:
+            await h.start()
+            await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            job = await h.wait_for_job(1, lambda j: j.finished)
+            assert job.state is JobState.FAILED and "longer than" in (job.error or "")
+
+
+async def test_parallel_limit_queues_the_second_member(tmp_path: Path):
+    async with FakeMusicGPT(polls_to_complete=6) as musicgpt:
+        async with harness(tmp_path, **mg(musicgpt, musicgpt_max_parallel=1)) as h:
+            await h.start()
+            alice, bob = list(h.discord.members)[1:3]
+            await h.discord.run_slash_command("remix", {"prompt": "a"}, user_id=alice,
+                                              attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            await h.wait_for_job(1, lambda j: j.state in (JobState.SUBMITTED, JobState.RUNNING))
+            await h.discord.run_slash_command("remix", {"prompt": "b"}, user_id=bob,
+                                              attachments=[("b.mp3", song(tmp_path), "audio/mpeg")])
+            await h.wait_for(lambda: any("Next in line" in status_text(r)
+                                         for m in h.status_messages() for r in m.revisions))
+            assert musicgpt.submissions == 1, "the second job waits for the slot"
+            await h.wait_for(lambda: len(h.result_messages()) == 2, timeout=40)
+            assert musicgpt.submissions == 2
+
+
+async def test_missing_channel_permissions_are_refused_clearly(tmp_path: Path, musicgpt: FakeMusicGPT):
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        for channel in h.discord.channels.values():
+            channel.bot_permissions = 1 << 10 | 1 << 11  # view channel + send messages only
+        await h.start()
+        ix = await h.discord.run_slash_command("remix", {"prompt": "x"},
+                                               attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        response = await ix.wait_response()
+        assert response.ephemeral and "Attach Files" in response.data["content"]
+        assert "Embed Links" in response.data["content"]
+        assert not await h.jobs()
