@@ -220,11 +220,11 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
         return ProviderError(ErrorKind.INVALID_INPUT, _refused_message(text), **common)
     if status == 402:
         return ProviderError(ErrorKind.INSUFFICIENT_CREDITS,
-                             "The bot's MusicGPT account is out of credits. Ask a server admin to top it up.",
+                             "The bot's MusicGPT account is out of credits.",
                              **common)
     if status in (401, 403):
         return ProviderError(ErrorKind.AUTH,
-                             "MusicGPT refused the bot's API key. Ask a server admin to check it.", **common)
+                             "MusicGPT refused the bot's API key.", **common)
     if status == 404:
         return ProviderError(ErrorKind.NOT_FOUND, "MusicGPT has no record of this job.", **common)
     if status == 409:
@@ -426,7 +426,7 @@ def _all_failed(bad: list[Take], label: str) -> ProviderError:
                              f"{label} flagged this request{why} and made no track. "
                              "Try a different prompt, lyrics or audio.", detail=reason)
     return ProviderError(ErrorKind.GENERATION_FAILED,
-                         f"{label} could not make this track. Try again, perhaps with a different prompt.")
+                         f"{label} could not make this track.")
 
 
 def _take_note(take: Take, label: str) -> str:

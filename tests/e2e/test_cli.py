@@ -1,0 +1,100 @@
+"""cli.py as a member of the terminal would use it: a real process, the same engine and database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from audio.probe import probe
+from audio.synth import write_tone
+from tests.fakes.musicgpt import Fault, FakeMusicGPT
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def cli(tmp: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_PATH": str(tmp / "bot.sqlite3"),
+        "WORK_DIR": str(tmp / "work"),
+        "MUSICGPT_POLL_INTERVAL": "0.1",
+        **env,
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "cli.py"), *args, cwd=tmp, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    return write_tone(tmp_path / "tone.wav", seconds=3)
+
+
+async def test_remix_with_the_offline_provider_writes_two_takes(tmp_path: Path, tone: Path):
+    code, out, err = await cli(tmp_path, "remix", str(tone), "--prompt", "slowed + reverb", "-o", "takes")
+    assert code == 0, err
+    written = [Path(tmp_path / line) for line in out.splitlines() if line.endswith(".mp3")]
+    assert len(written) == 2
+    for path in written:
+        assert probe(path).duration > 3.4, "slowed takes are longer than the 3 s input"
+    assert "effects remix, no AI" in out
+    assert "Rendering" in err and "%" in err and "Done" in err, "a progress bar with stage and percentage"
+    assert tone.exists(), "the member's own file is never consumed"
+
+    code, out, _ = await cli(tmp_path, "jobs")
+    assert code == 0 and "delivered" in out and "local" in out
+
+
+async def test_remix_against_musicgpt_checks_the_key_end_to_end(tmp_path: Path, tone: Path):
+    async with FakeMusicGPT(polls_to_complete=2) as musicgpt:
+        code, out, err = await cli(
+            tmp_path, "remix", str(tone), "--prompt", "jazz", "--provider", "musicgpt", "-o", "out",
+            MUSICGPT_API_KEY="test-key", MUSICGPT_BASE_URL=musicgpt.base_url,
+        )
+        assert code == 0, err
+        assert musicgpt.submissions == 1
+        assert len([line for line in out.splitlines() if line.endswith(".mp3")]) == 2
+
+
+async def test_a_wrong_key_fails_with_the_reason_and_a_nonzero_exit(tmp_path: Path, tone: Path):
+    async with FakeMusicGPT() as musicgpt:
+        code, _, err = await cli(
+            tmp_path, "remix", str(tone), "--prompt", "jazz", "--provider", "musicgpt",
+            MUSICGPT_API_KEY="wrong-key", MUSICGPT_BASE_URL=musicgpt.base_url,
+        )
+        assert code == 1
+        assert "refused the bot's API key" in err and err.count("server admin") == 1
+
+
+async def test_out_of_credits_is_reported(tmp_path: Path, tone: Path):
+    async with FakeMusicGPT() as musicgpt:
+        musicgpt.script("Remix", Fault.insufficient_credits())
+        code, _, err = await cli(
+            tmp_path, "remix", str(tone), "--prompt", "jazz", "--provider", "musicgpt",
+            MUSICGPT_API_KEY="test-key", MUSICGPT_BASE_URL=musicgpt.base_url,
+        )
+        assert code == 1 and "out of credits" in err
+
+
+async def test_bad_input_is_refused_before_anything_runs(tmp_path: Path):
+    text = tmp_path / "notes.mp3"
+    text.write_text("not audio")
+    code, _, err = await cli(tmp_path, "remix", str(text), "--prompt", "x")
+    assert code == 2 and "doesn't look like an audio file" in err
+    code, _, err = await cli(tmp_path, "remix", str(tmp_path / "missing.wav"), "--prompt", "x")
+    assert code == 2 and "is not a file" in err
+
+
+async def test_sing_on_the_offline_provider_names_the_providers_that_can(tmp_path: Path, tone: Path):
+    code, _, err = await cli(tmp_path, "sing", str(tone), "--prompt", "pop", "--lyrics", "la la", "--provider", "local")
+    assert code == 2 and "can't make a sing-over" in err
