@@ -45,7 +45,7 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     if missing:
         raise UserFacingError(texts.missing_permissions(missing))
     if reason := await bot.intake.precheck(draft):
-        if draft.provider:
+        if draft.provider in bot.registry:  # a typo'd provider name is not worth a row
             await bot.intake.reject(await bot.intake.create(draft), reason)
         raise UserFacingError(texts.rejected(reason))
     job = await bot.intake.create(draft)

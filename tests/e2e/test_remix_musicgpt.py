@@ -212,3 +212,34 @@ async def test_missing_channel_permissions_are_refused_clearly(tmp_path: Path, m
         assert response.ephemeral and "Attach Files" in response.data["content"]
         assert "Embed Links" in response.data["content"]
         assert not await h.jobs()
+
+
+async def test_empty_and_oversized_files_are_refused_before_any_download(tmp_path: Path, musicgpt: FakeMusicGPT):
+    async with harness(tmp_path, **mg(musicgpt, max_input_bytes=20_000)) as h:
+        await h.start()
+        empty = await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", b"", "audio/mpeg")])
+        assert "empty" in (await empty.wait_response()).data["content"]
+        big = await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("big.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+        )
+        content = (await big.wait_response()).data["content"]
+        assert "That file is" in content and "up to 20 KB" in content
+        assert [j.state for j in await h.jobs()] == [JobState.REJECTED, JobState.REJECTED]
+        assert not h.discord.requests_to("GET", r"attachments"), "nothing was downloaded"
+        assert musicgpt.submissions == 0
+
+
+async def test_a_typo_is_answered_and_another_members_job_carries_on(tmp_path: Path, musicgpt: FakeMusicGPT):
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        alice, bob = list(h.discord.members)[1:3]
+        await h.discord.run_slash_command("remix", {"prompt": "a"}, user_id=alice,
+                                          attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        typo = await h.discord.run_slash_command("remix", {"prompt": "b", "provider": "musicgtp"}, user_id=bob,
+                                                 attachments=[("b.mp3", song(tmp_path), "audio/mpeg")])
+        reply = (await typo.wait_response()).data["content"]
+        assert "I don't know the provider `musicgtp`" in reply and "musicgpt" in reply
+        await h.wait_for(lambda: h.result_messages(), timeout=30)
+        [job] = await h.jobs()
+        assert job.member_id == alice
+        await h.wait_for_job(job.id, lambda j: j.state is JobState.DELIVERED)

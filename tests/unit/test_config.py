@@ -1,0 +1,43 @@
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_setting_is_documented_in_env_example():
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert {name.upper() for name in Settings.model_fields} == documented
+
+
+def test_secrets_never_show_in_reprs():
+    settings = Settings(_env_file=None, discord_token="abc.def", musicgpt_api_key="mg-secret")
+    assert "abc.def" not in repr(settings) and "mg-secret" not in str(settings)
+
+
+def test_blank_values_mean_unset():
+    settings = Settings(_env_file=None, dev_guild_id="", public_base_url=" ", musicgpt_api_key="")
+    assert settings.dev_guild_id is None and settings.public_base_url is None and settings.musicgpt_api_key is None
+
+
+def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py")], cwd=tmp_path, env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_bot_without_a_token_explains_in_one_line(tmp_path: Path):
+    result = run_bot(tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "DISCORD_TOKEN is not set" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_setting_explains_in_one_line(tmp_path: Path):
+    result = run_bot(tmp_path, DISCORD_TOKEN="x", MUSICGPT_MAX_PARALLEL="lots")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "MUSICGPT_MAX_PARALLEL" in result.stderr and result.stderr.strip().count("\n") == 0
