@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import logging.handlers
+import signal
 import sys
 
 import aiohttp
@@ -56,6 +57,19 @@ async def run(settings: Settings) -> None:
         await db.close()
 
 
+async def serve(settings: Settings) -> None:
+    """Run until stopped. SIGTERM (docker stop) and SIGINT close the bot cleanly; unfinished jobs
+    stay in the database and carry on at the next start."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await run(settings)
+    log.info("stopped")
+
+
 def load_settings() -> Settings:
     try:
         return Settings()
@@ -70,11 +84,9 @@ def main() -> None:
         sys.exit("DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it.")
     configure_logging(settings.log_level)
     try:
-        asyncio.run(run(settings))
+        asyncio.run(serve(settings))
     except discord.LoginFailure:
         sys.exit("Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token).")
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
