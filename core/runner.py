@@ -182,7 +182,8 @@ class Runner:
                 log.exception("scheduling failed; will retry on the next wake")
 
     async def _schedule(self) -> None:
-        active = [j for j in await self.jobs.in_state(*AT_PROVIDER) if j.id in self._tasks]
+        # A launched job may still read QUEUED until its submit begins: it holds its slot already.
+        active = [j for j in await self.jobs.in_state(S.QUEUED, *AT_PROVIDER) if j.id in self._tasks]
         busy_members = Counter(j.member_id for j in active)
         running = Counter(j.provider for j in active)
         queued = [j for j in await self.jobs.in_state(S.QUEUED) if self.owns(j)]

@@ -243,3 +243,20 @@ async def test_a_typo_is_answered_and_another_members_job_carries_on(tmp_path: P
         [job] = await h.jobs()
         assert job.member_id == alice
         await h.wait_for_job(job.id, lambda j: j.state is JobState.DELIVERED)
+
+
+async def test_a_burst_of_jobs_never_exceeds_the_parallel_limit(tmp_path: Path):
+    async with FakeMusicGPT(polls_to_complete=3) as musicgpt:
+        async with harness(tmp_path, **mg(musicgpt, musicgpt_max_parallel=2, max_jobs_per_member=10)) as h:
+            await h.start()
+            audio = song(tmp_path)
+            for n in range(6):
+                await h.discord.run_slash_command("remix", {"prompt": f"take {n}"},
+                                                  attachments=[(f"{n}.mp3", audio, "audio/mpeg")])
+            at_provider = {JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING}
+            peak = 0
+            while len(h.result_messages()) < 6:
+                peak = max(peak, len([j for j in await h.jobs() if j.state in at_provider]))
+                await asyncio.sleep(0.02)
+            assert peak == 2
+            assert musicgpt.submissions == 6
