@@ -161,10 +161,10 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
 
 
 async def _run(intake: Intake, runner: Runner, draft: Draft, results: FileResults, out: TextIO) -> int:
-    if reason := await intake.precheck(draft):
-        print(f"error: {reason}", file=sys.stderr)
+    job = await intake.admit(draft)
+    if isinstance(job, str):
+        print(f"error: {job}", file=sys.stderr)
         return 2
-    job = await intake.create(draft)
     job = await intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
         print(f"error: {job.error}", file=sys.stderr)

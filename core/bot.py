@@ -21,12 +21,13 @@ from core.status import StatusBoard
 from core.tree import RemixTree
 from providers.registry import Registry
 from storage.db import Database
+from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
 from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.create",)
+EXTENSIONS = ("cogs.create", "cogs.admin")
 
 
 class RemixBot(commands.Bot):
@@ -54,6 +55,7 @@ class RemixBot(commands.Bot):
         self.registry = registry
         self.extensions_to_load = extensions
         self.jobs = JobRepository(db)
+        self.guilds_repo = GuildRepository(db)
         self._background: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
@@ -69,6 +71,7 @@ class RemixBot(commands.Bot):
         self.intake = Intake(
             self.jobs, self.registry, self.runner, self.session, work_dir=s.work_dir,
             max_input_bytes=s.max_input_bytes, max_jobs_per_member=s.max_jobs_per_member,
+            guilds=self.guilds_repo,
         )
         self.web = WebServer(self.jobs, self.registry, self.runner, host=s.webhook_host, port=s.webhook_port,
                              is_ready=lambda: not self.is_closed())

@@ -25,6 +25,7 @@ from core.runner import Runner
 from providers.base import Capabilities, JobKind, ProviderError
 from providers.http import TooLarge, download_to
 from providers.registry import Registry
+from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class Intake:
         work_dir: Path,
         max_input_bytes: int,
         max_jobs_per_member: int,
+        guilds: GuildRepository | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -96,10 +98,15 @@ class Intake:
         self.work_dir = work_dir
         self.max_input_bytes = max_input_bytes
         self.max_jobs_per_member = max_jobs_per_member
+        self.guilds = guilds
+        # Checks and insert are one step, so two quick commands cannot both pass a member's limit.
+        self._admission = asyncio.Lock()
 
-    def resolve_provider(self, draft: Draft) -> str | None:
+    def resolve_provider(self, draft: Draft, server_default: str | None = None) -> str | None:
         """Fill in the provider; the refusal text when it cannot serve this kind of job."""
-        name = (draft.provider or "").strip().lower() or self.registry.default_for(draft.kind)
+        if server_default not in self.registry.supporting(draft.kind):
+            server_default = None
+        name = (draft.provider or "").strip().lower() or server_default or self.registry.default_for(draft.kind)
         if name not in self.registry:
             return texts.unknown_provider(name, self.registry.names())
         provider = self.registry.get(name)
@@ -115,8 +122,11 @@ class Intake:
         return min(cap, self.max_input_bytes) if cap else self.max_input_bytes
 
     async def precheck(self, draft: Draft) -> str | None:
-        """Checks that need no I/O beyond one count: the refusal text, or None."""
-        if reason := self.resolve_provider(draft):
+        """Checks that need no I/O beyond a couple of reads: the refusal text, or None."""
+        server = await self.guilds.get(draft.guild_id) if self.guilds and draft.guild_id else None
+        if server and server.channel_id and draft.channel_id != server.channel_id:
+            return texts.wrong_channel(server.channel_id)
+        if reason := self.resolve_provider(draft, server.default_provider if server else None):
             return reason
         assert draft.provider
         provider = self.registry.get(draft.provider)
@@ -127,9 +137,20 @@ class Intake:
             return texts.file_too_large(draft.input_size, limit, provider.label)
         if draft.input_size == 0:
             return texts.not_audio("the file is empty.")
-        if await self.jobs.active_count_for_member(draft.member_id) >= self.max_jobs_per_member:
-            return texts.too_many_jobs(self.max_jobs_per_member)
+        member_limit = (server.max_jobs_per_member if server else None) or self.max_jobs_per_member
+        if await self.jobs.active_count_for_member(draft.member_id) >= member_limit:
+            return texts.too_many_jobs(member_limit)
         return None
+
+    async def admit(self, draft: Draft) -> Job | str:
+        """The new job, or the refusal text (recorded as a rejected job when the provider is known)."""
+        async with self._admission:
+            reason = await self.precheck(draft)
+            if reason is None:
+                return await self.create(draft)
+        if draft.provider in self.registry:  # a typo'd provider name is not worth a row
+            await self.reject(await self.create(draft), reason)
+        return reason
 
     async def create(self, draft: Draft) -> Job:
         assert draft.provider, "precheck first"

@@ -44,11 +44,9 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     missing = missing_permissions(interaction.app_permissions)
     if missing:
         raise UserFacingError(texts.missing_permissions(missing))
-    if reason := await bot.intake.precheck(draft):
-        if draft.provider in bot.registry:  # a typo'd provider name is not worth a row
-            await bot.intake.reject(await bot.intake.create(draft), reason)
-        raise UserFacingError(texts.rejected(reason))
-    job = await bot.intake.create(draft)
+    job = await bot.intake.admit(draft)
+    if isinstance(job, str):
+        raise UserFacingError(texts.rejected(job))
     # The row exists: acknowledge before anything slow (download, probe).
     await interaction.response.send_message(texts.checking(), ephemeral=True)
     job = await bot.intake.check_input(job)

@@ -114,6 +114,10 @@ def missing_permissions(names: list[str]) -> str:
     )
 
 
+def wrong_channel(channel_id: int) -> str:
+    return f"On this server, remixes happen in <#{channel_id}>."
+
+
 def guild_only() -> str:
     return "This works in server channels only."
 
@@ -185,3 +189,34 @@ def take_unavailable(index: int) -> str:
 
 def generic_error(reference: str) -> str:
     return f"Something went wrong on our side (ref `{reference}`). Please try again."
+
+
+# -- server settings -----------------------------------------------------------------------------------
+def config_saved() -> str:
+    return "Saved. `/config show` lists this server's settings."
+
+
+def config_summary(provider: str | None, bot_default: str, channel_id: int | None, member_limit: int,
+                   available: list[str]) -> str:
+    return "\n".join([
+        "**Remix settings for this server**",
+        f"Default provider: `{provider}`" if provider else f"Default provider: the bot's default (`{bot_default}`)",
+        f"Remix channel: <#{channel_id}>" if channel_id else "Remix channel: any channel",
+        f"Unfinished jobs per member: {member_limit}",
+        f"Providers available: {', '.join(available)}",
+    ])
+
+
+def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[int, int]]) -> str:
+    if not rows:
+        return f"No jobs in the last {days} days."
+    by_provider: dict[str, dict[str, int]] = {}
+    for provider, state, count in rows:
+        by_provider.setdefault(provider, {})[state] = count
+    lines = [f"**Last {days} days**"]
+    for provider, states in by_provider.items():
+        detail = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        lines.append(f"{provider}: {sum(states.values())} jobs ({detail})")
+    if top:
+        lines.append("Most takes delivered: " + ", ".join(f"<@{m}> {n}" for m, n in top))
+    return "\n".join(lines)

@@ -83,13 +83,16 @@ class Harness:
         self._task = None
 
     async def job(self, job_id: int) -> Job:
+        job = await self._find(job_id)
+        assert job is not None, f"no job {job_id}"
+        return job
+
+    async def _find(self, job_id: int) -> Job | None:
         db = await Database.open(self.tmp / "bot.sqlite3")
         try:
-            job = await JobRepository(db).get(job_id)
+            return await JobRepository(db).get(job_id)
         finally:
             await db.close()
-        assert job is not None
-        return job
 
     async def jobs(self) -> list[Job]:
         db = await Database.open(self.tmp / "bot.sqlite3")
@@ -114,11 +117,12 @@ class Harness:
     async def wait_for_job(self, job_id: int, predicate: Callable[[Job], bool], timeout: float = 20) -> Job:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            job = await self.job(job_id)
-            if predicate(job):
+            job = await self._find(job_id)  # the row may not exist yet: the command is still arriving
+            if job is not None and predicate(job):
                 return job
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"job {job_id} never got there; last state {job.state} ({job.error})")
+                last = f"{job.state} ({job.error})" if job else "no row"
+                raise AssertionError(f"job {job_id} never got there; last state {last}")
             await asyncio.sleep(0.05)
 
 

@@ -1,0 +1,96 @@
+"""Server settings and usage, for the server's admins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from core import texts
+from core.jobs import utcnow
+from core.tree import UserFacingError
+
+if TYPE_CHECKING:
+    from core.bot import RemixBot
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Config(commands.GroupCog, group_name="config", group_description="Set up the remix bot for this server"):
+    def __init__(self, bot: RemixBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _reply(self, interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+
+    @app_commands.command(name="show", description="Show this server's remix settings")
+    async def show(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id
+        server = await self.bot.guilds_repo.get(interaction.guild_id)
+        await self._reply(interaction, texts.config_summary(
+            server.default_provider, self.bot.registry.default, server.channel_id,
+            server.max_jobs_per_member or self.bot.settings.max_jobs_per_member,
+            [self.bot.registry.get(n).label + f" (`{n}`)" for n in self.bot.registry.names()],
+        ))
+
+    @app_commands.command(name="provider", description="Choose the provider used when a member names none")
+    @app_commands.describe(name="A configured provider; leave empty to use the bot's default")
+    async def provider(self, interaction: discord.Interaction, name: str | None = None) -> None:
+        assert interaction.guild_id
+        if name is not None and name not in self.bot.registry:
+            raise UserFacingError(texts.unknown_provider(name, self.bot.registry.names()))
+        await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, default_provider=name)
+        await self._reply(interaction, texts.config_saved())
+
+    @provider.autocomplete("name")
+    async def provider_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=self.bot.registry.get(n).label, value=n)
+                for n in self.bot.registry.names() if current.lower() in n][:25]
+
+    @app_commands.command(name="channel", description="Keep remixes in one channel (leave empty: any channel)")
+    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        assert interaction.guild_id
+        if channel is not None:
+            missing = [label for name, label in (("send_messages", "Send Messages"), ("embed_links", "Embed Links"),
+                                                 ("attach_files", "Attach Files"))
+                       if not getattr(channel.permissions_for(channel.guild.me), name, False)] if channel.guild.me else []
+            if missing:
+                raise UserFacingError(texts.missing_permissions(missing))
+        await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id,
+                                          channel_id=channel.id if channel else None)
+        await self._reply(interaction, texts.config_saved())
+
+    @app_commands.command(name="member-limit", description="How many unfinished jobs one member may have")
+    async def member_limit(self, interaction: discord.Interaction,
+                           limit: app_commands.Range[int, 1, 20] | None = None) -> None:
+        assert interaction.guild_id
+        await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, max_jobs_per_member=limit)
+        await self._reply(interaction, texts.config_saved())
+
+
+class Usage(commands.Cog):
+    def __init__(self, bot: RemixBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="usage", description="What this server made with the bot recently")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def usage(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
+        assert interaction.guild_id
+        since = utcnow() - timedelta(days=days)
+        rows = await self.bot.guilds_repo.usage(interaction.guild_id, since)
+        top = await self.bot.guilds_repo.top_members(interaction.guild_id, since)
+        labels = {n: self.bot.registry.get(n).label for n in self.bot.registry.names()}
+        await interaction.response.send_message(
+            texts.usage_summary(days, [(labels.get(r.provider, r.provider), r.state, r.jobs) for r in rows], top),
+            ephemeral=True, allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+
+async def setup(bot: RemixBot) -> None:
+    await bot.add_cog(Config(bot))
+    await bot.add_cog(Usage(bot))
