@@ -376,6 +376,7 @@ class SoundpieceProvider(Provider):
             requires_prompt=frozenset({JobKind.REMIX}),
             requires_lyrics=frozenset({JobKind.REMIX}),
             takes=MAX_VARIATIONS,
+            max_variations=MAX_VARIATIONS,
             idempotent_submit=True,
             # Deliveries we cannot verify are useless, so no secret means no webhooks.
             webhooks=bool(self._webhook_keys),
