@@ -164,7 +164,8 @@ def parse_outputs(raw: Any) -> list[Output]:
     outputs = []
     for item in raw:
         if isinstance(item, Mapping) and isinstance(item.get("url"), str) and item["url"]:
-            outputs.append(Output(index=len(outputs), url=item["url"], ext="flac",
+            # Members read "Take 1", "Take 2": numbered from 1, like the other providers.
+            outputs.append(Output(index=len(outputs) + 1, url=item["url"], ext="flac",
                                   duration=_number(item.get("duration"))))
     return outputs
 
