@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from audio.probe import probe
+from core.attachments import expires_at
 from core.jobs import JobState
 from providers.soundverse import CAPABILITIES
 from tests.e2e.harness import Harness, harness, song, status_text, title_of
@@ -217,3 +218,27 @@ async def test_rate_limited_submit_is_retried_after_a_pause(tmp_path: Path, soun
         assert job.state is JobState.DELIVERED
         assert soundverse.generation_requests == 2 and len(soundverse.jobs) == 1
         assert len(h.result_messages()) == 1
+
+
+async def test_attachment_url_close_to_expiry_is_refreshed_before_submitting(tmp_path: Path,
+                                                                            soundverse: FakeSoundverse) -> None:
+    soundverse.chunk_delay = 0.02
+    async with harness(tmp_path, **sv(soundverse)) as h:
+        h.discord.cdn_url_lifetime = 20 * 60  # the signed URL expires sooner than the bot's margin
+        await h.start()
+        ix = await h.discord.run_slash_command(
+            "remix", {"prompt": "synthwave", "provider": "soundverse"},
+            attachments=[("song.mp3", song(tmp_path, seconds=12), "audio/mpeg")],
+        )
+        h.discord.cdn_url_lifetime = 24 * 3600  # what a refresh hands out
+        await ix.wait_response()
+        [attachment] = ix.payload["data"]["resolved"]["attachments"].values()
+        job = await h.wait_for_job(1, lambda j: j.finished, timeout=30)
+        assert job.state is JobState.DELIVERED
+
+        # Refreshed through the bot token just before the submit; Soundverse fetched the fresh URL.
+        [call] = h.discord.requests_to("POST", "/attachments/refresh-urls")
+        assert call.json == {"attachment_urls": [attachment["url"]]}
+        [body] = soundverse.bodies
+        assert body["song_reference_url"] == job.input_url
+        assert (expires_at(job.input_url) or 0) > (expires_at(attachment["url"]) or 0) + 20 * 3600
