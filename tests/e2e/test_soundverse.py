@@ -73,7 +73,7 @@ async def test_clean_run_shows_every_stage_in_order_and_a_listen_link(tmp_path: 
         seen = current_stages(status.revisions)
         order = [STAGES.index(stage) for stage, _ in seen]
         assert order == sorted(order), seen
-        assert {stage for stage, _ in seen} >= {"queued", "starting", "initializing", "uploading", "streaming"}
+        assert {s for s, _ in seen} >= {"queued", "starting", "initializing", "uploading", "streaming"}
         assert {pct for stage, pct in seen if stage == "streaming"} >= {"0", "50", "90"}
         # The final status ticks every documented stage, validating and completed included.
         final = status_text(status)
@@ -220,8 +220,9 @@ async def test_rate_limited_submit_is_retried_after_a_pause(tmp_path: Path, soun
         assert len(h.result_messages()) == 1
 
 
-async def test_attachment_url_close_to_expiry_is_refreshed_before_submitting(tmp_path: Path,
-                                                                            soundverse: FakeSoundverse) -> None:
+async def test_attachment_url_close_to_expiry_is_refreshed_before_submitting(
+    tmp_path: Path, soundverse: FakeSoundverse
+) -> None:
     soundverse.chunk_delay = 0.02
     async with harness(tmp_path, **sv(soundverse)) as h:
         h.discord.cdn_url_lifetime = 20 * 60  # the signed URL expires sooner than the bot's margin

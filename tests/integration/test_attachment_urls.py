@@ -47,7 +47,9 @@ def test_expiry_is_read_from_the_hex_ex_parameter() -> None:
     assert not needs_refresh("https://example.com/song.mp3?ex=zz", now=0)
 
 
-async def test_an_expired_url_is_refreshed_and_works_again(fake: FakeDiscord, http: discord.http.HTTPClient) -> None:
+async def test_an_expired_url_is_refreshed_and_works_again(
+    fake: FakeDiscord, http: discord.http.HTTPClient
+) -> None:
     fake.cdn_url_lifetime = 1
     message = await fake.post_user_message("here", attachments=[("my song.mp3", AUDIO, "audio/mpeg")])
     stale = fake.cdn_url(message.attachments[0])

@@ -66,7 +66,8 @@ STAGES = ("validating", "queued", "starting", "streaming", "completed")
 
 def test_stage_trail_ticks_every_stage_passed_even_when_edits_were_coalesced():
     # The job jumped from submitted straight to streaming: the stages in between still show as passed.
-    embed = render_status(job(JobState.RUNNING, stage="streaming", percent=50), None, "Soundverse", None, STAGES)
+    running = job(JobState.RUNNING, stage="streaming", percent=50)
+    embed = render_status(running, None, "Soundverse", None, STAGES)
     assert "Validating ✓ → Queued ✓ → Starting ✓ → **Streaming 50%**" in field(embed)
     assert "Completed" not in field(embed)
 
@@ -78,5 +79,6 @@ def test_stage_trail_is_complete_once_the_provider_finished():
 
 
 def test_unknown_stage_falls_back_to_the_plain_line():
-    embed = render_status(job(JobState.RUNNING, stage="mastering", percent=5), None, "Soundverse", None, STAGES)
+    running = job(JobState.RUNNING, stage="mastering", percent=5)
+    embed = render_status(running, None, "Soundverse", None, STAGES)
     assert "Mastering · 5%" in field(embed) and "✓" not in field(embed)
