@@ -34,7 +34,7 @@ S = JobState
 MAX_SUBMIT_ATTEMPTS = 5
 MAX_TRACK_RETRIES = 8
 
-# Gives a URL-mode provider an input URL it can still fetch (the sink's URLs may be signed and expire).
+# The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
 InputUrlRefresher = Callable[[Job], Awaitable[str]]
 
 

@@ -243,3 +243,18 @@ async def test_attachment_url_close_to_expiry_is_refreshed_before_submitting(
         [body] = soundverse.bodies
         assert body["song_reference_url"] == job.input_url
         assert (expires_at(job.input_url) or 0) > (expires_at(attachment["url"]) or 0) + 20 * 3600
+
+
+async def test_the_job_deadline_bounds_polling(tmp_path: Path, soundverse: FakeSoundverse) -> None:
+    soundverse.chunk_delay = 0.02
+    soundverse.drop_after = 7  # at 90 %, which then holds for a minute
+    soundverse.hold_at_90 = 60
+    async with harness(tmp_path, **sv(soundverse, job_deadline_seconds=3)) as h:
+        await h.start()
+        await remix(h, tmp_path)
+        job = await h.wait_for_job(1, lambda j: j.finished, timeout=15)
+        assert job.state is JobState.FAILED and "longer than 3 s" in (job.error or "")
+        assert soundverse.status_requests >= 1
+        polls = soundverse.status_requests
+        await asyncio.sleep(0.5)
+        assert soundverse.status_requests == polls, "polling stopped with the job"
