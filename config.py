@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     soundverse_base_url: str = SOUNDVERSE_API
     soundverse_status_path: str = "/status/generation/{message_id}"
     soundverse_read_timeout: float = Field(default=600.0, gt=0)
+    # Seconds between status polls once the stream has broken (or after a restart).
+    soundverse_poll_interval: float = Field(default=10.0, gt=0)
     soundverse_max_parallel: int = Field(default=2, ge=1, le=50)
 
     soundpiece_api_key: SecretStr | None = None

@@ -38,9 +38,10 @@ class Create(commands.Cog):
     @app_commands.describe(
         audio="The song to remix (an audio file)",
         prompt="How it should sound, e.g. 'lo-fi with chill beats'",
-        lyrics="New lyrics to sing (optional)",
+        lyrics="New lyrics to sing (optional; some providers need them)",
         gender="Voice for the vocals",
         provider="Which AI service makes it",
+        variations="How many takes to make, 1 to 3 (providers that offer a choice)",
     )
     @app_commands.choices(gender=GENDERS)
     async def remix(
@@ -51,11 +52,12 @@ class Create(commands.Cog):
         lyrics: str | None = None,
         gender: app_commands.Choice[str] | None = None,
         provider: str | None = None,
+        variations: app_commands.Range[int, 1, 3] | None = None,
     ) -> None:
         draft = draft_from(
             interaction, kind=JobKind.REMIX, provider=provider, prompt=prompt, lyrics=lyrics,
             gender=gender.value if gender else None, input_url=audio.url, input_filename=audio.filename,
-            input_size=audio.size,
+            input_size=audio.size, options={"variations": variations} if variations is not None else {},
         )
         await start_job(self.bot, interaction, draft)
 

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from config import Settings
 from core import texts
+from core.attachments import fresh_url
 from core.delivery import DiscordResults
 from core.intake import Intake
 from core.jobs import Job, JobState
@@ -61,12 +62,14 @@ class RemixBot(commands.Bot):
     async def setup_hook(self) -> None:
         s = self.settings
         labels = {p.name: p.label for p in self.registry}
-        self.status_board = StatusBoard(self, self.jobs, labels, interval=s.status_edit_interval)
+        stages = {p.name: p.capabilities.stages for p in self.registry}
+        self.status_board = StatusBoard(self, self.jobs, labels, interval=s.status_edit_interval,
+                                        provider_stages=stages)
         self.results = DiscordResults(self, labels, s.work_dir)
         self.runner = Runner(
             self.jobs, self.registry, self.status_board, self.results, session=self.session,
             work_dir=s.work_dir, deadline_seconds=s.job_deadline_seconds, max_take_bytes=s.max_take_bytes,
-            public_base_url=s.public_base_url,
+            public_base_url=s.public_base_url, refresh_input_url=self._fresh_input_url,
         )
         self.intake = Intake(
             self.jobs, self.registry, self.runner, self.session, work_dir=s.work_dir,
@@ -110,6 +113,11 @@ class RemixBot(commands.Bot):
                 )
             except discord.HTTPException:
                 log.warning("job %s: could not tell the member about the rejection", job.id)
+
+    async def _fresh_input_url(self, job: Job) -> str:
+        """The job's attachment URL, refreshed through the bot token when it is close to expiry."""
+        assert job.input_url
+        return await fresh_url(self.http, job.input_url)
 
     def _spawn(self, coro: object) -> None:
         task = asyncio.create_task(coro)  # type: ignore[arg-type]

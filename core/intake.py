@@ -68,6 +68,18 @@ def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
     return None
 
 
+def check_options(draft: Draft, caps: Capabilities, label: str, supporters: list[str]) -> str | None:
+    """Options only some providers honour: refused where they would be silently ignored."""
+    wanted = draft.options.get("variations")
+    if wanted is None:
+        return None
+    if not caps.max_variations:
+        return texts.variations_not_supported(label, supporters)
+    if isinstance(wanted, bool) or not isinstance(wanted, int) or not 1 <= wanted <= caps.max_variations:
+        return texts.variations_out_of_range(wanted, caps.max_variations, label)
+    return None
+
+
 def check_duration(duration: float | None, caps: Capabilities, label: str) -> str | None:
     if duration is None:
         return None
@@ -131,6 +143,10 @@ class Intake:
         assert draft.provider
         provider = self.registry.get(draft.provider)
         if reason := check_text(draft, provider.capabilities, provider.label):
+            return reason
+        choosers = [p.label for p in self.registry
+                    if p.capabilities.max_variations and draft.kind in p.capabilities.kinds]
+        if reason := check_options(draft, provider.capabilities, provider.label, choosers):
             return reason
         limit = self.input_limit(draft.provider)
         if draft.input_size is not None and draft.input_size > limit:

@@ -14,7 +14,7 @@ import logging
 import random
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 S = JobState
 MAX_SUBMIT_ATTEMPTS = 5
 MAX_TRACK_RETRIES = 8
+
+# The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
+InputUrlRefresher = Callable[[Job], Awaitable[str]]
 
 
 class StatusSink(Protocol):
@@ -85,6 +88,7 @@ class Runner:
         max_take_bytes: int,
         public_base_url: str | None = None,
         owns: Callable[[Job], bool] = lambda job: True,
+        refresh_input_url: InputUrlRefresher | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -97,6 +101,7 @@ class Runner:
         self.public_base_url = public_base_url
         # The bot and the CLI share one database; each drives only the jobs it owns.
         self.owns = owns
+        self.refresh_input_url = refresh_input_url
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
@@ -293,6 +298,12 @@ class Runner:
         )
 
     async def _submit(self, job: Job, provider: Provider, request: JobRequest) -> Job | None:
+        if self.refresh_input_url and job.input_url and provider.capabilities.input_mode == "url":
+            # The provider fetches the input itself, maybe long after the member attached it.
+            url = await self.refresh_input_url(job)
+            if url != job.input_url:
+                job = await self.jobs.update(job.id, input_url=url)
+                request = request.model_copy(update={"input_url": url})
         job = await self.jobs.transition(job.id, S.SUBMITTING, attempts=job.attempts + 1, stage=None)
         self.status.push(job)
         try:

@@ -38,7 +38,9 @@ def _ts(job: Job) -> int:
     return int(started.timestamp())
 
 
-def render_status(job: Job, position: int | None, provider_label: str, result_url: str | None) -> discord.Embed:
+def render_status(
+    job: Job, position: int | None, provider_label: str, result_url: str | None, stages: tuple[str, ...] = (),
+) -> discord.Embed:
     embed = discord.Embed(
         title=texts.status_title(job.kind, job.state.value),
         colour=COLOURS.get(job.state, discord.Colour.blurple()),
@@ -48,9 +50,13 @@ def render_status(job: Job, position: int | None, provider_label: str, result_ur
     lines = [f"Requested by <@{job.member_id}> · {provider_label}"]
     if job.state is S.QUEUED and position:
         lines.append(texts.queue_position(position))
-    if job.state is S.RUNNING and job.stage:
+    if job.state is S.RUNNING and job.stage in stages:
+        lines.append(texts.stage_trail(stages, job.stage, job.percent))
+    elif job.state is S.RUNNING and job.stage:
         stage = texts.provider_stage(job.stage)
         lines.append(f"{stage} · {job.percent:.0f}%" if job.percent is not None else stage)
+    elif job.state in (S.DELIVERING, S.DELIVERED) and stages:
+        lines.append(texts.stage_trail(stages, None, None))
     if not job.finished:
         # Discord renders relative timestamps live, so elapsed time needs no edits.
         lines.append(f"Started <t:{_ts(job)}:R>")
@@ -79,10 +85,12 @@ class StatusBoard:
         *,
         interval: float,
         view_for: ViewFactory | None = None,
+        provider_stages: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.client = client
         self.jobs = jobs
         self.provider_labels = provider_labels
+        self.provider_stages = provider_stages or {}
         self.interval = interval
         self.view_for = view_for
         self._latest: dict[int, tuple[Job, int | None]] = {}
@@ -132,7 +140,8 @@ class StatusBoard:
         result_url = None
         if job.result_message_id:
             result_url = channel.get_partial_message(job.result_message_id).jump_url
-        embed = render_status(job, position, self.provider_labels.get(job.provider, job.provider), result_url)
+        embed = render_status(job, position, self.provider_labels.get(job.provider, job.provider), result_url,
+                              self.provider_stages.get(job.provider, ()))
         view = self.view_for(job) if self.view_for else None
         extra = {"view": view} if view is not None else {}
         if message_id is not None:

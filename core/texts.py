@@ -82,6 +82,15 @@ def too_long(field: str, length: int, limit: int, provider: str) -> str:
     return f"Your {field} is {length} characters; {provider} takes at most {limit}. Shorten it and try again."
 
 
+def variations_not_supported(provider: str, supporters: list[str]) -> str:
+    others = f", or use {', '.join(supporters)}" if supporters else ""
+    return f"{provider} can't make a chosen number of variations. Leave out the `variations` option{others}."
+
+
+def variations_out_of_range(wanted: object, limit: int, provider: str) -> str:
+    return f"{provider} makes 1 to {limit} variations, not {wanted}. Change the `variations` option."
+
+
 def file_too_large(size: int, limit: int, provider: str) -> str:
     return f"That file is {mb(size)}; {provider} takes files up to {mb(limit)}."
 
@@ -147,6 +156,19 @@ def queue_position(position: int) -> str:
 
 def provider_stage(stage: str) -> str:
     return stage.replace("_", " ").capitalize()
+
+
+def stage_trail(stages: tuple[str, ...], current: str | None, percent: float | None) -> str:
+    """The provider's stages so far: passed ones ticked, the current one in bold with its percentage.
+
+    `current=None` means every stage was passed (the provider finished).
+    """
+    reached = stages if current is None else stages[: stages.index(current)]
+    parts = [f"{provider_stage(s)} ✓" for s in reached]
+    if current is not None:
+        now = provider_stage(current) + (f" {percent:.0f}%" if percent is not None else "")
+        parts.append(f"**{now}**")
+    return " → ".join(parts)
 
 
 def failure(message: str, kind: ErrorKind | None) -> str:

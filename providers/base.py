@@ -90,6 +90,11 @@ class Capabilities(BaseModel):
     requires_prompt: frozenset[JobKind] = frozenset()
     requires_lyrics: frozenset[JobKind] = frozenset()
     takes: int = 1
+    # The most takes a member may ask for (`options["variations"]`); None: the count is not a choice.
+    max_variations: int | None = None
+    # The provider's documented stages in order, so a status can show every stage a job has passed
+    # even when quick successive updates were coalesced into one edit.
+    stages: tuple[str, ...] = ()
     # Submitting again with the same idempotency key cannot create a second paid job.
     idempotent_submit: bool = False
     # Whether the provider can push results to our webhook receiver.

@@ -92,7 +92,8 @@ def build_registry(settings: Settings, session: aiohttp.ClientSession) -> Regist
             SoundverseProvider(session, api_key=settings.soundverse_api_key.get_secret_value(),
                                base_url=settings.soundverse_base_url,
                                status_path=settings.soundverse_status_path,
-                               read_timeout=settings.soundverse_read_timeout),
+                               read_timeout=settings.soundverse_read_timeout,
+                               poll_interval=settings.soundverse_poll_interval),
             settings.soundverse_max_parallel,
         )
     default = settings.default_provider

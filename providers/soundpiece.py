@@ -164,7 +164,8 @@ def parse_outputs(raw: Any) -> list[Output]:
     outputs = []
     for item in raw:
         if isinstance(item, Mapping) and isinstance(item.get("url"), str) and item["url"]:
-            outputs.append(Output(index=len(outputs), url=item["url"], ext="flac",
+            # Members read "Take 1", "Take 2": numbered from 1, like the other providers.
+            outputs.append(Output(index=len(outputs) + 1, url=item["url"], ext="flac",
                                   duration=_number(item.get("duration"))))
     return outputs
 
@@ -376,6 +377,7 @@ class SoundpieceProvider(Provider):
             requires_prompt=frozenset({JobKind.REMIX}),
             requires_lyrics=frozenset({JobKind.REMIX}),
             takes=MAX_VARIATIONS,
+            max_variations=MAX_VARIATIONS,
             idempotent_submit=True,
             # Deliveries we cannot verify are useless, so no secret means no webhooks.
             webhooks=bool(self._webhook_keys),

@@ -61,6 +61,8 @@ CAPABILITIES = Capabilities(
     max_input_seconds=350,
     max_prompt_chars=MAX_PROMPT_CHARS,
     takes=1,
+    # The documented stream stages (seed 003), in order.
+    stages=("validating", "queued", "starting", "initializing", "uploading", "streaming", "completed"),
     idempotent_submit=False,
     webhooks=False,
 )

@@ -682,6 +682,26 @@ class FakeDiscord:
             return gone
         return web.Response(body=attachment.data, headers={"Content-Type": attachment.content_type})
 
+    _CDN_PATH = re.compile(r"/(?:ephemeral-)?attachments/\d+/(?P<id>\d+)/(?P<filename>[^/?#]+)")
+
+    async def _refresh_urls(self, request: web.Request) -> web.Response:
+        """POST /attachments/refresh-urls: fresh signed URLs for attachment URLs, expired ones included.
+
+        URLs that name no attachment the fake knows are left out of `refreshed_urls`.
+        """
+        self._require_bot_auth(request)
+        payload = request[_BODY].json
+        urls = payload.get("attachment_urls") if isinstance(payload, Mapping) else None
+        if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+            raise invalid_form("attachment_urls", "BASE_TYPE_REQUIRED", "This field is required")
+        refreshed = []
+        for url in urls:
+            match = self._CDN_PATH.fullmatch(yarl.URL(url).path)
+            attachment = self._attachments.get(int(match["id"])) if match else None
+            if attachment is not None and match and attachment.filename == match["filename"]:
+                refreshed.append({"original": url, "refreshed": self.cdn_url(attachment)})
+        return _json({"refreshed_urls": refreshed})
+
     # -- HTTP plumbing -----------------------------------------------------------------------------
 
     def _add_routes(self, app: web.Application) -> None:
@@ -690,6 +710,7 @@ class FakeDiscord:
         r.add_get("/gateway", self._gateway)
         cdn_path = "/{kind:(ephemeral-)?attachments}/{owner}/{attachment_id}/{filename}"
         r.add_get(cdn_path, self._serve_attachment)
+        r.add_post(api + "/attachments/refresh-urls", self._refresh_urls)
         r.add_get(api + "/gateway", self._get_gateway)
         r.add_get(api + "/gateway/bot", self._get_gateway)
         r.add_get(api + "/users/@me", self._get_me)

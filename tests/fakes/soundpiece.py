@@ -16,7 +16,7 @@ example, without `status`), url_ttl, audio/audio_seconds, signing_secret (+ raw_
 rotated_secret), webhook_copies (auto deliveries per end, same webhook-id).
 
 Scripts (methods): rate_limit(), script_error(), lose_next_put_answer(), fail_next_operation(),
-finish(), fail(), expire_urls(), send_webhook(..., forge=, age=, webhook_id=).
+finish(), fail(), expire_urls(), expire_next_urls(), send_webhook(..., forge=, age=, webhook_id=).
 Counters: created, requests, fetched_sources, deliveries.
 """
 
@@ -167,6 +167,7 @@ class FakeSoundpiece:
         self._links: dict[str, _Link] = {}
         self._scripted: deque[web.Response] = deque()
         self._lose_put: deque[float] = deque()
+        self._stale_answers = 0
         self._failures: deque[dict[str, str]] = deque()
         self._first_attempt: dict[str, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -236,6 +237,13 @@ class FakeSoundpiece:
 
     def fail(self, op_id: str, message: str, code: str | None = "generation_failed") -> None:
         self._end(self.operations[op_id], "failed", _op_error(message, code))
+
+    def expire_next_urls(self, times: int = 1) -> None:
+        """The next `times` answers with outputs carry URLs that expired before they are used.
+
+        Stands for a download that starts after the signed URL's lifetime (a slow queue, a restart).
+        """
+        self._stale_answers += times
 
     def expire_urls(self) -> None:
         """Every output URL handed out so far now answers 403."""
@@ -425,9 +433,13 @@ class FakeSoundpiece:
     def _outputs(self, op: FakeOperation) -> list[dict[str, Any]]:
         """Freshly signed URLs, as every GET of a ready operation gives."""
         outputs = []
+        ttl = self.url_ttl
+        if self._stale_answers:
+            self._stale_answers -= 1
+            ttl = -1.0
         for index in range(op.body.n_variations):
             token = secrets.token_urlsafe(16)
-            link = _Link(op.id, index, time.time() + self.url_ttl)
+            link = _Link(op.id, index, time.time() + ttl)
             self._links[token] = link
             outputs.append({"url": f"{self.root}/files/{op.id}/{index}.flac?token={token}",
                             "expires_at": _iso(link.expires), "duration": self.audio_seconds})

@@ -93,7 +93,7 @@ async def test_variations_complete_with_that_many_flac_outputs(
         events = await run(provider_for(session, fake), job(fake, options={"variations": takes}))
         done = events[-1]
         assert isinstance(done, Completed) and not done.notes
-        assert [o.index for o in done.outputs] == list(range(takes))
+        assert [o.index for o in done.outputs] == list(range(1, takes + 1))
         assert all(o.ext == "flac" and o.duration == fake.audio_seconds for o in done.outputs)
         status, data = await fetch(session, done.outputs[-1].url or "")
         assert status == 200 and decoded_samples(data) > 0

@@ -102,7 +102,7 @@ def test_doc_example_without_status_is_ready() -> None:
     op = parse_operation(DOC_EXAMPLE)
     assert op.id == OP and op.status == "ready"
     assert [(o.index, o.url, o.ext, o.duration) for o in op.outputs] == [
-        (0, "https://files.example/1.flac", "flac", 123.0)]
+        (1, "https://files.example/1.flac", "flac", 123.0)]
     assert op.created_at == datetime(2023, 11, 7, 5, 31, 56, tzinfo=UTC)
 
 

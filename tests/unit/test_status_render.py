@@ -59,3 +59,26 @@ def test_member_text_is_defused():
 def test_defuse_and_clip():
     assert texts.defuse("hi @here <@&5> <#9>") == "hi @\u200bhere <@\u200b&5> <#\u200b9>"
     assert texts.clip("abcdef", 4) == "abc…"
+
+
+STAGES = ("validating", "queued", "starting", "streaming", "completed")
+
+
+def test_stage_trail_ticks_every_stage_passed_even_when_edits_were_coalesced():
+    # The job jumped from submitted straight to streaming: the stages in between still show as passed.
+    running = job(JobState.RUNNING, stage="streaming", percent=50)
+    embed = render_status(running, None, "Soundverse", None, STAGES)
+    assert "Validating ✓ → Queued ✓ → Starting ✓ → **Streaming 50%**" in field(embed)
+    assert "Completed" not in field(embed)
+
+
+def test_stage_trail_is_complete_once_the_provider_finished():
+    for state in (JobState.DELIVERING, JobState.DELIVERED):
+        embed = render_status(job(state), None, "Soundverse", None, STAGES)
+        assert "Streaming ✓ → Completed ✓" in field(embed)
+
+
+def test_unknown_stage_falls_back_to_the_plain_line():
+    running = job(JobState.RUNNING, stage="mastering", percent=5)
+    embed = render_status(running, None, "Soundverse", None, STAGES)
+    assert "Mastering · 5%" in field(embed) and "✓" not in field(embed)
