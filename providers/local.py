@@ -197,7 +197,7 @@ def build_chain(presets: Sequence[str], level: Level) -> list[FilterSpec]:
 
 
 def take_label(presets: Sequence[str], level: Level, index: int, default: bool) -> str:
-    text = f"Take {index + 1} ({level}): " + ", ".join(PRESETS[n].describe(level) for n in presets)
+    text = f"Take {index} ({level}): " + ", ".join(PRESETS[n].describe(level) for n in presets)
     return text + (" (default: no effect named in the prompt)" if default else "")
 
 
@@ -280,7 +280,7 @@ def _completed(
         )
     outputs = [
         Output(index=i, path=dst, ext="mp3", duration=dur, label=take_label(presets, lv, i, default))
-        for i, (dst, lv, dur) in enumerate(zip(dsts, levels, durations, strict=True))
+        for i, (dst, lv, dur) in enumerate(zip(dsts, levels, durations, strict=True), start=1)
     ]
     return Completed(outputs=outputs, title=f"{source} ({what}): effects remix, no AI", notes=notes)
 
