@@ -47,9 +47,10 @@ class Draft:
     input_url: str | None = None
     input_filename: str | None = None
     input_size: int | None = None
-    input_path: Path | None = None  # a local file (the CLI); skips the download
+    input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
     interaction_id: int | None = None
     reply_to_message_id: int | None = None
+    source_message_id: int | None = None
 
 
 def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
@@ -139,7 +140,7 @@ class Intake:
             lyrics=(draft.lyrics or "").strip() or None, gender=draft.gender, options=draft.options,
             input_url=draft.input_url, input_filename=draft.input_filename, input_size=draft.input_size,
             upload_limit=draft.upload_limit, interaction_id=draft.interaction_id,
-            reply_to_message_id=draft.reply_to_message_id,
+            reply_to_message_id=draft.reply_to_message_id, source_message_id=draft.source_message_id,
             idempotency_key=str(uuid.uuid4()), webhook_token=secrets.token_urlsafe(24),
         ))
 

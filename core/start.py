@@ -51,7 +51,7 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     job = await bot.intake.create(draft)
     # The row exists: acknowledge before anything slow (download, probe).
     await interaction.response.send_message(texts.checking(), ephemeral=True)
-    job = await bot.intake.check_input(job)
+    job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
         reply = texts.rejected(job.error or "")
     else:
