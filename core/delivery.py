@@ -115,8 +115,8 @@ async def _duration(path: Path) -> float | None:
         return None
 
 
-def _filename(job: Job, take: Take, ext: str) -> str:
-    return f"{job.kind}-{job.id}-take{take.index}.{ext}"
+def _filename(job: Job, number: int, ext: str) -> str:
+    return f"{job.kind}-{job.id}-take{number}.{ext}"
 
 
 def result_embed(job: Job, result: JobResult, provider_label: str, *, image: str | None = None) -> discord.Embed:
@@ -191,7 +191,7 @@ class DiscordResults:
                 if not take.source_url:
                     completed.notes.append(texts.take_unavailable(number))
                 continue
-            name = _filename(job, take, path.suffix.lstrip(".") or take.ext)
+            name = _filename(job, number, path.suffix.lstrip(".") or take.ext)
             files.append((path, name))
             infos.append(TakeInfo(index=take.index, filename=name, duration=take.duration,
                                   title=take.title, label=take.label))

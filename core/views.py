@@ -90,9 +90,10 @@ class RemixForm(ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         chosen = self.file.values[0] if self.file and self.file.values else "0"
+        gender = next((g for g in self.gender.values if g in GENDERS), None)
         await self.submit(interaction, FormValues(
-            prompt=self.prompt.value, lyrics=self.lyrics.value or None,
-            gender=self.gender.values[0] if self.gender.values else None, file=int(chosen),
+            prompt=self.prompt.value, lyrics=self.lyrics.value or None, gender=gender,
+            file=int(chosen) if chosen.isdigit() else 0,
         ))
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]

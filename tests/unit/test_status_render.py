@@ -59,3 +59,9 @@ def test_member_text_is_defused():
 def test_defuse_and_clip():
     assert texts.defuse("hi @here <@&5> <#9>") == "hi @\u200bhere <@\u200b&5> <#\u200b9>"
     assert texts.clip("abcdef", 4) == "abc…"
+
+
+def test_cancelled_says_so_and_by_whom():
+    embed = render_status(job(JobState.CANCELLED, error=texts.cancelled_by(99)), None, "MusicGPT", None)
+    assert "This job was cancelled. Cancelled by <@99>." in field(embed)
+    assert "Started" not in field(embed)
