@@ -20,7 +20,7 @@ import aiohttp
 
 from audio.probe import NotAudio, probe
 from core import texts
-from core.jobs import Job, JobState, NewJob
+from core.jobs import IllegalTransition, Job, JobState, NewJob
 from core.runner import Runner
 from providers.base import Capabilities, JobKind, ProviderError
 from providers.http import TooLarge, download_to
@@ -176,7 +176,13 @@ class Intake:
                 return await self.reject(job, reason)
         elif job.kind is not JobKind.GENERATE:
             return await self.reject(job, texts.not_audio("no audio was attached."))
-        job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path, input_duration=duration)
+        try:
+            job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path, input_duration=duration)
+        except IllegalTransition:
+            # Cancelled (/cancel) while its audio was being checked: that decision stands.
+            if path:
+                path.unlink(missing_ok=True)
+            return await self.jobs.get(job.id) or job
         await self.runner.enqueue(job)
         return job
 
