@@ -211,10 +211,13 @@ class Runner:
                 log.exception("scheduling failed; will retry on the next wake")
 
     async def _schedule(self) -> None:
+        queued = [j for j in await self.jobs.in_state(S.QUEUED) if self.owns(j)]
+        # A job launched a moment ago may still read QUEUED (its task has not reached SUBMITTING):
+        # it holds its slot all the same, or two jobs would squeeze into one.
         active = [j for j in await self.jobs.in_state(*AT_PROVIDER) if j.id in self._tasks]
+        active += [j for j in queued if j.id in self._tasks]
         busy_members = Counter(j.member_id for j in active)
         running = Counter(j.provider for j in active)
-        queued = [j for j in await self.jobs.in_state(S.QUEUED) if self.owns(j)]
         loop = asyncio.get_running_loop()
         positions: dict[int, int] = {}
         waiting_per_provider: Counter[str] = Counter()

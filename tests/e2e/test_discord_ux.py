@@ -225,9 +225,10 @@ async def test_cancel_by_button_and_by_command(tmp_path: Path):
                 await ix.wait_response()
             await h.wait_for_job(1, lambda j: j.state is JobState.RUNNING)
             # The second job waits for the one slot: its status shows where it is in line, and elapsed time.
-            await h.wait_for(lambda: len(h.status_messages()) == 2
-                             and "Next in line" in status_text(h.status_messages()[1]))
-            first, second = h.status_messages()
+            first, second = await h.wait_for(lambda: len(h.status_messages()) == 2 and sorted(
+                h.status_messages(), key=lambda m: m.embeds[0]["footer"]["text"]))
+            await h.wait_for(lambda: "Next in line" in status_text(second))
+            assert musicgpt.submissions == 1, "one slot: the second job waits"
             assert "Started <t:" in status_text(second)
             await h.wait_for(lambda: "Expected <t:" in status_text(first), timeout=5)  # the provider's ETA
             assert "remix:cancel:1" in buttons(first)
