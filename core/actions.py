@@ -9,7 +9,6 @@ do what is decided here, on every call:
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -23,8 +22,6 @@ from core.tree import UserFacingError
 
 if TYPE_CHECKING:
     from core.bot import RemixBot
-
-log = logging.getLogger(__name__)
 
 
 def is_requester(interaction: discord.Interaction, job: Job) -> bool:
