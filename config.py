@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     status_edit_interval: float = Field(default=2.0, ge=0)
     # How many unfinished jobs one member may have at once.
     max_jobs_per_member: int = Field(default=3, ge=1)
+    # Hours a delivered job's input audio is kept, so Reroll and Edit and rerun can use it again.
+    # 0 deletes it when the job ends.
+    input_retention_hours: float = Field(default=24.0, ge=0)
 
     # Test use only: point discord.py at a fake Discord.
     discord_api_base: str | None = None

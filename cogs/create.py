@@ -8,7 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from core import texts
 from core.start import draft_from, start_job
+from core.views import remix_message
 from providers.base import JobKind
 
 if TYPE_CHECKING:
@@ -20,6 +22,18 @@ GENDERS = [app_commands.Choice(name=g, value=g) for g in ("male", "female", "neu
 class Create(commands.Cog):
     def __init__(self, bot: RemixBot) -> None:
         self.bot = bot
+        # discord.py cannot declare a context menu inside a cog; it is added to the tree by hand.
+        self.remix_this = app_commands.ContextMenu(name=texts.REMIX_THIS_AUDIO, callback=self.remix_message)
+        self.remix_this.guild_only = True
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.remix_this)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.remix_this.name, type=self.remix_this.type)
+
+    async def remix_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        await remix_message(self.bot, interaction, message)
 
     async def provider_autocomplete(
         self, interaction: discord.Interaction, current: str

@@ -20,6 +20,7 @@ from core.jobs import Job, JobState
 from core.runner import Runner
 from core.status import StatusBoard
 from core.tree import RemixTree
+from core.views import DYNAMIC_ITEMS, result_view, status_view
 from providers.registry import Registry
 from storage.db import Database
 from storage.guilds import GuildRepository
@@ -28,7 +29,7 @@ from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.create", "cogs.admin")
+EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin")
 
 
 class RemixBot(commands.Bot):
@@ -63,13 +64,16 @@ class RemixBot(commands.Bot):
         s = self.settings
         labels = {p.name: p.label for p in self.registry}
         stages = {p.name: p.capabilities.stages for p in self.registry}
+        # Buttons are found again by their custom_id, so they keep working after a restart.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.status_board = StatusBoard(self, self.jobs, labels, interval=s.status_edit_interval,
-                                        provider_stages=stages)
-        self.results = DiscordResults(self, labels, s.work_dir)
+                                        provider_stages=stages, view_for=status_view)
+        self.results = DiscordResults(self, labels, s.work_dir, view_for=result_view)
         self.runner = Runner(
             self.jobs, self.registry, self.status_board, self.results, session=self.session,
             work_dir=s.work_dir, deadline_seconds=s.job_deadline_seconds, max_take_bytes=s.max_take_bytes,
             public_base_url=s.public_base_url, refresh_input_url=self._fresh_input_url,
+            input_retention=s.input_retention_hours * 3600,
         )
         self.intake = Intake(
             self.jobs, self.registry, self.runner, self.session, work_dir=s.work_dir,

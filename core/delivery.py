@@ -13,6 +13,7 @@ import discord
 
 from audio.probe import NotAudio, probe
 from audio.transcode import fit_to_size
+from audio.waveform import render_waveform
 from core import texts
 from core.jobs import Job, JobResult, TakeInfo
 from providers.base import Completed, ErrorKind, Output, ProviderError
@@ -23,8 +24,12 @@ log = logging.getLogger(__name__)
 MAX_FILES_PER_MESSAGE = 10
 # Discord documents a 25 MiB cap per request; boosted servers accept larger single files.
 REQUEST_CAP = 25 * 1024 * 1024
+# The embed refers to the picture by this attachment name (attachment://...).
+WAVEFORM_NAME = "waveform.png"
 
 Refresh = Callable[[], Awaitable[list[Output]]]
+# The buttons under a result message, if any.
+ResultView = Callable[[Job, JobResult], discord.ui.View | None]
 
 
 def take_dir(work_dir: Path, job_id: int) -> Path:
@@ -54,7 +59,7 @@ async def _fetch_one(output: Output, dest: Path, session: aiohttp.ClientSession,
     if output.path is not None:
         return output.path
     if not output.url:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, f"Take {output.index} came back without audio.")
+        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(output.index))
     target = dest / f"take{output.index}.{_ext(output)}"
     await download_to(session, output.url, target, max_bytes=max_bytes)
     return target
@@ -92,14 +97,14 @@ async def fetch_takes(
             duration = output.duration or await _duration(path)
         except ProviderError as error:
             log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
-            notes.append(f"Take {output.index} could not be downloaded: {error.message}")
+            notes.append(texts.take_not_downloaded(output.index, error.message))
             continue
         takes.append(Take(
             index=output.index, path=path, ext=_ext(output), duration=duration,
             title=output.title, label=output.label, source_url=output.url, lyrics_lrc=output.lyrics_lrc,
         ))
     if not takes:
-        raise ProviderError(ErrorKind.UNAVAILABLE, "None of the takes could be downloaded.")
+        raise ProviderError(ErrorKind.UNAVAILABLE, texts.no_takes())
     return takes, notes
 
 
@@ -110,41 +115,63 @@ async def _duration(path: Path) -> float | None:
         return None
 
 
-def _filename(job: Job, take: Take, ext: str) -> str:
-    return f"{job.kind}-{job.id}-take{take.index}.{ext}"
+def _filename(job: Job, number: int, ext: str) -> str:
+    return f"{job.kind}-{job.id}-take{number}.{ext}"
 
 
-def result_embed(job: Job, takes: list[TakeInfo], completed: Completed, provider_label: str) -> discord.Embed:
-    title = completed.title or texts.KIND_NAMES[job.kind].capitalize()
-    embed = discord.Embed(title=texts.clip(title, 256), colour=discord.Colour.green())
+def result_embed(job: Job, result: JobResult, provider_label: str, *, image: str | None = None) -> discord.Embed:
+    """The result card: title, prompt, provider, every take, lyrics, cover art (or `image`, a waveform)."""
+    title = result.title or texts.KIND_NAMES[job.kind].capitalize()
+    embed = discord.Embed(title=texts.clip(texts.defuse(title), 256), colour=discord.Colour.green())
     if job.prompt:
         embed.description = texts.clip(texts.defuse(job.prompt), 1000)
-    embed.add_field(name="Provider", value=provider_label)
-    for take in takes:
+    embed.add_field(name=texts.PROVIDER_FIELD, value=provider_label)
+    # Takes are numbered by position: providers count from 0 or 1, members from 1.
+    for number, take in enumerate(result.takes, start=1):
         parts = [texts.seconds(take.duration) if take.duration else "?"]
+        if take.title and take.title != result.title:
+            parts.append(texts.clip(texts.defuse(take.title), 100))
         if take.label:
             parts.append(texts.clip(take.label, 200))
         if take.url:
-            parts.append(f"[download]({take.url})")
-        embed.add_field(name=f"Take {take.index}", value=" · ".join(parts))
-    lyrics = completed.lyrics or next((t.lyrics for t in completed.outputs if t.lyrics), None)
-    if lyrics:
-        embed.add_field(name="Lyrics", value=texts.clip(texts.defuse(lyrics), 500), inline=False)
-    if completed.notes:
-        embed.add_field(name="Note", value=texts.clip("\n".join(completed.notes), 1000), inline=False)
-    if completed.cover_url:
-        embed.set_thumbnail(url=completed.cover_url)
-    embed.set_footer(text=f"Job #{job.id}")
+            parts.append(texts.download_link(take.url))
+        embed.add_field(name=texts.take_name(number), value=" · ".join(parts))
+    if result.lyrics:
+        embed.add_field(name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False)
+    if result.notes:
+        embed.add_field(name=texts.NOTE_FIELD, value=texts.clip("\n".join(result.notes), 1000), inline=False)
+    if result.cover_url:
+        embed.set_thumbnail(url=result.cover_url)
+    elif image:
+        embed.set_image(url=image)
+    embed.set_footer(text=texts.job_footer(job.id))
     return embed
+
+
+async def draw_waveform(take: Take, dest: Path) -> Path | None:
+    """A waveform PNG of the take, drawn in a thread; None if it cannot be drawn (it is decoration)."""
+    try:
+        return await asyncio.to_thread(render_waveform, take.path, dest / WAVEFORM_NAME)
+    except Exception:
+        log.warning("could not draw a waveform of %s", take.path, exc_info=True)
+        return None
 
 
 class DiscordResults:
     """Posts the takes as attachments in the job's channel, through the bot token."""
 
-    def __init__(self, client: discord.Client, provider_labels: dict[str, str], work_dir: Path) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        provider_labels: dict[str, str],
+        work_dir: Path,
+        *,
+        view_for: ResultView | None = None,
+    ) -> None:
         self.client = client
         self.provider_labels = provider_labels
         self.work_dir = work_dir
+        self.view_for = view_for
 
     async def _fit(self, job: Job, take: Take) -> Path | None:
         if take.path.stat().st_size <= job.upload_limit:
@@ -156,19 +183,30 @@ class DiscordResults:
     async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
         files: list[tuple[Path, str]] = []
         infos: list[TakeInfo] = []
-        for take in takes:
+        for number, take in enumerate(takes, start=1):
             path = await self._fit(job, take)
             if path is None:
                 infos.append(TakeInfo(index=take.index, filename="", duration=take.duration,
                                       title=take.title, label=take.label, url=take.source_url))
                 if not take.source_url:
-                    completed.notes.append(texts.take_unavailable(take.index))
+                    completed.notes.append(texts.take_unavailable(number))
                 continue
-            name = _filename(job, take, path.suffix.lstrip(".") or take.ext)
+            name = _filename(job, number, path.suffix.lstrip(".") or take.ext)
             files.append((path, name))
             infos.append(TakeInfo(index=take.index, filename=name, duration=take.duration,
                                   title=take.title, label=take.label))
-        embed = result_embed(job, infos, completed, self.provider_labels.get(job.provider, job.provider))
+        lyrics = completed.lyrics or next((o.lyrics for o in completed.outputs if o.lyrics), None)
+        result = JobResult(title=completed.title, lyrics=lyrics, cover_url=completed.cover_url,
+                           takes=infos, notes=completed.notes)
+        groups = _groups(files, job.upload_limit) or [[]]
+        image = None
+        if not completed.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
+            waveform = await draw_waveform(takes[0], take_dir(self.work_dir, job.id))
+            if waveform:
+                groups[0].append((waveform, WAVEFORM_NAME))
+                image = f"attachment://{WAVEFORM_NAME}"
+        embed = result_embed(job, result, self.provider_labels.get(job.provider, job.provider), image=image)
+        view = self.view_for(job, result) if self.view_for else None
         channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(job.member_id)])
         content = texts.result_ready(job.member_id, len(infos))
@@ -177,8 +215,9 @@ class DiscordResults:
                                      fail_if_not_exists=False)
             if job.reply_to_message_id else None
         )
+        by_name = {info.filename: info for info in infos if info.filename}
         first: discord.Message | None = None
-        for part, group in enumerate(_groups(files, job.upload_limit) or [[]]):
+        for part, group in enumerate(groups):
             # Discord picks the player from the extension, so names keep the real one.
             attachments = [discord.File(path, filename=name) for path, name in group]
             try:
@@ -188,6 +227,7 @@ class DiscordResults:
                     files=attachments,
                     allowed_mentions=mentions,
                     reference=reference if part == 0 else discord.utils.MISSING,  # type: ignore[arg-type]
+                    view=view if part == 0 and view is not None else discord.utils.MISSING,
                     # Deterministic: a post retried after a crash returns the message already posted.
                     nonce=f"j{job.id}r{part}",
                 )
@@ -195,14 +235,15 @@ class DiscordResults:
                 raise ProviderError(ErrorKind.UNAVAILABLE, texts.missing_permissions(
                     ["Send Messages", "Attach Files", "Embed Links"]), detail=str(exc)) from exc
             except discord.HTTPException as exc:
-                raise ProviderError(ErrorKind.UNAVAILABLE, "Discord refused the result message.",
+                raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(),
                                     detail=str(exc)) from exc
             finally:
                 for attachment in attachments:
                     attachment.close()
+            for _, name in group:
+                if name in by_name:
+                    by_name[name].message_id = message.id
             first = first or message
-        result = JobResult(title=completed.title, lyrics=completed.lyrics, cover_url=completed.cover_url,
-                           takes=infos, notes=completed.notes)
         return (first.id if first else None), result
 
 

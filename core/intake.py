@@ -20,7 +20,7 @@ import aiohttp
 
 from audio.probe import NotAudio, probe
 from core import texts
-from core.jobs import Job, JobState, NewJob
+from core.jobs import IllegalTransition, Job, JobState, NewJob
 from core.runner import Runner
 from providers.base import Capabilities, JobKind, ProviderError
 from providers.http import TooLarge, download_to
@@ -48,9 +48,10 @@ class Draft:
     input_url: str | None = None
     input_filename: str | None = None
     input_size: int | None = None
-    input_path: Path | None = None  # a local file (the CLI); skips the download
+    input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
     interaction_id: int | None = None
     reply_to_message_id: int | None = None
+    source_message_id: int | None = None
 
 
 def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
@@ -176,7 +177,7 @@ class Intake:
             lyrics=(draft.lyrics or "").strip() or None, gender=draft.gender, options=draft.options,
             input_url=draft.input_url, input_filename=draft.input_filename, input_size=draft.input_size,
             upload_limit=draft.upload_limit, interaction_id=draft.interaction_id,
-            reply_to_message_id=draft.reply_to_message_id,
+            reply_to_message_id=draft.reply_to_message_id, source_message_id=draft.source_message_id,
             idempotency_key=str(uuid.uuid4()), webhook_token=secrets.token_urlsafe(24),
         ))
 
@@ -212,7 +213,13 @@ class Intake:
                 return await self.reject(job, reason)
         elif job.kind is not JobKind.GENERATE:
             return await self.reject(job, texts.not_audio("no audio was attached."))
-        job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path, input_duration=duration)
+        try:
+            job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path, input_duration=duration)
+        except IllegalTransition:
+            # Cancelled (/cancel) while its audio was being checked: that decision stands.
+            if path:
+                path.unlink(missing_ok=True)
+            return await self.jobs.get(job.id) or job
         await self.runner.enqueue(job)
         return job
 

@@ -73,6 +73,7 @@ class TakeInfo(BaseModel):
     title: str | None = None
     label: str | None = None
     url: str | None = None  # a link, when the take could not be attached
+    message_id: int | None = None  # the message holding the attachment (results may be split)
 
 
 class JobResult(BaseModel):
@@ -101,6 +102,8 @@ class NewJob(BaseModel):
     upload_limit: int
     interaction_id: int | None = None
     reply_to_message_id: int | None = None
+    # The message whose attachment `input_filename` is the input, when the audio came from a message.
+    source_message_id: int | None = None
     idempotency_key: str
     webhook_token: str
 

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 S = JobState
 MAX_SUBMIT_ATTEMPTS = 5
 MAX_TRACK_RETRIES = 8
+# How often kept inputs past their retention are looked for.
+SWEEP_EVERY = 15 * 60
 
 # The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
 InputUrlRefresher = Callable[[Job], Awaitable[str]]
@@ -89,6 +91,7 @@ class Runner:
         public_base_url: str | None = None,
         owns: Callable[[Job], bool] = lambda job: True,
         refresh_input_url: InputUrlRefresher | None = None,
+        input_retention: float = 0.0,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -102,12 +105,15 @@ class Runner:
         # The bot and the CLI share one database; each drives only the jobs it owns.
         self.owns = owns
         self.refresh_input_url = refresh_input_url
+        # Seconds a delivered job's input is kept for a reroll; 0 removes it when the job ends.
+        self.input_retention = input_retention
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
         self._positions: dict[int, int] = {}
         self._wake = asyncio.Event()
         self._pump_task: asyncio.Task[None] | None = None
+        self._sweep_task: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -117,13 +123,15 @@ class Runner:
             if not self.owns(job):
                 continue
             if job.provider not in self.registry:
-                await self._fail(job, f"The provider {job.provider} is no longer configured here.", None)
+                await self._fail(job, texts.provider_gone(job.provider), None)
             elif job.state is S.SUBMITTING:
                 await self._recover_submitting(job)
             elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
                 log.info("job %s: resuming in state %s", job.id, job.state)
                 self._launch(job)
         self._pump_task = asyncio.create_task(self._pump(), name="runner-pump")
+        if self.input_retention > 0:
+            self._sweep_task = asyncio.create_task(self._sweep_loop(), name="runner-sweep")
         self.wake()
 
     async def _recover_submitting(self, job: Job) -> None:
@@ -138,7 +146,7 @@ class Runner:
         """Stop driving jobs; they stay in the table and resume at the next start."""
         if self._timer:
             self._timer.cancel()
-        tasks = [t for t in (self._pump_task, *self._tasks.values()) if t]
+        tasks = [t for t in (self._pump_task, self._sweep_task, *self._tasks.values()) if t]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -164,17 +172,38 @@ class Runner:
         inbox.put_nowait(payload)
         return True
 
-    async def cancel(self, job_id: int) -> Job:
-        """Stop a job for good. Raises IllegalTransition once it is delivering or finished."""
-        job = await self.jobs.transition(job_id, S.CANCELLED)
+    async def cancel(self, job_id: int, reason: str | None = None) -> Job:
+        """Stop a job for good and say so. Raises IllegalTransition once it is delivering or finished."""
+        job = await self.jobs.transition(job_id, S.CANCELLED, error=reason)
         task = self._tasks.pop(job_id, None)
         if task:
             task.cancel()
+        self.status.push(job)
         if job.handle:
             with contextlib.suppress(ProviderError):
                 await self.registry.get(job.provider).cancel(job.handle)
         await self._finish(job)
         return job
+
+    async def sweep_inputs(self) -> int:
+        """Remove kept inputs older than the retention; returns how many went."""
+        cutoff = utcnow() - timedelta(seconds=self.input_retention)
+        swept = 0
+        for job in await self.jobs.kept_inputs(cutoff):
+            if job.input_path:
+                job.input_path.unlink(missing_ok=True)
+            await self.jobs.update(job.id, input_path=None)
+            swept += 1
+        return swept
+
+    async def _sweep_loop(self) -> None:
+        while True:
+            try:
+                if swept := await self.sweep_inputs():
+                    log.info("removed %d kept inputs past their retention", swept)
+            except Exception:
+                log.exception("sweeping kept inputs failed; will retry")
+            await asyncio.sleep(min(SWEEP_EVERY, self.input_retention))
 
     # -- scheduling ------------------------------------------------------------------------------------
     async def _pump(self) -> None:
@@ -340,7 +369,7 @@ class Runner:
                         return event
                     handle = event.handle or handle
                     job = await self._progress(job, event)
-                raise ProviderError(ErrorKind.UNAVAILABLE, "The provider stopped reporting on this job.")
+                raise ProviderError(ErrorKind.UNAVAILABLE, texts.provider_stopped())
             except ProviderError as error:
                 if not error.transient or attempt == MAX_TRACK_RETRIES:
                     raise
@@ -396,8 +425,11 @@ class Runner:
         self._inboxes.pop(job.id, None)
         self._not_before.pop(job.id, None)
         self._positions.pop(job.id, None)
-        if job.input_path:
+        # A delivered job's input is kept for a while so it can be rerolled; the sweep removes it later.
+        keep = job.state is S.DELIVERED and self.input_retention > 0
+        if job.input_path and not keep:
             job.input_path.unlink(missing_ok=True)
+            await self.jobs.update(job.id, input_path=None)
         self.wake()
 
 

@@ -49,9 +49,11 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
         raise UserFacingError(texts.rejected(job))
     # The row exists: acknowledge before anything slow (download, probe).
     await interaction.response.send_message(texts.checking(), ephemeral=True)
-    job = await bot.intake.check_input(job)
+    job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
         reply = texts.rejected(job.error or "")
+    elif job.state is JobState.CANCELLED:
+        reply = texts.cancel_done(job.id)
     else:
         reply = texts.accepted(bot.runner.position_hint(job))
     try:

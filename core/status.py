@@ -47,32 +47,31 @@ def render_status(
     )
     if job.prompt:
         embed.description = texts.clip(texts.defuse(job.prompt), 300)
-    lines = [f"Requested by <@{job.member_id}> · {provider_label}"]
+    lines = [texts.requested_by(job.member_id, provider_label)]
     if job.state is S.QUEUED and position:
         lines.append(texts.queue_position(position))
     if job.state is S.RUNNING and job.stage in stages:
         lines.append(texts.stage_trail(stages, job.stage, job.percent))
     elif job.state is S.RUNNING and job.stage:
-        stage = texts.provider_stage(job.stage)
-        lines.append(f"{stage} · {job.percent:.0f}%" if job.percent is not None else stage)
+        lines.append(texts.progress(texts.provider_stage(job.stage), job.percent))
     elif job.state in (S.DELIVERING, S.DELIVERED) and stages:
         lines.append(texts.stage_trail(stages, None, None))
     if not job.finished:
         # Discord renders relative timestamps live, so elapsed time needs no edits.
-        lines.append(f"Started <t:{_ts(job)}:R>")
+        lines.append(texts.started(_ts(job)))
         if job.eta_seconds and job.state in (S.SUBMITTED, S.RUNNING):
             eta = int((job.submitted_at.timestamp() if job.submitted_at else time.time()) + job.eta_seconds)
-            lines.append(f"Expected <t:{eta}:R>")
+            lines.append(texts.expected(eta))
     if job.listen_url and not job.finished:
-        lines.append(f"[Listen while it finishes]({job.listen_url})")
+        lines.append(texts.listen_early(job.listen_url))
     if job.state is S.DELIVERED and result_url:
         lines.append(texts.result_link(result_url))
     if job.state in (S.FAILED, S.REJECTED) and job.error:
         lines.append(texts.clip(job.error, 1000))
     if job.state is S.CANCELLED:
-        lines.append("This job was cancelled.")
-    embed.add_field(name="Status", value="\n".join(lines), inline=False)
-    embed.set_footer(text=f"Job #{job.id}")
+        lines.append(texts.cancelled(job.error))
+    embed.add_field(name=texts.STATUS_FIELD, value="\n".join(lines), inline=False)
+    embed.set_footer(text=texts.job_footer(job.id))
     return embed
 
 
@@ -142,8 +141,8 @@ class StatusBoard:
             result_url = channel.get_partial_message(job.result_message_id).jump_url
         embed = render_status(job, position, self.provider_labels.get(job.provider, job.provider), result_url,
                               self.provider_stages.get(job.provider, ()))
-        view = self.view_for(job) if self.view_for else None
-        extra = {"view": view} if view is not None else {}
+        # With a view factory every write says which buttons show: None removes them (a final state).
+        extra = {"view": self.view_for(job)} if self.view_for else {}
         if message_id is not None:
             try:
                 await channel.get_partial_message(message_id).edit(embed=embed, **extra)

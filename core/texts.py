@@ -170,6 +170,40 @@ def stage_trail(stages: tuple[str, ...], current: str | None, percent: float | N
         parts.append(f"**{now}**")
     return " → ".join(parts)
 
+STATUS_FIELD = "Status"
+
+
+def job_footer(job_id: int) -> str:
+    return f"Job #{job_id}"
+
+
+def requested_by(member_id: int, provider: str) -> str:
+    return f"Requested by <@{member_id}> · {provider}"
+
+
+def progress(stage: str, percent: float | None) -> str:
+    return f"{stage} · {percent:.0f}%" if percent is not None else stage
+
+
+def started(timestamp: int) -> str:
+    return f"Started <t:{timestamp}:R>"
+
+
+def expected(timestamp: int) -> str:
+    return f"Expected <t:{timestamp}:R>"
+
+
+def listen_early(url: str) -> str:
+    return f"[Listen while it finishes]({url})"
+
+
+def cancelled(reason: str | None) -> str:
+    return f"This job was cancelled. {reason}" if reason else "This job was cancelled."
+
+
+def cancelled_by(member_id: int) -> str:
+    return f"Cancelled by <@{member_id}>."
+
 
 def failure(message: str, kind: ErrorKind | None) -> str:
     step = NEXT_STEP.get(kind) if kind else None
@@ -207,6 +241,181 @@ def take_as_link(index: int, url: str) -> str:
 
 def take_unavailable(index: int) -> str:
     return f"Take {index} was too large to post here."
+
+
+PROVIDER_FIELD = "Provider"
+LYRICS_FIELD = "Lyrics"
+NOTE_FIELD = "Note"
+
+
+def take_name(number: int) -> str:
+    return f"Take {number}"
+
+
+def download_link(url: str) -> str:
+    return f"[download]({url})"
+
+
+def take_not_downloaded(index: int, reason: str) -> str:
+    return f"Take {index} could not be downloaded: {reason}"
+
+
+def take_without_audio(index: int) -> str:
+    return f"Take {index} came back without audio."
+
+
+def no_takes() -> str:
+    return "None of the takes could be downloaded."
+
+
+def result_refused() -> str:
+    return "Discord refused the result message."
+
+
+def provider_gone(name: str) -> str:
+    return f"The provider {name} is no longer configured here."
+
+
+def provider_stopped() -> str:
+    return "The provider stopped reporting on this job."
+
+
+# -- buttons and forms --------------------------------------------------------------------------------
+REMIX_THIS_AUDIO = "Remix this audio"
+BUTTON_REROLL = "Reroll"
+BUTTON_EDIT = "Edit and rerun"
+BUTTON_DELETE = "Delete"
+BUTTON_CANCEL = "Cancel"
+FORM_PROMPT = "Prompt"
+FORM_PROMPT_HINT = "How it should sound, e.g. lo-fi with chill beats"
+FORM_LYRICS = "Lyrics"
+FORM_LYRICS_HINT = "New lyrics to sing (optional)"
+FORM_GENDER = "Voice"
+FORM_GENDER_HINT = "Voice for the vocals (optional)"
+GENDER_NAMES = {"male": "Male", "female": "Female", "neutral": "Neutral"}
+FORM_FILE = "Which file"
+FORM_FILE_HINT = "The message has several audio files"
+
+
+def button_take(number: int) -> str:
+    return f"Remix take {number}"
+
+
+def form_title_take(number: int) -> str:
+    return f"Remix take {number}"
+
+
+def form_title_edit(job_id: int) -> str:
+    return f"Edit and rerun job #{job_id}"
+
+
+# -- who may press what, and what happened ------------------------------------------------------------
+def only_requester(action: str) -> str:
+    return f"Only the member who started this job can {action} it. Use Remix take on a take to make your own."
+
+
+def only_requester_or_moderator(action: str) -> str:
+    return f"Only the member who started this job or a moderator (Manage Messages) can {action} it."
+
+
+def job_not_found(job_id: int) -> str:
+    return f"I can't find job #{job_id} in this server."
+
+
+def not_a_job_id(value: str) -> str:
+    return f"`{clip(defuse(value), 30)}` is not a job number. Pick one from the list or see `/jobs`."
+
+
+def no_audio_in_message() -> str:
+    return "That message has no audio attachment. Use Remix this audio on a message with an audio file."
+
+
+def source_gone(job_id: int, hours: float) -> str:
+    kept = f"kept for {hours:g} hours" if hours else "not kept after a job ends"
+    return (
+        f"The audio of job #{job_id} is no longer available (inputs are {kept}). "
+        "Run `/remix` again with the file, or use Remix this audio on a message that has it."
+    )
+
+
+def take_gone(job_id: int, number: int) -> str:
+    return f"Take {number} of job #{job_id} is no longer in its result message (was it deleted?)."
+
+
+def cannot_cancel_now(job_id: int, state: str) -> str:
+    if state == "delivering":
+        return f"Job #{job_id} is already posting its takes, so it can't be cancelled any more."
+    return f"Job #{job_id} has already ended ({STAGE_NAMES.get(state, state).lower()}); there is nothing to cancel."
+
+
+def cancel_done(job_id: int) -> str:
+    return f"Job #{job_id} is cancelled."
+
+
+def deleted(job_id: int) -> str:
+    return f"Deleted the results of job #{job_id}."
+
+
+def result_deleted(job_id: int) -> str:
+    return f"The results of job #{job_id} were deleted, so there is nothing to show again."
+
+
+def not_delivered(job_id: int, state: str, error: str | None, url: str | None) -> str:
+    text = f"Job #{job_id} has no results to show: {STAGE_NAMES.get(state, state).lower()}."
+    if error:
+        text += f" {clip(error, 300)}"
+    return text + (f" [Status]({url})" if url else "")
+
+
+def shown_again(job_id: int, member_id: int, shown_by: int) -> str:
+    by = "" if shown_by == member_id else f", shown again by <@{shown_by}>"
+    return f"Results of job #{job_id} by <@{member_id}>{by}"
+
+
+def shown_posted(url: str) -> str:
+    return f"Posted again: {url}"
+
+
+JOBS_TITLE = "Your recent jobs"
+
+
+def no_jobs() -> str:
+    return "You have no jobs in this server yet. Start one with `/remix`, or Remix this audio on a message."
+
+
+def job_line(job_id: int, kind: str, state: str, prompt: str, links: list[str]) -> str:
+    what = f" · “{clip(defuse(prompt), 60)}”" if prompt else ""
+    tail = f" · {' · '.join(links)}" if links else ""
+    return f"**#{job_id}** {kind} · {STAGE_NAMES.get(state, state)}{what}{tail}"
+
+
+def status_link(url: str) -> str:
+    return f"[status]({url})"
+
+
+def results_link(url: str) -> str:
+    return f"[result]({url})"
+
+
+def job_choice(job_id: int, state: str, prompt: str) -> str:
+    return clip(f"#{job_id} · {STAGE_NAMES.get(state, state)} · {prompt or 'no prompt'}", 100)
+
+
+# -- errors ---------------------------------------------------------------------------------------------
+def slow_down(retry_after: float) -> str:
+    return f"Slow down a little: try again in {retry_after:.0f} s."
+
+
+def no_permission() -> str:
+    return "You don't have permission to do that here."
+
+
+def cannot_use_here() -> str:
+    return "You can't use this command here."
+
+
+def not_understood(value: str) -> str:
+    return f"I couldn't understand `{clip(defuse(value), 50)}`."
 
 
 def generic_error(reference: str) -> str:

@@ -44,32 +44,36 @@ async def safe_reply(interaction: discord.Interaction, content: str, *, ephemera
             log.warning("could not reply to %s in channel %s either", interaction.user.id, interaction.channel_id)
 
 
-def describe(error: app_commands.AppCommandError) -> str | None:
+def describe(error: Exception) -> str | None:
     """The member-facing text for an expected error, or None for a bug."""
     if isinstance(error, UserFacingError):
         return error.message
     if isinstance(error, app_commands.NoPrivateMessage):
         return texts.guild_only()
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+        return texts.slow_down(error.retry_after)
     if isinstance(error, app_commands.BotMissingPermissions):
         return texts.missing_permissions([p.replace("_", " ").title() for p in error.missing_permissions])
     if isinstance(error, app_commands.MissingPermissions):
-        return "You don't have permission to do that here."
+        return texts.no_permission()
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return texts.cannot_use_here()
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand `{texts.clip(texts.defuse(str(error.value)), 50)}`."
+        return texts.not_understood(str(error.value))
     return None
+
+
+async def report(interaction: discord.Interaction, error: Exception, where: str) -> None:
+    """The one error policy: a refusal is told as it is; a bug is logged with a reference the member sees."""
+    message = describe(error)
+    if message is None:
+        reference = secrets.token_hex(4)
+        log.error("%s failed (ref %s)", where, reference, exc_info=getattr(error, "original", error))
+        message = texts.generic_error(reference)
+    await safe_reply(interaction, message)
 
 
 class RemixTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        message = describe(error)
-        if message is None:
-            reference = secrets.token_hex(4)
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("command %s failed (ref %s)", command, reference,
-                      exc_info=getattr(error, "original", error))
-            message = texts.generic_error(reference)
-        await safe_reply(interaction, message)
+        command = interaction.command.qualified_name if interaction.command else "?"
+        await report(interaction, error, f"command {command}")

@@ -162,6 +162,16 @@ class JobRepository:
             (member_id, guild_id, limit),
         )
 
+    async def kept_inputs(self, finished_before: datetime) -> list[Job]:
+        """Finished jobs that still hold an input file and ended before the given moment."""
+        states = [s.value for s in JobState if s not in ACTIVE]
+        marks = ", ".join("?" for _ in states)
+        return await self._select(
+            f"SELECT * FROM jobs WHERE input_path IS NOT NULL AND state IN ({marks}) AND finished_at < ? "
+            "ORDER BY id",
+            [*states, finished_before.isoformat()],
+        )
+
     async def recent(self, limit: int = 20) -> list[Job]:
         return await self._select("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
 

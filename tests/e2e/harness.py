@@ -23,6 +23,11 @@ def title_of(revision_or_message: Any) -> str:
     return embeds[0].get("title", "") if embeds else ""
 
 
+def takes_of(message: FakeMessage) -> list[Any]:
+    """The audio attachments of a result message (a waveform or .lrc file may come with them)."""
+    return [a for a in message.attachments if a.content_type.startswith("audio/")]
+
+
 def status_text(revision_or_message: Any) -> str:
     embeds = revision_or_message.embeds
     if not embeds:

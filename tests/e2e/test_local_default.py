@@ -28,9 +28,12 @@ async def test_remix_without_any_provider_key_uses_the_offline_effects(tmp_path:
         embed = result.embeds[0]
         assert "effects remix, no AI" in embed["title"]
         assert any(f["value"] == "Offline effects" for f in embed["fields"])
-        assert len(result.attachments) == 2
+        audio = [a for a in result.attachments if a.content_type.startswith("audio/")]
+        assert len(audio) == 2
+        assert [a.filename for a in result.attachments if a.filename.endswith(".png")] == ["waveform.png"], \
+            "no cover art from the offline provider: a waveform instead"
         pitches = []
-        for attachment in result.attachments:
+        for attachment in audio:
             path = tmp_path / attachment.filename
             path.write_bytes(attachment.data)
             assert probe(path).duration < 3.0, "nightcore is faster than the 3 s original"

@@ -15,7 +15,7 @@ import pytest
 from audio.probe import probe
 from core.jobs import JobState
 from storage.db import Database
-from tests.e2e.harness import Harness, harness, song, status_text, title_of
+from tests.e2e.harness import Harness, harness, song, status_text, takes_of, title_of
 from tests.fakes.soundpiece import FakeSoundpiece
 
 pytestmark = pytest.mark.slow
@@ -88,10 +88,10 @@ async def test_variations_become_that_many_attachments(tmp_path: Path, variation
         gets = [p for m, p in fake.requests if m == "GET"]
         assert gets and all("wait=true" in p for p in gets) and len(gets) < 5
 
-        assert len(result.attachments) == takes
-        names = [a.filename for a in result.attachments]
+        assert len(takes_of(result)) == takes
+        names = [a.filename for a in takes_of(result)]
         assert names == [f"remix-1-take{n}.flac" for n in range(1, takes + 1)]
-        for attachment in result.attachments:
+        for attachment in takes_of(result):
             path = tmp_path / attachment.filename
             path.write_bytes(attachment.data)
             assert probe(path).duration > 0.3
@@ -209,7 +209,7 @@ async def test_expired_output_urls_are_fetched_again(tmp_path: Path) -> None:
         await h.start()
         await remix(h, tmp_path, variations=2)
         [result] = await h.wait_for(lambda: h.result_messages(), timeout=30)
-        assert len(result.attachments) == 2
+        assert len(takes_of(result)) == 2
         assert "could not be downloaded" not in str(result.embeds[0])
         # The ready answer's URLs were refused (expired); one quick GET signed them again.
         quick = [p for m, p in fake.requests if m == "GET" and "wait=true" not in p]

@@ -1770,11 +1770,13 @@ def _submitted(
     if custom_id is None:
         return None  # text displays and the like carry nothing back
     result: dict[str, Any] = {"type": kind, "id": component.get("id", 0), "custom_id": custom_id}
-    value = values.get(custom_id, component.get("value", ""))
     if kind == 4:
-        result["value"] = str(value)
-    else:
-        result["values"] = [value] if isinstance(value, str) else list(value)
+        result["value"] = str(values.get(custom_id, component.get("value", "")))
+        return result
+    # A select the member did not touch submits the options shown as selected (none: an empty list).
+    shown = [o["value"] for o in component.get("options", []) if o.get("default")]
+    value = values.get(custom_id, shown)
+    result["values"] = [value] if isinstance(value, str) else list(value)
     return result
 
 

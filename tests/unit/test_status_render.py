@@ -82,3 +82,8 @@ def test_unknown_stage_falls_back_to_the_plain_line():
     running = job(JobState.RUNNING, stage="mastering", percent=5)
     embed = render_status(running, None, "Soundverse", None, STAGES)
     assert "Mastering · 5%" in field(embed) and "✓" not in field(embed)
+
+def test_cancelled_says_so_and_by_whom():
+    embed = render_status(job(JobState.CANCELLED, error=texts.cancelled_by(99)), None, "MusicGPT", None)
+    assert "This job was cancelled. Cancelled by <@99>." in field(embed)
+    assert "Started" not in field(embed)

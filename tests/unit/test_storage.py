@@ -86,3 +86,32 @@ async def test_idempotency_keys_are_unique(repo):
     await repo.create(new_job(1))
     with pytest.raises(sqlite3.IntegrityError):
         await repo.create(new_job(1))
+
+
+async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, tmp_path):
+    from core.intake import Intake
+
+    class Registry:
+        def get(self, name):
+            from providers.local import LocalProvider
+
+            return LocalProvider(tmp_path)
+
+    class Runner:
+        enqueued: list[int] = []
+
+        async def enqueue(self, job):
+            self.enqueued.append(job.id)
+
+    from audio.synth import write_tone
+
+    source = tmp_path / "in.mp3"
+    write_tone(source, seconds=1.0, fmt="mp3")
+    job = await repo.create(new_job())
+    await repo.transition(job.id, JobState.CANCELLED)
+    runner = Runner()
+    intake = Intake(repo, Registry(), runner, None, work_dir=tmp_path, max_input_bytes=10**8,  # type: ignore[arg-type]
+                    max_jobs_per_member=3)
+    checked = await intake.check_input(job, local_path=source)
+    assert checked.state is JobState.CANCELLED and runner.enqueued == []
+    assert not list((tmp_path / "inputs").iterdir()), "the copied input is removed"

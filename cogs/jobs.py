@@ -1,0 +1,55 @@
+"""/jobs /show /cancel: parse the options, hand them to core.actions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from core import actions
+
+if TYPE_CHECKING:
+    from core.bot import RemixBot
+
+
+class Jobs(commands.Cog):
+    def __init__(self, bot: RemixBot) -> None:
+        self.bot = bot
+
+    async def _choices(self, interaction: discord.Interaction, current: str,
+                       only_cancellable: bool = False) -> list[app_commands.Choice[str]]:
+        found = await actions.job_choices(self.bot, interaction, current, only_cancellable=only_cancellable)
+        return [app_commands.Choice(name=label, value=str(job_id)) for label, job_id in found]
+
+    async def any_job(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._choices(interaction, current)
+
+    async def running_job(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._choices(interaction, current, only_cancellable=True)
+
+    @app_commands.command(name="jobs", description="Your recent jobs: state and links (only you see it).")
+    @app_commands.guild_only()
+    async def jobs(self, interaction: discord.Interaction) -> None:
+        await actions.list_jobs(self.bot, interaction)
+
+    @app_commands.command(name="show", description="Post a job's results again, with fresh buttons.")
+    @app_commands.guild_only()
+    @app_commands.describe(job="The job number (see /jobs)")
+    @app_commands.autocomplete(job=any_job)
+    async def show(self, interaction: discord.Interaction, job: str) -> None:
+        found = await actions.find_job(self.bot, interaction, actions.parse_job_id(job))
+        await actions.show(self.bot, interaction, found)
+
+    @app_commands.command(name="cancel", description="Cancel a job that has not finished.")
+    @app_commands.guild_only()
+    @app_commands.describe(job="The job number (see /jobs)")
+    @app_commands.autocomplete(job=running_job)
+    async def cancel(self, interaction: discord.Interaction, job: str) -> None:
+        found = await actions.find_job(self.bot, interaction, actions.parse_job_id(job))
+        await actions.cancel(self.bot, interaction, found)
+
+
+async def setup(bot: RemixBot) -> None:
+    await bot.add_cog(Jobs(bot))

@@ -1,0 +1,168 @@
+"""What members do with jobs that exist: cancel, delete results, show them again, list them.
+
+Shared by the buttons (core/views.py) and the /jobs /show /cancel commands (cogs/jobs.py). Who may
+do what is decided here, on every call:
+  - Cancel and Delete: the member who started the job, or a moderator (Manage Messages where it runs);
+  - Reroll and Edit and rerun: the member who started the job (it is their audio and their quota);
+  - Remix take N, Remix this audio and /show: anyone in the server (results are public in the channel).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+
+from core import texts
+from core.delivery import WAVEFORM_NAME, result_embed
+from core.jobs import TRANSITIONS, IllegalTransition, Job, JobState
+from core.sources import attached_takes
+from core.start import missing_permissions
+from core.tree import UserFacingError
+
+if TYPE_CHECKING:
+    from core.bot import RemixBot
+
+
+def is_requester(interaction: discord.Interaction, job: Job) -> bool:
+    return interaction.user.id == job.member_id
+
+
+def is_moderator(interaction: discord.Interaction, job: Job) -> bool:
+    """Manage Messages in the job's channel (not merely where the command was run)."""
+    if interaction.channel_id == job.channel_id:
+        return interaction.permissions.manage_messages
+    guild, member = interaction.guild, interaction.user
+    channel = guild.get_channel(job.channel_id) if guild else None
+    if channel is None or not isinstance(member, discord.Member):
+        return False
+    return channel.permissions_for(member).manage_messages
+
+
+def cancellable(job: Job) -> bool:
+    return JobState.CANCELLED in TRANSITIONS[job.state]
+
+
+def parse_job_id(value: str | int) -> int:
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit():
+        raise UserFacingError(texts.not_a_job_id(str(value)))
+    return int(text)
+
+
+async def find_job(bot: RemixBot, interaction: discord.Interaction, job_id: int) -> Job:
+    """The job, if it belongs to the server the member is in."""
+    job = await bot.jobs.get(job_id)
+    if job is None or job.guild_id != interaction.guild_id:
+        raise UserFacingError(texts.job_not_found(job_id))
+    return job
+
+
+def jump_url(bot: RemixBot, job: Job, message_id: int | None) -> str | None:
+    if message_id is None:
+        return None
+    return bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id).get_partial_message(message_id).jump_url
+
+
+async def cancel(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
+    if not (is_requester(interaction, job) or is_moderator(interaction, job)):
+        raise UserFacingError(texts.only_requester_or_moderator("cancel"))
+    try:
+        await bot.runner.cancel(job.id, texts.cancelled_by(interaction.user.id))
+    except IllegalTransition as exc:
+        raise UserFacingError(texts.cannot_cancel_now(job.id, exc.current.value)) from exc
+    await interaction.response.send_message(texts.cancel_done(job.id), ephemeral=True)
+
+
+async def delete_results(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
+    """Delete the result message the button is on; for the original result, every part of it."""
+    if not (is_requester(interaction, job) or is_moderator(interaction, job)):
+        raise UserFacingError(texts.only_requester_or_moderator("delete"))
+    await interaction.response.send_message(texts.deleted(job.id), ephemeral=True)
+    pressed = interaction.message
+    messages: list[discord.Message | discord.PartialMessage] = [pressed] if pressed else []
+    if pressed is not None and pressed.id == job.result_message_id:
+        channel = bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+        parts = {t.message_id for _, t in attached_takes(job) if t.message_id and t.message_id != pressed.id}
+        messages += [channel.get_partial_message(mid) for mid in parts]
+    for message in messages:
+        try:
+            await message.delete()
+        except discord.NotFound:
+            pass
+
+
+async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
+    """Post a delivered job's results again here: the takes copied from the result, fresh buttons."""
+    if job.state is not JobState.DELIVERED or job.result is None:
+        url = jump_url(bot, job, job.status_message_id)
+        raise UserFacingError(texts.not_delivered(job.id, job.state.value, job.error, url))
+    if missing := missing_permissions(interaction.app_permissions):
+        raise UserFacingError(texts.missing_permissions(missing))
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    files = await _copy_attachments(bot, job)
+    if not files and any(t.filename for t in job.result.takes):
+        raise UserFacingError(texts.result_deleted(job.id))
+    image = f"attachment://{WAVEFORM_NAME}" if any(f.filename == WAVEFORM_NAME for f in files) else None
+    embed = result_embed(job, job.result, bot.registry.get(job.provider).label if job.provider in bot.registry
+                         else job.provider, image=image)
+    assert interaction.channel_id is not None
+    channel = bot.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)
+    try:
+        message = await channel.send(
+            texts.shown_again(job.id, job.member_id, interaction.user.id), embed=embed, files=files,
+            view=bot.results.view_for(job, job.result) if bot.results.view_for else discord.utils.MISSING,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+    finally:
+        for file in files:
+            file.close()
+    await interaction.edit_original_response(content=texts.shown_posted(message.jump_url))
+
+
+async def _copy_attachments(bot: RemixBot, job: Job) -> list[discord.File]:
+    """The takes (and waveform) as they were posted, read from the result messages with fresh URLs."""
+    channel = bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+    ids = [job.result_message_id] if job.result_message_id else []
+    ids += [t.message_id for _, t in attached_takes(job) if t.message_id and t.message_id not in ids]
+    files: list[discord.File] = []
+    for message_id in ids:
+        try:
+            message = await channel.fetch_message(message_id)
+        except discord.NotFound:
+            continue
+        for attachment in message.attachments:
+            files.append(await attachment.to_file())
+    return files
+
+
+async def list_jobs(bot: RemixBot, interaction: discord.Interaction) -> None:
+    jobs = await bot.jobs.recent_for_member(interaction.user.id, interaction.guild_id, limit=10)
+    if not jobs:
+        await interaction.response.send_message(texts.no_jobs(), ephemeral=True)
+        return
+    lines = []
+    for job in jobs:
+        links = []
+        if url := jump_url(bot, job, job.status_message_id):
+            links.append(texts.status_link(url))
+        if url := jump_url(bot, job, job.result_message_id):
+            links.append(texts.results_link(url))
+        lines.append(texts.job_line(job.id, texts.KIND_NAMES[job.kind], job.state.value, job.prompt, links))
+    embed = discord.Embed(title=texts.JOBS_TITLE, description="\n".join(lines), colour=discord.Colour.blurple())
+    await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def job_choices(bot: RemixBot, interaction: discord.Interaction, current: str, *,
+                      only_cancellable: bool = False) -> list[tuple[str, int]]:
+    """(label, id) of the member's recent jobs matching what they typed (a number or prompt words)."""
+    typed = str(current or "").strip().lstrip("#").lower()
+    jobs = await bot.jobs.recent_for_member(interaction.user.id, interaction.guild_id, limit=50)
+    found = []
+    for job in jobs:
+        if only_cancellable and not cancellable(job):
+            continue
+        if typed and not (str(job.id).startswith(typed) or typed in job.prompt.lower()):
+            continue
+        found.append((texts.job_choice(job.id, job.state.value, texts.defuse(job.prompt)), job.id))
+    return found[:25]
