@@ -48,6 +48,7 @@ def song(tmp_path: Path) -> Path:
 
 def make(session: aiohttp.ClientSession, fake: FakeMusicGPT, sleep: RecordingSleep,
          **kw: object) -> MusicGPTProvider:
+    kw.setdefault("backstop_interval", 0.02)
     return MusicGPTProvider(session, api_key=kw.pop("api_key", fake.api_key), base_url=fake.base_url,
                             poll_interval=0.01, sleep=sleep, **kw)
 
