@@ -154,6 +154,10 @@ def deadline_passed(limit: float) -> str:
     return f"This took longer than {seconds(limit)}, so I stopped waiting."
 
 
+def deadline_partial(limit: float) -> str:
+    return f"The other take was still not ready after {seconds(limit)}, so only the finished one is posted."
+
+
 def restart_lost_submit() -> str:
     return (
         "The bot restarted while sending this job and can't tell whether the provider got it. "
