@@ -50,7 +50,8 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
         raise UserFacingError(texts.rejected(reason))
     job = await bot.intake.create(draft)
     # The row exists: acknowledge before anything slow (download, probe).
-    await interaction.response.send_message(texts.checking(), ephemeral=True)
+    await interaction.response.send_message(texts.checking(bool(draft.input_url or draft.input_path)),
+                                            ephemeral=True)
     job = await bot.intake.check_input(job)
     if job.state is JobState.REJECTED:
         reply = texts.rejected(job.error or "")

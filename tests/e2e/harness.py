@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +121,18 @@ class Harness:
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"job {job_id} never got there; last state {job.state} ({job.error})")
             await asyncio.sleep(0.05)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now, for the bot's own web server (webhooks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def status_message_of(h: Harness, job_id: int) -> FakeMessage | None:
+    return next((m for m in h.status_messages() if m.embeds[0].get("footer", {}).get("text") == f"Job #{job_id}"),
+                None)
 
 
 def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") -> bytes:
