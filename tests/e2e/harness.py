@@ -84,13 +84,16 @@ class Harness:
         self._task = None
 
     async def job(self, job_id: int) -> Job:
-        db = await Database.open(self.tmp / "bot.sqlite3")
-        try:
-            job = await JobRepository(db).get(job_id)
-        finally:
-            await db.close()
+        job = await self._find_job(job_id)
         assert job is not None
         return job
+
+    async def _find_job(self, job_id: int) -> Job | None:
+        db = await Database.open(self.tmp / "bot.sqlite3")
+        try:
+            return await JobRepository(db).get(job_id)
+        finally:
+            await db.close()
 
     async def jobs(self) -> list[Job]:
         db = await Database.open(self.tmp / "bot.sqlite3")
@@ -115,11 +118,13 @@ class Harness:
     async def wait_for_job(self, job_id: int, predicate: Callable[[Job], bool], timeout: float = 20) -> Job:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            job = await self.job(job_id)
-            if predicate(job):
+            # The row may not exist yet: the command is still on its way through the fake gateway.
+            job = await self._find_job(job_id)
+            if job is not None and predicate(job):
                 return job
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"job {job_id} never got there; last state {job.state} ({job.error})")
+                last = f"last state {job.state} ({job.error})" if job else "no such job"
+                raise AssertionError(f"job {job_id} never got there; {last}")
             await asyncio.sleep(0.05)
 
 
