@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # MusicGPT plans allow 1 (Free), 5 (Plus) or 10 (Pro) parallel generations.
     musicgpt_max_parallel: int = Field(default=1, ge=1, le=50)
     musicgpt_poll_interval: float = Field(default=10.0, gt=0)
+    # With PUBLIC_BASE_URL set, webhooks bring the result; /byId is polled this slowly as a backstop.
+    musicgpt_backstop_poll_interval: float = Field(default=60.0, gt=0)
 
     soundverse_api_key: SecretStr | None = None
     soundverse_base_url: str = SOUNDVERSE_API

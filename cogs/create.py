@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from core import texts
+from core.intake import MAX_LENGTH, MIN_LENGTH
 from core.start import draft_from, start_job
 from core.views import remix_message
 from providers.base import JobKind
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from core.bot import RemixBot
 
 GENDERS = [app_commands.Choice(name=g, value=g) for g in ("male", "female", "neutral")]
+KINDS = {"remix": JobKind.REMIX, "sing": JobKind.SING, "generate": JobKind.GENERATE}
+# Discord caps autocomplete at 25 choices of up to 100 characters each.
+MAX_CHOICES = 25
+MAX_CHOICE_CHARS = 100
 
 
 class Create(commands.Cog):
@@ -35,17 +40,32 @@ class Create(commands.Cog):
     async def remix_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         await remix_message(self.bot, interaction, message)
 
+    def _kind(self, interaction: discord.Interaction) -> JobKind:
+        return KINDS.get(interaction.command.name if interaction.command else "", JobKind.REMIX)
+
     async def provider_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        kind = {"remix": JobKind.REMIX, "sing": JobKind.SING, "generate": JobKind.GENERATE}.get(
-            interaction.command.name if interaction.command else "", JobKind.REMIX
-        )
-        names = self.bot.registry.supporting(kind)
+        names = self.bot.registry.supporting(self._kind(interaction))
         return [
             app_commands.Choice(name=self.bot.registry.get(n).label, value=n)
             for n in names if current.lower() in n or current.lower() in self.bot.registry.get(n).label.lower()
-        ][:25]
+        ][:MAX_CHOICES]
+
+    async def voice_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Voices of the provider picked in the same command (else the default one), by name."""
+        registry = self.bot.registry
+        name = str(getattr(interaction.namespace, "provider", None) or "").strip().lower()
+        name = name or registry.default_for(JobKind.GENERATE)
+        if name not in registry:
+            return []
+        voices = await registry.get(name).list_voices(current, limit=MAX_CHOICES)
+        return [
+            app_commands.Choice(name=texts.clip(v.name, MAX_CHOICE_CHARS), value=v.voice_id)
+            for v in voices if len(v.voice_id) <= MAX_CHOICE_CHARS
+        ]
 
     @app_commands.command(name="remix", description="Remix a song: attach audio and describe the new sound.")
     @app_commands.guild_only()
@@ -75,7 +95,72 @@ class Create(commands.Cog):
         )
         await start_job(self.bot, interaction, draft)
 
+    @app_commands.command(name="sing", description="Sing your lyrics over an instrumental: attach it and write the words.")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        audio="The instrumental to sing over (an audio file)",
+        prompt="How the singing should sound, e.g. 'soulful, slow, breathy'",
+        lyrics="The words to sing",
+        gender="Voice for the vocals",
+        provider="Which AI service makes it",
+    )
+    @app_commands.choices(gender=GENDERS)
+    async def sing(
+        self,
+        interaction: discord.Interaction,
+        audio: discord.Attachment,
+        prompt: str,
+        lyrics: str,
+        gender: app_commands.Choice[str] | None = None,
+        provider: str | None = None,
+    ) -> None:
+        draft = draft_from(
+            interaction, kind=JobKind.SING, provider=provider, prompt=prompt, lyrics=lyrics,
+            gender=gender.value if gender else None, input_url=audio.url, input_filename=audio.filename,
+            input_size=audio.size,
+        )
+        await start_job(self.bot, interaction, draft)
+
+    @app_commands.command(name="generate", description="Make a new song from a prompt, or from your lyrics and a style.")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        prompt="What the song is about and how it sounds (the AI writes the rest)",
+        style="Genre or style for your lyrics, e.g. 'Pop' or 'Lo-fi'",
+        lyrics="Your own lyrics (use with style)",
+        instrumental="Music only, no vocals",
+        vocal_only="Vocals only, no instruments",
+        gender="Voice for the vocals",
+        voice="A voice model to sing with (start typing a name)",
+        length=f"Length in seconds ({MIN_LENGTH}-{MAX_LENGTH}); experimental",
+        provider="Which AI service makes it",
+    )
+    @app_commands.choices(gender=GENDERS)
+    async def generate(
+        self,
+        interaction: discord.Interaction,
+        prompt: str | None = None,
+        style: app_commands.Range[str, 1, 100] | None = None,
+        lyrics: str | None = None,
+        instrumental: bool = False,
+        vocal_only: bool = False,
+        gender: app_commands.Choice[str] | None = None,
+        voice: app_commands.Range[str, 1, MAX_CHOICE_CHARS] | None = None,
+        length: app_commands.Range[int, MIN_LENGTH, MAX_LENGTH] | None = None,
+        provider: str | None = None,
+    ) -> None:
+        options: dict[str, Any] = {"style": style, "instrumental": instrumental, "vocal_only": vocal_only,
+                                   "voice_id": voice, "length": length}
+        draft = draft_from(
+            interaction, kind=JobKind.GENERATE, provider=provider, prompt=prompt or "", lyrics=lyrics,
+            gender=gender.value if gender else None,
+            options={key: value for key, value in options.items() if value not in (None, False, "")},
+        )
+        await start_job(self.bot, interaction, draft)
+
     remix.autocomplete("provider")(provider_autocomplete)
+    sing.autocomplete("provider")(provider_autocomplete)
+    generate.autocomplete("provider")(provider_autocomplete)
+    generate.autocomplete("voice")(voice_autocomplete)
 
 
 async def setup(bot: RemixBot) -> None:

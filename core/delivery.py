@@ -180,6 +180,15 @@ class DiscordResults:
         out_dir = take_dir(self.work_dir, job.id) / "fit"
         return await asyncio.to_thread(fit_to_size, take.path, out_dir, job.upload_limit, duration=take.duration)
 
+    async def _lrc_file(self, job: Job, number: int, take: Take) -> tuple[Path, str]:
+        """The take's timed lyrics as an .lrc file beside it, for players that scroll lyrics."""
+        assert take.lyrics_lrc is not None
+        name = _filename(job, number, "lrc")
+        path = take_dir(self.work_dir, job.id) / "lrc" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(path.write_text, take.lyrics_lrc, encoding="utf-8")
+        return path, name
+
     async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
         files: list[tuple[Path, str]] = []
         infos: list[TakeInfo] = []
@@ -195,6 +204,8 @@ class DiscordResults:
             files.append((path, name))
             infos.append(TakeInfo(index=take.index, filename=name, duration=take.duration,
                                   title=take.title, label=take.label))
+            if take.lyrics_lrc:
+                files.append(await self._lrc_file(job, number, take))
         lyrics = completed.lyrics or next((o.lyrics for o in completed.outputs if o.lyrics), None)
         result = JobResult(title=completed.title, lyrics=lyrics, cover_url=completed.cover_url,
                            takes=infos, notes=completed.notes)

@@ -30,6 +30,11 @@ from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
 
+# The song length a member may ask /generate for, in seconds. MusicGPT calls output_length
+# "purely experimental" and states no range; this one covers a jingle to a long song.
+MIN_LENGTH = 10
+MAX_LENGTH = 480
+
 
 @dataclass
 class Draft:
@@ -66,6 +71,17 @@ def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
         return texts.too_long("prompt", len(prompt), caps.max_prompt_chars, label)
     if len(lyrics) > caps.max_lyrics_chars:
         return texts.too_long("lyrics", len(lyrics), caps.max_lyrics_chars, label)
+    return None
+
+
+def check_generate_options(draft: Draft) -> str | None:
+    """The provider-neutral options of /generate: a length in range, no contradictory switches."""
+    options = draft.options
+    length = options.get("length")
+    if length is not None and not MIN_LENGTH <= length <= MAX_LENGTH:
+        return texts.length_out_of_range(length, MIN_LENGTH, MAX_LENGTH)
+    if options.get("instrumental") and options.get("vocal_only"):
+        return texts.instrumental_and_vocal_only()
     return None
 
 
@@ -143,7 +159,7 @@ class Intake:
             return reason
         assert draft.provider
         provider = self.registry.get(draft.provider)
-        if reason := check_text(draft, provider.capabilities, provider.label):
+        if reason := check_text(draft, provider.capabilities, provider.label) or check_generate_options(draft):
             return reason
         choosers = [p.label for p in self.registry
                     if p.capabilities.max_variations and draft.kind in p.capabilities.kinds]

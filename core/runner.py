@@ -111,6 +111,8 @@ class Runner:
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
         self._positions: dict[int, int] = {}
+        # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
+        self._partials: dict[int, Completed] = {}
         self._wake = asyncio.Event()
         self._pump_task: asyncio.Task[None] | None = None
         self._sweep_task: asyncio.Task[None] | None = None
@@ -295,8 +297,13 @@ class Runner:
                         job = submitted
                     completed = await self._track(job, provider, request, inbox)
             except TimeoutError:
-                await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
-                return
+                partial = self._partial_at_deadline(job.id)
+                if partial is None:
+                    await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
+                    return
+                log.info("job %s: deadline passed with %d take(s) ready; posting those", job.id,
+                         len(partial.outputs))
+                completed, job = partial, await self._current(job)
             except ProviderError as error:
                 await self._fail(await self._current(job), error.message, error.kind)
                 return
@@ -304,7 +311,9 @@ class Runner:
             self.status.push(job)
         else:
             # Restarted mid-delivery: ask the provider for the outputs again; posting is idempotent.
-            completed = await self._track(job, provider, request, inbox)
+            # Past the deadline it was a partial delivery, so the takes ready are enough.
+            completed = await self._track(job, provider, request, inbox,
+                                          accept_partial=self._deadline_remaining(job) <= 0)
         await self._deliver(job, provider, completed)
 
     async def _current(self, job: Job) -> Job:
@@ -359,7 +368,8 @@ class Runner:
         log.info("job %s: submitted to %s as %s", job.id, job.provider, handle.task_id)
         return job
 
-    async def _track(self, job: Job, provider: Provider, request: JobRequest, inbox: Inbox) -> Completed:
+    async def _track(self, job: Job, provider: Provider, request: JobRequest, inbox: Inbox, *,
+                     accept_partial: bool = False) -> Completed:
         assert job.handle is not None
         handle = job.handle
         for attempt in range(1, MAX_TRACK_RETRIES + 1):
@@ -367,6 +377,10 @@ class Runner:
                 async for event in provider.track(handle, request, inbox):
                     if isinstance(event, Completed):
                         return event
+                    if event.partial is not None and event.partial.outputs:
+                        self._partials[job.id] = event.partial
+                        if accept_partial and (partial := self._partial_at_deadline(job.id)):
+                            return partial
                     handle = event.handle or handle
                     job = await self._progress(job, event)
                 raise ProviderError(ErrorKind.UNAVAILABLE, texts.provider_stopped())
@@ -377,6 +391,13 @@ class Runner:
                 log.info("job %s: tracking interrupted (%s); again in %.0fs", job.id, error.kind, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _partial_at_deadline(self, job_id: int) -> Completed | None:
+        """The takes ready when the deadline passed, with a note about the rest; None if none are."""
+        partial = self._partials.pop(job_id, None)
+        if partial is None:
+            return None
+        return partial.model_copy(update={"notes": [*partial.notes, texts.deadline_partial(self.deadline_seconds)]})
 
     async def _progress(self, job: Job, event: Progress) -> Job:
         fields: dict[str, Any] = {"stage": event.stage, "percent": event.percent}
@@ -425,6 +446,7 @@ class Runner:
         self._inboxes.pop(job.id, None)
         self._not_before.pop(job.id, None)
         self._positions.pop(job.id, None)
+        self._partials.pop(job.id, None)
         # A delivered job's input is kept for a while so it can be rerolled; the sweep removes it later.
         keep = job.state is S.DELIVERED and self.input_retention > 0
         if job.input_path and not keep:

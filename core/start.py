@@ -48,7 +48,8 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     if isinstance(job, str):
         raise UserFacingError(texts.rejected(job))
     # The row exists: acknowledge before anything slow (download, probe).
-    await interaction.response.send_message(texts.checking(), ephemeral=True)
+    await interaction.response.send_message(texts.checking(bool(draft.input_url or draft.input_path)),
+                                            ephemeral=True)
     job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
         reply = texts.rejected(job.error or "")

@@ -78,6 +78,14 @@ def prompt_or_lyrics_required() -> str:
     return "Give me a prompt, lyrics, or both."
 
 
+def length_out_of_range(length: float, low: int, high: int) -> str:
+    return f"A length of {length:g} s won't work: pick between {low} s and {seconds(high)}."
+
+
+def instrumental_and_vocal_only() -> str:
+    return "A song can't be both instrumental and vocals only: pick one of the two."
+
+
 def too_long(field: str, length: int, limit: int, provider: str) -> str:
     return f"Your {field} is {length} characters; {provider} takes at most {limit}. Shorten it and try again."
 
@@ -132,8 +140,8 @@ def guild_only() -> str:
 
 
 # -- acknowledgements --------------------------------------------------------------------------------
-def checking() -> str:
-    return "Got it! Checking your audio…"
+def checking(with_audio: bool = True) -> str:
+    return "Got it! Checking your audio…" if with_audio else "Got it! Getting your song ready…"
 
 
 def accepted(position: int | None) -> str:
@@ -212,6 +220,10 @@ def failure(message: str, kind: ErrorKind | None) -> str:
 
 def deadline_passed(limit: float) -> str:
     return f"This took longer than {seconds(limit)}, so I stopped waiting."
+
+
+def deadline_partial(limit: float) -> str:
+    return f"The other take was still not ready after {seconds(limit)}, so only the finished one is posted."
 
 
 def restart_lost_submit() -> str:

@@ -139,17 +139,6 @@ class Output(BaseModel):
     lyrics_lrc: str | None = None
 
 
-class Progress(BaseModel):
-    kind: Literal["progress"] = "progress"
-    stage: str
-    percent: float | None = None
-    eta_seconds: float | None = None
-    detail: str | None = None
-    listen_url: str | None = None
-    # A changed handle (a new id seen mid-stream) that the engine must persist at once.
-    handle: Handle | None = None
-
-
 class Completed(BaseModel):
     kind: Literal["completed"] = "completed"
     outputs: list[Output]
@@ -160,7 +149,30 @@ class Completed(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+class Progress(BaseModel):
+    kind: Literal["progress"] = "progress"
+    stage: str
+    percent: float | None = None
+    eta_seconds: float | None = None
+    detail: str | None = None
+    listen_url: str | None = None
+    # A changed handle (a new id seen mid-stream) that the engine must persist at once.
+    handle: Handle | None = None
+    # What could be delivered now if the job had to stop (one take ready, the other still
+    # being made): the engine posts it when the deadline passes instead of failing the job.
+    partial: Completed | None = None
+
+
 Event = Progress | Completed
+
+
+class Voice(BaseModel):
+    """A voice model a provider can sing with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    voice_id: str
+    name: str
 
 # Verified webhook payloads for one job, pushed by the web receiver, read by `track`.
 Inbox = asyncio.Queue[dict[str, Any]]
@@ -185,6 +197,14 @@ class Provider(abc.ABC):
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         """Check a delivery and return its payload, or raise WebhookRejected."""
         raise WebhookRejected(404, "this provider takes no webhooks")
+
+    def webhook_belongs(self, handle: Handle, payload: Mapping[str, Any]) -> bool:
+        """Whether a verified delivery is about this job (the URL token found the job)."""
+        return True
+
+    async def list_voices(self, query: str = "", *, limit: int = 25) -> list[Voice]:
+        """Voices whose name matches `query`, for autocomplete; empty when voices are not a thing here."""
+        return []
 
     async def refresh_outputs(self, handle: Handle) -> list[Output]:
         """Fresh download URLs for outputs whose signed URLs expired."""

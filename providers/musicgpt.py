@@ -11,18 +11,23 @@ What the docs leave open, and how this adapter copes:
   Both are read. When a finished task answers with one take only, the other is asked for by id.
 - A job can 404 on /byId for a while after submit; that is "not visible yet", for a bounded time.
 - Webhooks carry no signature (the web layer checks our URL token); lyrics and cover deliveries have
-  no audio path and only add metadata. Duplicate deliveries change nothing.
+  no audio path and only add metadata. Duplicate deliveries change nothing. With a webhook URL, /byId
+  is only the backstop for a lost delivery and is polled slowly.
+- The shape of `lyrics_timestamped` is UNKNOWN ("[ ... ]" in the seeds); `lyrics_to_lrc` reads the
+  common shapes (a JSON list of cues with a text and a start time, or LRC text) and gives up quietly.
+- /getAllVoices is paged (limit, page from 0) with a `total`; the whole catalogue is cached in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import mimetypes
 import re
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO, Literal
 
@@ -41,6 +46,7 @@ from providers.base import (
     Progress,
     Provider,
     ProviderError,
+    Voice,
     WebhookRejected,
 )
 from providers.http import HttpClient, Sleep, error_text, parse_retry_after
@@ -63,6 +69,15 @@ QUEUED_STATUSES = frozenset({"IN_QUEUE", "PENDING"})
 # The cover delivery's shape is UNKNOWN; /byId calls it album_cover_path, the rest are guesses.
 COVER_KEYS = ("album_cover_path", "album_cover_url", "cover_url", "image_url")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# `lyrics_timestamped` is UNKNOWN in shape: these are the cue keys seen in lyric-timing formats.
+CUE_TEXT_KEYS = ("text", "line", "lyric", "lyrics", "word", "words")
+CUE_START_KEYS = ("start", "start_time", "startTime", "start_s", "start_ms", "startMs", "time", "timestamp")
+CUE_LIST_KEYS = ("lines", "segments", "words", "lyrics", "data")
+LRC_LINE = re.compile(r"^\[\d{1,3}:\d{2}(?:[.:]\d{1,3})?\]")
+# No song is an hour long: start times above this are milliseconds.
+MS_THRESHOLD = 3600.0
+VOICE_PAGE_SIZE = 100
+MAX_VOICE_PAGES = 100
 
 CAPABILITIES = Capabilities(
     kinds=frozenset(CONVERSION_TYPES),
@@ -102,6 +117,7 @@ class Take:
     duration: float | None = None
     title: str | None = None
     lyrics: str | None = None
+    lyrics_lrc: str | None = None
     flagged: bool = False
     reason: str | None = None
     failed: bool = False
@@ -118,6 +134,7 @@ class Metadata:
     conversion_id: str | None = None
     title: str | None = None
     lyrics: str | None = None
+    lyrics_lrc: str | None = None
     cover_url: str | None = None
 
 
@@ -234,7 +251,7 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
         return ProviderError(ErrorKind.INVALID_INPUT, "The audio file is too large for MusicGPT.", **common)
     if status == 429:
         # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
-        return ProviderError(ErrorKind.RATE_LIMITED, "MusicGPT is busy right now; the bot will retry.",
+        return ProviderError(ErrorKind.RATE_LIMITED, "MusicGPT is getting too many requests right now.",
                              retry_after=parse_retry_after(headers.get("Retry-After")), **common)
     if status >= 500:
         return ProviderError(ErrorKind.UNAVAILABLE, "MusicGPT is having trouble right now.",
@@ -304,7 +321,8 @@ def parse_webhook(payload: Mapping[str, Any]) -> Take | Metadata:
         if take is not None:
             return take
     return Metadata(conversion_id=_text(payload.get("conversion_id")), title=_text(payload.get("title")),
-                    lyrics=_text(payload.get("lyrics")), cover_url=_cover(payload))
+                    lyrics=_text(payload.get("lyrics")),
+                    lyrics_lrc=lyrics_to_lrc(payload.get("lyrics_timestamped")), cover_url=_cover(payload))
 
 
 def build_completed(takes: list[Take], meta: list[Metadata], label: str = "MusicGPT") -> Completed:
@@ -314,9 +332,11 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
     if not good:
         raise _all_failed(bad, label)
     lyrics_by_id = {m.conversion_id: m.lyrics for m in meta if m.conversion_id and m.lyrics}
+    lrc_by_id = {m.conversion_id: m.lyrics_lrc for m in meta if m.conversion_id and m.lyrics_lrc}
     outputs = [
         Output(index=t.index or i, url=t.url, ext="mp3", duration=t.duration, title=t.title,
-               lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id))
+               lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id),
+               lyrics_lrc=lrc_by_id.get(t.conversion_id) or t.lyrics_lrc)
         for i, t in enumerate(good, start=1)
     ]
     return Completed(
@@ -326,6 +346,71 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
         cover_url=_first(m.cover_url for m in meta),
         notes=[_take_note(t, label) for t in bad],
     )
+
+
+def lyrics_to_lrc(value: Any) -> str | None:
+    """MusicGPT's `lyrics_timestamped` as LRC text (`[mm:ss.xx]line`), or None when it has no cues.
+
+    Accepts LRC text, a JSON list of cues (or a JSON string of one), or an object holding such a list.
+    Start times are seconds unless the key says milliseconds or they are too large to be seconds.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if LRC_LINE.match(text):
+            return text + "\n"
+        try:
+            value = json.loads(text) if text else None
+        except ValueError:
+            return None
+    if isinstance(value, Mapping):
+        value = next((value[key] for key in CUE_LIST_KEYS if isinstance(value.get(key), list)), None)
+    if not isinstance(value, list):
+        return None
+    cues: list[tuple[str, float, str]] = []
+    for item in value:
+        cue = _cue(item) if isinstance(item, Mapping) else None
+        if cue is not None:
+            cues.append(cue)
+    if not cues:
+        return None
+    in_ms = any("ms" in key.lower() for key, _, _ in cues) or max(start for _, start, _ in cues) > MS_THRESHOLD
+    cues.sort(key=lambda cue: cue[1])
+    return "".join(f"[{_lrc_time(start / 1000 if in_ms else start)}]{text}\n" for _, start, text in cues)
+
+
+def parse_voices(body: Any) -> tuple[list[Voice], int | None]:
+    """One page of GET /getAllVoices: the voices on it and the catalogue's `total`."""
+    if not isinstance(body, Mapping) or body.get("success") is False:
+        return [], None
+    voices = []
+    for item in body.get("voices") or []:
+        if not isinstance(item, Mapping):
+            continue
+        voice_id, name = _text(item.get("voice_id")), _text(item.get("voice_name"))
+        if voice_id:
+            voices.append(Voice(voice_id=voice_id, name=name or voice_id))
+    total = body.get("total")
+    return voices, total if isinstance(total, int) and total >= 0 else None
+
+
+def match_voices(voices: list[Voice], query: str, limit: int = 25) -> list[Voice]:
+    """Voices whose name (or id) holds `query`, names starting with it first; each voice once."""
+    needle = query.strip().casefold()
+    seen: set[str] = set()
+    starts: list[Voice] = []
+    contains: list[Voice] = []
+    for voice in voices:
+        if voice.voice_id in seen:
+            continue
+        name = voice.name.casefold()
+        if not needle or name.startswith(needle):
+            starts.append(voice)
+        elif needle in name or needle in voice.voice_id.casefold():
+            contains.append(voice)
+        else:
+            continue
+        seen.add(voice.voice_id)
+    return (starts + contains)[:limit]
 
 
 def percent_done(elapsed: float, eta: float | None) -> float | None:
@@ -367,7 +452,8 @@ def _numbered_take(conv: Mapping[str, Any], n: int, state: str) -> Take | None:
     return Take(
         conversion_id=_text(conv.get(f"conversion_id_{n}")), index=n, url=url,
         duration=_number(conv.get(f"conversion_duration_{n}")), title=_text(conv.get(f"title_{n}")),
-        lyrics=_text(conv.get(f"lyrics_{n}")), flagged=flagged, reason=_text(conv.get(f"reason_{n}")),
+        lyrics=_text(conv.get(f"lyrics_{n}")), lyrics_lrc=lyrics_to_lrc(conv.get(f"lyrics_timestamped_{n}")),
+        flagged=flagged, reason=_text(conv.get(f"reason_{n}")),
         failed=state == "failed" or (state == "completed" and not url),
     )
 
@@ -380,9 +466,24 @@ def _single_take(data: Mapping[str, Any], state: str) -> Take | None:
     return Take(
         conversion_id=_text(data.get("conversion_id")), url=url,
         duration=_number(data.get("conversion_duration")), title=_text(data.get("title")),
-        lyrics=_text(data.get("lyrics")), flagged=flagged, reason=_text(data.get("reason")),
+        lyrics=_text(data.get("lyrics")), lyrics_lrc=lyrics_to_lrc(data.get("lyrics_timestamped")),
+        flagged=flagged, reason=_text(data.get("reason")),
         failed=state == "failed" or not url,
     )
+
+
+def _cue(item: Mapping[str, Any]) -> tuple[str, float, str] | None:
+    text = next((" ".join(v.split()) for k in CUE_TEXT_KEYS if isinstance(v := item.get(k), str)), "")
+    for key in CUE_START_KEYS:
+        start = _number(item.get(key))
+        if start is not None:
+            return (key, start, text) if text and start >= 0 else None
+    return None
+
+
+def _lrc_time(seconds: float) -> str:
+    minutes, hundredths = divmod(int(round(seconds * 100)), 6000)
+    return f"{minutes:02d}:{hundredths // 100:02d}.{hundredths % 100:02d}"
 
 
 def _audio_url(data: Mapping[str, Any]) -> str | None:
@@ -471,12 +572,30 @@ class _Board:
         if meta != Metadata() and meta not in self.meta:  # every poll repeats title and cover
             self.meta.append(meta)
 
+    def extras_missing(self, instrumental: bool) -> bool:
+        """Whether the cover, or the timed lyrics of a take, has not arrived yet.
+
+        The docs send them as separate deliveries after the audio; instrumentals have no lyrics.
+        """
+        if not any(m.cover_url for m in self.meta):
+            return True
+        if instrumental:
+            return False
+        timed = {m.conversion_id for m in self.meta if m.lyrics_lrc}
+        return any(t.ok and not t.lyrics_lrc and t.conversion_id not in timed for t in self.takes.values())
+
     def fail_open(self) -> None:
         """The job ended: every take not heard of is lost."""
         for index in range(1, self.expected + 1):
             self.takes.setdefault(index, Take(index=index, failed=True))
 
     def completed(self) -> Completed:
+        return build_completed(list(self.takes.values()), self.meta)
+
+    def partial(self) -> Completed | None:
+        """The takes ready so far, while another is still being made."""
+        if self.done or not any(t.ok for t in self.takes.values()):
+            return None
         return build_completed(list(self.takes.values()), self.meta)
 
     def _index(self, take: Take) -> int | None:
@@ -509,28 +628,47 @@ class MusicGPTProvider(Provider):
         api_key: str,
         base_url: str,
         poll_interval: float = 10.0,
+        backstop_interval: float = 60.0,
         sleep: Sleep = asyncio.sleep,
         not_found_polls: int = 12,
         submit_timeout: aiohttp.ClientTimeout = SUBMIT_TIMEOUT,
         poll_timeout: aiohttp.ClientTimeout = POLL_TIMEOUT,
+        voices_ttl: float = 6 * 3600,
+        voices_wait: float = 2.0,
     ) -> None:
         self.http = HttpClient(session, name=self.name, parse_error=parse_error, backoff=2.0, sleep=sleep)
         self.base_url = base_url.rstrip("/")
         self.poll_interval = poll_interval
+        # With a webhook URL the deliveries carry the result and /byId only catches a lost one.
+        self.backstop_interval = max(backstop_interval, poll_interval)
         # How many answers without the job (404, unreadable) to sit through: ~2 minutes by default.
         self.not_found_polls = not_found_polls
         self.submit_timeout = submit_timeout
         self.poll_timeout = poll_timeout
+        self.voices_ttl = voices_ttl
+        # Autocomplete must answer within 3 s: wait this long for the catalogue, then use what is loaded.
+        self.voices_wait = voices_wait
+        self._voices: list[Voice] = []
+        self._voices_until = 0.0
+        self._voices_task: asyncio.Task[None] | None = None
         self._headers = auth_headers(api_key)
 
     async def submit(self, request: JobRequest) -> Handle:
         check_request(request)
         url = self.base_url + SUBMIT_PATHS[request.kind]
-        if request.kind == JobKind.GENERATE:
-            body = await self.http.request("POST", url, idempotent=False, json_body=music_ai_body(request),
-                                           headers=self._headers, timeout=self.submit_timeout)
-        else:
-            body = await self._post_upload(url, request)
+        try:
+            if request.kind == JobKind.GENERATE:
+                body = await self.http.request("POST", url, idempotent=False, json_body=music_ai_body(request),
+                                               headers=self._headers, timeout=self.submit_timeout)
+            else:
+                body = await self._post_upload(url, request)
+        except ProviderError as error:
+            if error.kind == ErrorKind.NOT_FOUND:
+                # A 404 on a submit path is about our setup, not about a job.
+                raise ProviderError(ErrorKind.NOT_FOUND, "MusicGPT did not recognise the bot's request "
+                                    "(not found); its MusicGPT address may be wrong.",
+                                    detail=error.detail, status=error.status) from error
+            raise
         handle = parse_submit(request.kind, body)
         log.info("musicgpt accepted %s job task_id=%s eta=%s", request.kind.value, handle.task_id,
                  handle.data.get("eta"))
@@ -561,16 +699,24 @@ class MusicGPTProvider(Provider):
         ctype = str(handle.data.get("conversion_type") or CONVERSION_TYPES[request.kind])
         eta = _positive(handle.data.get("eta"))
         board = _Board(handle.conversion_ids)
+        pushed = bool(request.webhook_url)
+        interval = self.backstop_interval if pushed else self.poll_interval
         started = time.monotonic()
         blind = 0
         yield Progress(stage="submitted", eta_seconds=eta)
-        wait = first_poll_delay(eta, self.poll_interval)
+        next_poll = started + first_poll_delay(eta, interval)
         while True:
-            await self._wait_for_webhooks(inbox, board, wait)
-            wait = self.poll_interval
+            took = await self._wait_for_webhooks(inbox, board, handle, until=next_poll)
             if board.done:
+                if pushed:
+                    await self._gather_extras(inbox, board, handle, ctype,
+                                              bool(request.options.get("instrumental")))
                 yield board.completed()
                 return
+            if took:
+                yield self._progress("processing", started, eta, board)
+                continue
+            next_poll = time.monotonic() + interval
             report = await self._poll(ctype, task_id=handle.task_id)
             if report is None:
                 blind += 1
@@ -584,6 +730,26 @@ class MusicGPTProvider(Provider):
                 return
             stage = "queued" if report.status in QUEUED_STATUSES and not board.takes else "processing"
             yield self._progress(stage, started, eta, board)
+
+    async def _gather_extras(self, inbox: Inbox, board: _Board, handle: Handle, ctype: str,
+                             instrumental: bool) -> None:
+        """Both takes came by webhook: give the lyrics and cover deliveries a moment to follow,
+        then ask /byId once for whatever of them is still missing (it carries both)."""
+        if not board.extras_missing(instrumental):
+            return
+        await self._wait_for_webhooks(inbox, board, handle, until=time.monotonic() + self.poll_interval,
+                                      stop=lambda: not board.extras_missing(instrumental))
+        if not board.extras_missing(instrumental):
+            return
+        try:
+            report = await self._poll(ctype, task_id=handle.task_id)
+        except ProviderError as error:
+            log.info("musicgpt: no cover or timed lyrics for %s (%s)", handle.task_id, error.kind)
+            return
+        if report is not None:
+            board.add_meta(report.meta)
+            for take in report.takes:
+                board.add_meta(Metadata(conversion_id=take.conversion_id, lyrics_lrc=take.lyrics_lrc))
 
     async def _absorb(self, report: StatusReport, board: _Board, ctype: str) -> bool:
         """Merge a poll into the board; True when the job has ended (successfully or not)."""
@@ -628,27 +794,38 @@ class MusicGPTProvider(Provider):
             log.info("musicgpt /byId gave no job details (%s)", type(body).__name__)
         return report
 
-    async def _wait_for_webhooks(self, inbox: Inbox, board: _Board, seconds: float) -> None:
-        """Sleep between polls, but take webhook deliveries as they come; stop early when done."""
-        deadline = time.monotonic() + seconds
-        while not board.done:
-            remaining = deadline - time.monotonic()
+    async def _wait_for_webhooks(self, inbox: Inbox, board: _Board, handle: Handle, *, until: float,
+                                 stop: Callable[[], bool] | None = None) -> bool:
+        """Take webhook deliveries until `until` (monotonic), or until `stop()` holds.
+
+        Returns True at once when a delivery added a take, so progress can be shown.
+        """
+        stop = stop or (lambda: board.done)
+        while not stop():
+            remaining = until - time.monotonic()
             if remaining <= 0:
-                return
+                return False
             try:
                 payload = await asyncio.wait_for(inbox.get(), remaining)
             except TimeoutError:
-                return
-            self._take_delivery(payload, board)
+                return False
+            if self._take_delivery(payload, board, handle):
+                return True
+        return False
 
-    @staticmethod
-    def _take_delivery(payload: Mapping[str, Any], board: _Board) -> None:
+    def _take_delivery(self, payload: Mapping[str, Any], board: _Board, handle: Handle) -> bool:
+        """Merge one delivery; True when it added a take."""
+        if not self.webhook_belongs(handle, payload):
+            log.info("musicgpt webhook for another task ignored")
+            return False
         event = parse_webhook(payload)
         if isinstance(event, Take):
-            if not board.add(event):
-                log.debug("musicgpt webhook changed nothing (duplicate or unknown take)")
+            if board.add(event):
+                return True
+            log.debug("musicgpt webhook changed nothing (duplicate or unknown take)")
         else:
             board.add_meta(event)
+        return False
 
     @staticmethod
     def _progress(stage: str, started: float, eta: float | None, board: _Board) -> Progress:
@@ -658,6 +835,7 @@ class MusicGPTProvider(Provider):
             stage=stage, percent=percent_done(elapsed, eta),
             eta_seconds=max(0.0, eta - elapsed) if eta else None,
             detail=f"{ready} of {board.expected} takes ready" if ready else None,
+            partial=board.partial(),
         )
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
@@ -669,6 +847,57 @@ class MusicGPTProvider(Provider):
         if not isinstance(payload, dict):
             raise WebhookRejected(400, "body is not a JSON object")
         return payload
+
+    def webhook_belongs(self, handle: Handle, payload: Mapping[str, Any]) -> bool:
+        # Every documented delivery names its task_id; one naming another task is not ours.
+        task_id = payload.get("task_id")
+        return task_id is None or str(task_id) == handle.task_id
+
+    # -- voices ------------------------------------------------------------------------------------
+
+    async def list_voices(self, query: str = "", *, limit: int = 25) -> list[Voice]:
+        if time.monotonic() >= self._voices_until:
+            if self._voices_task is None or self._voices_task.done():
+                self._voices_task = asyncio.create_task(self._load_voices(), name="musicgpt-voices")
+            try:
+                await asyncio.wait_for(asyncio.shield(self._voices_task), self.voices_wait)
+            except TimeoutError:
+                pass  # still loading: answer from what is there, the load goes on
+            except ProviderError as error:
+                log.info("musicgpt voices unavailable: %s", error.kind)
+        return match_voices(self._voices, query, limit)
+
+    async def _load_voices(self) -> None:
+        """Page through /getAllVoices. A first load is shown as it grows; a refresh replaces at the end."""
+        collected: list[Voice] = []
+        first_load = not self._voices
+        try:
+            for page in range(MAX_VOICE_PAGES):
+                body = await self.http.request(
+                    "GET", f"{self.base_url}/getAllVoices", idempotent=True,
+                    params={"limit": str(VOICE_PAGE_SIZE), "page": str(page)}, headers=self._headers,
+                    timeout=self.poll_timeout)
+                voices, total = parse_voices(body)
+                collected.extend(voices)
+                if first_load:
+                    self._voices = list(collected)
+                if not voices or (total is not None and len(collected) >= total):
+                    break
+        except ProviderError:
+            # Keep what we had; ask again in a minute rather than on every keystroke.
+            self._voices_until = time.monotonic() + 60
+            if collected and len(collected) > len(self._voices):
+                self._voices = collected
+            raise
+        self._voices = collected
+        self._voices_until = time.monotonic() + self.voices_ttl
+        log.info("musicgpt: %d voices loaded", len(collected))
+
+    async def close(self) -> None:
+        if self._voices_task is not None:
+            self._voices_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ProviderError):
+                await self._voices_task
 
 
 def _positive(value: Any) -> float | None:

@@ -72,7 +72,8 @@ def build_registry(settings: Settings, session: aiohttp.ClientSession) -> Regist
         entries["musicgpt"] = Entry(
             MusicGPTProvider(session, api_key=settings.musicgpt_api_key.get_secret_value(),
                              base_url=settings.musicgpt_base_url,
-                             poll_interval=settings.musicgpt_poll_interval),
+                             poll_interval=settings.musicgpt_poll_interval,
+                             backstop_interval=settings.musicgpt_backstop_poll_interval),
             settings.musicgpt_max_parallel,
         )
     if settings.soundpiece_api_key:

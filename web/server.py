@@ -71,11 +71,16 @@ class WebServer:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": "too large"}, status=413)
+        provider = self.registry.get(name)
         try:
-            payload = self.registry.get(name).verify_webhook(request.headers, body)
+            payload = provider.verify_webhook(request.headers, body)
         except WebhookRejected as rejected:
             log.info("webhook for job %s refused: %s", job.id, rejected.reason)
             return web.json_response({"error": rejected.reason}, status=rejected.status)
+        if job.handle is not None and not provider.webhook_belongs(job.handle, payload):
+            # The token is right but the delivery is about another task: not this job's, change nothing.
+            log.info("webhook for job %s names another task; refused", job.id)
+            return web.json_response({"error": "unknown"}, status=404)
         delivery_id = str(payload.get("_webhook_id") or hashlib.sha256(body).hexdigest())
         if not await self.jobs.record_delivery(name, delivery_id, job.id):
             return web.json_response({"ok": True, "duplicate": True})

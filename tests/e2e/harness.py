@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,11 +89,11 @@ class Harness:
         self._task = None
 
     async def job(self, job_id: int) -> Job:
-        job = await self._find(job_id)
-        assert job is not None, f"no job {job_id}"
+        job = await self._find_job(job_id)
+        assert job is not None
         return job
 
-    async def _find(self, job_id: int) -> Job | None:
+    async def _find_job(self, job_id: int) -> Job | None:
         db = await Database.open(self.tmp / "bot.sqlite3")
         try:
             return await JobRepository(db).get(job_id)
@@ -122,13 +123,26 @@ class Harness:
     async def wait_for_job(self, job_id: int, predicate: Callable[[Job], bool], timeout: float = 20) -> Job:
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            job = await self._find(job_id)  # the row may not exist yet: the command is still arriving
+            # The row may not exist yet: the command is still on its way through the fake gateway.
+            job = await self._find_job(job_id)
             if job is not None and predicate(job):
                 return job
             if asyncio.get_running_loop().time() > deadline:
-                last = f"{job.state} ({job.error})" if job else "no row"
-                raise AssertionError(f"job {job_id} never got there; last state {last}")
+                last = f"last state {job.state} ({job.error})" if job else "no such job"
+                raise AssertionError(f"job {job_id} never got there; {last}")
             await asyncio.sleep(0.05)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now, for the bot's own web server (webhooks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def status_message_of(h: Harness, job_id: int) -> FakeMessage | None:
+    return next((m for m in h.status_messages() if m.embeds[0].get("footer", {}).get("text") == f"Job #{job_id}"),
+                None)
 
 
 def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") -> bytes:

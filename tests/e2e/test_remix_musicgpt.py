@@ -17,6 +17,11 @@ pytestmark = pytest.mark.slow
 ORDER = ["Waiting in the queue", "Sending the audio", "Submitted", "Working on it", "Posting the takes", "Done"]
 
 
+def audio_of(message):
+    """The takes among a result's attachments (timed lyrics come as .lrc files beside them)."""
+    return [a for a in message.attachments if not a.filename.endswith(".lrc")]
+
+
 def stage_index(title: str) -> int:
     return next(i for i, name in enumerate(ORDER) if name in title)
 
@@ -58,8 +63,10 @@ async def test_remix_is_acknowledged_tracked_and_delivered(tmp_path: Path, music
 
         # One result message: mentions the member, two takes that decode as audio.
         assert result.content.startswith(f"<@{h.discord.default_user_id}>")
-        assert len(result.attachments) == 2
-        for n, attachment in enumerate(result.attachments, start=1):
+        # Two takes that decode as audio, each with its timed lyrics beside it.
+        assert sorted(a.filename for a in result.attachments) == [
+            "remix-1-take1.lrc", "remix-1-take1.mp3", "remix-1-take2.lrc", "remix-1-take2.mp3"]
+        for n, attachment in enumerate(audio_of(result), start=1):
             path = tmp_path / f"got{n}.mp3"
             path.write_bytes(attachment.data)
             assert probe(path).duration > 0.5
@@ -103,7 +110,7 @@ async def test_restart_mid_job_submits_once_and_delivers_once(tmp_path: Path):
             assert musicgpt.submissions == 1
             assert len(h.result_messages()) == 1
             assert len(h.status_messages()) == 1, "the same status message is carried on"
-            assert len(h.result_messages()[0].attachments) == 2
+            assert len(audio_of(h.result_messages()[0])) == 2
 
 
 async def test_not_audio_is_refused_privately_and_nothing_is_sent(tmp_path: Path, musicgpt: FakeMusicGPT):
@@ -146,7 +153,7 @@ async def test_take_over_the_upload_limit_is_transcoded_to_fit(tmp_path: Path):
                 "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
             )
             [result] = await h.wait_for(lambda: h.result_messages(), timeout=30)
-            for attachment in result.attachments:
+            for attachment in audio_of(result):
                 assert attachment.size <= 1024 * 1024
                 assert attachment.filename.endswith(".mp3")
                 path = tmp_path / attachment.filename

@@ -8,9 +8,12 @@ what our adapter happens to send. Where the real behaviour is UNKNOWN it is a kn
         assert fake.submissions == 1
 
 Endpoints: POST /Remix and /sing_over_instrumental (multipart), POST /MusicAI (JSON), GET /byId,
-and GET /conversions/<id>.mp3|.wav (the takes, real decodable audio, outside the API prefix the way
+GET /getAllVoices (paged: limit, page from 0; §1.4), and GET /conversions/<id>.mp3|.wav (the takes, real decodable audio, outside the API prefix the way
 lalals.s3.amazonaws.com is). Faults are scripted per endpoint name ("Remix", "sing_over_instrumental",
-"MusicAI", "byId", "conversions") and used up one per request, in order.
+"MusicAI", "byId", "getAllVoices", "conversions") and used up one per request, in order.
+
+Webhooks (§1.5): `send_webhooks` posts what one finished job sends (two audio, two lyrics, one
+cover), optionally shuffled, some twice, some never, as the docs leave all of that open.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ KNOWN_TYPES = frozenset({
 # Status words of the two doc snapshots (statuscheck): (queued, processing).
 VOCABULARIES = {"queue": ("IN_QUEUE", "IN_QUEUE"), "pending": ("PENDING", "PROCESSING")}
 MAX_LYRICS = 2000
+# The getAllVoices example has 3108 voices; a smaller catalogue with a few famous names will do.
+DEFAULT_VOICES = [("Drake", "Drake"), ("Taylor-Swift", "Taylor Swift"), ("Adele", "Adele"),
+                  ("Drake-2019", "Drake (2019)")] + [(f"voice-{n:03d}", f"Studio Voice {n}") for n in range(1, 237)]
 
 
 @functools.cache
@@ -134,8 +140,11 @@ class FakeJob:
     final_status: str
     flagged: dict[int, str]
     failed_takes: set[int]
+    # Takes that never finish: the job stays in progress with the other takes ready.
+    stalled: set[int] = field(default_factory=set)
     created: float = field(default_factory=time.monotonic)
     polls: int = 0
+    poll_times: list[float] = field(default_factory=list)
     completed: bool = False
 
     @property
@@ -162,7 +171,10 @@ class FakeMusicGPT:
         final_status: str = "COMPLETED",
         flagged: dict[int, str] | None = None,
         failed_takes: set[int] | None = None,
+        stalled_takes: set[int] | None = None,
         audio: bytes | None = None,
+        voices: list[tuple[str, str]] | None = None,
+        max_voice_page: int = 100,
     ) -> None:
         self.api_key = api_key
         # Whether the real API takes "Bearer <key>" is UNKNOWN; by default the fake refuses it.
@@ -176,7 +188,11 @@ class FakeMusicGPT:
         self.final_status = final_status
         self.flagged = dict(flagged or {})
         self.failed_takes = set(failed_takes or ())
+        self.stalled_takes = set(stalled_takes or ())
         self.audio = audio
+        self.voices = list(DEFAULT_VOICES if voices is None else voices)
+        # The largest page the server hands out, whatever `limit` asks (UNKNOWN for the real API).
+        self.max_voice_page = max_voice_page
         self.jobs: list[FakeJob] = []
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
         self._faults: dict[str, list[Fault]] = {}
@@ -193,6 +209,7 @@ class FakeMusicGPT:
                             functools.partial(self._upload, endpoint="sing_over_instrumental"))
         app.router.add_post(f"{API_PREFIX}/MusicAI", self._music_ai)
         app.router.add_get(f"{API_PREFIX}/byId", self._by_id)
+        app.router.add_get(f"{API_PREFIX}/getAllVoices", self._all_voices)
         app.router.add_get("/conversions/{name}", self._file)
         app.router.add_get("/covers/{name}", self._cover)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
@@ -239,13 +256,14 @@ class FakeMusicGPT:
 
     def webhook_payloads(self, job: FakeJob) -> list[dict[str, Any]]:
         """What the docs say one finished job sends: 2 audio, 2 lyrics (not for instrumentals), 1 cover."""
-        audio = [self._audio_webhook(job, n) for n in (1, 2)]
+        takes = [n for n in (1, 2) if n not in job.stalled]
+        audio = [self._audio_webhook(job, n) for n in takes]
         # Lyrics / cover shapes are UNKNOWN in the docs; these follow what third-party code observes.
         lyrics = [] if job.instrumental else [
             {"success": True, "conversion_type": "Lyrics", "subtype": "lyrics_timestamped",
-             "task_id": job.task_id, "conversion_id": cid, "lyrics": f"la la {n}",
-             "lyrics_timestamped": json.dumps([{"text": "la", "start": 0.0, "end": 0.5}])}
-            for n, cid in enumerate(job.conversion_ids, start=1)
+             "task_id": job.task_id, "conversion_id": job.conversion_ids[n - 1], "lyrics": f"la la {n}",
+             "lyrics_timestamped": self.timed_lyrics(n)}
+            for n in takes
         ]
         cover = [{"success": True, "conversion_type": "Album Cover Image", "task_id": job.task_id,
                   "album_cover_path": f"{self.root_url}/covers/{job.task_id}.png",
@@ -257,12 +275,14 @@ class FakeMusicGPT:
         url: str | None = None,
         job: FakeJob | None = None,
         *,
-        duplicates: bool = False,
+        duplicates: bool | int = False,
         shuffle: bool = False,
+        lose: int = 0,
         seed: int = 0,
     ) -> list[int]:
         """Finish the job and POST its deliveries to `url` (default: the job's webhook_url).
 
+        `duplicates` sends that many deliveries twice (True: two), `lose` never sends that many.
         Returns the HTTP status of each delivery, in the order sent.
         """
         job = job or self.job()
@@ -270,11 +290,14 @@ class FakeMusicGPT:
         if not target:
             raise ValueError("no webhook URL")
         self.complete(job)
+        rng = random.Random(seed)
         payloads = self.webhook_payloads(job)
-        if duplicates:
-            payloads = payloads + payloads[:2]
+        for _ in range(min(lose, len(payloads))):
+            payloads.pop(rng.randrange(len(payloads)))
+        count = 2 if duplicates is True else int(duplicates)
+        payloads = payloads + rng.sample(payloads, min(count, len(payloads)))
         if shuffle:
-            random.Random(seed).shuffle(payloads)
+            rng.shuffle(payloads)
         statuses = []
         async with aiohttp.ClientSession() as session:
             for payload in payloads:
@@ -282,6 +305,12 @@ class FakeMusicGPT:
                                         headers={"Content-Type": "application/json"}) as resp:
                     statuses.append(resp.status)
         return statuses
+
+    @staticmethod
+    def timed_lyrics(n: int) -> str:
+        """The `lyrics_timestamped` of take n: a JSON list of cues (the real shape is UNKNOWN)."""
+        return json.dumps([{"text": f"la la {n}", "start": 0.0, "end": 0.5},
+                           {"text": "la di da", "start": 0.5, "end": 1.0}])
 
     def _audio_webhook(self, job: FakeJob, n: int) -> dict[str, Any]:
         ok = n not in job.flagged and n not in job.failed_takes
@@ -362,7 +391,25 @@ class FakeMusicGPT:
         if fault is not None:
             await self._delay(fault.delay)
         job.polls += 1
+        job.poll_times.append(time.monotonic())
         return web.json_response({"success": True, "conversion": self._conversion(job, cid)})
+
+    async def _all_voices(self, request: web.Request) -> web.Response:
+        if (refused := self._check_auth(request)) is not None:
+            return refused
+        fault = self._next_fault("getAllVoices")
+        if fault is not None and fault.status is not None:
+            return await self._fault_response(fault)
+        try:
+            limit = min(int(request.query.get("limit", "20")), self.max_voice_page)
+            page = int(request.query.get("page", "0"))
+        except ValueError:
+            return _error(400, "limit and page must be integers")
+        if limit < 1 or page < 0:
+            return _error(400, "limit and page must be positive")
+        chunk = self.voices[page * limit:(page + 1) * limit]
+        return web.json_response({"success": True, "limit": limit, "page": page, "total": len(self.voices),
+                                  "voices": [{"voice_id": v, "voice_name": n} for v, n in chunk]})
 
     async def _file(self, request: web.Request) -> web.Response:
         fault = self._next_fault("conversions")
@@ -410,7 +457,7 @@ class FakeMusicGPT:
         job = FakeJob(task_id=str(uuid.uuid4()), conversion_type=ctype,
                       conversion_ids=[str(uuid.uuid4()), str(uuid.uuid4())], fields=fields, upload=upload,
                       eta=self.eta, final_status=self.final_status, flagged=dict(self.flagged),
-                      failed_takes=set(self.failed_takes))
+                      failed_takes=set(self.failed_takes), stalled=set(self.stalled_takes))
         self.jobs.append(job)
         return job
 
@@ -431,16 +478,20 @@ class FakeMusicGPT:
         return None
 
     def _phase(self, job: FakeJob) -> Literal["queued", "processing", "done"]:
-        if job.completed:
-            return "done"
+        """How far the job is; with a stalled take it never gets past processing."""
+        if self._takes_ready(job):
+            return "processing" if job.stalled else "done"
         if self.seconds_to_complete is not None:
             elapsed = time.monotonic() - job.created
-            if elapsed >= self.seconds_to_complete:
-                return "done"
             return "processing" if elapsed >= self.seconds_to_complete / 2 else "queued"
-        if job.polls >= self.polls_to_complete:
-            return "done"
         return "queued" if job.polls <= 1 else "processing"
+
+    def _takes_ready(self, job: FakeJob) -> bool:
+        if job.completed:
+            return True
+        if self.seconds_to_complete is not None:
+            return time.monotonic() - job.created >= self.seconds_to_complete
+        return job.polls >= self.polls_to_complete
 
     def _status_word(self, job: FakeJob) -> str:
         phase = self._phase(job)
@@ -458,13 +509,16 @@ class FakeMusicGPT:
         if self.shape == "single":
             n = job.conversion_ids.index(cid) + 1 if cid else 1
             return base | self._single_fields(job, n, done)
-        return base | self._numbered_fields(job, done)
+        return base | self._numbered_fields(job, done, self._takes_ready(job))
 
-    def _numbered_fields(self, job: FakeJob, done: bool) -> dict[str, Any]:
-        """The observed [3P] shape: `_1`/`_2` fields whichever id was asked for."""
+    def _numbered_fields(self, job: FakeJob, done: bool, ready: bool) -> dict[str, Any]:
+        """The observed [3P] shape: `_1`/`_2` fields whichever id was asked for.
+
+        While a take is stalled the other one is already filled in (our guess at the real behaviour).
+        """
         fields: dict[str, Any] = {}
         for n, cid in enumerate(job.conversion_ids, start=1):
-            ok = done and n not in job.flagged and n not in job.failed_takes
+            ok = ready and n not in job.stalled and n not in job.flagged and n not in job.failed_takes
             fields |= {
                 f"conversion_id_{n}": cid,
                 f"conversion_path_{n}": self.take_url(job, n) if ok else None,
@@ -472,7 +526,7 @@ class FakeMusicGPT:
                 f"conversion_duration_{n}": 1.0 if ok else None,
                 f"title_{n}": f"Fake Song {n}" if ok else None,
                 f"lyrics_{n}": f"la la {n}" if ok and not job.instrumental else None,
-                f"lyrics_timestamped_{n}": "[]" if ok else None,
+                f"lyrics_timestamped_{n}": self.timed_lyrics(n) if ok and not job.instrumental else None,
             }
             # Per-take flag fields are not documented for /byId; this is the fake's guess.
             if done and n in job.flagged:

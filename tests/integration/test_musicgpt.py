@@ -48,6 +48,7 @@ def song(tmp_path: Path) -> Path:
 
 def make(session: aiohttp.ClientSession, fake: FakeMusicGPT, sleep: RecordingSleep,
          **kw: object) -> MusicGPTProvider:
+    kw.setdefault("backstop_interval", 0.02)
     return MusicGPTProvider(session, api_key=kw.pop("api_key", fake.api_key), base_url=fake.base_url,
                             poll_interval=0.01, sleep=sleep, **kw)
 
@@ -322,8 +323,12 @@ async def test_fake_sends_webhooks_like_the_docs(session, sleep, song) -> None:
             handle = await provider.submit(request)
             statuses = await fake.send_webhooks(duplicates=True, shuffle=True, seed=3)
             assert statuses == [200] * 7
+            # Every documented delivery once (2 audio, 2 lyrics, 1 cover), two of them twice.
+            distinct = {json.dumps(p, sort_keys=True) for p in received}
+            assert len(distinct) == 5
             audio = [p for p in received if p.get("conversion_path")]
-            assert len(audio) == 4 and {p["conversion_id"] for p in audio} == set(handle.conversion_ids)
+            assert {p["conversion_id"] for p in audio} == set(handle.conversion_ids)
+            assert sum(1 for p in received if p.get("subtype") == "lyrics_timestamped") >= 2
 
             inbox: asyncio.Queue = asyncio.Queue()
             for payload in received:
@@ -333,3 +338,90 @@ async def test_fake_sends_webhooks_like_the_docs(session, sleep, song) -> None:
             assert json.dumps(received)  # plain JSON objects, as delivered
     finally:
         await runner.cleanup()
+
+
+# -- webhooks as the main channel, polling as the backstop ---------------------------------------------------
+
+
+async def test_with_a_webhook_url_polling_is_the_slow_backstop(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=3, eta=1) as fake:
+        provider = make(session, fake, sleep, backstop_interval=0.15)
+        _, events = await run(provider, remix(song, webhook_url="https://bot.example/webhooks/musicgpt/t"))
+        assert isinstance(events[-1], Completed)
+        gaps = [b - a for a, b in zip(fake.job().poll_times, fake.job().poll_times[1:])]
+        assert len(gaps) == 2 and min(gaps) >= 0.14, gaps  # not the 0.01 s of polling without webhooks
+
+
+async def test_extras_lost_in_transit_are_fetched_once_from_by_id(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=10_000) as fake:
+        provider = make(session, fake, sleep, backstop_interval=30)
+        request = remix(song, webhook_url="https://bot.example/webhooks/musicgpt/t")
+        handle = await provider.submit(request)
+        job = fake.job()
+        fake.complete(job)
+        inbox: asyncio.Queue = asyncio.Queue()
+        audio = [p for p in fake.webhook_payloads(job) if p.get("conversion_path")]
+        for payload in audio:  # the two lyrics and the cover deliveries never come
+            inbox.put_nowait(payload)
+        events = [e async for e in provider.track(handle, request, inbox)]
+        done = events[-1]
+        assert isinstance(done, Completed)
+        assert job.polls == 1, "one /byId for the missing cover and timed lyrics"
+        assert done.cover_url and done.cover_url.endswith(f"{job.task_id}.png")
+        assert [o.lyrics_lrc for o in done.outputs] == ["[00:00.00]la la 1\n[00:00.50]la di da\n",
+                                                        "[00:00.00]la la 2\n[00:00.50]la di da\n"]
+
+
+async def test_a_delivery_for_another_task_is_ignored(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=2) as fake:
+        provider = make(session, fake, sleep)
+        request = remix(song)
+        handle = await provider.submit(request)
+        inbox: asyncio.Queue = asyncio.Queue()
+        forged = fake.webhook_payloads(fake.job())[0] | {"task_id": "not-ours", "conversion_path": "https://evil/x.mp3"}
+        inbox.put_nowait(forged)
+        events = [e async for e in provider.track(handle, request, inbox)]
+        assert all(o.url != "https://evil/x.mp3" for o in events[-1].outputs)
+        assert fake.job().polls == 2
+
+
+async def test_a_stalled_take_leaves_the_ready_one_as_partial(session, sleep, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1, stalled_takes={2}) as fake:
+        provider = make(session, fake, sleep)
+        request = remix(song)
+        handle = await provider.submit(request)
+        partials = []
+        async for event in provider.track(handle, request, asyncio.Queue()):
+            assert isinstance(event, Progress), "a stalled job never completes"
+            if event.partial:
+                partials.append(event.partial)
+            if len(partials) == 2:
+                break
+        [take] = partials[-1].outputs
+        assert take.index == 1 and take.url == fake.take_url(fake.job(), 1)
+        assert partials[-1].cover_url is None or partials[-1].cover_url.endswith(".png")
+
+
+# -- voices --------------------------------------------------------------------------------------------------
+
+
+async def test_voices_are_paged_once_and_cached(session, sleep) -> None:
+    async with FakeMusicGPT(max_voice_page=50) as fake:  # smaller pages than the adapter asks for
+        provider = make(session, fake, sleep)
+        found = await provider.list_voices("drake")
+        assert [v.voice_id for v in found] == ["Drake", "Drake-2019"]
+        everything = await provider.list_voices("", limit=1000)
+        assert len(everything) == len(fake.voices) == 240
+        assert len(await provider.list_voices("studio voice")) == 25
+        pages = [r for r in fake.requests if r[1].endswith("/getAllVoices")]
+        assert len(pages) == 5, "240 voices at 50 a page, fetched once for all three lookups"
+
+
+async def test_voices_unavailable_is_an_empty_list_not_an_error(session, sleep) -> None:
+    async with FakeMusicGPT() as fake:
+        fake.script("getAllVoices", Fault(403, {"success": False, "error": "Forbidden"}))
+        provider = make(session, fake, sleep)
+        assert await provider.list_voices("dr") == []
+        assert await provider.list_voices("dr") == [], "no second request within the retry pause"
+        assert len([r for r in fake.requests if r[1].endswith("/getAllVoices")]) == 1
+        await provider.close()

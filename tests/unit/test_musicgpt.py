@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from providers.base import ErrorKind, JobKind, JobRequest, ProviderError, WebhookRejected
+from providers.base import ErrorKind, Handle, JobKind, JobRequest, ProviderError, Voice, WebhookRejected
 from providers.musicgpt import (
     CAPABILITIES,
     Metadata,
@@ -16,10 +17,13 @@ from providers.musicgpt import (
     build_completed,
     check_request,
     first_poll_delay,
+    lyrics_to_lrc,
+    match_voices,
     music_ai_body,
     parse_error,
     parse_status,
     parse_submit,
+    parse_voices,
     parse_webhook,
     percent_done,
     status_params,
@@ -318,3 +322,67 @@ def test_percent_and_first_poll() -> None:
     assert first_poll_delay(42, 10) == 21
     assert first_poll_delay(600, 10) == 60
     assert first_poll_delay(None, 10) == 10 and first_poll_delay(4, 10) == 10
+
+
+# -- timed lyrics, voices, webhook ownership -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [
+    '[{"text": "hello there", "start": 0.0, "end": 1.5}, {"text": "second line", "start": 61.25}]',
+    [{"text": "second line", "start": 61.25}, {"text": "hello  there", "start": 0}],
+    {"lines": [{"line": "hello there", "start_time": 0}, {"line": "second line", "start_time": 61.25}]},
+    [{"word": "hello there", "startMs": 0}, {"word": "second line", "startMs": 61250}],
+    [{"text": "hello there", "time": 0}, {"text": "second line", "time": 61250}],  # too big for seconds
+])
+def test_lyrics_to_lrc_reads_the_common_cue_shapes(value: object) -> None:
+    assert lyrics_to_lrc(value) == "[00:00.00]hello there\n[01:01.25]second line\n"
+
+
+def test_lyrics_to_lrc_keeps_lrc_text_and_gives_up_quietly() -> None:
+    assert lyrics_to_lrc("[00:01.00]la\n[00:02.50]di") == "[00:01.00]la\n[00:02.50]di\n"
+    for nothing in (None, "", "[]", "[ ... ]", "...", 42, [{"text": ""}], [{"start": 1}], [{"text": "x", "start": -1}]):
+        assert lyrics_to_lrc(nothing) is None, nothing
+
+
+def test_timed_lyrics_reach_the_outputs() -> None:
+    audio = parse_webhook(REMIX_WEBHOOK | {"lyrics_timestamped": "[]"})
+    lyrics = parse_webhook({"success": True, "conversion_type": "Lyrics", "subtype": "lyrics_timestamped",
+                            "task_id": "task-remix-001", "conversion_id": "remix-a1b2",
+                            "lyrics_timestamped": '[{"text": "la", "start": 2}]'})
+    assert isinstance(audio, Take) and audio.lyrics_lrc is None
+    assert isinstance(lyrics, Metadata) and lyrics.lyrics_lrc == "[00:02.00]la\n"
+    done = build_completed([replace(audio, index=1)], [lyrics])
+    assert done.outputs[0].lyrics_lrc == "[00:02.00]la\n"
+    # The numbered /byId shape carries them per take.
+    report = parse_status(numbered("COMPLETED", conversion_path_1="https://x/1.mp3",
+                                   lyrics_timestamped_1='[{"text": "yo", "start": 1}]'))
+    assert report is not None and report.takes[0].lyrics_lrc == "[00:01.00]yo\n"
+
+
+def test_parse_voices_documented_page() -> None:
+    body = {"success": True, "voices": [{"voice_id": "Drake", "voice_name": "Drake"},
+                                        {"voice_id": "v-2", "voice_name": ""}, {"voice_name": "no id"}, "junk"],
+            "limit": 20, "page": 0, "total": 3108}
+    voices, total = parse_voices(body)
+    assert voices == [Voice(voice_id="Drake", name="Drake"), Voice(voice_id="v-2", name="v-2")]
+    assert total == 3108
+    assert parse_voices({"success": False, "error": "x"}) == ([], None)
+    assert parse_voices("not json") == ([], None)
+
+
+def test_match_voices_prefers_names_that_start_with_the_query() -> None:
+    voices = [Voice(voice_id="1", name="Adrake Fan"), Voice(voice_id="2", name="Drake"),
+              Voice(voice_id="3", name="Billie"), Voice(voice_id="2", name="Drake again"),
+              Voice(voice_id="drake-x", name="Someone")]
+    assert [v.voice_id for v in match_voices(voices, "DRA")] == ["2", "1", "drake-x"]
+    assert [v.voice_id for v in match_voices(voices, "")] == ["1", "2", "3", "drake-x"]
+    assert match_voices(voices, "", limit=2) == voices[:2]
+    assert match_voices(voices, "zzz") == []
+
+
+def test_webhooks_for_another_task_do_not_belong() -> None:
+    provider = MusicGPTProvider.__new__(MusicGPTProvider)
+    handle = Handle(task_id="task-remix-001", conversion_ids=["remix-a1b2", "remix-c3d4"])
+    assert provider.webhook_belongs(handle, REMIX_WEBHOOK)
+    assert provider.webhook_belongs(handle, {"conversion_path": "https://x.mp3"})
+    assert not provider.webhook_belongs(handle, REMIX_WEBHOOK | {"task_id": "someone-else"})
