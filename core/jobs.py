@@ -113,6 +113,7 @@ class Job(NewJob):
     state: JobState
     stage: str | None = None
     percent: float | None = None
+    # The provider's expected duration, counted from submitted_at (so "expected at" stays put).
     eta_seconds: float | None = None
     listen_url: str | None = None
     input_path: Path | None = None

@@ -402,7 +402,9 @@ class Runner:
     async def _progress(self, job: Job, event: Progress) -> Job:
         fields: dict[str, Any] = {"stage": event.stage, "percent": event.percent}
         if event.eta_seconds is not None:
-            fields["eta_seconds"] = event.eta_seconds
+            # Providers say how long is left; the job keeps the whole span from submission.
+            since_submit = (utcnow() - job.submitted_at).total_seconds() if job.submitted_at else 0.0
+            fields["eta_seconds"] = since_submit + max(0.0, event.eta_seconds)
         if event.listen_url:
             fields["listen_url"] = event.listen_url
         if event.handle:

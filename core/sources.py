@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Source:
-    filename: str
+    filename: str | None  # None: no audio (a song generated from words alone)
     size: int | None
     path: Path | None = None  # a kept input file
     url: str | None = None  # a fresh attachment URL
@@ -61,6 +61,8 @@ async def own_attachment(bot: RemixBot, job: Job, message_id: int, filename: str
 
 async def input_of(bot: RemixBot, job: Job) -> Source:
     """The audio `job` was made from, for a reroll; a refusal when it is gone."""
+    if job.kind is JobKind.GENERATE and not job.input_filename:
+        return Source(None, None)
     filename = job.input_filename or "audio"
     if job.input_path is not None and job.input_path.exists():
         return Source(filename, job.input_path.stat().st_size, path=job.input_path,

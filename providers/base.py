@@ -153,6 +153,7 @@ class Progress(BaseModel):
     kind: Literal["progress"] = "progress"
     stage: str
     percent: float | None = None
+    # Seconds until the provider expects to finish, counted from this event.
     eta_seconds: float | None = None
     detail: str | None = None
     listen_url: str | None = None

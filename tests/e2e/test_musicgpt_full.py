@@ -247,3 +247,25 @@ async def test_all_takes_flagged_reaches_the_member(tmp_path: Path):
             assert job.state is JobState.FAILED
             assert "MusicGPT flagged this request (policy) and made no track" in (job.error or "")
             assert not h.result_messages()
+
+
+async def test_reroll_and_edit_work_on_a_generated_song(tmp_path: Path):
+    """A /generate job has no input audio: Reroll and Edit and rerun start new songs all the same."""
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        async with harness(tmp_path, **mg(fake)) as h:
+            await h.start()
+            await (await h.discord.run_slash_command("generate", {"prompt": "a sea shanty", "style": "folk"})).wait_response()
+            [result] = await h.wait_for(lambda: h.result_messages(), timeout=15)
+
+            reroll = await h.discord.click_button(result.id, "remix:reroll:1")
+            assert "Nothing was started" not in ((await reroll.wait_response()).data or {}).get("content", "")
+            second = await h.wait_for_job(2, lambda j: j.finished, timeout=15)
+            assert second.state is JobState.DELIVERED, second.error
+            assert second.prompt == "a sea shanty" and second.options.get("style") == "folk"
+
+            edit = await h.discord.click_button(result.id, "remix:edit:1")
+            assert (await edit.wait_response()).type == 9, "the form opens as the first response"
+            await (await h.discord.submit_modal(edit.modal["custom_id"], {"prompt": "a pirate ballad"})).wait_response()
+            third = await h.wait_for_job(3, lambda j: j.finished, timeout=15)
+            assert third.state is JobState.DELIVERED and third.prompt == "a pirate ballad"
+            assert [j.fields.get("prompt") for j in fake.jobs] == ["a sea shanty", "a sea shanty", "a pirate ballad"]

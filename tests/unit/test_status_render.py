@@ -87,3 +87,33 @@ def test_cancelled_says_so_and_by_whom():
     embed = render_status(job(JobState.CANCELLED, error=texts.cancelled_by(99)), None, "MusicGPT", None)
     assert "This job was cancelled. Cancelled by <@99>." in field(embed)
     assert "Started" not in field(embed)
+
+
+async def test_expected_time_stays_put_as_the_provider_counts_down(tmp_path):
+    """Providers report the time left; the status must show one fixed moment, not one that drifts."""
+    from core.runner import Runner
+    from providers.base import Progress
+    from storage.db import Database
+    from storage.jobs import JobRepository
+    from core.jobs import NewJob
+
+    db = await Database.open(tmp_path / "db.sqlite3")
+    jobs = JobRepository(db)
+    job = await jobs.create(NewJob(guild_id=1, channel_id=2, member_id=3, kind=JobKind.REMIX, provider="p",
+                                   upload_limit=1, idempotency_key="k", webhook_token="t"))
+    for state in (JobState.QUEUED, JobState.SUBMITTING):
+        job = await jobs.transition(job.id, state)
+    submitted = datetime.now(UTC) - timedelta(seconds=30)
+    job = await jobs.transition(job.id, JobState.SUBMITTED, submitted_at=submitted, eta_seconds=60)
+
+    class Quiet:
+        def push(self, job, position=None):
+            pass
+
+    runner = Runner(jobs, None, Quiet(), None, session=None, work_dir=tmp_path,  # type: ignore[arg-type]
+                    deadline_seconds=60, max_take_bytes=1)
+    job = await runner._progress(job, Progress(stage="processing", eta_seconds=30))  # 30 s in, 30 s left
+    expected = int(submitted.timestamp()) + 60
+    embed = render_status(job, None, "P", None)
+    assert f"Expected <t:{expected}:R>" in embed.fields[0].value or f"<t:{expected + 1}:R>" in embed.fields[0].value
+    await db.close()
