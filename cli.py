@@ -27,15 +27,13 @@ from config import Settings
 from core import texts
 from core.delivery import Take
 from core.intake import Draft, Intake
-from core.jobs import Job, JobResult, JobState, TakeInfo
+from core.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, TakeInfo
 from core.runner import Runner
 from providers.base import Completed, JobKind
 from providers.registry import build_registry
 from storage.db import Database
 from storage.jobs import JobRepository
 
-# Jobs started here carry channel 0, so the bot never tries to post them in Discord.
-TERMINAL_CHANNEL = 0
 NO_UPLOAD_LIMIT = 2**62
 
 

@@ -16,7 +16,7 @@ from core import texts
 from core.attachments import fresh_url
 from core.delivery import DiscordResults
 from core.intake import Intake
-from core.jobs import Job, JobState
+from core.jobs import TERMINAL_CHANNEL, Job, JobState
 from core.runner import Runner
 from core.status import StatusBoard
 from core.tree import RemixTree
@@ -30,6 +30,11 @@ from web.server import WebServer
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin")
+
+
+def started_in_discord(job: Job) -> bool:
+    """The bot and cli.py share one database; the bot drives only the jobs members started here."""
+    return job.channel_id != TERMINAL_CHANNEL
 
 
 class RemixBot(commands.Bot):
@@ -73,7 +78,7 @@ class RemixBot(commands.Bot):
             self.jobs, self.registry, self.status_board, self.results, session=self.session,
             work_dir=s.work_dir, deadline_seconds=s.job_deadline_seconds, max_take_bytes=s.max_take_bytes,
             public_base_url=s.public_base_url, refresh_input_url=self._fresh_input_url,
-            input_retention=s.input_retention_hours * 3600,
+            input_retention=s.input_retention_hours * 3600, owns=started_in_discord,
         )
         self.intake = Intake(
             self.jobs, self.registry, self.runner, self.session, work_dir=s.work_dir,
@@ -82,13 +87,15 @@ class RemixBot(commands.Bot):
         )
         self.web = WebServer(self.jobs, self.registry, self.runner, host=s.webhook_host, port=s.webhook_port,
                              is_ready=lambda: not self.is_closed())
-        await self.web.start()
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         await self._sync_commands()
         await self.runner.start()
+        # After the runner: a webhook for a resumed job then finds its tracker waiting.
+        await self.web.start()
         for job in await self.jobs.in_state(JobState.RECEIVED):
-            self._spawn(self._recheck(job))
+            if started_in_discord(job):
+                self._spawn(self._recheck(job))
 
     async def _sync_commands(self) -> None:
         if self.settings.dev_guild_id:

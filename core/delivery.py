@@ -36,6 +36,15 @@ def take_dir(work_dir: Path, job_id: int) -> Path:
     return work_dir / "takes" / str(job_id)
 
 
+class PostRefused(Exception):
+    """Discord refused the result for good (permissions, a bad request): retrying cannot help."""
+
+    def __init__(self, message: str, *, detail: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
 @dataclass
 class Take:
     index: int
@@ -243,11 +252,14 @@ class DiscordResults:
                     nonce=f"j{job.id}r{part}",
                 )
             except discord.Forbidden as exc:
-                raise ProviderError(ErrorKind.UNAVAILABLE, texts.missing_permissions(
+                raise PostRefused(texts.missing_permissions(
                     ["Send Messages", "Attach Files", "Embed Links"]), detail=str(exc)) from exc
             except discord.HTTPException as exc:
-                raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(),
-                                    detail=str(exc)) from exc
+                if exc.status >= 500:  # discord.py already retried what it retries; the runner waits longer
+                    raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc
+                raise PostRefused(texts.result_refused(), detail=str(exc)) from exc
+            except (OSError, aiohttp.ClientError) as exc:
+                raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc
             finally:
                 for attachment in attachments:
                     attachment.close()

@@ -42,6 +42,9 @@ TRANSITIONS: dict[JobState, frozenset[JobState]] = {
     S.CANCELLED: frozenset(),
 }
 
+# Jobs started from cli.py carry this channel id: the bot never drives or posts them.
+TERMINAL_CHANNEL = 0
+
 TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 ACTIVE = frozenset(S) - TERMINAL
 # States in which a job holds a provider slot.

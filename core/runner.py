@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import aiohttp
 
 from core import texts
-from core.delivery import Take, fetch_takes, take_dir
+from core.delivery import PostRefused, Take, fetch_takes, take_dir
 from core.jobs import AT_PROVIDER, IllegalTransition, Job, JobResult, JobState, utcnow
 from providers.base import Completed, ErrorKind, Inbox, JobRequest, Progress, Provider, ProviderError
 from providers.registry import Registry
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 S = JobState
 MAX_SUBMIT_ATTEMPTS = 5
 MAX_TRACK_RETRIES = 8
+# About four minutes of backoff: long enough to ride out a short Discord or network outage.
+MAX_DELIVERY_ATTEMPTS = 8
 # How often kept inputs past their retention are looked for.
 SWEEP_EVERY = 15 * 60
 
@@ -417,17 +419,34 @@ class Runner:
         return job
 
     async def _deliver(self, job: Job, provider: Provider, completed: Completed) -> None:
+        """Fetch the takes once and post them, retrying a post Discord could not take right now.
+
+        The takes were paid for: they stay on disk until a post lands or Discord refuses for good.
+        """
         dest = take_dir(self.work_dir, job.id)
+        takes: list[Take] | None = None
         try:
-            takes, notes = await fetch_takes(
-                completed, dest, self.session, max_bytes=self.max_take_bytes,
-                refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
-            )
-            completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
-            message_id, result = await self.results.post(job, takes, completed)
-        except ProviderError as error:
-            await self._fail(job, error.message, error.kind)
-            return
+            for attempt in range(1, MAX_DELIVERY_ATTEMPTS + 1):
+                try:
+                    if takes is None:
+                        takes, notes = await fetch_takes(
+                            completed, dest, self.session, max_bytes=self.max_take_bytes,
+                            refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
+                        )
+                        completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
+                    message_id, result = await self.results.post(job, takes, completed.model_copy(deep=True))
+                    break
+                except PostRefused as refused:
+                    log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
+                    await self._fail(job, refused.message, None)
+                    return
+                except ProviderError as error:
+                    if not error.transient or attempt == MAX_DELIVERY_ATTEMPTS:
+                        await self._fail(job, error.message, error.kind)
+                        return
+                    delay = backoff(attempt, error.retry_after)
+                    log.info("job %s: delivery failed (%s); again in %.0fs", job.id, error.detail, delay)
+                    await asyncio.sleep(delay)
         finally:
             shutil.rmtree(dest, ignore_errors=True)
             _remove_outputs(completed)

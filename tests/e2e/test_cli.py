@@ -98,3 +98,36 @@ async def test_bad_input_is_refused_before_anything_runs(tmp_path: Path):
 async def test_sing_on_the_offline_provider_names_the_providers_that_can(tmp_path: Path, tone: Path):
     code, _, err = await cli(tmp_path, "sing", str(tone), "--prompt", "pop", "--lyrics", "la la", "--provider", "local")
     assert code == 2 and "can't make a sing-over" in err
+
+
+async def test_the_bot_leaves_an_unfinished_terminal_job_alone(tmp_path: Path):
+    """cli.py and the bot share the database: a CLI job cut short is not the bot's to resume or post."""
+    from core.jobs import TERMINAL_CHANNEL, JobState, NewJob
+    from providers.base import Handle, JobKind
+    from storage.db import Database
+    from storage.jobs import JobRepository
+    from tests.e2e.harness import harness
+
+    async with FakeMusicGPT() as musicgpt:
+        db = await Database.open(tmp_path / "bot.sqlite3")
+        jobs = JobRepository(db)
+        job = await jobs.create(NewJob(
+            guild_id=None, channel_id=TERMINAL_CHANNEL, member_id=0, kind=JobKind.REMIX, provider="musicgpt",
+            prompt="cut short", upload_limit=1 << 30, idempotency_key="k", webhook_token="t",
+        ))
+        for state in (JobState.QUEUED, JobState.SUBMITTING):
+            await jobs.transition(job.id, state)
+        await jobs.transition(job.id, JobState.SUBMITTED, handle=Handle(task_id="cli-task"))
+        received = await jobs.create(NewJob(
+            guild_id=None, channel_id=TERMINAL_CHANNEL, member_id=0, kind=JobKind.REMIX, provider="musicgpt",
+            prompt="never checked", upload_limit=1 << 30, idempotency_key="k2", webhook_token="t2",
+        ))
+        await db.close()
+
+        async with harness(tmp_path, musicgpt_api_key="test-key", musicgpt_base_url=musicgpt.base_url) as h:
+            await h.start()
+            await asyncio.sleep(1.0)
+            assert (await h.job(job.id)).state is JobState.SUBMITTED
+            assert (await h.job(received.id)).state is JobState.RECEIVED
+            assert not [r for r in musicgpt.requests if "byId" in r[1]], "the bot never polled the CLI's job"
+            assert not h.discord.requests_to("POST", rf"/channels/{TERMINAL_CHANNEL}/messages")

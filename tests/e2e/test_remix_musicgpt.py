@@ -9,7 +9,7 @@ import pytest
 
 from audio.probe import probe
 from core.jobs import JobState
-from tests.e2e.harness import harness, song, status_text, title_of
+from tests.e2e.harness import harness, song, status_text, takes_of, title_of
 from tests.fakes.musicgpt import Fault, FakeMusicGPT
 
 pytestmark = pytest.mark.slow
@@ -268,3 +268,18 @@ async def test_a_burst_of_jobs_never_exceeds_the_parallel_limit(tmp_path: Path):
                 await asyncio.sleep(0.02)
             assert peak == 2
             assert musicgpt.submissions == 6
+
+
+async def test_a_discord_outage_while_posting_does_not_lose_the_takes(tmp_path: Path, musicgpt: FakeMusicGPT):
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        await h.wait_for_job(1, lambda j: j.state is JobState.RUNNING)
+        # From here the only POST is the result (status updates are PATCHes): it meets a 503 twice.
+        h.discord.script_outage("POST", r"/channels/\d+/messages", times=2)
+        job = await h.wait_for_job(1, lambda j: j.finished, timeout=40)
+        assert len(h.discord.requests_to("POST", r"/channels/\d+/messages")) >= 4  # status, 2 refused, result
+        assert job.state is JobState.DELIVERED, job.error
+        [result] = h.result_messages()
+        assert len(takes_of(result)) == 2
+        assert musicgpt.submissions == 1

@@ -408,6 +408,7 @@ class _ScriptedRateLimit:
     retry_after: float
     remaining_hits: int
     is_global: bool
+    status: int = 429
 
 
 @dataclass
@@ -645,6 +646,10 @@ class FakeDiscord:
             _ScriptedRateLimit(method.upper(), re.compile(path_pattern), retry_after, times, is_global)
         )
 
+    def script_outage(self, method: str, path_pattern: str, *, status: int = 503, times: int = 1) -> None:
+        """The next `times` matching requests fail with a server error (discord.py retries only some)."""
+        self._scripted.append(_ScriptedRateLimit(method.upper(), re.compile(path_pattern), 0.0, times, False, status))
+
     def expire_token(self, interaction: FakeInteraction) -> None:
         """Make the interaction token stale now (webhook routes answer 401 / 50027)."""
         interaction.expires_at = time.monotonic()
@@ -771,6 +776,8 @@ class FakeDiscord:
             matches = script.method == record.method and script.pattern.fullmatch(record.path)
             if script.remaining_hits > 0 and matches:
                 script.remaining_hits -= 1
+                if script.status != 429:
+                    return _json({"message": "Service Unavailable", "code": 0}, script.status)
                 headers = {
                     # discord.py treats a 429 without Via as a Cloudflare ban and raises instead of retrying.
                     "Via": "1.1 google",
