@@ -22,6 +22,7 @@ from providers.http import download_to
 log = logging.getLogger(__name__)
 
 MAX_FILES_PER_MESSAGE = 10
+FIELD_LIMIT = 1024  # characters in one embed field value
 # Discord documents a 25 MiB cap per request; boosted servers accept larger single files.
 REQUEST_CAP = 25 * 1024 * 1024
 # The embed refers to the picture by this attachment name (attachment://...).
@@ -89,6 +90,7 @@ async def fetch_takes(
     notes: list[str] = []
     refreshed = False
     for output in outputs:
+        link = output.url
         try:
             try:
                 path = await _fetch_one(output, dest, session, max_bytes)
@@ -103,6 +105,7 @@ async def fetch_takes(
                 if fresh is None:
                     raise
                 path = await _fetch_one(fresh, dest, session, max_bytes)
+                link = fresh.url
             duration = output.duration or await _duration(path)
         except ProviderError as error:
             log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
@@ -110,7 +113,7 @@ async def fetch_takes(
             continue
         takes.append(Take(
             index=output.index, path=path, ext=_ext(output), duration=duration,
-            title=output.title, label=output.label, source_url=output.url, lyrics_lrc=output.lyrics_lrc,
+            title=output.title, label=output.label, source_url=link, lyrics_lrc=output.lyrics_lrc,
         ))
     if not takes:
         raise ProviderError(ErrorKind.UNAVAILABLE, texts.no_takes())
@@ -144,7 +147,7 @@ def result_embed(job: Job, result: JobResult, provider_label: str, *, image: str
             parts.append(texts.clip(take.label, 200))
         if take.url:
             parts.append(texts.download_link(take.url))
-        embed.add_field(name=texts.take_name(number), value=" · ".join(parts))
+        embed.add_field(name=texts.take_name(number), value=texts.clip(" · ".join(parts), FIELD_LIMIT))
     if result.lyrics:
         embed.add_field(name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False)
     if result.notes:

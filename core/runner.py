@@ -232,6 +232,10 @@ class Runner:
         for job in fair_order(queued, busy_members):
             if job.id in self._tasks:
                 continue
+            if self._deadline_remaining(job) <= 0:
+                # Waiting for a slot counts too: nobody should watch "in the queue" forever.
+                await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
+                continue
             held_until = self._not_before.get(job.id, 0.0)
             if running[job.provider] < self.registry.limit(job.provider) and held_until <= loop.time():
                 running[job.provider] += 1

@@ -30,6 +30,8 @@ COLOURS = {
     S.REJECTED: discord.Colour.dark_grey(),
 }
 
+FINAL_WRITE_ATTEMPTS = 6
+
 ViewFactory = Callable[[Job], discord.ui.View | None]
 
 
@@ -70,7 +72,8 @@ def render_status(
         lines.append(texts.clip(job.error, 1000))
     if job.state is S.CANCELLED:
         lines.append(texts.cancelled(job.error))
-    embed.add_field(name=texts.STATUS_FIELD, value="\n".join(lines), inline=False)
+    # An embed field holds 1024 characters; a longer one makes Discord refuse the whole edit.
+    embed.add_field(name=texts.STATUS_FIELD, value=texts.clip("\n".join(lines), 1024), inline=False)
     embed.set_footer(text=texts.job_footer(job.id))
     return embed
 
@@ -120,16 +123,25 @@ class StatusBoard:
         try:
             while job_id in self._latest:
                 job, position = self._latest.pop(job_id)
-                try:
-                    await self._write(job, position)
-                except Exception:
-                    log.exception("job %s: status update failed", job_id)
+                await self._write_with_retries(job, position)
                 if job.finished:
                     self._latest.pop(job_id, None)
                     break
                 await asyncio.sleep(self.interval)
         finally:
             self._workers.pop(job_id, None)
+
+    async def _write_with_retries(self, job: Job, position: int | None) -> None:
+        """A passing state may be skipped when Discord fails; the final one is retried, never dropped."""
+        attempts = FINAL_WRITE_ATTEMPTS if job.finished else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                await self._write(job, position)
+                return
+            except Exception:
+                log.exception("job %s: status update failed (attempt %d)", job.id, attempt)
+                if attempt < attempts:
+                    await asyncio.sleep(min(30.0, 2.0 ** attempt))
 
     async def _write(self, job: Job, position: int | None) -> None:
         # The row may carry a newer message id than the pushed snapshot (posted by an earlier write).

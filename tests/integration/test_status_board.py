@@ -116,3 +116,24 @@ async def test_a_deleted_status_message_is_posted_again(world):
     await board.flush(job.id)
     second = (await jobs.get(job.id)).status_message_id
     assert second != first and "Cancelled" in fake.message(second).embeds[0]["title"]
+
+
+async def test_the_final_state_survives_a_discord_outage(world, monkeypatch):
+    fake, client, jobs = world
+    monkeypatch.setattr(asyncio, "sleep", _fast_sleep)
+    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.0)
+    job = await new_job(fake, jobs)
+    board.push(job, 1)
+    await board.flush(job.id)
+    fake.script_outage("PATCH", r"/channels/\d+/messages/\d+", times=3)
+    job = await jobs.transition(job.id, S.CANCELLED)
+    board.push(job)
+    await board.flush(job.id)
+    assert "Cancelled" in titles(fake)[-1]
+
+
+_real_sleep = asyncio.sleep
+
+
+async def _fast_sleep(delay: float, *args, **kwargs):
+    await _real_sleep(min(delay, 0.01), *args, **kwargs)

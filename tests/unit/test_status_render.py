@@ -117,3 +117,8 @@ async def test_expected_time_stays_put_as_the_provider_counts_down(tmp_path):
     embed = render_status(job, None, "P", None)
     assert f"Expected <t:{expected}:R>" in embed.fields[0].value or f"<t:{expected + 1}:R>" in embed.fields[0].value
     await db.close()
+
+
+def test_a_long_failure_still_fits_discords_field_limit():
+    embed = render_status(job(JobState.FAILED, error="MusicGPT refused the request: " + "x" * 1200), None, "M", None)
+    assert len(embed.fields[0].value) <= 1024
