@@ -71,6 +71,17 @@ class Settings(BaseSettings):
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
 
+    @field_validator("soundverse_status_path")
+    @classmethod
+    def _status_path_names_the_job(cls, value: str) -> str:
+        try:
+            filled = value.format(message_id="x")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError("may contain only the placeholder {message_id}") from exc
+        if "{message_id}" not in value or not filled.startswith("/"):
+            raise ValueError("must start with / and contain {message_id}, e.g. /status/generation/{message_id}")
+        return value
+
     @field_validator("public_base_url", "default_provider", "discord_api_base", "discord_gateway_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:

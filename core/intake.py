@@ -65,7 +65,7 @@ def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
         return texts.prompt_required(label)
     if draft.kind in caps.requires_lyrics and not lyrics:
         return texts.lyrics_required(label)
-    if not prompt and not lyrics and draft.kind is not JobKind.REMIX:
+    if not prompt and not lyrics and draft.kind in caps.requires_words:
         return texts.prompt_or_lyrics_required()
     if len(prompt) > caps.max_prompt_chars:
         return texts.too_long("prompt", len(prompt), caps.max_prompt_chars, label)

@@ -342,7 +342,9 @@ class Runner:
         )
 
     async def _submit(self, job: Job, provider: Provider, request: JobRequest) -> Job | None:
-        if self.refresh_input_url and job.input_url and provider.capabilities.input_mode == "url":
+        # A resend under the same idempotency key must carry the same body as the first attempt.
+        resend = provider.capabilities.idempotent_submit and job.attempts > 0
+        if self.refresh_input_url and job.input_url and provider.capabilities.input_mode == "url" and not resend:
             # The provider fetches the input itself, maybe long after the member attached it.
             url = await self.refresh_input_url(job)
             if url != job.input_url:

@@ -88,6 +88,8 @@ class Capabilities(BaseModel):
     max_prompt_chars: int = 1000
     max_lyrics_chars: int = 2000
     requires_prompt: frozenset[JobKind] = frozenset()
+    # Kinds that need at least one of prompt and lyrics (either will do).
+    requires_words: frozenset[JobKind] = frozenset({JobKind.SING, JobKind.GENERATE})
     requires_lyrics: frozenset[JobKind] = frozenset()
     takes: int = 1
     # The most takes a member may ask for (`options["variations"]`); None: the count is not a choice.

@@ -60,6 +60,8 @@ CAPABILITIES = Capabilities(
     min_input_seconds=10,
     max_input_seconds=350,
     max_prompt_chars=MAX_PROMPT_CHARS,
+    # "At least one of prompt or lyrics is required" (seed 003).
+    requires_words=frozenset({JobKind.REMIX}),
     takes=1,
     # The documented stream stages (seed 003), in order.
     stages=("validating", "queued", "starting", "initializing", "uploading", "streaming", "completed"),
@@ -490,6 +492,12 @@ class SoundverseProvider(Provider):
                     if isinstance(event, Completed):
                         return
             await self._sleep(self._poll_interval)
+
+    async def cancel(self, handle: Handle) -> None:
+        """Soundverse documents no cancel; at least let go of a stream nobody will read."""
+        live = self._live.pop(handle.task_id, None)
+        if live is not None:
+            await live.close()
 
     async def close(self) -> None:
         live, self._live = list(self._live.values()), {}

@@ -41,3 +41,13 @@ def test_bad_setting_explains_in_one_line(tmp_path: Path):
     result = run_bot(tmp_path, DISCORD_TOKEN="x", MUSICGPT_MAX_PARALLEL="lots")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "MUSICGPT_MAX_PARALLEL" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_the_soundverse_status_path_must_name_the_job():
+    import pydantic
+    import pytest
+
+    assert Settings(_env_file=None, soundverse_status_path="/v7/status/{message_id}").soundverse_status_path
+    for bad in ("/status/generation/", "/status/{job}", "status/{message_id}"):
+        with pytest.raises(pydantic.ValidationError):
+            Settings(_env_file=None, soundverse_status_path=bad)

@@ -37,3 +37,11 @@ def test_duration_limits_name_the_limit():
     assert "6:00 long; Prov takes up to 5:50" in check_duration(360, CAPS, "Prov")
     assert check_duration(200, CAPS, "Prov") is None
     assert check_duration(None, CAPS, "Prov") is None
+
+
+def test_a_provider_that_needs_words_refuses_a_remix_without_any():
+    from providers.soundverse import CAPABILITIES as SOUNDVERSE
+
+    blank = draft(prompt="   ", lyrics="")
+    assert "prompt, lyrics, or both" in (check_text(blank, SOUNDVERSE, "Soundverse") or "")
+    assert check_text(draft(prompt="", lyrics="la la"), SOUNDVERSE, "Soundverse") is None
