@@ -86,7 +86,7 @@ class RemixBot(commands.Bot):
             guilds=self.guilds_repo,
         )
         self.web = WebServer(self.jobs, self.registry, self.runner, host=s.webhook_host, port=s.webhook_port,
-                             is_ready=lambda: not self.is_closed())
+                             is_ready=self.is_serving)
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         await self._sync_commands()
@@ -96,6 +96,10 @@ class RemixBot(commands.Bot):
         for job in await self.jobs.in_state(JobState.RECEIVED):
             if started_in_discord(job):
                 self._spawn(self._recheck(job))
+
+    def is_serving(self) -> bool:
+        """For /healthz: logged in, gateway session up (a resume in progress counts as down)."""
+        return not self.is_closed() and self.is_ready() and self.ws is not None and self.ws.open
 
     async def _sync_commands(self) -> None:
         if self.settings.dev_guild_id:

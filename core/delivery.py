@@ -88,6 +88,7 @@ async def fetch_takes(
     outputs = list(completed.outputs)
     takes: list[Take] = []
     notes: list[str] = []
+    failures: list[ProviderError] = []
     refreshed = False
     for output in outputs:
         link = output.url
@@ -110,13 +111,17 @@ async def fetch_takes(
         except ProviderError as error:
             log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
             notes.append(texts.take_not_downloaded(output.index, error.message))
+            failures.append(error)
             continue
         takes.append(Take(
             index=output.index, path=path, ext=_ext(output), duration=duration,
             title=output.title, label=output.label, source_url=link, lyrics_lrc=output.lyrics_lrc,
         ))
     if not takes:
-        raise ProviderError(ErrorKind.UNAVAILABLE, texts.no_takes())
+        # Worth another try later only if some failure may pass (a dropped connection, a 5xx).
+        transient = any(f.transient for f in failures)
+        kind = ErrorKind.UNAVAILABLE if transient else failures[0].kind if failures else ErrorKind.GENERATION_FAILED
+        raise ProviderError(kind, texts.no_takes(), detail="; ".join(f.message for f in failures))
     return takes, notes
 
 

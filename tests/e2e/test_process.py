@@ -46,3 +46,23 @@ async def test_bot_process_logs_in_syncs_and_stops_cleanly_on_sigterm(tmp_path: 
         assert "stopped" in log and "Traceback" not in log
         assert "DISCORD_API_BASE is set" in log, "pointing at a fake Discord is logged loudly"
         assert "secret-token-value" not in log, "the token is never logged"
+
+
+async def test_healthz_reports_the_gateway_session(tmp_path: Path):
+    import aiohttp
+
+    from tests.e2e.harness import free_port, harness
+
+    port = free_port()
+    async with harness(tmp_path, webhook_port=port) as h:
+        await h.start()
+        url = f"http://127.0.0.1:{port}/healthz"
+        async with aiohttp.ClientSession() as http:
+            async def status() -> int:
+                async with http.get(url) as resp:
+                    return resp.status
+
+            deadline = asyncio.get_running_loop().time() + 10
+            while await status() != 200:  # ready once on_ready has fired
+                assert asyncio.get_running_loop().time() < deadline, "never became healthy"
+                await asyncio.sleep(0.1)

@@ -283,3 +283,31 @@ async def test_a_discord_outage_while_posting_does_not_lose_the_takes(tmp_path: 
         [result] = h.result_messages()
         assert len(takes_of(result)) == 2
         assert musicgpt.submissions == 1
+
+
+async def test_takes_over_the_download_cap_end_the_job_at_once(tmp_path: Path, musicgpt: FakeMusicGPT):
+    async with harness(tmp_path, **mg(musicgpt, max_take_bytes=1000)) as h:
+        await h.start()
+        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        job = await h.wait_for_job(1, lambda j: j.finished, timeout=10)
+        assert job.state is JobState.FAILED
+        assert "None of the takes could be downloaded" in (job.error or "")
+        assert not h.result_messages()
+
+
+async def test_a_restart_mid_submit_is_not_resent_to_a_provider_without_idempotency(tmp_path: Path):
+    """MusicGPT has no idempotency key: a submit cut short by a restart must not be sent again."""
+    async with FakeMusicGPT() as musicgpt:
+        musicgpt.script("Remix", Fault.timeout(30))  # the job is created, its answer never arrives
+        async with harness(tmp_path, **mg(musicgpt)) as h:
+            await h.start()
+            await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            await h.wait_for_job(1, lambda j: j.state is JobState.SUBMITTING)
+            await h.wait_for(lambda: musicgpt.submissions == 1)
+            await h.stop()
+            await h.start()
+            job = await h.wait_for_job(1, lambda j: j.finished)
+            assert job.state is JobState.FAILED and "not sent again" in (job.error or "")
+            assert musicgpt.submissions == 1
+            [status] = h.status_messages()
+            await h.wait_for(lambda: "Failed" in title_of(status))
