@@ -849,9 +849,12 @@ class MusicGPTProvider(Provider):
         return payload
 
     def webhook_belongs(self, handle: Handle, payload: Mapping[str, Any]) -> bool:
-        # Every documented delivery names its task_id; one naming another task is not ours.
         task_id = payload.get("task_id")
-        return task_id is None or str(task_id) == handle.task_id
+        if task_id is not None:
+            return str(task_id) == handle.task_id
+        # A take must name its task (every documented audio delivery does). The lyrics and cover shapes
+        # are undocumented, so those may omit it: the job's secret URL token already vouches for them.
+        return isinstance(parse_webhook(payload), Metadata)
 
     # -- voices ------------------------------------------------------------------------------------
 

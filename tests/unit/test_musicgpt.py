@@ -384,5 +384,7 @@ def test_webhooks_for_another_task_do_not_belong() -> None:
     provider = MusicGPTProvider.__new__(MusicGPTProvider)
     handle = Handle(task_id="task-remix-001", conversion_ids=["remix-a1b2", "remix-c3d4"])
     assert provider.webhook_belongs(handle, REMIX_WEBHOOK)
-    assert provider.webhook_belongs(handle, {"conversion_path": "https://x.mp3"})
+    assert not provider.webhook_belongs(handle, {"conversion_path": "https://x.mp3"}), "a take names its task"
+    assert provider.webhook_belongs(handle, {"conversion_id": "remix-a1b2", "subtype": "lyrics", "lyrics": "la"})
     assert not provider.webhook_belongs(handle, REMIX_WEBHOOK | {"task_id": "someone-else"})
+
