@@ -355,7 +355,8 @@ class FakeSoundpiece:
         if op is None:
             return _detail(404, "Operation not found")
         self._open_gets[op_id] = self._open_gets.get(op_id, 0) + 1
-        self.most_concurrent_gets[op_id] = max(self.most_concurrent_gets.get(op_id, 0), self._open_gets[op_id])
+        open_now = self._open_gets[op_id]
+        self.most_concurrent_gets[op_id] = max(self.most_concurrent_gets.get(op_id, 0), open_now)
         try:
             if request.query.get("wait") == "true":
                 await self._hold(self.max_wait, op.ended if self.early_return else None)
