@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from core import texts
-from core.delivery import WAVEFORM_NAME, result_embed
+from core.delivery import MAX_FILES_PER_MESSAGE, WAVEFORM_NAME, message_parts, result_embed
 from core.jobs import TRANSITIONS, IllegalTransition, Job, JobState
 from core.sources import attached_takes
 from core.start import missing_permissions
@@ -100,40 +100,59 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
     if missing := missing_permissions(interaction.app_permissions):
         raise UserFacingError(texts.missing_permissions(missing))
     await interaction.response.defer(ephemeral=True, thinking=True)
-    files = await _copy_attachments(bot, job)
-    if not files and any(t.filename for t in job.result.takes):
+    attachments = await _result_attachments(bot, job)
+    if not attachments and any(t.filename for t in job.result.takes):
         raise UserFacingError(texts.result_deleted(job.id))
-    image = f"attachment://{WAVEFORM_NAME}" if any(f.filename == WAVEFORM_NAME for f in files) else None
+    parts = _parts_like_delivery(attachments, interaction.filesize_limit)
+    image = f"attachment://{WAVEFORM_NAME}" if any(a.filename == WAVEFORM_NAME for a in parts[0]) else None
     embed = result_embed(job, job.result, bot.registry.get(job.provider).label if job.provider in bot.registry
                          else job.provider, image=image)
     assert interaction.channel_id is not None
     channel = bot.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)
-    try:
-        message = await channel.send(
-            texts.shown_again(job.id, job.member_id, interaction.user.id), embed=embed, files=files,
-            view=bot.results.view_for(job, job.result) if bot.results.view_for else discord.utils.MISSING,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-    finally:
-        for file in files:
-            file.close()
-    await interaction.edit_original_response(content=texts.shown_posted(message.jump_url))
+    first: discord.Message | None = None
+    for number, part in enumerate(parts):
+        # Read from the CDN part by part: only one message's files are held in memory at a time.
+        files = [await attachment.to_file() for attachment in part]
+        try:
+            message = await channel.send(
+                texts.shown_again(job.id, job.member_id, interaction.user.id) if number == 0 else None,
+                embed=embed if number == 0 else discord.utils.MISSING, files=files,
+                view=bot.results.view_for(job, job.result) if bot.results.view_for and number == 0
+                else discord.utils.MISSING,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        finally:
+            for file in files:
+                file.close()
+        first = first or message
+    assert first is not None
+    await interaction.edit_original_response(content=texts.shown_posted(first.jump_url))
 
 
-async def _copy_attachments(bot: RemixBot, job: Job) -> list[discord.File]:
+async def _result_attachments(bot: RemixBot, job: Job) -> list[discord.Attachment]:
     """The takes (and waveform) as they were posted, read from the result messages with fresh URLs."""
     channel = bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
     ids = [job.result_message_id] if job.result_message_id else []
     ids += [t.message_id for _, t in attached_takes(job) if t.message_id and t.message_id not in ids]
-    files: list[discord.File] = []
+    attachments: list[discord.Attachment] = []
     for message_id in ids:
         try:
             message = await channel.fetch_message(message_id)
         except discord.NotFound:
             continue
-        for attachment in message.attachments:
-            files.append(await attachment.to_file())
-    return files
+        attachments += message.attachments
+    return attachments
+
+
+def _parts_like_delivery(attachments: list[discord.Attachment],
+                         upload_limit: int) -> list[list[discord.Attachment]]:
+    """One list per message, split as delivery splits a result, the waveform with the first part."""
+    waveform = next((a for a in attachments if a.filename == WAVEFORM_NAME), None)
+    rest = [a for a in attachments if a is not waveform]
+    parts = message_parts(rest, lambda a: a.size, upload_limit) or [[]]
+    if waveform is not None and len(parts[0]) < MAX_FILES_PER_MESSAGE:
+        parts[0].append(waveform)
+    return parts
 
 
 async def list_jobs(bot: RemixBot, interaction: discord.Interaction) -> None:

@@ -1,12 +1,13 @@
-"""Download the takes, fit them to the channel's upload limit, post one result message."""
+"""Download the takes, fit them to the channel's upload limit, post them (in parts if need be)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 import discord
@@ -20,6 +21,8 @@ from providers.base import Completed, ErrorKind, Output, ProviderError
 from providers.http import download_to
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MAX_FILES_PER_MESSAGE = 10
 FIELD_LIMIT = 1024  # characters in one embed field value
@@ -226,7 +229,7 @@ class DiscordResults:
         lyrics = completed.lyrics or next((o.lyrics for o in completed.outputs if o.lyrics), None)
         result = JobResult(title=completed.title, lyrics=lyrics, cover_url=completed.cover_url,
                            takes=infos, notes=completed.notes)
-        groups = _groups(files, job.upload_limit) or [[]]
+        groups = message_parts(files, lambda f: f[0].stat().st_size, job.upload_limit) or [[]]
         image = None
         if not completed.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
             waveform = await draw_waveform(takes[0], take_dir(self.work_dir, job.id))
@@ -254,7 +257,7 @@ class DiscordResults:
                     embed=embed if part == 0 else discord.utils.MISSING,
                     files=attachments,
                     allowed_mentions=mentions,
-                    reference=reference if part == 0 else discord.utils.MISSING,  # type: ignore[arg-type]
+                    reference=reference if part == 0 else None,
                     view=view if part == 0 and view is not None else discord.utils.MISSING,
                     # Deterministic: a post retried after a crash returns the message already posted.
                     nonce=f"j{job.id}r{part}",
@@ -278,13 +281,13 @@ class DiscordResults:
         return (first.id if first else None), result
 
 
-def _groups(files: list[tuple[Path, str]], upload_limit: int) -> list[list[tuple[Path, str]]]:
-    """Split attachments so no message exceeds 10 files or the per-request size cap."""
+def message_parts(files: Sequence[T], size_of: Callable[[T], int], upload_limit: int) -> list[list[T]]:
+    """Split attachments, in order, so no message exceeds 10 files or the per-request size cap."""
     cap = max(REQUEST_CAP, upload_limit)
-    groups: list[list[tuple[Path, str]]] = []
+    groups: list[list[T]] = []
     size = 0
     for item in files:
-        item_size = item[0].stat().st_size
+        item_size = size_of(item)
         if not groups or len(groups[-1]) >= MAX_FILES_PER_MESSAGE or size + item_size > cap:
             groups.append([])
             size = 0

@@ -1,19 +1,24 @@
 """The Discord experience end to end: "Remix this audio", result and status buttons (also after a
 restart), who may press what, /jobs /show /cancel and their autocomplete. The real bot, the fake
-Discord, the offline provider (and the fake MusicGPT where a job has to stay running)."""
+Discord, the offline provider (and the fake MusicGPT where a job has to stay running, the fake
+Soundpiece where a result needs three big takes)."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 from pathlib import Path
 from typing import Any
 
+import av
+import numpy as np
 import pytest
 
 from core.jobs import JobState
 from tests.e2e.harness import Harness, harness, song, status_text, title_of
-from tests.fakes.discord import DEFAULT_MEMBERS, MANAGE_MESSAGES, FakeInteraction, FakeMessage
+from tests.fakes.discord import DEFAULT_MEMBERS, MANAGE_MESSAGES, MIB, FakeInteraction, FakeMessage
 from tests.fakes.musicgpt import FakeMusicGPT
+from tests.fakes.soundpiece import FakeSoundpiece
 
 pytestmark = pytest.mark.slow
 
@@ -308,3 +313,55 @@ async def test_jobs_show_and_autocomplete(tmp_path: Path):
         ix = await h.discord.run_slash_command("show", {"job": "99"})
         await refused(ix, "can't find job #99")
 
+
+
+def noise_flac(seconds: float, rate: int = 44100) -> bytes:
+    """Stereo noise as FLAC: it barely compresses, so a minute makes a take of about 9 MiB."""
+    samples = (np.random.default_rng(7).uniform(-0.5, 0.5, (2, int(seconds * rate))) * 32767).astype(np.int16)
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="flac") as out:
+        stream = out.add_stream("flac", rate=rate, layout="stereo")
+        frame = av.AudioFrame.from_ndarray(samples.T.reshape(1, -1).copy(), format="s16", layout="stereo")
+        frame.rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return buf.getvalue()
+
+
+async def test_show_posts_a_result_in_parts_as_delivery_did(tmp_path: Path):
+    # Three takes of ~9 MiB: each fits the 10 MiB file limit, together they pass the 25 MiB a
+    # request may carry, so the result went out as two messages and /show must do the same.
+    audio = noise_flac(55)
+    assert 8.5 * MIB < len(audio) < 10 * MIB
+    async with FakeSoundpiece(audio=audio, audio_seconds=55) as soundpiece:
+        settings = dict(soundpiece_api_key=soundpiece.api_key, soundpiece_base_url=soundpiece.base_url)
+        async with harness(tmp_path, **settings) as h:
+            await h.start()
+            ix = await h.discord.run_slash_command(
+                "remix", {"prompt": "synthwave", "lyrics": "la la", "provider": "soundpiece", "variations": 3},
+                attachments=[("song.mp3", song(tmp_path), "audio/mpeg")])
+            await ix.wait_response()
+            job = await h.wait_for_job(1, lambda j: j.finished, timeout=60)
+            assert job.state is JobState.DELIVERED, job.error
+            original = [m for m in h.bot_messages() if m.attachments]
+            assert len(original) == 2
+
+            other_channel = list(h.discord.channels)[1]
+            ix = await h.discord.run_slash_command("show", {"job": "1"}, channel_id=other_channel)
+            await ix.wait_response()
+            await h.wait_for(lambda: ix.original and ix.original.content, timeout=30)
+            assert "Posted again" in ix.original.content, ix.original.content
+            copies = h.bot_messages(other_channel)
+            # The same files in the same parts; the card, the buttons and the jump link on the first.
+            assert [[a.data for a in m.attachments] for m in copies] == [[a.data for a in m.attachments]
+                                                                          for m in original]
+            assert copies[0].embeds[0]["image"]["url"] == "attachment://waveform.png"
+            assert rows(copies[0]) == rows(original[0]) and not copies[1].embeds and not copies[1].components
+            assert ix.original.content.endswith(f"/{other_channel}/{copies[0].id}")
+            assert all(sum(a.size for a in m.attachments) <= h.discord.request_size_limit for m in copies)
+            # Read part by part: the last take was fetched from the CDN only after the first part was posted.
+            first_post = next(r for r in h.discord.requests
+                              if r.method == "POST" and r.path == f"/channels/{other_channel}/messages")
+            last_take = original[1].attachments[0]
+            fetched = [r for r in h.discord.requests if r.method == "GET" and f"/{last_take.id}/" in r.path]
+            assert fetched and fetched[-1].at > first_post.at

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
 from audio.probe import probe
@@ -87,6 +88,7 @@ async def test_variations_become_that_many_attachments(tmp_path: Path, variation
         # Progress came by long-polling: never more than one request at a time, no tight loop.
         gets = [p for m, p in fake.requests if m == "GET"]
         assert gets and all("wait=true" in p for p in gets) and len(gets) < 5
+        assert fake.most_concurrent_gets == {op.id: 1}
 
         assert len(takes_of(result)) == takes
         names = [a.filename for a in takes_of(result)]
@@ -133,6 +135,10 @@ async def test_signed_webhooks_valid_forged_and_replayed(tmp_path: Path) -> None
             # A captured delivery sent again an hour later.
             replayed = await fake.send_webhook(op.id, age=3600)
             assert (forged.status, replayed.status) == (401, 401)
+            # Anyone holding the URL (the token is in it) but not the secret: no signature headers at all.
+            body = {"type": "create.remix_song.ready", "data": {"id": op.id, "status": "ready"}}
+            async with aiohttp.ClientSession() as client, client.post(callback, json=body) as resp:
+                assert resp.status == 401
             await asyncio.sleep(1.0)
             assert (await h.job(1)).state is JobState.SUBMITTED, "refused deliveries change nothing"
             assert await recorded_deliveries(h) == []
@@ -143,6 +149,8 @@ async def test_signed_webhooks_valid_forged_and_replayed(tmp_path: Path) -> None
             assert (valid.status, duplicate.status) == (200, 200)
             await h.wait_for(lambda: h.result_messages(), timeout=10)
             assert time.monotonic() - sent < 10, "the webhook cut the 20 s long poll short"
+            # The long poll the webhook cut short was dropped before the bot asked again.
+            assert fake.most_concurrent_gets == {op.id: 1}, "one request in flight per job"
             assert await recorded_deliveries(h) == [(valid.webhook_id, job.id)], "deduplicated on webhook-id"
 
             # Polling stayed the source of truth: the bot asked Soundpiece before believing the webhook.

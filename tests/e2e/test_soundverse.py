@@ -258,3 +258,21 @@ async def test_the_job_deadline_bounds_polling(tmp_path: Path, soundverse: FakeS
         polls = soundverse.status_requests
         await asyncio.sleep(0.5)
         assert soundverse.status_requests == polls, "polling stopped with the job"
+
+
+async def test_message_id_is_saved_as_soon_as_the_queued_chunk_arrives(tmp_path: Path,
+                                                                       soundverse: FakeSoundverse) -> None:
+    soundverse.pause_after = 1  # the stream stays open, silent but for keep-alives, right after `queued`
+    async with harness(tmp_path, **sv(soundverse)) as h:
+        await h.start()
+        await remix(h, tmp_path)
+        job = await h.wait_for_job(1, lambda j: j.handle is not None, timeout=15)
+        [(message_id, fake_job)] = soundverse.jobs.items()
+        assert [c["status"] for c in fake_job.chunks] == ["validating", "queued"], "nothing later was sent"
+        assert job.handle is not None and job.handle.task_id == message_id
+        assert job.state in (JobState.SUBMITTED, JobState.RUNNING)
+
+        soundverse.resume()
+        job = await h.wait_for_job(1, lambda j: j.finished, timeout=30)
+        assert job.state is JobState.DELIVERED and job.handle and job.handle.task_id == message_id
+        assert soundverse.generation_requests == 1 and len(h.result_messages()) == 1

@@ -105,6 +105,9 @@ ALLOWED_CALLBACKS: dict[int, set[int]] = {
     MODAL_SUBMIT: {4, 5, 6, 7},
 }
 MAX_ATTACHMENTS, MAX_CONTENT, MAX_EMBEDS = 10, 2000, 10
+# The documented cap on the files of one request; where single files may be larger (boosts), so
+# may the request.
+REQUEST_SIZE_LIMIT = 25 * MIB
 
 DEFAULT_CHANNELS = ((800000000000000201, "general"), (800000000000000202, "remix"))
 DEFAULT_MEMBERS = ((800000000000000301, "alice"), (800000000000000302, "bob"))
@@ -505,6 +508,10 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self._port = 0
 
+    @property
+    def request_size_limit(self) -> int:
+        return max(REQUEST_SIZE_LIMIT, self.attachment_size_limit)
+
     # -- lifecycle ---------------------------------------------------------------------------------
 
     async def __aenter__(self) -> FakeDiscord:
@@ -753,6 +760,8 @@ class FakeDiscord:
         )
         self.requests.append(record)
         try:
+            if sum(len(data) for _, _, data in body.raw_files) > self.request_size_limit:
+                raise ApiError(413, 40005, "Request entity too large")
             response = self._scripted_429(record) or await handler(request)
         except ApiError as error:
             response = error.response()

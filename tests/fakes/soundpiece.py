@@ -17,7 +17,8 @@ rotated_secret), webhook_copies (auto deliveries per end, same webhook-id).
 
 Scripts (methods): rate_limit(), script_error(), lose_next_put_answer(), fail_next_operation(),
 finish(), fail(), expire_urls(), expire_next_urls(), send_webhook(..., forge=, age=, webhook_id=).
-Counters: created, requests, fetched_sources, deliveries.
+Counters: created, requests, fetched_sources, deliveries, most_concurrent_gets (per operation id:
+the most GETs of it open at once; a GET whose client hung up is no longer open).
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ class FakeSoundpiece:
         self.requests: list[tuple[str, str]] = []
         self.fetched_sources: list[str] = []
         self.deliveries: list[Delivery] = []
+        self.most_concurrent_gets: dict[str, int] = {}
 
         self._by_key: dict[str, dict[str, Any]] = {}
         self._links: dict[str, _Link] = {}
@@ -170,6 +172,7 @@ class FakeSoundpiece:
         self._stale_answers = 0
         self._failures: deque[dict[str, str]] = deque()
         self._first_attempt: dict[str, int] = {}
+        self._open_gets: dict[str, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -192,7 +195,9 @@ class FakeSoundpiece:
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._unknown)
         app.router.add_get("/files/{op_id}/{index}.flac", self._file)
         app.router.add_get("/cdn/source.flac", self._source)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
+        # A client that hangs up ends its request here too, as on a real server: a long poll the
+        # client gave up on stops holding (and stops counting as open).
+        self._runner = web.AppRunner(app, shutdown_timeout=0.1, handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -349,9 +354,15 @@ class FakeSoundpiece:
         op = self.operations.get(op_id)
         if op is None:
             return _detail(404, "Operation not found")
-        if request.query.get("wait") == "true":
-            await self._hold(self.max_wait, op.ended if self.early_return else None)
-        return web.json_response({"remix_song": self._dto(op)})
+        self._open_gets[op_id] = self._open_gets.get(op_id, 0) + 1
+        open_now = self._open_gets[op_id]
+        self.most_concurrent_gets[op_id] = max(self.most_concurrent_gets.get(op_id, 0), open_now)
+        try:
+            if request.query.get("wait") == "true":
+                await self._hold(self.max_wait, op.ended if self.early_return else None)
+            return web.json_response({"remix_song": self._dto(op)})
+        finally:
+            self._open_gets[op_id] -= 1
 
     async def _hold(self, seconds: float, until: asyncio.Event | None = None) -> None:
         """Sleep up to `seconds`, less if `until` fires or the fake shuts down."""

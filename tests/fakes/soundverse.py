@@ -8,7 +8,8 @@
 HTTP as the real service would, then streams the documented stages as `data: {json}` events. The
 job runs on its own task, so it goes on after a client drops, and the status endpoint reports it.
 Faults are knobs set before a request: delays, a long hold at 90 % with keep-alive comments, a
-connection drop or a clean EOF after a chunk, and scripted error bodies (HTTP or in-stream).
+connection drop or a clean EOF after a chunk, a pause after a chunk until `resume()`, and
+scripted error bodies (HTTP or in-stream).
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ class FakeSoundverse:
         # Faults of the stream (chunkIndex after which to act; None = never):
         self.drop_after: int | None = None
         self.eof_after: int | None = None
+        # The job stops after this chunkIndex, keep-alives still flowing, until resume() is called.
+        self.pause_after: int | None = None
+        self._resumed = asyncio.Event()
         self.errors: list[ScriptedError] = []
         # The status endpoint answers 404 to the first polls of each job (not visible yet).
         self.status_not_found_polls = 0
@@ -155,6 +159,10 @@ class FakeSoundverse:
             await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def resume(self) -> None:
+        """Let jobs held by `pause_after` go on."""
+        self._resumed.set()
 
     def add_file(self, name: str, data: bytes) -> str:
         """Host `data` (an input song) and return its public URL."""
@@ -221,6 +229,8 @@ class FakeSoundverse:
             if scripted is not None and index == scripted.after_chunk:
                 await job.emit(scripted.body, last=True)
                 return
+            if index == self.pause_after:
+                await self._resumed.wait()
             await asyncio.sleep(self.chunk_delay)
 
     def _stages(self, mid: str) -> list[dict[str, Any]]:

@@ -8,7 +8,10 @@ from hypothesis import strategies as st
 from providers.sse import ServerSentEvent, SSEDecoder
 
 # A recorded-style stream mixing every line ending, comments, multi-line data, named events, ids,
-# retry, a field without a colon, no space after the colon, and multi-byte characters.
+# retry, a field without a colon, no space after the colon, and multi-byte characters. The CRLF
+# block is laid out as aiohttp-sse writes it with sep="\r\n" (the fake Soundverse's server): every
+# CRLF inside it sits between two fields of one event, so were a CR at the end of one chunk and the
+# LF opening the next read as two line ends, the extra blank line would cut the event in pieces.
 RECORDED = (
     "\ufeff: keep-alive\r\n"
     "data: {\"status\": \"validating\", \"chunkIndex\": 0}\r\n\r\n"
@@ -22,6 +25,12 @@ RECORDED = (
     "data\n\n"
     "id\r\n"
     "data: after id reset\r\n\r\n"
+    "id: 9\r\n"
+    "event: progress\r\n"
+    "data: {\"status\": \"streaming\",\r\n"
+    "data:  \"progress\": 50}\r\n"
+    "retry: 2000\r\n"
+    "\r\n"
     "data: incomplete at eof"
 ).encode()
 
@@ -31,6 +40,7 @@ EXPECTED = [
     ServerSentEvent(data="caf\u00e9 \u266b \U0001f3b8 \u65e5\u672c", id="7", retry=1500),
     ServerSentEvent(data="", id="7"),
     ServerSentEvent(data="after id reset", id=""),
+    ServerSentEvent(data='{"status": "streaming",\n "progress": 50}', event="progress", id="9", retry=2000),
 ]
 
 
