@@ -199,6 +199,17 @@ def queue_position(position: int) -> str:
     return "Next in line" if position == 1 else f"Position {position} in the queue"
 
 
+# A provider's own progress detail (Progress.detail).
+def takes_ready(ready: int, expected: int) -> str:
+    return f"{ready} of {expected} takes ready"
+
+
+def working_for(provider: str, seconds: float) -> str:
+    minutes, secs = divmod(int(max(0.0, seconds)), 60)
+    spent = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    return f"{provider} has been working for {spent}"
+
+
 def provider_stage(stage: str) -> str:
     return stage.replace("_", " ").capitalize()
 
@@ -396,6 +407,7 @@ def soundverse_failed(reason: str) -> str:
 
 
 # Offline effects (providers/local.py)
+OFFLINE_NAME = "Offline effects"
 OFFLINE_REMIX_ONLY = "Offline effects can only remix an audio file."
 OFFLINE_AUDIO_REQUIRED = "Attach an audio file to remix."
 OFFLINE_CANNOT_RESUME = "This offline remix can't be resumed."
@@ -448,9 +460,40 @@ def fewer_variations(provider: str, got: int, wanted: int) -> str:
     return f"{provider} returned {got} of the {wanted} variations asked for."
 
 
-# Offline effects: the take labels and notes of providers/local.py.
+# Offline effects (providers/local.py): the effects' names, how strongly each take applies them,
+# and what each take did, on its label.
+EFFECT_NAMES = {
+    "slowed": "slowed + reverb",
+    "nightcore": "sped up (nightcore)",
+    "vaporwave": "vaporwave",
+    "bass": "bass boost",
+    "lofi": "lo-fi",
+}
+LEVEL_NAMES = {"light": "light", "strong": "strong"}
+
+
+def effect_slowed(speed: float, level: str) -> str:
+    return f"slowed {speed:.2f}x + {LEVEL_NAMES[level]} reverb"
+
+
+def effect_nightcore(speed: float) -> str:
+    return f"sped up {speed:.2f}x"
+
+
+def effect_vaporwave(speed: float, level: str) -> str:
+    return f"vaporwave {speed:.2f}x + chorus + {LEVEL_NAMES[level]} reverb"
+
+
+def effect_bass(gain_db: int) -> str:
+    return f"bass +{gain_db} dB"
+
+
+def effect_lofi(cutoff_hz: int, bits: int) -> str:
+    return f"lo-fi ({cutoff_hz / 1000:g} kHz, {bits}-bit)"
+
+
 def offline_take_label(index: int, level: str, effects: list[str], default: bool) -> str:
-    text = f"Take {index} ({level}): " + ", ".join(effects)
+    text = f"Take {index} ({LEVEL_NAMES[level]}): " + ", ".join(effects)
     return text + (" (default: no effect named in the prompt)" if default else "")
 
 

@@ -127,41 +127,41 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             name="slowed",
-            label="slowed + reverb",
+            label=texts.EFFECT_NAMES["slowed"],
             keywords=("slowed", "slow", "slower", "reverb"),
             chain=_slowed,
-            describe=lambda lv: f"slowed {SPEEDS['slowed'][lv]:.2f}x + {lv} reverb",
+            describe=lambda lv: texts.effect_slowed(SPEEDS["slowed"][lv], lv),
             changes_speed=True,
         ),
         Preset(
             name="nightcore",
-            label="sped up (nightcore)",
+            label=texts.EFFECT_NAMES["nightcore"],
             keywords=("nightcore", "sped up", "speed up", "faster", "fast"),
             chain=_nightcore,
-            describe=lambda lv: f"sped up {SPEEDS['nightcore'][lv]:.2f}x",
+            describe=lambda lv: texts.effect_nightcore(SPEEDS["nightcore"][lv]),
             changes_speed=True,
         ),
         Preset(
             name="vaporwave",
-            label="vaporwave",
+            label=texts.EFFECT_NAMES["vaporwave"],
             keywords=("vaporwave", "vapor", "aesthetic"),
             chain=_vaporwave,
-            describe=lambda lv: f"vaporwave {SPEEDS['vaporwave'][lv]:.2f}x + chorus + {lv} reverb",
+            describe=lambda lv: texts.effect_vaporwave(SPEEDS["vaporwave"][lv], lv),
             changes_speed=True,
         ),
         Preset(
             name="bass",
-            label="bass boost",
+            label=texts.EFFECT_NAMES["bass"],
             keywords=("bass", "boosted", "bassboost"),
             chain=_bass,
-            describe=lambda lv: f"bass +{_BASS_GAIN_DB[lv]} dB",
+            describe=lambda lv: texts.effect_bass(_BASS_GAIN_DB[lv]),
         ),
         Preset(
             name="lofi",
-            label="lo-fi",
+            label=texts.EFFECT_NAMES["lofi"],
             keywords=("lofi", "lo-fi", "chill"),
             chain=_lofi,
-            describe=lambda lv: f"lo-fi ({_LOFI_CUTOFF[lv] / 1000:g} kHz, {_LOFI_BITS[lv]}-bit)",
+            describe=lambda lv: texts.effect_lofi(_LOFI_CUTOFF[lv], _LOFI_BITS[lv]),
         ),
     )
 }
@@ -203,7 +203,7 @@ def take_label(presets: Sequence[str], level: Level, index: int, default: bool) 
 
 class LocalProvider(Provider):
     name = "local"
-    label = "Offline effects"
+    label = texts.OFFLINE_NAME
     capabilities = Capabilities(
         kinds=frozenset({JobKind.REMIX}),
         input_mode="upload",

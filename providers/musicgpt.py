@@ -813,7 +813,7 @@ class MusicGPTProvider(Provider):
         return Progress(
             stage=stage, percent=percent_done(elapsed, eta),
             eta_seconds=max(0.0, eta - elapsed) if eta else None,
-            detail=f"{ready} of {board.expected} takes ready" if ready else None,
+            detail=texts.takes_ready(ready, board.expected) if ready else None,
             partial=board.partial(),
         )
 

@@ -489,6 +489,4 @@ def _elapsed_text(created_at: datetime | None, started: float) -> str:
         seconds = (datetime.now(UTC) - created_at).total_seconds()
     else:
         seconds = time.monotonic() - started
-    minutes, secs = divmod(int(max(0.0, seconds)), 60)
-    spent = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
-    return f"Soundpiece has been working for {spent}"
+    return texts.working_for("Soundpiece", seconds)
