@@ -11,12 +11,7 @@ from av.container import InputContainer
 from av.stream import Disposition
 from pydantic import BaseModel, ConfigDict
 
-EMPTY = "This file is empty."
-NOT_AUDIO = "This doesn't look like an audio file."
-DAMAGED = "I could not read this audio; it may be damaged."
-SILENT = "This audio file has no sound in it."
-VIDEO_WITHOUT_SOUND = "This video has no sound track."
-UNKNOWN_LENGTH = "I could not tell how long this audio is."
+from core import texts
 
 # Decoding a few seconds proves the codec really works on these bytes; a header alone can lie.
 _CHECK_SECONDS = 2.0
@@ -53,7 +48,7 @@ def open_input(path: Path) -> Iterator[InputContainer]:
         try:
             container = av.open(fh, "r")
         except av.FFmpegError as exc:
-            raise NotAudio(NOT_AUDIO) from exc
+            raise NotAudio(texts.AUDIO_NOT_AUDIO) from exc
         with container:
             yield container
 
@@ -62,7 +57,7 @@ def probe(path: Path) -> AudioInfo:
     """Describe the first audio stream of `path`, or raise NotAudio with the reason."""
     size = path.stat().st_size
     if size == 0:
-        raise NotAudio(EMPTY)
+        raise NotAudio(texts.AUDIO_EMPTY)
     with open_input(path) as container:
         if not container.streams.audio:
             raise NotAudio(_reason_without_audio(container))
@@ -72,7 +67,7 @@ def probe(path: Path) -> AudioInfo:
         decoded = _count_decoded_seconds(container, limit)
         if decoded == 0.0:
             # A header promising sound that decodes to nothing is broken; an empty header is just empty.
-            raise NotAudio(DAMAGED if stated else SILENT)
+            raise NotAudio(texts.AUDIO_DAMAGED if stated else texts.AUDIO_SILENT)
         duration = stated or decoded
         return AudioInfo(
             format_name=container.format.name,
@@ -90,10 +85,10 @@ def _reason_without_audio(container: InputContainer) -> str:
     # A still image (png_pipe, image2, ...) opens as a one-frame "video", and stray bytes can be probed
     # as a raw video stream of no size; only a sized video in a real container is "a video".
     if _is_image_format(container):
-        return NOT_AUDIO
+        return texts.AUDIO_NOT_AUDIO
     if any(_is_real_video(s) and s.codec_context.width > 0 for s in container.streams.video):
-        return VIDEO_WITHOUT_SOUND
-    return NOT_AUDIO
+        return texts.AUDIO_VIDEO_WITHOUT_SOUND
+    return texts.AUDIO_NOT_AUDIO
 
 
 def _is_image_format(container: InputContainer) -> bool:
@@ -128,8 +123,8 @@ def _count_decoded_seconds(container: InputContainer, limit: float) -> float:
             seconds += frame.samples / frame.sample_rate
             if seconds >= limit:
                 if limit >= MAX_COUNT_SECONDS:
-                    raise NotAudio(UNKNOWN_LENGTH)
+                    raise NotAudio(texts.AUDIO_UNKNOWN_LENGTH)
                 return seconds
     except (av.FFmpegError, ValueError) as exc:
-        raise NotAudio(DAMAGED) from exc
+        raise NotAudio(texts.AUDIO_DAMAGED) from exc
     return seconds

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Config(commands.GroupCog, group_name="config", group_description="Set up the remix bot for this server"):
+class Config(commands.GroupCog, group_name="config", group_description=texts.DESCRIBE_CONFIG):
     def __init__(self, bot: RemixBot) -> None:
         self.bot = bot
         super().__init__()
@@ -27,7 +27,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Set up t
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
 
-    @app_commands.command(name="show", description="Show this server's remix settings")
+    @app_commands.command(name="show", description=texts.DESCRIBE_CONFIG_SHOW)
     async def show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id
         server = await self.bot.guilds_repo.get(interaction.guild_id)
@@ -37,8 +37,8 @@ class Config(commands.GroupCog, group_name="config", group_description="Set up t
             [self.bot.registry.get(n).label + f" (`{n}`)" for n in self.bot.registry.names()],
         ))
 
-    @app_commands.command(name="provider", description="Choose the provider used when a member names none")
-    @app_commands.describe(name="A configured provider; leave empty to use the bot's default")
+    @app_commands.command(name="provider", description=texts.DESCRIBE_CONFIG_PROVIDER)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_PROVIDER)
     async def provider(self, interaction: discord.Interaction, name: str | None = None) -> None:
         assert interaction.guild_id
         if name is not None and name not in self.bot.registry:
@@ -51,20 +51,20 @@ class Config(commands.GroupCog, group_name="config", group_description="Set up t
         return [app_commands.Choice(name=self.bot.registry.get(n).label, value=n)
                 for n in self.bot.registry.names() if current.lower() in n][:25]
 
-    @app_commands.command(name="channel", description="Keep remixes in one channel (leave empty: any channel)")
+    @app_commands.command(name="channel", description=texts.DESCRIBE_CONFIG_CHANNEL)
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         assert interaction.guild_id
-        if channel is not None:
-            missing = [label for name, label in (("send_messages", "Send Messages"), ("embed_links", "Embed Links"),
-                                                 ("attach_files", "Attach Files"))
-                       if not getattr(channel.permissions_for(channel.guild.me), name, False)] if channel.guild.me else []
+        if channel is not None and channel.guild.me:
+            granted = channel.permissions_for(channel.guild.me)
+            missing = [texts.permission_name(flag) for flag in ("send_messages", "embed_links", "attach_files")
+                       if not getattr(granted, flag, False)]
             if missing:
                 raise UserFacingError(texts.missing_permissions(missing))
         await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id,
                                           channel_id=channel.id if channel else None)
         await self._reply(interaction, texts.config_saved())
 
-    @app_commands.command(name="member-limit", description="How many unfinished jobs one member may have")
+    @app_commands.command(name="member-limit", description=texts.DESCRIBE_CONFIG_MEMBER_LIMIT)
     async def member_limit(self, interaction: discord.Interaction,
                            limit: app_commands.Range[int, 1, 20] | None = None) -> None:
         assert interaction.guild_id
@@ -76,7 +76,7 @@ class Usage(commands.Cog):
     def __init__(self, bot: RemixBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="usage", description="What this server made with the bot recently")
+    @app_commands.command(name="usage", description=texts.DESCRIBE_USAGE)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def usage(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:

@@ -17,7 +17,7 @@ from providers.base import JobKind
 if TYPE_CHECKING:
     from core.bot import RemixBot
 
-GENDERS = [app_commands.Choice(name=g, value=g) for g in ("male", "female", "neutral")]
+GENDERS = [app_commands.Choice(name=name, value=value) for value, name in texts.GENDER_NAMES.items()]
 KINDS = {"remix": JobKind.REMIX, "sing": JobKind.SING, "generate": JobKind.GENERATE}
 # Discord caps autocomplete at 25 choices of up to 100 characters each.
 MAX_CHOICES = 25
@@ -67,16 +67,9 @@ class Create(commands.Cog):
             for v in voices if len(v.voice_id) <= MAX_CHOICE_CHARS
         ]
 
-    @app_commands.command(name="remix", description="Remix a song: attach audio and describe the new sound.")
+    @app_commands.command(name="remix", description=texts.DESCRIBE_REMIX)
     @app_commands.guild_only()
-    @app_commands.describe(
-        audio="The song to remix (an audio file)",
-        prompt="How it should sound, e.g. 'lo-fi with chill beats'",
-        lyrics="New lyrics to sing (optional; some providers need them)",
-        gender="Voice for the vocals",
-        provider="Which AI service makes it",
-        variations="How many takes to make, 1 to 3 (providers that offer a choice)",
-    )
+    @app_commands.describe(**texts.OPTIONS_REMIX)
     @app_commands.choices(gender=GENDERS)
     async def remix(
         self,
@@ -95,15 +88,9 @@ class Create(commands.Cog):
         )
         await start_job(self.bot, interaction, draft)
 
-    @app_commands.command(name="sing", description="Sing your lyrics over an instrumental: attach it and write the words.")
+    @app_commands.command(name="sing", description=texts.DESCRIBE_SING)
     @app_commands.guild_only()
-    @app_commands.describe(
-        audio="The instrumental to sing over (an audio file)",
-        prompt="How the singing should sound, e.g. 'soulful, slow, breathy'",
-        lyrics="The words to sing",
-        gender="Voice for the vocals",
-        provider="Which AI service makes it",
-    )
+    @app_commands.describe(**texts.OPTIONS_SING)
     @app_commands.choices(gender=GENDERS)
     async def sing(
         self,
@@ -121,19 +108,9 @@ class Create(commands.Cog):
         )
         await start_job(self.bot, interaction, draft)
 
-    @app_commands.command(name="generate", description="Make a new song from a prompt, or from your lyrics and a style.")
+    @app_commands.command(name="generate", description=texts.DESCRIBE_GENERATE)
     @app_commands.guild_only()
-    @app_commands.describe(
-        prompt="What the song is about and how it sounds (the AI writes the rest)",
-        style="Genre or style for your lyrics, e.g. 'Pop' or 'Lo-fi'",
-        lyrics="Your own lyrics (use with style)",
-        instrumental="Music only, no vocals",
-        vocal_only="Vocals only, no instruments",
-        gender="Voice for the vocals",
-        voice="A voice model to sing with (start typing a name)",
-        length=f"Length in seconds ({MIN_LENGTH}-{MAX_LENGTH}); experimental",
-        provider="Which AI service makes it",
-    )
+    @app_commands.describe(**texts.options_generate(MIN_LENGTH, MAX_LENGTH))
     @app_commands.choices(gender=GENDERS)
     async def generate(
         self,

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core import actions
+from core import actions, texts
 
 if TYPE_CHECKING:
     from core.bot import RemixBot
@@ -29,22 +29,22 @@ class Jobs(commands.Cog):
     async def running_job(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self._choices(interaction, current, only_cancellable=True)
 
-    @app_commands.command(name="jobs", description="Your recent jobs: state and links (only you see it).")
+    @app_commands.command(name="jobs", description=texts.DESCRIBE_JOBS)
     @app_commands.guild_only()
     async def jobs(self, interaction: discord.Interaction) -> None:
         await actions.list_jobs(self.bot, interaction)
 
-    @app_commands.command(name="show", description="Post a job's results again, with fresh buttons.")
+    @app_commands.command(name="show", description=texts.DESCRIBE_SHOW)
     @app_commands.guild_only()
-    @app_commands.describe(job="The job number (see /jobs)")
+    @app_commands.describe(**texts.OPTIONS_JOB)
     @app_commands.autocomplete(job=any_job)
     async def show(self, interaction: discord.Interaction, job: str) -> None:
         found = await actions.find_job(self.bot, interaction, actions.parse_job_id(job))
         await actions.show(self.bot, interaction, found)
 
-    @app_commands.command(name="cancel", description="Cancel a job that has not finished.")
+    @app_commands.command(name="cancel", description=texts.DESCRIBE_CANCEL)
     @app_commands.guild_only()
-    @app_commands.describe(job="The job number (see /jobs)")
+    @app_commands.describe(**texts.OPTIONS_JOB)
     @app_commands.autocomplete(job=running_job)
     async def cancel(self, interaction: discord.Interaction, job: str) -> None:
         found = await actions.find_job(self.bot, interaction, actions.parse_job_id(job))

@@ -66,7 +66,7 @@ def jump_url(bot: RemixBot, job: Job, message_id: int | None) -> str | None:
 
 async def cancel(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
     if not (is_requester(interaction, job) or is_moderator(interaction, job)):
-        raise UserFacingError(texts.only_requester_or_moderator("cancel"))
+        raise UserFacingError(texts.only_requester_or_moderator(texts.ACTION_CANCEL))
     try:
         await bot.runner.cancel(job.id, texts.cancelled_by(interaction.user.id))
     except IllegalTransition as exc:
@@ -77,7 +77,7 @@ async def cancel(bot: RemixBot, interaction: discord.Interaction, job: Job) -> N
 async def delete_results(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
     """Delete the result message the button is on; for the original result, every part of it."""
     if not (is_requester(interaction, job) or is_moderator(interaction, job)):
-        raise UserFacingError(texts.only_requester_or_moderator("delete"))
+        raise UserFacingError(texts.only_requester_or_moderator(texts.ACTION_DELETE))
     await interaction.response.send_message(texts.deleted(job.id), ephemeral=True)
     pressed = interaction.message
     messages: list[discord.Message | discord.PartialMessage] = [pressed] if pressed else []

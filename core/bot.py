@@ -123,7 +123,7 @@ class RemixBot(commands.Bot):
             channel = self.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
             try:
                 await channel.send(
-                    f"<@{job.member_id}> {texts.rejected(job.error or '')}",
+                    texts.to_member(job.member_id, texts.rejected(job.error or "")),
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.member_id)]),
                 )
             except discord.HTTPException:

@@ -148,7 +148,7 @@ def result_embed(job: Job, result: JobResult, provider_label: str, *, image: str
     embed.add_field(name=texts.PROVIDER_FIELD, value=provider_label)
     # Takes are numbered by position: providers count from 0 or 1, members from 1.
     for number, take in enumerate(result.takes, start=1):
-        parts = [texts.seconds(take.duration) if take.duration else "?"]
+        parts = [texts.seconds(take.duration) if take.duration else texts.UNKNOWN_DURATION]
         if take.title and take.title != result.title:
             parts.append(texts.clip(texts.defuse(take.title), 100))
         if take.label:
@@ -264,7 +264,8 @@ class DiscordResults:
                 )
             except discord.Forbidden as exc:
                 raise PostRefused(texts.missing_permissions(
-                    ["Send Messages", "Attach Files", "Embed Links"]), detail=str(exc)) from exc
+                    [texts.permission_name(f) for f in ("send_messages", "attach_files", "embed_links")]),
+                    detail=str(exc)) from exc
             except discord.HTTPException as exc:
                 if exc.status >= 500:  # discord.py already retried what it retries; the runner waits longer
                     raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc

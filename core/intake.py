@@ -169,7 +169,7 @@ class Intake:
         if draft.input_size is not None and draft.input_size > limit:
             return texts.file_too_large(draft.input_size, limit, provider.label)
         if draft.input_size == 0:
-            return texts.not_audio("the file is empty.")
+            return texts.empty_upload()
         member_limit = (server.max_jobs_per_member if server else None) or self.max_jobs_per_member
         if await self.jobs.active_count_for_member(draft.member_id) >= member_limit:
             return texts.too_many_jobs(member_limit)
@@ -228,7 +228,7 @@ class Intake:
                 path.unlink(missing_ok=True)
                 return await self.reject(job, reason)
         elif job.kind is not JobKind.GENERATE:
-            return await self.reject(job, texts.not_audio("no audio was attached."))
+            return await self.reject(job, texts.no_audio_attached())
         try:
             job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path, input_duration=duration)
         except IllegalTransition:

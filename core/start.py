@@ -18,16 +18,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # What the bot needs in a channel to post status and results with the bot token.
-REQUIRED = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-}
+REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 
 def missing_permissions(permissions: discord.Permissions) -> list[str]:
-    return [label for name, label in REQUIRED.items() if not getattr(permissions, name)]
+    return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag)]
 
 
 def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:

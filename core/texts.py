@@ -6,6 +6,7 @@ import re
 
 from providers.base import ErrorKind, JobKind
 
+# -- names and formatting every section uses -----------------------------------------------------------
 KIND_NAMES = {JobKind.REMIX: "remix", JobKind.SING: "sing-over", JobKind.GENERATE: "song"}
 
 STAGE_NAMES = {
@@ -54,6 +55,11 @@ def mb(size: int) -> str:
 def seconds(value: float) -> str:
     value = int(round(value))
     return f"{value // 60}:{value % 60:02d}" if value >= 60 else f"{value} s"
+
+
+def to_member(member_id: int, text: str) -> str:
+    """A message in the channel addressed to one member (when a private reply is no longer possible)."""
+    return f"<@{member_id}> {text}"
 
 
 # -- refusals before anything starts ---------------------------------------------------------------
@@ -115,12 +121,34 @@ def not_audio(reason: str) -> str:
     return f"I can't use that file: {reason}"
 
 
+def empty_upload() -> str:
+    return not_audio("the file is empty.")
+
+
+def no_audio_attached() -> str:
+    return not_audio("no audio was attached.")
+
+
 def attachment_unreachable() -> str:
     return "I couldn't download your attachment from Discord. Please try again."
 
 
 def too_many_jobs(limit: int) -> str:
     return f"You already have {limit} jobs going. Wait for one to finish (or cancel one) first."
+
+
+# Discord's own names for the channel permissions the bot asks for.
+PERMISSION_NAMES = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+}
+
+
+def permission_name(flag: str) -> str:
+    """Discord's name for a permission flag (`manage_messages` -> Manage Messages)."""
+    return PERMISSION_NAMES.get(flag) or flag.replace("_", " ").title()
 
 
 def missing_permissions(names: list[str]) -> str:
@@ -137,6 +165,15 @@ def wrong_channel(channel_id: int) -> str:
 
 def guild_only() -> str:
     return "This works in server channels only."
+
+
+# -- audio checks (audio/probe.py): why a file can't be used as audio ------------------------------------
+AUDIO_EMPTY = "This file is empty."
+AUDIO_NOT_AUDIO = "This doesn't look like an audio file."
+AUDIO_DAMAGED = "I could not read this audio; it may be damaged."
+AUDIO_SILENT = "This audio file has no sound in it."
+AUDIO_VIDEO_WITHOUT_SOUND = "This video has no sound track."
+AUDIO_UNKNOWN_LENGTH = "I could not tell how long this audio is."
 
 
 # -- acknowledgements --------------------------------------------------------------------------------
@@ -160,6 +197,17 @@ def status_title(kind: JobKind, state: str) -> str:
 
 def queue_position(position: int) -> str:
     return "Next in line" if position == 1 else f"Position {position} in the queue"
+
+
+# A provider's own progress detail (Progress.detail).
+def takes_ready(ready: int, expected: int) -> str:
+    return f"{ready} of {expected} takes ready"
+
+
+def working_for(provider: str, seconds: float) -> str:
+    minutes, secs = divmod(int(max(0.0, seconds)), 60)
+    spent = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    return f"{provider} has been working for {spent}"
 
 
 def provider_stage(stage: str) -> str:
@@ -237,6 +285,136 @@ def interrupted() -> str:
     return "Something went wrong on our side while handling this job."
 
 
+# -- provider failures: the message of a ProviderError, shown on the status message -------------------
+# Where a vendor explains itself, its own words are passed through after ours.
+
+# Any provider (providers/http.py): HTTP conventions, connections, downloads.
+PROVIDER_BUSY = "The provider is busy right now."
+PROVIDER_OUT_OF_CREDITS = "The provider account is out of credits."
+PROVIDER_BAD_KEY = "The provider rejected the bot's API key."
+PROVIDER_UNKNOWN_JOB = "The provider does not know this job."
+PROVIDER_REFUSED = "The provider refused the request."
+PROVIDER_TROUBLE = "The provider is having trouble right now."
+PROVIDER_UNREACHABLE = "The provider could not be reached."
+PROVIDER_NO_ANSWER = "The provider did not answer in time."
+PROVIDER_LINK_EXPIRED = "The provider's download link expired."
+DOWNLOAD_LINK_EXPIRED = "The download link has expired."
+DOWNLOAD_BROKE_OFF = "The download failed part way."
+
+
+def provider_answered(status: int) -> str:
+    return f"The provider answered {status}."
+
+
+def download_too_large(limit: int) -> str:
+    return f"The file is larger than {limit // (1024 * 1024)} MB."
+
+
+def provider_refused(provider: str, reason: str | None) -> str:
+    """The vendor's reason is about the member's input (prompt, lyrics, file), so it is shown."""
+    return f"{provider} refused the request: {reason}" if reason else f"{provider} refused the request."
+
+
+def provider_flagged(provider: str, reason: str | None) -> str:
+    why = f" ({reason})" if reason else ""
+    return f"{provider} flagged this request{why} and made no track."
+
+
+def provider_made_nothing(provider: str) -> str:
+    return f"{provider} could not make this track."
+
+
+# MusicGPT (providers/musicgpt.py)
+MUSICGPT_PROMPT_REQUIRED = "Please describe the music you want (a prompt is required)."
+MUSICGPT_LYRICS_REQUIRED = "Singing over a track needs lyrics."
+MUSICGPT_AUDIO_REQUIRED = "This needs an audio file to work on."
+MUSICGPT_INSTRUMENTAL_AND_VOCAL_ONLY = "A track cannot be both instrumental and vocals only."
+MUSICGPT_OUT_OF_CREDITS = "The bot's MusicGPT account is out of credits."
+MUSICGPT_BAD_KEY = "MusicGPT refused the bot's API key."
+MUSICGPT_UNKNOWN_JOB = "MusicGPT has no record of this job."
+MUSICGPT_DUPLICATE = "MusicGPT says this duplicates a request it is already working on."
+MUSICGPT_FILE_TOO_LARGE = "The audio file is too large for MusicGPT."
+MUSICGPT_BUSY = "MusicGPT is getting too many requests right now."
+MUSICGPT_TROUBLE = "MusicGPT is having trouble right now."
+MUSICGPT_UNREADABLE = "MusicGPT sent an answer the bot could not read."
+MUSICGPT_NO_TASK_ID = "MusicGPT did not say which job it started."
+MUSICGPT_WRONG_ADDRESS = (
+    "MusicGPT did not recognise the bot's request (not found); its MusicGPT address may be wrong."
+)
+MUSICGPT_LOST_JOB = "MusicGPT lost track of this job."
+
+
+def musicgpt_cannot(kind: str) -> str:
+    return f"MusicGPT cannot do {kind} jobs."
+
+
+def musicgpt_lyrics_too_long(limit: int) -> str:
+    return f"Lyrics can be at most {limit} characters."
+
+
+def musicgpt_error(status: int) -> str:
+    return f"MusicGPT answered with an error ({status})."
+
+
+# Soundpiece (providers/soundpiece.py)
+SOUNDPIECE_URL_REQUIRED = "Soundpiece needs a public URL for the song."
+SOUNDPIECE_UNREADABLE = "Soundpiece sent an answer the bot cannot read."
+SOUNDPIECE_NO_JOB_ID = "Soundpiece sent an answer without a job id."
+SOUNDPIECE_NO_TAKES = "Soundpiece finished but returned no takes."
+SOUNDPIECE_UNKNOWN_JOB = "Soundpiece does not know this job."
+SOUNDPIECE_NOTHING_TO_DOWNLOAD = "Soundpiece has no downloadable takes for this job."
+
+
+def soundpiece_variations(limit: int, wanted: object) -> str:
+    return f"Soundpiece makes 1 to {limit} variations, not {wanted!r}."
+
+
+def soundpiece_failed(reason: str | None, *, flagged: bool) -> str:
+    lead = "Soundpiece refused this content" if flagged else "Soundpiece could not make this remix"
+    return f"{lead}: {reason}" if reason else f"{lead}."
+
+
+# Soundverse (providers/soundverse.py)
+SOUNDVERSE_REMIX_ONLY = "Soundverse can only remix songs here."
+SOUNDVERSE_URL_REQUIRED = "Soundverse needs the song as a public link."
+SOUNDVERSE_PROMPT_OR_LYRICS = "Soundverse needs a prompt or lyrics for a remix."
+SOUNDVERSE_BUSY = "Soundverse is rate limiting the bot right now."
+SOUNDVERSE_OUT_OF_CREDITS = "The Soundverse account is out of credits."
+SOUNDVERSE_UNAVAILABLE = "Soundverse is temporarily unavailable."
+SOUNDVERSE_FAILED = "Soundverse could not make the remix."
+SOUNDVERSE_NO_AUDIO = "Soundverse finished without an audio file."
+SOUNDVERSE_UNREACHABLE = "Soundverse could not be reached."
+SOUNDVERSE_NO_ANSWER = "Soundverse did not answer the remix request."
+SOUNDVERSE_STREAM_BROKE = "The connection to Soundverse broke before it confirmed the job."
+SOUNDVERSE_UNKNOWN_JOB = "Soundverse has no record of this remix."
+SOUNDVERSE_UNEXPECTED = "Soundverse answered in an unexpected way."
+
+
+def soundverse_prompt_too_long(limit: int) -> str:
+    return f"Soundverse takes prompts of up to {limit} characters."
+
+
+def soundverse_file_too_large(limit_mb: int) -> str:
+    return f"The song is too large for Soundverse: the limit is {limit_mb} MB."
+
+
+def soundverse_bad_song(reason: str) -> str:
+    return f"Soundverse could not use the song: {reason}"
+
+
+def soundverse_failed(reason: str) -> str:
+    return f"Soundverse could not make the remix: {reason}"
+
+
+# Offline effects (providers/local.py)
+OFFLINE_NAME = "Offline effects"
+OFFLINE_REMIX_ONLY = "Offline effects can only remix an audio file."
+OFFLINE_AUDIO_REQUIRED = "Attach an audio file to remix."
+OFFLINE_CANNOT_RESUME = "This offline remix can't be resumed."
+OFFLINE_INPUT_GONE = "The audio to remix is no longer available."
+OFFLINE_RENDER_FAILED = "I could not process this audio; it may be damaged."
+
+
 # -- results --------------------------------------------------------------------------------------------
 def result_ready(member_id: int, count: int) -> str:
     takes = "take is" if count == 1 else f"{count} takes are"
@@ -247,15 +425,12 @@ def result_link(url: str) -> str:
     return f"[Jump to the result]({url})"
 
 
-def take_as_link(index: int, url: str) -> str:
-    return f"Take {index} was too large to attach: [download it]({url})"
-
-
 def take_unavailable(index: int) -> str:
     return f"Take {index} was too large to post here."
 
 
 PROVIDER_FIELD = "Provider"
+UNKNOWN_DURATION = "?"
 LYRICS_FIELD = "Lyrics"
 NOTE_FIELD = "Note"
 
@@ -270,6 +445,67 @@ def download_link(url: str) -> str:
 
 def take_not_downloaded(index: int, reason: str) -> str:
     return f"Take {index} could not be downloaded: {reason}"
+
+
+def take_left_out(index: int | None, provider: str, *, flagged: bool, reason: str | None = None) -> str:
+    """A note on the result: one take of several failed at the provider."""
+    name = f"Take {index}" if index else "One take"
+    if flagged:
+        why = f" ({reason})" if reason else ""
+        return f"{name} was flagged by {provider}{why} and is left out."
+    return f"{name} failed at {provider} and is left out."
+
+
+def fewer_variations(provider: str, got: int, wanted: int) -> str:
+    return f"{provider} returned {got} of the {wanted} variations asked for."
+
+
+# Offline effects (providers/local.py): the effects' names, how strongly each take applies them,
+# and what each take did, on its label.
+EFFECT_NAMES = {
+    "slowed": "slowed + reverb",
+    "nightcore": "sped up (nightcore)",
+    "vaporwave": "vaporwave",
+    "bass": "bass boost",
+    "lofi": "lo-fi",
+}
+LEVEL_NAMES = {"light": "light", "strong": "strong"}
+
+
+def effect_slowed(speed: float, level: str) -> str:
+    return f"slowed {speed:.2f}x + {LEVEL_NAMES[level]} reverb"
+
+
+def effect_nightcore(speed: float) -> str:
+    return f"sped up {speed:.2f}x"
+
+
+def effect_vaporwave(speed: float, level: str) -> str:
+    return f"vaporwave {speed:.2f}x + chorus + {LEVEL_NAMES[level]} reverb"
+
+
+def effect_bass(gain_db: int) -> str:
+    return f"bass +{gain_db} dB"
+
+
+def effect_lofi(cutoff_hz: int, bits: int) -> str:
+    return f"lo-fi ({cutoff_hz / 1000:g} kHz, {bits}-bit)"
+
+
+def offline_take_label(index: int, level: str, effects: list[str], default: bool) -> str:
+    text = f"Take {index} ({LEVEL_NAMES[level]}): " + ", ".join(effects)
+    return text + (" (default: no effect named in the prompt)" if default else "")
+
+
+def offline_default_used(effects: str) -> str:
+    return (
+        f"No effect was named in the prompt, so I used {effects}. "
+        "Try words like slowed, nightcore, lo-fi, bass boost or vaporwave."
+    )
+
+
+def offline_title(source: str, effects: str) -> str:
+    return f"{source} ({effects}): effects remix, no AI"
 
 
 def take_without_audio(index: int) -> str:
@@ -321,7 +557,64 @@ def form_title_edit(job_id: int) -> str:
     return f"Edit and rerun job #{job_id}"
 
 
+# -- command descriptions (Discord shows them in the command picker; at most 100 characters each) -------
+DESCRIBE_REMIX = "Remix a song: attach audio and describe the new sound."
+DESCRIBE_SING = "Sing your lyrics over an instrumental: attach it and write the words."
+DESCRIBE_GENERATE = "Make a new song from a prompt, or from your lyrics and a style."
+DESCRIBE_JOBS = "Your recent jobs: state and links (only you see it)."
+DESCRIBE_SHOW = "Post a job's results again, with fresh buttons."
+DESCRIBE_CANCEL = "Cancel a job that has not finished."
+DESCRIBE_CONFIG = "Set up the remix bot for this server"
+DESCRIBE_CONFIG_SHOW = "Show this server's remix settings"
+DESCRIBE_CONFIG_PROVIDER = "Choose the provider used when a member names none"
+DESCRIBE_CONFIG_CHANNEL = "Keep remixes in one channel (leave empty: any channel)"
+DESCRIBE_CONFIG_MEMBER_LIMIT = "How many unfinished jobs one member may have"
+DESCRIBE_USAGE = "What this server made with the bot recently"
+
+# Options, by command.
+OPTIONS_REMIX = {
+    "audio": "The song to remix (an audio file)",
+    "prompt": "How it should sound, e.g. 'lo-fi with chill beats'",
+    "lyrics": "New lyrics to sing (optional; some providers need them)",
+    "gender": "Voice for the vocals",
+    "provider": "Which AI service makes it",
+    "variations": "How many takes to make, 1 to 3 (providers that offer a choice)",
+}
+OPTIONS_SING = {
+    "audio": "The instrumental to sing over (an audio file)",
+    "prompt": "How the singing should sound, e.g. 'soulful, slow, breathy'",
+    "lyrics": "The words to sing",
+    "gender": "Voice for the vocals",
+    "provider": "Which AI service makes it",
+}
+
+
+def options_generate(min_length: int, max_length: int) -> dict[str, str]:
+    return {
+        "prompt": "What the song is about and how it sounds (the AI writes the rest)",
+        "style": "Genre or style for your lyrics, e.g. 'Pop' or 'Lo-fi'",
+        "lyrics": "Your own lyrics (use with style)",
+        "instrumental": "Music only, no vocals",
+        "vocal_only": "Vocals only, no instruments",
+        "gender": "Voice for the vocals",
+        "voice": "A voice model to sing with (start typing a name)",
+        "length": f"Length in seconds ({min_length}-{max_length}); experimental",
+        "provider": "Which AI service makes it",
+    }
+
+
+OPTIONS_JOB = {"job": "The job number (see /jobs)"}
+OPTIONS_CONFIG_PROVIDER = {"name": "A configured provider; leave empty to use the bot's default"}
+
+
 # -- who may press what, and what happened ------------------------------------------------------------
+# What a member tried to do, for the two sentences below.
+ACTION_CANCEL = "cancel"
+ACTION_DELETE = "delete"
+ACTION_REROLL = "reroll"
+ACTION_EDIT = "edit and rerun"
+
+
 def only_requester(action: str) -> str:
     return f"Only the member who started this job can {action} it. Use Remix take on a take to make your own."
 

@@ -37,7 +37,7 @@ async def safe_reply(interaction: discord.Interaction, content: str, *, ephemera
     if isinstance(channel, discord.abc.Messageable):
         try:
             await channel.send(
-                f"<@{interaction.user.id}> {content}",
+                texts.to_member(interaction.user.id, content),
                 allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[interaction.user]),
             )
         except discord.HTTPException:
@@ -53,7 +53,7 @@ def describe(error: Exception) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return texts.slow_down(error.retry_after)
     if isinstance(error, app_commands.BotMissingPermissions):
-        return texts.missing_permissions([p.replace("_", " ").title() for p in error.missing_permissions])
+        return texts.missing_permissions([texts.permission_name(p) for p in error.missing_permissions])
     if isinstance(error, app_commands.MissingPermissions):
         return texts.no_permission()
     if isinstance(error, app_commands.CheckFailure):

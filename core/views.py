@@ -208,7 +208,7 @@ class DeleteButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:
 class RerollButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:reroll:(?P<job>[0-9]+)"):
     """Same audio, same words, a new job: new takes reply to the result the button is on."""
 
-    check = staticmethod(_requester_only("reroll"))  # type: ignore[assignment]
+    check = staticmethod(_requester_only(texts.ACTION_REROLL))  # type: ignore[assignment]
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
@@ -231,7 +231,7 @@ class RerollButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:
 class EditButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:edit:(?P<job>[0-9]+)"):
     """A form prefilled with the job's words; the same audio, a new job."""
 
-    check = staticmethod(_requester_only("edit and rerun"))  # type: ignore[assignment]
+    check = staticmethod(_requester_only(texts.ACTION_EDIT))  # type: ignore[assignment]
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id

@@ -211,7 +211,9 @@ class Provider(abc.ABC):
 
     async def refresh_outputs(self, handle: Handle) -> list[Output]:
         """Fresh download URLs for outputs whose signed URLs expired."""
-        raise ProviderError(ErrorKind.EXPIRED, "The provider's download link expired.")
+        from core import texts  # here, not at the top: core.texts imports this module
+
+        raise ProviderError(ErrorKind.EXPIRED, texts.PROVIDER_LINK_EXPIRED)
 
     async def cancel(self, handle: Handle) -> None:
         """Stop the job at the provider if it can be stopped; most cannot."""

@@ -20,6 +20,7 @@ from typing import Any
 
 import aiohttp
 
+from core import texts
 from providers.base import ErrorKind, ProviderError
 
 log = logging.getLogger(__name__)
@@ -62,24 +63,24 @@ def default_error(status: int, body: Any, headers: Mapping[str, str]) -> Provide
     text = error_text(body)
     retry_after = parse_retry_after(headers.get("Retry-After"))
     if status == 429:
-        return ProviderError(ErrorKind.RATE_LIMITED, "The provider is busy right now.",
+        return ProviderError(ErrorKind.RATE_LIMITED, texts.PROVIDER_BUSY,
                              retry_after=retry_after, detail=text, status=status)
     if status == 402:
-        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, "The provider account is out of credits.",
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, texts.PROVIDER_OUT_OF_CREDITS,
                              detail=text, status=status)
     if status in (401, 403):
-        return ProviderError(ErrorKind.AUTH, "The provider rejected the bot's API key.",
+        return ProviderError(ErrorKind.AUTH, texts.PROVIDER_BAD_KEY,
                              detail=text, status=status)
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, text or "The provider does not know this job.",
+        return ProviderError(ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB,
                              detail=text, status=status)
     if status in (400, 409, 413, 415, 422):
-        return ProviderError(ErrorKind.INVALID_INPUT, text or "The provider refused the request.",
+        return ProviderError(ErrorKind.INVALID_INPUT, text or texts.PROVIDER_REFUSED,
                              detail=text, status=status)
     if status >= 500:
-        return ProviderError(ErrorKind.UNAVAILABLE, "The provider is having trouble right now.",
+        return ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_TROUBLE,
                              retry_after=retry_after, detail=text, status=status)
-    return ProviderError(ErrorKind.GENERATION_FAILED, text or f"The provider answered {status}.",
+    return ProviderError(ErrorKind.GENERATION_FAILED, text or texts.provider_answered(status),
                          detail=text, status=status)
 
 
@@ -165,10 +166,10 @@ class HttpClient:
                     error = self.parse_error(resp.status, payload, resp.headers)
                     log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), resp.status, error.kind)
             except aiohttp.ClientConnectorError as exc:
-                error = ProviderError(ErrorKind.UNAVAILABLE, "The provider could not be reached.",
+                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE,
                                       detail=str(exc))
             except (TimeoutError, aiohttp.ClientError) as exc:
-                error = ProviderError(ErrorKind.UNAVAILABLE, "The provider did not answer in time.",
+                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_NO_ANSWER,
                                       detail=f"{type(exc).__name__}: {exc}", maybe_accepted=not idempotent)
                 if not idempotent:
                     raise error from exc
@@ -197,7 +198,7 @@ class HttpClient:
             resp = await self.session.request(method, url, json=json_body, params=params,
                                               headers=headers, timeout=timeout)
         except aiohttp.ClientConnectorError as exc:
-            raise ProviderError(ErrorKind.UNAVAILABLE, "The provider could not be reached.",
+            raise ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE,
                                 detail=str(exc)) from exc
         try:
             if resp.status >= 400:
@@ -230,7 +231,7 @@ class HttpClient:
 
 class TooLarge(ProviderError):
     def __init__(self, limit: int) -> None:
-        super().__init__(ErrorKind.INVALID_INPUT, f"The file is larger than {limit // (1024 * 1024)} MB.")
+        super().__init__(ErrorKind.INVALID_INPUT, texts.download_too_large(limit))
         self.limit = limit
 
 
@@ -248,7 +249,7 @@ async def download_to(
     try:
         async with session.get(url, timeout=timeout) as resp:
             if resp.status in (401, 403, 410):
-                raise ProviderError(ErrorKind.EXPIRED, "The download link has expired.", status=resp.status)
+                raise ProviderError(ErrorKind.EXPIRED, texts.DOWNLOAD_LINK_EXPIRED, status=resp.status)
             if resp.status >= 400:
                 raise default_error(resp.status, None, resp.headers)
             declared = resp.content_length
@@ -264,7 +265,7 @@ async def download_to(
         part.replace(dest)
         return size
     except (TimeoutError, aiohttp.ClientError) as exc:
-        raise ProviderError(ErrorKind.UNAVAILABLE, "The download failed part way.",
+        raise ProviderError(ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF,
                             detail=f"{type(exc).__name__}: {exc}") from exc
     finally:
         part.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ import av
 import av.filter
 
 from audio.probe import AudioInfo, NotAudio, open_input, probe
+from core import texts
 from providers.base import (
     Capabilities,
     Completed,
@@ -126,41 +127,41 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             name="slowed",
-            label="slowed + reverb",
+            label=texts.EFFECT_NAMES["slowed"],
             keywords=("slowed", "slow", "slower", "reverb"),
             chain=_slowed,
-            describe=lambda lv: f"slowed {SPEEDS['slowed'][lv]:.2f}x + {lv} reverb",
+            describe=lambda lv: texts.effect_slowed(SPEEDS["slowed"][lv], lv),
             changes_speed=True,
         ),
         Preset(
             name="nightcore",
-            label="sped up (nightcore)",
+            label=texts.EFFECT_NAMES["nightcore"],
             keywords=("nightcore", "sped up", "speed up", "faster", "fast"),
             chain=_nightcore,
-            describe=lambda lv: f"sped up {SPEEDS['nightcore'][lv]:.2f}x",
+            describe=lambda lv: texts.effect_nightcore(SPEEDS["nightcore"][lv]),
             changes_speed=True,
         ),
         Preset(
             name="vaporwave",
-            label="vaporwave",
+            label=texts.EFFECT_NAMES["vaporwave"],
             keywords=("vaporwave", "vapor", "aesthetic"),
             chain=_vaporwave,
-            describe=lambda lv: f"vaporwave {SPEEDS['vaporwave'][lv]:.2f}x + chorus + {lv} reverb",
+            describe=lambda lv: texts.effect_vaporwave(SPEEDS["vaporwave"][lv], lv),
             changes_speed=True,
         ),
         Preset(
             name="bass",
-            label="bass boost",
+            label=texts.EFFECT_NAMES["bass"],
             keywords=("bass", "boosted", "bassboost"),
             chain=_bass,
-            describe=lambda lv: f"bass +{_BASS_GAIN_DB[lv]} dB",
+            describe=lambda lv: texts.effect_bass(_BASS_GAIN_DB[lv]),
         ),
         Preset(
             name="lofi",
-            label="lo-fi",
+            label=texts.EFFECT_NAMES["lofi"],
             keywords=("lofi", "lo-fi", "chill"),
             chain=_lofi,
-            describe=lambda lv: f"lo-fi ({_LOFI_CUTOFF[lv] / 1000:g} kHz, {_LOFI_BITS[lv]}-bit)",
+            describe=lambda lv: texts.effect_lofi(_LOFI_CUTOFF[lv], _LOFI_BITS[lv]),
         ),
     )
 }
@@ -197,13 +198,12 @@ def build_chain(presets: Sequence[str], level: Level) -> list[FilterSpec]:
 
 
 def take_label(presets: Sequence[str], level: Level, index: int, default: bool) -> str:
-    text = f"Take {index} ({level}): " + ", ".join(PRESETS[n].describe(level) for n in presets)
-    return text + (" (default: no effect named in the prompt)" if default else "")
+    return texts.offline_take_label(index, level, [PRESETS[n].describe(level) for n in presets], default)
 
 
 class LocalProvider(Provider):
     name = "local"
-    label = "Offline effects"
+    label = texts.OFFLINE_NAME
     capabilities = Capabilities(
         kinds=frozenset({JobKind.REMIX}),
         input_mode="upload",
@@ -218,9 +218,9 @@ class LocalProvider(Provider):
 
     async def submit(self, request: JobRequest) -> Handle:
         if request.kind is not JobKind.REMIX:
-            raise ProviderError(ErrorKind.INVALID_INPUT, "Offline effects can only remix an audio file.")
+            raise ProviderError(ErrorKind.INVALID_INPUT, texts.OFFLINE_REMIX_ONLY)
         if request.input_path is None:
-            raise ProviderError(ErrorKind.INVALID_INPUT, "Attach an audio file to remix.")
+            raise ProviderError(ErrorKind.INVALID_INPUT, texts.OFFLINE_AUDIO_REQUIRED)
         presets, default = choose_presets(request.prompt)
         return Handle(
             task_id=uuid.uuid4().hex,
@@ -248,14 +248,14 @@ def _plan(handle: Handle) -> tuple[list[str], list[Level], bool]:
     known = all(p in PRESETS for p in presets) and all(lv in LEVELS for lv in levels)
     if not (presets and levels and known):
         raise ProviderError(
-            ErrorKind.GENERATION_FAILED, "This offline remix can't be resumed.", detail=repr(handle.data)
+            ErrorKind.GENERATION_FAILED, texts.OFFLINE_CANNOT_RESUME, detail=repr(handle.data)
         )
     return presets, levels, bool(handle.data.get("default"))
 
 
 def _checked_input(path: Path | None) -> tuple[Path, AudioInfo]:
     if path is None or not path.exists():
-        raise ProviderError(ErrorKind.NOT_FOUND, "The audio to remix is no longer available.")
+        raise ProviderError(ErrorKind.NOT_FOUND, texts.OFFLINE_INPUT_GONE)
     try:
         return path, probe(path)
     except NotAudio as exc:
@@ -274,15 +274,12 @@ def _completed(
     what = " + ".join(PRESETS[n].label for n in presets)
     notes = []
     if default:
-        notes.append(
-            f"No effect was named in the prompt, so I used {what}. "
-            "Try words like slowed, nightcore, lo-fi, bass boost or vaporwave."
-        )
+        notes.append(texts.offline_default_used(what))
     outputs = [
         Output(index=i, path=dst, ext="mp3", duration=dur, label=take_label(presets, lv, i, default))
         for i, (dst, lv, dur) in enumerate(zip(dsts, levels, durations, strict=True), start=1)
     ]
-    return Completed(outputs=outputs, title=f"{source} ({what}): effects remix, no AI", notes=notes)
+    return Completed(outputs=outputs, title=texts.offline_title(source, what), notes=notes)
 
 
 async def _render_in_thread(
@@ -351,7 +348,7 @@ def render(
                 take.finish()
     except (av.FFmpegError, NotAudio) as exc:
         raise ProviderError(
-            ErrorKind.GENERATION_FAILED, "I could not process this audio; it may be damaged.", detail=str(exc)
+            ErrorKind.GENERATION_FAILED, texts.OFFLINE_RENDER_FAILED, detail=str(exc)
         ) from exc
     on_progress(100.0)
 

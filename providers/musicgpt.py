@@ -33,6 +33,7 @@ from typing import Any, BinaryIO, Literal
 
 import aiohttp
 
+from core import texts
 from providers.base import (
     Capabilities,
     Completed,
@@ -159,17 +160,17 @@ def auth_headers(api_key: str) -> dict[str, str]:
 def check_request(request: JobRequest) -> None:
     """Refuse what MusicGPT would refuse anyway, before paying for an upload."""
     if request.kind not in CONVERSION_TYPES:
-        raise _invalid(f"MusicGPT cannot do {request.kind.value} jobs.")
+        raise _invalid(texts.musicgpt_cannot(request.kind.value))
     if request.kind in CAPABILITIES.requires_prompt and not request.prompt.strip():
-        raise _invalid("Please describe the music you want (a prompt is required).")
+        raise _invalid(texts.MUSICGPT_PROMPT_REQUIRED)
     if request.kind in CAPABILITIES.requires_lyrics and not (request.lyrics or "").strip():
-        raise _invalid("Singing over a track needs lyrics.")
+        raise _invalid(texts.MUSICGPT_LYRICS_REQUIRED)
     if request.lyrics and len(request.lyrics) > CAPABILITIES.max_lyrics_chars:
-        raise _invalid(f"Lyrics can be at most {CAPABILITIES.max_lyrics_chars} characters.")
+        raise _invalid(texts.musicgpt_lyrics_too_long(CAPABILITIES.max_lyrics_chars))
     if request.kind != JobKind.GENERATE and not (request.input_path or request.input_url):
-        raise _invalid("This needs an audio file to work on.")
+        raise _invalid(texts.MUSICGPT_AUDIO_REQUIRED)
     if request.options.get("instrumental") and request.options.get("vocal_only"):
-        raise _invalid("A track cannot be both instrumental and vocals only.")
+        raise _invalid(texts.MUSICGPT_INSTRUMENTAL_AND_VOCAL_ONLY)
 
 
 def upload_fields(request: JobRequest) -> list[tuple[str, str]]:
@@ -234,43 +235,38 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     text = error_text(body)
     common: dict[str, Any] = {"detail": text, "status": status}
     if status in (400, 422):
-        return ProviderError(ErrorKind.INVALID_INPUT, _refused_message(text), **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("MusicGPT", text), **common)
     if status == 402:
-        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS,
-                             "The bot's MusicGPT account is out of credits.",
-                             **common)
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, texts.MUSICGPT_OUT_OF_CREDITS, **common)
     if status in (401, 403):
-        return ProviderError(ErrorKind.AUTH,
-                             "MusicGPT refused the bot's API key.", **common)
+        return ProviderError(ErrorKind.AUTH, texts.MUSICGPT_BAD_KEY, **common)
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, "MusicGPT has no record of this job.", **common)
+        return ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_UNKNOWN_JOB, **common)
     if status == 409:
-        return ProviderError(ErrorKind.INVALID_INPUT,
-                             "MusicGPT says this duplicates a request it is already working on.", **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_DUPLICATE, **common)
     if status == 413:
-        return ProviderError(ErrorKind.INVALID_INPUT, "The audio file is too large for MusicGPT.", **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_FILE_TOO_LARGE, **common)
     if status == 429:
         # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
-        return ProviderError(ErrorKind.RATE_LIMITED, "MusicGPT is getting too many requests right now.",
+        return ProviderError(ErrorKind.RATE_LIMITED, texts.MUSICGPT_BUSY,
                              retry_after=parse_retry_after(headers.get("Retry-After")), **common)
     if status >= 500:
-        return ProviderError(ErrorKind.UNAVAILABLE, "MusicGPT is having trouble right now.",
+        return ProviderError(ErrorKind.UNAVAILABLE, texts.MUSICGPT_TROUBLE,
                              retry_after=parse_retry_after(headers.get("Retry-After")), **common)
-    return ProviderError(ErrorKind.GENERATION_FAILED, f"MusicGPT answered with an error ({status}).",
-                         **common)
+    return ProviderError(ErrorKind.GENERATION_FAILED, texts.musicgpt_error(status), **common)
 
 
 def parse_submit(kind: JobKind, body: Any) -> Handle:
     """Turn the documented submit answer into a Handle; `success: false` is a refusal."""
     if not isinstance(body, Mapping):
         # A 200 we cannot read may still have started a paid job.
-        raise ProviderError(ErrorKind.UNAVAILABLE, "MusicGPT sent an answer the bot could not read.",
+        raise ProviderError(ErrorKind.UNAVAILABLE, texts.MUSICGPT_UNREADABLE,
                             detail=str(body)[:200], maybe_accepted=True)
     if body.get("success") is False:
         raise refusal(error_text(body))
     task_id = body.get("task_id")
     if not task_id:
-        raise ProviderError(ErrorKind.UNAVAILABLE, "MusicGPT did not say which job it started.",
+        raise ProviderError(ErrorKind.UNAVAILABLE, texts.MUSICGPT_NO_TASK_ID,
                             detail="submit answer without task_id", maybe_accepted=True)
     numbered = [body.get("conversion_id_1"), body.get("conversion_id_2")]
     single = [body.get("conversion_id")]  # one-output endpoints (Cover, TTS) answer with one id
@@ -283,7 +279,7 @@ def refusal(text: str | None) -> ProviderError:
     """A 200 with `success: false`: not accepted, so never billed."""
     if text and "credit" in text.lower():
         return parse_error(402, {"error": text}, {})
-    return ProviderError(ErrorKind.INVALID_INPUT, _refused_message(text), detail=text)
+    return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("MusicGPT", text), detail=text)
 
 
 def parse_status(body: Any) -> StatusReport | None:
@@ -344,7 +340,7 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
         title=next((o.title for o in outputs if o.title), None) or _first(m.title for m in meta),
         lyrics=next((o.lyrics for o in outputs if o.lyrics), None),
         cover_url=_first(m.cover_url for m in meta),
-        notes=[_take_note(t, label) for t in bad],
+        notes=[texts.take_left_out(t.index, label, flagged=t.flagged, reason=t.reason) for t in bad],
     )
 
 
@@ -513,29 +509,13 @@ def _invalid(message: str) -> ProviderError:
     return ProviderError(ErrorKind.INVALID_INPUT, message)
 
 
-def _refused_message(text: str | None) -> str:
-    # The provider's own words are about the member's input (prompt, lyrics, file), so show them.
-    return f"MusicGPT refused the request: {text}" if text else "MusicGPT refused the request."
-
-
 def _all_failed(bad: list[Take], label: str) -> ProviderError:
     flagged = [t for t in bad if t.flagged]
     if flagged:
         reason = _first(t.reason for t in flagged)
-        why = f" ({reason})" if reason else ""
-        return ProviderError(ErrorKind.CONTENT_FLAGGED,
-                             f"{label} flagged this request{why} and made no track. "
-                             "Try a different prompt, lyrics or audio.", detail=reason)
-    return ProviderError(ErrorKind.GENERATION_FAILED,
-                         f"{label} could not make this track.")
-
-
-def _take_note(take: Take, label: str) -> str:
-    name = f"Take {take.index}" if take.index else "One take"
-    if take.flagged:
-        why = f" ({take.reason})" if take.reason else ""
-        return f"{name} was flagged by {label}{why} and is left out."
-    return f"{name} failed at {label} and is left out."
+        # What to try instead is added by texts.failure (NEXT_STEP), so it is not said here.
+        return ProviderError(ErrorKind.CONTENT_FLAGGED, texts.provider_flagged(label, reason), detail=reason)
+    return ProviderError(ErrorKind.GENERATION_FAILED, texts.provider_made_nothing(label))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -665,8 +645,7 @@ class MusicGPTProvider(Provider):
         except ProviderError as error:
             if error.kind == ErrorKind.NOT_FOUND:
                 # A 404 on a submit path is about our setup, not about a job.
-                raise ProviderError(ErrorKind.NOT_FOUND, "MusicGPT did not recognise the bot's request "
-                                    "(not found); its MusicGPT address may be wrong.",
+                raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_WRONG_ADDRESS,
                                     detail=error.detail, status=error.status) from error
             raise
         handle = parse_submit(request.kind, body)
@@ -721,7 +700,7 @@ class MusicGPTProvider(Provider):
             if report is None:
                 blind += 1
                 if blind > self.not_found_polls:
-                    raise ProviderError(ErrorKind.NOT_FOUND, "MusicGPT lost track of this job.")
+                    raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_LOST_JOB)
                 yield self._progress("queued", started, eta, board)
                 continue
             blind = 0
@@ -834,7 +813,7 @@ class MusicGPTProvider(Provider):
         return Progress(
             stage=stage, percent=percent_done(elapsed, eta),
             eta_seconds=max(0.0, eta - elapsed) if eta else None,
-            detail=f"{ready} of {board.expected} takes ready" if ready else None,
+            detail=texts.takes_ready(ready, board.expected) if ready else None,
             partial=board.partial(),
         )
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import aiohttp
 
+from core import texts
 from providers.base import (
     Capabilities,
     Completed,
@@ -73,15 +74,14 @@ def variations(request: JobRequest) -> int:
     """How many takes to ask for: `options["variations"]`, 1 to 3, default 1."""
     raw = request.options.get("variations", 1)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_VARIATIONS:
-        raise ProviderError(ErrorKind.INVALID_INPUT,
-                            f"Soundpiece makes 1 to {MAX_VARIATIONS} variations, not {raw!r}.")
+        raise ProviderError(ErrorKind.INVALID_INPUT, texts.soundpiece_variations(MAX_VARIATIONS, raw))
     return raw
 
 
 def build_submit_body(request: JobRequest, *, callback_url: str | None) -> dict[str, Any]:
     """The JSON body of `PUT /v1/create.remix_song`."""
     if not request.input_url:
-        raise ProviderError(ErrorKind.INVALID_INPUT, "Soundpiece needs a public URL for the song.")
+        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDPIECE_URL_REQUIRED)
     body: dict[str, Any] = {
         "idempotency_key": request.idempotency_key,
         "source": {"url": request.input_url},
@@ -125,7 +125,7 @@ def unwrap(body: Any) -> Mapping[str, Any]:
         return body[WRAPPER]
     if isinstance(body, Mapping) and "id" in body:
         return body
-    raise ProviderError(ErrorKind.UNAVAILABLE, "Soundpiece sent an answer the bot cannot read.",
+    raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_UNREADABLE,
                         detail=f"unexpected body: {str(body)[:200]}")
 
 
@@ -133,7 +133,7 @@ def parse_operation(body: Any) -> Operation:
     dto = unwrap(body)
     op_id = dto.get("id")
     if not isinstance(op_id, str) or not op_id:
-        raise ProviderError(ErrorKind.UNAVAILABLE, "Soundpiece sent an answer without a job id.",
+        raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_NO_JOB_ID,
                             detail=f"unexpected body: {str(body)[:200]}")
     outputs = parse_outputs(dto.get("outputs"))
     raw_error = dto.get("error")
@@ -177,18 +177,17 @@ def operation_error(raw: Any) -> ProviderError:
     text = message.strip() if isinstance(message, str) and message.strip() else None
     flagged = any(isinstance(s, str) and _FLAGGED.search(s) for s in (code, text))
     kind = ErrorKind.CONTENT_FLAGGED if flagged else ErrorKind.GENERATION_FAILED
-    lead = "Soundpiece refused this content" if flagged else "Soundpiece could not make this remix"
-    return ProviderError(kind, f"{lead}: {text}" if text else f"{lead}.",
+    return ProviderError(kind, texts.soundpiece_failed(text, flagged=flagged),
                          detail=f"code={code!r} message={text!r}")
 
 
 def completed(op: Operation, wanted: int) -> Completed:
     if not op.outputs:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, "Soundpiece finished but returned no takes.",
+        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.SOUNDPIECE_NO_TAKES,
                             detail=f"operation {op.id} ready without outputs")
     notes = []
     if len(op.outputs) < wanted:
-        notes.append(f"Soundpiece returned {len(op.outputs)} of the {wanted} variations asked for.")
+        notes.append(texts.fewer_variations("Soundpiece", len(op.outputs), wanted))
     return Completed(outputs=op.outputs, notes=notes)
 
 
@@ -239,10 +238,10 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     """Map an HTTP error from Soundpiece. HttpClient decides what is retried from the kind."""
     text = detail_text(body)
     if status in (400, 422):
-        message = f"Soundpiece refused the request: {text}" if text else "Soundpiece refused the request."
-        return ProviderError(ErrorKind.INVALID_INPUT, message, detail=text, status=status)
+        return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("Soundpiece", text), detail=text,
+                             status=status)
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, "Soundpiece does not know this job.",
+        return ProviderError(ErrorKind.NOT_FOUND, texts.SOUNDPIECE_UNKNOWN_JOB,
                              detail=text, status=status)
     error = default_error(status, {"detail": text} if text else None, headers)
     if error.kind == ErrorKind.RATE_LIMITED and error.retry_after is None:
@@ -422,7 +421,7 @@ class SoundpieceProvider(Provider):
         if op.status == "failed":
             raise op.error or operation_error(None)
         if not op.outputs:
-            raise ProviderError(ErrorKind.EXPIRED, "Soundpiece has no downloadable takes for this job.",
+            raise ProviderError(ErrorKind.EXPIRED, texts.SOUNDPIECE_NOTHING_TO_DOWNLOAD,
                                 detail=f"operation {op.id} is {op.status}")
         return op.outputs
 
@@ -490,6 +489,4 @@ def _elapsed_text(created_at: datetime | None, started: float) -> str:
         seconds = (datetime.now(UTC) - created_at).total_seconds()
     else:
         seconds = time.monotonic() - started
-    minutes, secs = divmod(int(max(0.0, seconds)), 60)
-    spent = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
-    return f"Soundpiece has been working for {spent}"
+    return texts.working_for("Soundpiece", seconds)

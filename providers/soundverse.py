@@ -24,6 +24,7 @@ from urllib.parse import quote, urlparse
 
 import aiohttp
 
+from core import texts
 from providers.base import (
     Capabilities,
     Completed,
@@ -85,16 +86,15 @@ AUDIO_EXTS = frozenset({"mp3", "wav", "flac", "m4a", "ogg", "opus", "aac"})
 def build_remix_body(request: JobRequest) -> dict[str, Any]:
     """The JSON body of `POST /v7/generate/remix`, or INVALID_INPUT before anything is sent."""
     if request.kind != JobKind.REMIX:
-        raise ProviderError(ErrorKind.INVALID_INPUT, "Soundverse can only remix songs here.")
+        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_REMIX_ONLY)
     if not request.input_url:
-        raise ProviderError(ErrorKind.INVALID_INPUT, "Soundverse needs the song as a public link.")
+        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_URL_REQUIRED)
     prompt = request.prompt.strip()
     lyrics = (request.lyrics or "").strip()
     if not prompt and not lyrics:
-        raise ProviderError(ErrorKind.INVALID_INPUT, "Soundverse needs a prompt or lyrics for a remix.")
+        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_PROMPT_OR_LYRICS)
     if len(prompt) > MAX_PROMPT_CHARS:
-        raise ProviderError(ErrorKind.INVALID_INPUT,
-                            f"Soundverse takes prompts of up to {MAX_PROMPT_CHARS} characters.")
+        raise ProviderError(ErrorKind.INVALID_INPUT, texts.soundverse_prompt_too_long(MAX_PROMPT_CHARS))
     body: dict[str, Any] = {"song_reference_url": request.input_url, "parameters": {}}
     if prompt:
         body["prompt"] = prompt
@@ -241,24 +241,23 @@ def error_for(text: str, *, status: int | None = None,
     """The documented error messages (seed 003), matched on their words: their HTTP codes are unknown."""
     low = text.lower()
     if "either prompt or lyrics" in low:
-        return ProviderError(ErrorKind.INVALID_INPUT, "Soundverse needs a prompt or lyrics for a remix.",
+        return ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_PROMPT_OR_LYRICS,
                              detail=text, status=status)
     if "file too large" in low:
         limit = MAX_INPUT_BYTES // 2**20
-        return ProviderError(ErrorKind.INVALID_INPUT,
-                             f"The song is too large for Soundverse: the limit is {limit} MB.",
+        return ProviderError(ErrorKind.INVALID_INPUT, texts.soundverse_file_too_large(limit),
                              detail=text, status=status)
     if "reference audio error" in low:
-        return ProviderError(ErrorKind.INVALID_INPUT, "Soundverse could not use the song: " + _reason(text),
+        return ProviderError(ErrorKind.INVALID_INPUT, texts.soundverse_bad_song(_reason(text)),
                              detail=text, status=status)
     if "rate limit" in low:
-        return ProviderError(ErrorKind.RATE_LIMITED, "Soundverse is rate limiting the bot right now.",
+        return ProviderError(ErrorKind.RATE_LIMITED, texts.SOUNDVERSE_BUSY,
                              retry_after=retry_after, detail=text, status=status)
     if "insufficient balance" in low:
-        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, "The Soundverse account is out of credits.",
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, texts.SOUNDVERSE_OUT_OF_CREDITS,
                              detail=text, status=status)
     if "temporarily unavailable" in low:
-        return ProviderError(ErrorKind.UNAVAILABLE, "Soundverse is temporarily unavailable.",
+        return ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNAVAILABLE,
                              retry_after=retry_after, detail=text, status=status)
     return None
 
@@ -278,9 +277,9 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
 def chunk_failure(chunk: Chunk) -> ProviderError:
     text = chunk.failure
     if not text:
-        return ProviderError(ErrorKind.GENERATION_FAILED, "Soundverse could not make the remix.")
+        return ProviderError(ErrorKind.GENERATION_FAILED, texts.SOUNDVERSE_FAILED)
     return error_for(text) or ProviderError(
-        ErrorKind.GENERATION_FAILED, f"Soundverse could not make the remix: {text[:200]}", detail=text)
+        ErrorKind.GENERATION_FAILED, texts.soundverse_failed(text[:200]), detail=text)
 
 
 def _ext(url: str) -> str:
@@ -303,7 +302,7 @@ def chunk_events(chunk: Chunk, handle: Handle) -> list[Event]:
 
 def completed(chunk: Chunk, handle: Handle) -> Completed:
     if not chunk.audio_url:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, "Soundverse finished without an audio file.")
+        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.SOUNDVERSE_NO_AUDIO)
     # The queued chunk names the song; the final chunk (or a polled body) may not repeat it.
     title = chunk.song_name or handle.data.get("song_name")
     output = Output(index=1, url=chunk.audio_url, ext=_ext(chunk.audio_url), title=title)
@@ -414,11 +413,11 @@ class SoundverseProvider(Provider):
                 raise await _refusal(resp)
         except aiohttp.ConnectionTimeoutError as exc:
             # Never connected, so nothing was sent: safe to retry.
-            raise ProviderError(ErrorKind.UNAVAILABLE, "Soundverse could not be reached.",
+            raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNREACHABLE,
                                 detail=f"{type(exc).__name__}: {exc}") from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             # The request was sent: a job may exist that we will never hear of.
-            raise ProviderError(ErrorKind.UNAVAILABLE, "Soundverse did not answer the remix request.",
+            raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_NO_ANSWER,
                                 detail=f"{type(exc).__name__}: {exc}", maybe_accepted=True) from exc
         events = aiter_sse(resp)
         stack.push_async_callback(events.aclose)
@@ -431,7 +430,7 @@ class SoundverseProvider(Provider):
                 chunk = await live.next_chunk()
             except _StreamLost as lost:
                 raise ProviderError(
-                    ErrorKind.UNAVAILABLE, "The connection to Soundverse broke before it confirmed the job.",
+                    ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_STREAM_BROKE,
                     detail=str(lost), maybe_accepted=True) from lost
             if chunk.failure is not None:
                 raise chunk_failure(chunk)  # refused before a job existed: safe to retry if transient
@@ -481,7 +480,7 @@ class SoundverseProvider(Provider):
                 # Right after a drop the job may not be visible yet; once seen, a 404 means it is gone.
                 misses += 1
                 if visible or misses > self._not_found_polls:
-                    raise ProviderError(ErrorKind.NOT_FOUND, "Soundverse has no record of this remix.",
+                    raise ProviderError(ErrorKind.NOT_FOUND, texts.SOUNDVERSE_UNKNOWN_JOB,
                                         detail=error.detail, status=error.status) from error
             else:
                 visible = True
@@ -511,6 +510,6 @@ async def _refusal(resp: aiohttp.ClientResponse) -> ProviderError:
     error = parse_error(resp.status, body, resp.headers)
     if resp.status < 400 and error.kind == ErrorKind.GENERATION_FAILED:
         # An unrecognised success answer is undocumented: a job may exist, so it must not be resent.
-        return ProviderError(ErrorKind.UNAVAILABLE, "Soundverse answered in an unexpected way.",
+        return ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNEXPECTED,
                              detail=str(body)[:500], status=resp.status, maybe_accepted=True)
     return error

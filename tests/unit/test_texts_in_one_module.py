@@ -1,0 +1,123 @@
+"""Every sentence a member reads lives in core/texts.py: this test keeps it that way.
+
+It reads the code (with `ast`, nothing is imported) and lists every place that hands a member-facing
+API a sentence written on the spot instead of one taken from core.texts.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCANNED = [
+    *sorted((ROOT / "providers").glob("*.py")),
+    *sorted((ROOT / "cogs").glob("*.py")),
+    *sorted(p for p in (ROOT / "core").glob("*.py") if p.name != "texts.py"),
+    ROOT / "audio" / "probe.py",
+]
+
+# Exceptions whose message a member reads, and where that message goes: (position, keyword).
+MESSAGE_ARGUMENT = {
+    "ProviderError": (1, "message"),
+    "NotAudio": (0, "reason"),
+    "UserFacingError": (0, "message"),
+}
+# Keywords that carry text to Discord or onto a result: command and option descriptions, labels,
+# titles, message content, embed fields, notes.
+TEXT_KEYWORDS = frozenset({
+    "description", "group_description", "label", "placeholder", "title", "content", "value", "notes",
+})
+# Calls whose every keyword is member-facing text (option descriptions).
+ALL_KEYWORDS_ARE_TEXT = frozenset({"describe"})
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _is_written_text(node: ast.expr | None) -> bool:
+    """Text written here: a non-blank string literal, an f-string with text of its own, or such pieces."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(node.value.strip())
+    if isinstance(node, ast.JoinedStr):
+        return any(_is_written_text(part) for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _is_written_text(node.left) or _is_written_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return _is_written_text(node.body) or _is_written_text(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return any(_is_written_text(value) for value in node.values)
+    if isinstance(node, ast.List | ast.Tuple):
+        return any(_is_written_text(item) for item in node.elts)
+    return False
+
+
+def _offences(source: str, where: str) -> list[str]:
+    tree = ast.parse(source, filename=where)
+    found: list[str] = []
+
+    def report(node: ast.stmt | ast.expr, what: str) -> None:
+        found.append(f"{where}:{node.lineno}: {what}")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for keyword in node.keywords:
+                if keyword.arg in TEXT_KEYWORDS and _is_written_text(keyword.value):
+                    report(node, f"class {node.name}({keyword.arg}=...)")
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name in MESSAGE_ARGUMENT:
+            position, keyword_name = MESSAGE_ARGUMENT[name]
+            message = node.args[position] if len(node.args) > position else next(
+                (k.value for k in node.keywords if k.arg == keyword_name), None)
+            if _is_written_text(message):
+                report(node, f"{name}(...) with its message written in place")
+        for keyword in node.keywords:
+            text_keyword = keyword.arg in TEXT_KEYWORDS or (name in ALL_KEYWORDS_ARE_TEXT and keyword.arg)
+            if text_keyword and _is_written_text(keyword.value):
+                report(node, f"{name}({keyword.arg}=...) written in place")
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if name == "append" and isinstance(receiver, ast.Name) and receiver.id == "notes" \
+                and node.args and _is_written_text(node.args[0]):
+            report(node, "notes.append(...) written in place")
+    return found
+
+
+def test_member_facing_text_comes_from_core_texts() -> None:
+    offences = [line for path in SCANNED
+                for line in _offences(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    assert not offences, "Member-facing text outside core/texts.py:\n" + "\n".join(offences)
+
+
+@pytest.mark.parametrize("source", [
+    'raise ProviderError(ErrorKind.NOT_FOUND, "Gone.")',
+    'raise ProviderError(kind, f"{lead}: {text}")',
+    'raise ProviderError(ErrorKind.UNAVAILABLE, message="Down.")',
+    'raise NotAudio("Not audio.")',
+    'raise UserFacingError("Only " + who)',
+    '@app_commands.command(name="x", description="Does x.")\ndef x(): pass',
+    '@app_commands.describe(job="The job")\ndef x(): pass',
+    'class C(commands.GroupCog, group_name="c", group_description="Set up"): pass',
+    'notes.append(f"{n} takes came back.")',
+    'Output(index=1, label="Take 1")',
+])
+def test_the_guard_catches_written_text(source: str) -> None:
+    assert _offences(source, "example.py")
+
+
+@pytest.mark.parametrize("source", [
+    "raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_LOST_JOB)",
+    'raise ProviderError(ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB, detail=f"op {op_id}")',
+    '@app_commands.command(name="x", description=texts.DESCRIBE_JOBS)\ndef x(): pass',
+    "@app_commands.describe(**texts.OPTIONS_JOB)\ndef x(): pass",
+    'ui.Button(label=texts.BUTTON_REROLL, custom_id=f"remix:reroll:{job_id}")',
+])
+def test_the_guard_lets_texts_through(source: str) -> None:
+    assert _offences(source, "example.py") == []
