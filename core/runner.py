@@ -364,7 +364,9 @@ class Runner:
                 self.status.push(job)
                 return None
             if error.maybe_accepted and not provider.capabilities.idempotent_submit:
-                raise ProviderError(ErrorKind.UNAVAILABLE, texts.restart_lost_submit()) from error
+                log.warning("job %s: submit unconfirmed (%s); not resending", job.id, error.detail)
+                await self._fail(job, texts.submit_unconfirmed(), None)
+                return None
             raise
         # The handle is saved before anything else happens: from here on the job is only tracked.
         eta = handle.data.get("eta")

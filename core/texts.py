@@ -93,7 +93,8 @@ def instrumental_and_vocal_only() -> str:
 
 
 def too_long(field: str, length: int, limit: int, provider: str) -> str:
-    return f"Your {field} is {length} characters; {provider} takes at most {limit}. Shorten it and try again."
+    return (f"Your {field} has {length} characters; {provider} takes at most {limit}. "
+            "Shorten it and try again.")
 
 
 def variations_not_supported(provider: str, supporters: list[str]) -> str:
@@ -267,7 +268,8 @@ def failure(message: str, kind: ErrorKind | None) -> str:
 
 
 def deadline_passed(limit: float) -> str:
-    return f"This took longer than {seconds(limit)}, so I stopped waiting."
+    return (f"This took longer than {seconds(limit)}, so I stopped waiting. "
+            "Try again later, or with another provider.")
 
 
 def deadline_partial(limit: float) -> str:
@@ -281,8 +283,15 @@ def restart_lost_submit() -> str:
     )
 
 
+def submit_unconfirmed() -> str:
+    return (
+        "The provider did not confirm that it got this job. To avoid paying twice it was not sent again; "
+        "if no result shows up, run the command again."
+    )
+
+
 def interrupted() -> str:
-    return "Something went wrong on our side while handling this job."
+    return "Something went wrong on our side while handling this job. Please run the command again."
 
 
 # -- provider failures: the message of a ProviderError, shown on the status message -------------------
@@ -521,7 +530,7 @@ def result_refused() -> str:
 
 
 def provider_gone(name: str) -> str:
-    return f"The provider {name} is no longer configured here."
+    return f"The provider {name} is no longer configured here. Run the command again with another provider."
 
 
 def provider_stopped() -> str:

@@ -20,8 +20,8 @@ def draft(kind=JobKind.REMIX, prompt="lofi", lyrics=None) -> Draft:
         (draft(prompt=""), "needs a prompt"),
         (draft(kind=JobKind.SING, lyrics=None), "needs lyrics"),
         (draft(kind=JobKind.GENERATE, prompt="  ", lyrics=""), "prompt, lyrics, or both"),
-        (draft(prompt="x" * 281), "Your prompt is 281 characters; Prov takes at most 280"),
-        (draft(lyrics="y" * 2001), "Your lyrics is 2001 characters"),
+        (draft(prompt="x" * 281), "Your prompt has 281 characters; Prov takes at most 280"),
+        (draft(lyrics="y" * 2001), "Your lyrics has 2001 characters"),
     ],
 )
 def test_text_refusals_are_specific(d, expected):
