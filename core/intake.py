@@ -201,6 +201,21 @@ class Intake:
         return await self.jobs.transition(job.id, JobState.REJECTED, error=reason)
 
     async def check_input(self, job: Job, local_path: Path | None = None) -> Job:
+        """Fetch and probe the input; queue the job or reject it with the reason.
+
+        A failure of our own ends the job rather than leaving it half-checked, where it would count
+        against the member's limit. A shutdown (cancellation) leaves it for the check at next start.
+        """
+        try:
+            return await self._check_input(job, local_path)
+        except Exception:
+            log.exception("job %s: input check failed", job.id)
+            current = await self.jobs.get(job.id)
+            if current is not None and current.state is JobState.RECEIVED:
+                await self.jobs.transition(job.id, JobState.FAILED, error=texts.interrupted())
+            raise
+
+    async def _check_input(self, job: Job, local_path: Path | None = None) -> Job:
         """Fetch and probe the input; queue the job or reject it with the reason."""
         provider = self.registry.get(job.provider)
         path: Path | None = None

@@ -1,0 +1,48 @@
+"""A bug of ours during the input check must end the job, not leave it counting against the member."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+import core.intake
+from audio.synth import write_tone
+from core import texts
+from core.intake import Draft, Intake
+from core.jobs import JobState
+from providers.base import JobKind
+from providers.local import LocalProvider
+from providers.registry import Entry, Registry
+from storage.db import Database
+from storage.jobs import JobRepository
+
+
+class NoRunner:
+    async def enqueue(self, job) -> None:
+        raise AssertionError("a job whose check crashed is never queued")
+
+
+async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path: Path, monkeypatch):
+    def broken_probe(path):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(core.intake, "probe", broken_probe)
+    db = await Database.open(tmp_path / "db.sqlite3")
+    jobs = JobRepository(db)
+    registry = Registry({"local": Entry(LocalProvider(tmp_path / "local"), 1)}, "local")
+    song = write_tone(tmp_path / "song.wav", seconds=1)
+    async with aiohttp.ClientSession() as session:
+        intake = Intake(jobs, registry, NoRunner(), session, work_dir=tmp_path,  # type: ignore[arg-type]
+                        max_input_bytes=10**8, max_jobs_per_member=1)
+        draft = Draft(kind=JobKind.REMIX, channel_id=1, member_id=7, guild_id=1, upload_limit=10**8,
+                      prompt="slowed", input_path=song, input_size=song.stat().st_size)
+        job = await intake.admit(draft)
+        assert not isinstance(job, str)
+        with pytest.raises(RuntimeError):
+            await intake.check_input(job, local_path=song)
+    failed = await jobs.get(job.id)
+    assert failed.state is JobState.FAILED and failed.error == texts.interrupted()
+    assert await jobs.active_count_for_member(7) == 0, "the member may start another job"
+    await db.close()
