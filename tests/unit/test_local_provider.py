@@ -252,3 +252,21 @@ async def test_title_names_the_input(tmp_path: Path, tone: Path) -> None:
     request = _request(tone, "lofi").model_copy(update={"input_filename": "My Song.wav"})
     _, done = await _run(provider, request, await provider.submit(request))
     assert done.title == "My Song (lo-fi): effects remix, no AI"
+
+
+async def test_reverb_rings_on_after_the_music_stops(tmp_path: Path, tone: Path) -> None:
+    """Echoes are heard after the slowed tone ends; a take without reverb is silent there."""
+    import numpy as np
+
+    from audio.synth import decode_mono
+
+    reverb = await _remix(tmp_path / "r", tone, "slowed")
+    dry = await _remix(tmp_path / "d", tone, "nightcore")
+    for output, level in zip(reverb.outputs, ("light", "strong"), strict=True):
+        samples, rate = decode_mono(output.path)
+        music_ends = int(rate * SECONDS / SPEEDS["slowed"][level])
+        tail = samples[music_ends + int(0.02 * rate):]
+        assert len(tail) > 0.1 * rate and float(np.sqrt(np.mean(tail ** 2))) > 0.01
+    samples, rate = decode_mono(dry.outputs[0].path)
+    after = samples[int(rate * SECONDS / SPEEDS["nightcore"]["light"]) + int(0.02 * rate):]
+    assert after.size == 0 or float(np.sqrt(np.mean(after ** 2))) < 0.005
