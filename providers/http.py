@@ -29,6 +29,8 @@ ErrorParser = Callable[[int, Any, Mapping[str, str]], ProviderError]
 Sleep = Callable[[float], Awaitable[None]]
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
+# Takes can be large and slow to arrive; a stalled read is what matters.
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -216,7 +218,7 @@ class HttpClient:
         dest: Path,
         *,
         max_bytes: int,
-        timeout: aiohttp.ClientTimeout = aiohttp.ClientTimeout(total=600, sock_read=60),
+        timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
     ) -> int:
         """Stream `url` to `dest`, refusing to write more than `max_bytes`. Returns the size."""
         for attempt in range(1, self.max_attempts + 1):
@@ -241,7 +243,7 @@ async def download_to(
     dest: Path,
     *,
     max_bytes: int,
-    timeout: aiohttp.ClientTimeout = aiohttp.ClientTimeout(total=600, sock_read=60),
+    timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
 ) -> int:
     """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments."""
     dest.parent.mkdir(parents=True, exist_ok=True)

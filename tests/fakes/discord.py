@@ -167,7 +167,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class _Snowflakes:
