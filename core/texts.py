@@ -67,9 +67,19 @@ def unknown_provider(name: str, available: list[str]) -> str:
     return f"I don't know the provider `{clip(defuse(name), 40)}`. Available here: {', '.join(available)}."
 
 
+# Which providers can make what, for members on a bot where none of those is set up.
+CAPABLE_ELSEWHERE = {
+    JobKind.REMIX: "MusicGPT, Soundpiece or Soundverse",
+    JobKind.SING: "MusicGPT",
+    JobKind.GENERATE: "MusicGPT",
+}
+
+
 def kind_not_supported(provider: str, kind: JobKind, supporters: list[str]) -> str:
-    others = f" Try {', '.join(supporters)}." if supporters else ""
-    return f"{provider} can't make a {KIND_NAMES[kind]}.{others}"
+    if supporters:
+        return f"{provider} can't make a {KIND_NAMES[kind]}. Try {', '.join(supporters)}."
+    return (f"{provider} can't make a {KIND_NAMES[kind]}, and no provider here can: "
+            f"{CAPABLE_ELSEWHERE[kind]} can, once a server admin sets one up.")
 
 
 def prompt_required(provider: str) -> str:

@@ -98,6 +98,7 @@ async def test_bad_input_is_refused_before_anything_runs(tmp_path: Path):
 async def test_sing_on_the_offline_provider_names_the_providers_that_can(tmp_path: Path, tone: Path):
     code, _, err = await cli(tmp_path, "sing", str(tone), "--prompt", "pop", "--lyrics", "la la", "--provider", "local")
     assert code == 2 and "can't make a sing-over" in err
+    assert "MusicGPT can, once a server admin sets one up" in err, "it names the providers that could"
 
 
 async def test_the_bot_leaves_an_unfinished_terminal_job_alone(tmp_path: Path):
