@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 from discord import ui
@@ -175,50 +175,48 @@ def _requester_only(action: str) -> Callable[[discord.Interaction, Job], None]:
     return check
 
 
-class CancelButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:cancel:(?P<job>[0-9]+)"):
+class _OneJobButton(_JobAction):
+    """A button that names one job: `remix:<action>:<job id>`, found again after a restart."""
+
+    action: ClassVar[str]
+    label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+    row: ClassVar[int | None] = None
+
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        super().__init__(ui.Button(label=texts.BUTTON_CANCEL, style=discord.ButtonStyle.danger,
-                                   custom_id=f"remix:cancel:{job_id}"))
+        super().__init__(ui.Button(label=self.label, style=self.style,  # type: ignore[call-arg]
+                                   custom_id=f"remix:{self.action}:{job_id}"), row=self.row)
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
-                             match: re.Match[str], /) -> CancelButton:
+                             match: re.Match[str], /) -> _OneJobButton:
         return cls(int(match["job"]))
+
+
+def _template(action: str) -> str:
+    return rf"remix:{action}:(?P<job>[0-9]+)"
+
+
+class CancelButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("cancel")):
+    action, label, style = "cancel", texts.BUTTON_CANCEL, discord.ButtonStyle.danger
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         await actions.cancel(bot, interaction, job)  # checks requester or moderator
 
 
-class DeleteButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:delete:(?P<job>[0-9]+)"):
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
-        super().__init__(ui.Button(label=texts.BUTTON_DELETE, style=discord.ButtonStyle.secondary,
-                                   custom_id=f"remix:delete:{job_id}"), row=0)
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
-                             match: re.Match[str], /) -> DeleteButton:
-        return cls(int(match["job"]))
+class DeleteButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("delete")):
+    action, label, row = "delete", texts.BUTTON_DELETE, 0
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         await actions.delete_results(bot, interaction, job)  # checks requester or moderator
 
 
-class RerollButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:reroll:(?P<job>[0-9]+)"):
+class RerollButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("reroll")):
     """Same audio, same words, a new job: new takes reply to the result the button is on."""
 
+    action, label, style, row = "reroll", texts.BUTTON_REROLL, discord.ButtonStyle.primary, 0
     check = staticmethod(_requester_only(texts.ACTION_REROLL))  # type: ignore[assignment]
-
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
-        super().__init__(ui.Button(label=texts.BUTTON_REROLL, style=discord.ButtonStyle.primary,
-                                   custom_id=f"remix:reroll:{job_id}"), row=0)
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
-                             match: re.Match[str], /) -> RerollButton:
-        return cls(int(match["job"]))
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         source = await input_of(bot, job)
@@ -228,20 +226,11 @@ class RerollButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:
         ))
 
 
-class EditButton(_JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:edit:(?P<job>[0-9]+)"):
+class EditButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("edit")):
     """A form prefilled with the job's words; the same audio, a new job."""
 
+    action, label, row = "edit", texts.BUTTON_EDIT, 0
     check = staticmethod(_requester_only(texts.ACTION_EDIT))  # type: ignore[assignment]
-
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
-        super().__init__(ui.Button(label=texts.BUTTON_EDIT, style=discord.ButtonStyle.secondary,
-                                   custom_id=f"remix:edit:{job_id}"), row=0)
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
-                             match: re.Match[str], /) -> EditButton:
-        return cls(int(match["job"]))
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         reply_to = _pressed_on(interaction)
