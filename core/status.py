@@ -97,6 +97,7 @@ class StatusBoard:
         self.view_for = view_for
         self._latest: dict[int, tuple[Job, int | None]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
+        self._posted: dict[int, int] = {}  # status messages this board posted, by job
 
     def push(self, job: Job, position: int | None = None) -> None:
         """Record the newest state; the job's worker writes it when the message is free."""
@@ -126,6 +127,7 @@ class StatusBoard:
                 await self._write_with_retries(job, position)
                 if job.finished:
                     self._latest.pop(job_id, None)
+                    self._posted.pop(job_id, None)
                     break
                 await asyncio.sleep(self.interval)
         finally:
@@ -144,9 +146,8 @@ class StatusBoard:
                     await asyncio.sleep(min(30.0, 2.0 ** attempt))
 
     async def _write(self, job: Job, position: int | None) -> None:
-        # The row may carry a newer message id than the pushed snapshot (posted by an earlier write).
-        stored = await self.jobs.get(job.id)
-        message_id = stored.status_message_id if stored else job.status_message_id
+        # A snapshot pushed before this board posted the message does not know its id yet.
+        message_id = self._posted.get(job.id, job.status_message_id)
         channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         result_url = None
         if job.result_message_id:
@@ -168,4 +169,5 @@ class StatusBoard:
             embed=embed, allowed_mentions=discord.AllowedMentions.none(),
             nonce=f"j{job.id}s{message_id or 0}", **extra,
         )
+        self._posted[job.id] = message.id
         await self.jobs.update(job.id, status_message_id=message.id)
