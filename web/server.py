@@ -28,7 +28,7 @@ class WebServer:
         *,
         host: str,
         port: int,
-        is_ready: Callable[[], bool] = lambda: True,
+        is_ready: Callable[[], bool],
     ) -> None:
         self.jobs = jobs
         self.registry = registry

@@ -235,7 +235,9 @@ async def test_documented_errors_reach_the_member(tmp_path: Path, faults, expect
             assert job.state is JobState.FAILED and expected in (job.error or "")
             status = await h.wait_for(lambda: (m := status_message_of(h, 1)) and "Failed" in title_of(m) and m)
             assert expected in status_text(status) and "Traceback" not in status_text(status)
-            assert fake.submissions == 0
+            attempts = [r for r in fake.requests if r[1].endswith("/MusicAI")]
+            transient = faults[0].status in (429, 500)
+            assert (len(attempts) > 1) if transient else (len(attempts) == 1), "retried only when it may pass"
 
 
 async def test_all_takes_flagged_reaches_the_member(tmp_path: Path):

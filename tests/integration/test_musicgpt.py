@@ -335,7 +335,6 @@ async def test_fake_sends_webhooks_like_the_docs(session, sleep, song) -> None:
                 inbox.put_nowait(payload)
             events = [e async for e in provider.track(handle, request, inbox)]
             assert isinstance(events[-1], Completed) and len(events[-1].outputs) == 2
-            assert json.dumps(received)  # plain JSON objects, as delivered
     finally:
         await runner.cleanup()
 
