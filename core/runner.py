@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import shutil
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
@@ -25,6 +24,7 @@ from core import texts
 from core.delivery import PostRefused, Take, fetch_takes, take_dir
 from core.jobs import AT_PROVIDER, IllegalTransition, Job, JobResult, JobState, utcnow
 from providers.base import Completed, ErrorKind, Inbox, JobRequest, Progress, Provider, ProviderError
+from providers.http import backoff
 from providers.registry import Registry
 from storage.jobs import JobRepository
 
@@ -70,12 +70,6 @@ def fair_order(queued: Iterable[Job], busy: Counter[int]) -> list[Job]:
         load[pick.member_id] += 1
         pending.remove(pick)
     return order
-
-
-def backoff(attempt: int, retry_after: float | None, cap: float = 120.0) -> float:
-    if retry_after is not None:
-        return min(retry_after, cap * 5)
-    return min(cap, 2.0 ** attempt) * (0.5 + random.random() / 2)
 
 
 class Runner:

@@ -18,6 +18,7 @@ import discord
 
 from core import texts
 from core.jobs import Job, JobState
+from providers.http import backoff
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class StatusBoard:
             except Exception:
                 log.exception("job %s: status update failed (attempt %d)", job.id, attempt)
                 if attempt < attempts:
-                    await asyncio.sleep(min(30.0, 2.0 ** attempt))
+                    await asyncio.sleep(backoff(attempt, cap=30.0))
 
     async def _write(self, job: Job, position: int | None) -> None:
         # A snapshot pushed before this board posted the message does not know its id yet.

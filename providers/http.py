@@ -48,6 +48,14 @@ def parse_retry_after(value: str | None) -> float | None:
     return None
 
 
+def backoff(attempt: int, retry_after: float | None = None, *, base: float = 2.0, cap: float = 120.0) -> float:
+    """Seconds to wait after failed attempt `attempt` (from 1): the server's Retry-After when it gave
+    one, else exponential growth from `base` up to `cap`, with jitter so many waiters don't stampede."""
+    if retry_after is not None:
+        return min(retry_after, cap * 10)
+    return min(cap, base * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+
+
 def error_text(body: Any) -> str | None:
     """The human part of a vendor error body: `error`, then `message`, then `detail`."""
     if isinstance(body, Mapping):
@@ -128,10 +136,7 @@ class HttpClient:
             await self._sleep(delay)
 
     def _delay(self, attempt: int, error: ProviderError | None) -> float:
-        if error is not None and error.retry_after is not None:
-            return min(error.retry_after, self.max_backoff * 10)
-        base = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-        return base * (0.5 + random.random() / 2)
+        return backoff(attempt, error.retry_after if error else None, base=self.backoff, cap=self.max_backoff)
 
     async def request(
         self,
