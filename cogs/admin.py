@@ -9,7 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core import texts
+from core import actions, texts
+from core.delivery import missing_permissions
 from core.jobs import utcnow
 from core.tree import UserFacingError
 
@@ -48,17 +49,14 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
 
     @provider.autocomplete("name")
     async def provider_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=self.bot.registry.get(n).label, value=n)
-                for n in self.bot.registry.names() if current.lower() in n][:25]
+        return [app_commands.Choice(name=label, value=name)
+                for label, name in actions.provider_choices(self.bot, self.bot.registry.names(), current)]
 
     @app_commands.command(name="channel", description=texts.DESCRIBE_CONFIG_CHANNEL)
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         assert interaction.guild_id
         if channel is not None and channel.guild.me:
-            granted = channel.permissions_for(channel.guild.me)
-            missing = [texts.permission_name(flag) for flag in ("send_messages", "embed_links", "attach_files")
-                       if not getattr(granted, flag, False)]
-            if missing:
+            if missing := missing_permissions(channel.permissions_for(channel.guild.me)):
                 raise UserFacingError(texts.missing_permissions(missing))
         await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id,
                                           channel_id=channel.id if channel else None)

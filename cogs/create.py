@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from core import texts
+from core.actions import provider_choices
 from core.intake import MAX_LENGTH, MIN_LENGTH
 from core.start import draft_from, start_job
 from core.views import remix_message
@@ -47,10 +48,8 @@ class Create(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         names = self.bot.registry.supporting(self._kind(interaction))
-        return [
-            app_commands.Choice(name=self.bot.registry.get(n).label, value=n)
-            for n in names if current.lower() in n or current.lower() in self.bot.registry.get(n).label.lower()
-        ][:MAX_CHOICES]
+        return [app_commands.Choice(name=label, value=name)
+                for label, name in provider_choices(self.bot, names, current)]
 
     async def voice_autocomplete(
         self, interaction: discord.Interaction, current: str

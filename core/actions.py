@@ -14,10 +14,15 @@ from typing import TYPE_CHECKING
 import discord
 
 from core import texts
-from core.delivery import MAX_FILES_PER_MESSAGE, WAVEFORM_NAME, message_parts, result_embed
+from core.delivery import (
+    MAX_FILES_PER_MESSAGE,
+    WAVEFORM_NAME,
+    message_parts,
+    missing_permissions,
+    result_embed,
+)
 from core.jobs import TRANSITIONS, IllegalTransition, Job, JobState
 from core.sources import attached_takes
-from core.start import missing_permissions
 from core.tree import UserFacingError
 
 if TYPE_CHECKING:
@@ -185,3 +190,10 @@ async def job_choices(bot: RemixBot, interaction: discord.Interaction, current: 
             continue
         found.append((texts.job_choice(job.id, job.state.value, texts.defuse(job.prompt)), job.id))
     return found[:25]
+
+
+def provider_choices(bot: RemixBot, names: list[str], current: str) -> list[tuple[str, str]]:
+    """(label, name) of the providers among `names` matching what the member typed."""
+    typed = (current or "").strip().lower()
+    labels = [(bot.registry.get(n).label, n) for n in names]
+    return [(label, n) for label, n in labels if typed in n or typed in label.lower()][:25]

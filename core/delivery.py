@@ -40,6 +40,14 @@ def take_dir(work_dir: Path, job_id: int) -> Path:
     return work_dir / "takes" / str(job_id)
 
 
+# What the bot needs in a channel to post status and results with the bot token.
+REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
+
+
+def missing_permissions(permissions: discord.Permissions) -> list[str]:
+    return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag, False)]
+
+
 class PostRefused(Exception):
     """Discord refused the result for good (permissions, a bad request): retrying cannot help."""
 
@@ -263,9 +271,8 @@ class DiscordResults:
                     nonce=f"j{job.id}r{part}",
                 )
             except discord.Forbidden as exc:
-                raise PostRefused(texts.missing_permissions(
-                    [texts.permission_name(f) for f in ("send_messages", "attach_files", "embed_links")]),
-                    detail=str(exc)) from exc
+                names = [texts.permission_name(flag) for flag in REQUIRED]
+                raise PostRefused(texts.missing_permissions(names), detail=str(exc)) from exc
             except discord.HTTPException as exc:
                 if exc.status >= 500:  # discord.py already retried what it retries; the runner waits longer
                     raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from core import texts
+from core.delivery import missing_permissions
 from core.intake import Draft
 from core.jobs import Job, JobState
 from core.tree import UserFacingError
@@ -16,14 +17,6 @@ if TYPE_CHECKING:
     from core.bot import RemixBot
 
 log = logging.getLogger(__name__)
-
-# What the bot needs in a channel to post status and results with the bot token.
-REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
-
-
-def missing_permissions(permissions: discord.Permissions) -> list[str]:
-    return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag)]
-
 
 def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
     if interaction.channel_id is None:

@@ -151,9 +151,7 @@ class _JobAction:
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         bot: RemixBot = interaction.client  # type: ignore[assignment]
         try:
-            job = await bot.jobs.get(self.job_id)
-            if job is None or job.guild_id != interaction.guild_id:
-                raise UserFacingError(texts.job_not_found(self.job_id))
+            job = await actions.find_job(bot, interaction, self.job_id)
             self.check(interaction, job)
         except Exception as error:
             await report(interaction, error, f"button {self.custom_id}")
