@@ -148,11 +148,6 @@ def duration_of(path: Path) -> float:
     return len(samples) / rate if rate else 0.0
 
 
-def rms(path: Path) -> float:
-    samples, _ = decode_mono(path)
-    return float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if len(samples) else 0.0
-
-
 def _spectrum(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Magnitude spectrum of the whole file (Hann window) and its bin frequencies."""
     samples, rate = decode_mono(path)

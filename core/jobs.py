@@ -58,11 +58,6 @@ class IllegalTransition(Exception):
         self.wanted = wanted
 
 
-def check_transition(job_id: int, current: JobState, wanted: JobState) -> None:
-    if wanted not in TRANSITIONS[current]:
-        raise IllegalTransition(job_id, current, wanted)
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from audio.probe import probe
 from core.jobs import JobState
 from storage.db import Database
-from tests.e2e.harness import Harness, harness, song, status_text, takes_of, title_of
+from tests.e2e.harness import Harness, free_port, harness, song, status_text, takes_of, title_of
 from tests.fakes.soundpiece import FakeSoundpiece
 
 pytestmark = pytest.mark.slow
@@ -27,12 +26,6 @@ LYRICS = "[Verse]\nNeon rain on the window\n[Chorus]\nWe ride the night"
 
 def sp(fake: FakeSoundpiece, **extra: Any) -> dict[str, Any]:
     return dict(soundpiece_api_key=fake.api_key, soundpiece_base_url=fake.base_url, **extra)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def remix(h: Harness, tmp: Path, user_id: int | None = None, **options: Any) -> None:

@@ -1,8 +1,14 @@
 import pytest
 
-from core.jobs import ACTIVE, AT_PROVIDER, TERMINAL, TRANSITIONS, IllegalTransition, JobState, check_transition
+from core.jobs import ACTIVE, AT_PROVIDER, TERMINAL, TRANSITIONS, IllegalTransition, JobState
 
 S = JobState
+
+
+def check_transition(job_id: int, current: JobState, wanted: JobState) -> None:
+    """The table's verdict; storage enforces the same table with a compare-and-set UPDATE."""
+    if wanted not in TRANSITIONS[current]:
+        raise IllegalTransition(job_id, current, wanted)
 
 
 def test_every_state_has_a_row():
