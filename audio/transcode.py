@@ -25,13 +25,6 @@ _MAX_KBPS_FOR_RATE = {
 _OVERHEAD_BYTES = 4 * 1024
 _SIZE_MARGIN = 1.01
 
-CONTENT_TYPES = {
-    "mp3": "audio/mpeg",
-    "flac": "audio/flac",
-    "wav": "audio/wav",
-    "ogg": "audio/ogg",
-    "m4a": "audio/mp4",
-}
 # (demuxer name, codec) -> the extension Discord plays inline. None for the codec means any codec.
 _EXTENSIONS: dict[tuple[str, str | None], str] = {
     ("mp3", None): "mp3",
@@ -51,11 +44,6 @@ def extension_for(info: AudioInfo) -> str | None:
     if info.has_video:
         return None
     return _EXTENSIONS.get((info.format_name, info.codec)) or _EXTENSIONS.get((info.format_name, None))
-
-
-def content_type_for(ext: str) -> str:
-    """The MIME type Discord needs to show an inline player for a file with this extension."""
-    return CONTENT_TYPES.get(ext.lower().lstrip("."), "application/octet-stream")
 
 
 def output_format(info: AudioInfo) -> tuple[int, str]:

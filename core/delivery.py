@@ -13,7 +13,7 @@ import aiohttp
 import discord
 
 from audio.probe import NotAudio, probe
-from audio.transcode import fit_to_size
+from audio.transcode import extension_for, fit_to_size, to_mp3
 from audio.waveform import render_waveform
 from core import texts
 from core.jobs import Job, JobResult, TakeInfo
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_FILES_PER_MESSAGE = 10
+PLAYABLE_KBPS = 256  # a take converted only to make it playable keeps most of its quality
 FIELD_LIMIT = 1024  # characters in one embed field value
 # Discord documents a 25 MiB cap per request; boosted servers accept larger single files.
 REQUEST_CAP = 25 * 1024 * 1024
@@ -118,7 +119,8 @@ async def fetch_takes(
                     raise
                 path = await _fetch_one(fresh, dest, session, max_bytes)
                 link = fresh.url
-            duration = output.duration or await _duration(path)
+            path, probed = await asyncio.to_thread(_playable, path, output.index)
+            duration = output.duration or probed
         except ProviderError as error:
             log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
             notes.append(texts.take_not_downloaded(output.index, error.message))
@@ -136,11 +138,21 @@ async def fetch_takes(
     return takes, notes
 
 
-async def _duration(path: Path) -> float | None:
+def _playable(path: Path, index: int) -> tuple[Path, float | None]:
+    """The take named by its real format so Discord plays it inline; converted to MP3 when that
+    format would not play (a video, an unusual container). Runs in a thread."""
     try:
-        return (await asyncio.to_thread(probe, path)).duration
-    except NotAudio:
-        return None
+        info = probe(path)
+    except NotAudio as exc:
+        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(index),
+                            detail=exc.reason) from exc
+    ext = extension_for(info)
+    if ext is None:
+        converted = to_mp3(path, path.with_name(f"{path.stem}-playable.mp3"), PLAYABLE_KBPS, info=info)
+        return converted, info.duration
+    if path.suffix.lstrip(".").lower() != ext:
+        path = path.rename(path.with_suffix(f".{ext}"))
+    return path, info.duration
 
 
 def _filename(job: Job, number: int, ext: str) -> str:

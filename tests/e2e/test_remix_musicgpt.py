@@ -311,3 +311,16 @@ async def test_a_restart_mid_submit_is_not_resent_to_a_provider_without_idempote
             assert musicgpt.submissions == 1
             [status] = h.status_messages()
             await h.wait_for(lambda: "Failed" in title_of(status))
+
+
+async def test_takes_are_named_by_their_real_format_so_discord_plays_them(tmp_path: Path):
+    """The URL says .mp3 but the bytes are WAV: the attachment is named .wav, so players pick the right codec."""
+    wav = song(tmp_path, seconds=2, fmt="wav", name="take")
+    async with FakeMusicGPT(polls_to_complete=1, audio=wav) as musicgpt:
+        async with harness(tmp_path, **mg(musicgpt)) as h:
+            await h.start()
+            await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            [result] = await h.wait_for(lambda: h.result_messages(), timeout=30)
+            names = sorted(a.filename for a in takes_of(result))
+            assert names == ["remix-1-take1.wav", "remix-1-take2.wav"]
+            assert all(a.data == wav for a in takes_of(result)), "posted as they came, only renamed"
