@@ -47,9 +47,6 @@ log = logging.getLogger(__name__)
 REMIX_PATH = "/v7/generate/remix"
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 MAX_PROMPT_CHARS = 1024
-# A refused submit (rate limit, outage) is retried this often; nothing was created at the provider.
-SUBMIT_ATTEMPTS = 3
-SUBMIT_BACKOFF = 5.0
 # The status endpoint may not know a job for a while after it was queued; 404s are tolerated this
 # long (in seconds of polling) before the job counts as lost.
 NOT_FOUND_GRACE = 120.0
@@ -375,20 +372,9 @@ class SoundverseProvider(Provider):
     # -- submit --------------------------------------------------------------------------------
 
     async def submit(self, request: JobRequest) -> Handle:
-        body = build_remix_body(request)
-        for attempt in range(1, SUBMIT_ATTEMPTS + 1):
-            try:
-                return await self._start(body)
-            except ProviderError as error:
-                # Retry only a refusal: a request that may have created a job must not be resent.
-                if not error.transient or error.maybe_accepted or attempt == SUBMIT_ATTEMPTS:
-                    raise
-                delay = error.retry_after
-                if delay is None:
-                    delay = SUBMIT_BACKOFF * 2 ** (attempt - 1)
-                log.info("soundverse submit refused (%s); retrying in %.1fs", error.kind, delay)
-                await self._sleep(delay)
-        raise AssertionError("unreachable")
+        # A refusal (busy, unavailable) is raised as transient and not accepted; the runner requeues
+        # the job with backoff and gives its slot to others meanwhile. Nothing is retried here.
+        return await self._start(build_remix_body(request))
 
     async def _start(self, body: dict[str, Any]) -> Handle:
         stack = contextlib.AsyncExitStack()

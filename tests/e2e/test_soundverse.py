@@ -218,6 +218,9 @@ async def test_rate_limited_submit_is_retried_after_a_pause(tmp_path: Path, soun
         assert job.state is JobState.DELIVERED
         assert soundverse.generation_requests == 2 and len(soundverse.jobs) == 1
         assert len(h.result_messages()) == 1
+        # Retry-After 1 (or, in the stream without one, the runner's first backoff of 1-2 s) was waited out.
+        first, second = soundverse.generation_times
+        assert second - first >= 0.95
 
 
 async def test_attachment_url_close_to_expiry_is_refreshed_before_submitting(

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import io
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -123,6 +124,7 @@ class FakeSoundverse:
         self.status_wrapper: str | None = "data"
         # Records.
         self.generation_requests = 0
+        self.generation_times: list[float] = []  # time.monotonic() of each generation request
         self.status_requests = 0
         self.audio_requests = 0
         self.bodies: list[dict[str, Any]] = []
@@ -173,6 +175,7 @@ class FakeSoundverse:
 
     async def _remix(self, request: web.Request) -> web.StreamResponse:
         self.generation_requests += 1
+        self.generation_times.append(time.monotonic())
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
             return web.json_response({"detail": "Invalid or missing API key"}, status=401)
         try:
