@@ -45,8 +45,6 @@ FilterSpec = tuple[str, str]  # (FFmpeg filter name, its arguments)
 RATE = 44100  # every take is rendered and encoded at this rate
 BITRATE_KBPS = 256
 DEFAULT_PRESET = "slowed"
-# Longest reverb echo (seconds): reverb makes a take this much longer than the speed change alone.
-REVERB_TAIL = 0.45
 # Progress is reported each time rendering passes another step of this size (fraction of the input).
 _PROGRESS_STEP = 0.05
 
@@ -66,18 +64,21 @@ def _varispeed(factor: float) -> list[FilterSpec]:
     return [("asetrate", str(round(RATE * factor))), ("aresample", str(RATE))]
 
 
+# A cheap room with no impulse-response file: many early reflections (aecho taps) at unrelated
+# delays (ms). Their gains sum below 1 so the echoes can never cancel the dry sound outright (a few
+# strong taps notch out whole bass notes). Per level: (output gain, delays, decays).
+_REVERB_TAPS: dict[Level, tuple[float, tuple[int, ...], tuple[float, ...]]] = {
+    "light": (0.85, (31, 53, 79, 107, 139, 181, 233, 293), (0.16, 0.14, 0.12, 0.1, 0.08, 0.06, 0.05, 0.04)),
+    "strong": (0.8, (37, 61, 89, 127, 167, 211, 263, 331, 397, 450),
+               (0.18, 0.16, 0.14, 0.12, 0.1, 0.08, 0.06, 0.05, 0.03, 0.02)),
+}
+# Longest echo (seconds): reverb makes a take at most this much longer than the speed change alone.
+REVERB_TAIL = max(max(delays) for _, delays, _ in _REVERB_TAPS.values()) / 1000
+
+
 def _reverb(level: Level) -> list[FilterSpec]:
-    # A cheap room with no impulse-response file: many early reflections (aecho taps) at unrelated
-    # delays. Their gains sum below 1 so the echoes can never cancel the dry sound outright (a few
-    # strong taps notch out whole bass notes).
-    if level == "light":
-        return [("aecho", "1.0:0.85:31|53|79|107|139|181|233|293:0.16|0.14|0.12|0.1|0.08|0.06|0.05|0.04")]
-    return [
-        (
-            "aecho",
-            "1.0:0.8:37|61|89|127|167|211|263|331|397|450:0.18|0.16|0.14|0.12|0.1|0.08|0.06|0.05|0.03|0.02",
-        )
-    ]
+    gain, delays, decays = _REVERB_TAPS[level]
+    return [("aecho", f"1.0:{gain}:{'|'.join(map(str, delays))}:{'|'.join(map(str, decays))}")]
 
 
 def _slowed(level: Level) -> list[FilterSpec]:
