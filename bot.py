@@ -14,7 +14,7 @@ import yarl
 from pydantic import ValidationError
 
 from config import Settings
-from core.bot import RemixBot
+from face.bot import RemixBot
 from providers.registry import build_registry
 from storage.db import Database
 

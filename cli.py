@@ -24,12 +24,13 @@ import aiohttp
 from pydantic import ValidationError
 
 from config import Settings
-from core import texts
-from core.delivery import Take
-from core.intake import Draft, Intake
-from core.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, TakeInfo
-from core.runner import Runner
-from providers.base import Completed, JobKind
+from domain.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, TakeInfo
+from domain.kinds import JobKind
+from domain.tracking import Completed
+from engine.intake import Draft, Intake
+from engine.runner import Runner
+from engine.takes import Take
+from face import texts
 from providers.registry import build_registry
 from storage.db import Database
 from storage.jobs import JobRepository

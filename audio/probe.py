@@ -11,7 +11,7 @@ from av.container import InputContainer
 from av.stream import Disposition
 from pydantic import BaseModel, ConfigDict
 
-from core import texts
+from face import texts
 
 # Decoding a few seconds proves the codec really works on these bytes; a header alone can lie.
 _CHECK_SECONDS = 2.0

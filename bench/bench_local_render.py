@@ -13,7 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from audio.synth import write_chord  # noqa: E402
-from providers.base import Completed, JobKind, JobRequest  # noqa: E402
+from domain.kinds import JobKind
+from domain.tracking import Completed
+from providers.base import JobRequest  # noqa: E402
 from providers.local import LocalProvider  # noqa: E402
 
 PROMPTS = ["slowed + reverb", "nightcore", "lo-fi chill", "bass boosted", "vaporwave"]

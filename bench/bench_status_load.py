@@ -18,8 +18,8 @@ from pathlib import Path
 import discord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from core.jobs import JobState, NewJob  # noqa: E402
-from core.status import StatusBoard  # noqa: E402
+from domain.jobs import JobState, NewJob  # noqa: E402
+from face.status import StatusBoard  # noqa: E402
 from providers.base import JobKind  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.jobs import JobRepository  # noqa: E402

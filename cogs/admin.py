@@ -9,13 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core import actions, texts
-from core.delivery import missing_permissions
-from core.jobs import utcnow
-from core.tree import UserFacingError
+from domain.jobs import utcnow
+from face import actions, texts
+from face.results import missing_permissions
+from face.tree import UserFacingError
 
 if TYPE_CHECKING:
-    from core.bot import RemixBot
+    from face.bot import RemixBot
 
 
 @app_commands.guild_only()

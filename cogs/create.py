@@ -8,15 +8,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core import texts
-from core.actions import provider_choices
-from core.intake import MAX_LENGTH, MIN_LENGTH
-from core.start import draft_from, start_job
-from core.views import remix_message
-from providers.base import JobKind
+from domain.kinds import JobKind
+from engine.intake import MAX_LENGTH, MIN_LENGTH
+from face import texts
+from face.actions import provider_choices
+from face.start import draft_from, start_job
+from face.views import remix_message
 
 if TYPE_CHECKING:
-    from core.bot import RemixBot
+    from face.bot import RemixBot
 
 GENDERS = [app_commands.Choice(name=name, value=value) for value, name in texts.GENDER_NAMES.items()]
 KINDS = {"remix": JobKind.REMIX, "sing": JobKind.SING, "generate": JobKind.GENERATE}

@@ -9,71 +9,14 @@ from __future__ import annotations
 import abc
 import asyncio
 from collections.abc import AsyncIterator, Mapping
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class JobKind(StrEnum):
-    REMIX = "remix"
-    SING = "sing"
-    GENERATE = "generate"
-
-
-class ErrorKind(StrEnum):
-    INVALID_INPUT = "invalid_input"
-    INSUFFICIENT_CREDITS = "insufficient_credits"
-    RATE_LIMITED = "rate_limited"
-    CONTENT_FLAGGED = "content_flagged"
-    UNAVAILABLE = "unavailable"
-    AUTH = "auth"
-    NOT_FOUND = "not_found"
-    GENERATION_FAILED = "generation_failed"
-    EXPIRED = "expired"
-
-
-TRANSIENT_KINDS = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE})
-
-
-class ProviderError(Exception):
-    """A failure with a message a member can read. `detail` is for the log only."""
-
-    def __init__(
-        self,
-        kind: ErrorKind,
-        message: str,
-        *,
-        retry_after: float | None = None,
-        detail: str | None = None,
-        status: int | None = None,
-        maybe_accepted: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.retry_after = retry_after
-        self.detail = detail
-        self.status = status
-        # The request may have reached the provider: resending could start (and bill) a second job.
-        self.maybe_accepted = maybe_accepted
-
-    @property
-    def transient(self) -> bool:
-        return self.kind in TRANSIENT_KINDS
-
-    def __repr__(self) -> str:
-        return f"ProviderError({self.kind}, {self.message!r}, status={self.status})"
-
-
-class WebhookRejected(Exception):
-    """A webhook delivery that must change nothing: bad signature, stale, malformed."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
+from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.kinds import JobKind
+from domain.tracking import Event, Handle, Output
 
 
 class Capabilities(BaseModel):
@@ -119,56 +62,6 @@ class JobRequest(BaseModel):
     idempotency_key: str
 
 
-class Handle(BaseModel):
-    """Everything needed to find the job at the provider again, e.g. after a restart."""
-
-    task_id: str
-    conversion_ids: list[str] = Field(default_factory=list)
-    data: dict[str, Any] = Field(default_factory=dict)
-
-
-class Output(BaseModel):
-    """One take. Either a URL to download or a file the provider already wrote."""
-
-    index: int
-    url: str | None = None
-    path: Path | None = None
-    ext: str | None = None
-    duration: float | None = None
-    title: str | None = None
-    label: str | None = None
-    lyrics: str | None = None
-    lyrics_lrc: str | None = None
-
-
-class Completed(BaseModel):
-    kind: Literal["completed"] = "completed"
-    outputs: list[Output]
-    title: str | None = None
-    lyrics: str | None = None
-    cover_url: str | None = None
-    # What a member should know about takes that did not make it.
-    notes: list[str] = Field(default_factory=list)
-
-
-class Progress(BaseModel):
-    kind: Literal["progress"] = "progress"
-    stage: str
-    percent: float | None = None
-    # Seconds until the provider expects to finish, counted from this event.
-    eta_seconds: float | None = None
-    detail: str | None = None
-    listen_url: str | None = None
-    # A changed handle (a new id seen mid-stream) that the engine must persist at once.
-    handle: Handle | None = None
-    # What could be delivered now if the job had to stop (one take ready, the other still
-    # being made): the engine posts it when the deadline passes instead of failing the job.
-    partial: Completed | None = None
-
-
-Event = Progress | Completed
-
-
 class Voice(BaseModel):
     """A voice model a provider can sing with."""
 
@@ -211,7 +104,7 @@ class Provider(abc.ABC):
 
     async def refresh_outputs(self, handle: Handle) -> list[Output]:
         """Fresh download URLs for outputs whose signed URLs expired."""
-        from core import texts  # here, not at the top: core.texts imports this module
+        from face import texts  # here, not at the top: core.texts imports this module
 
         raise ProviderError(ErrorKind.EXPIRED, texts.PROVIDER_LINK_EXPIRED)
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import aiohttp
 
-from core import texts
-from providers.base import ErrorKind, ProviderError
+from domain.errors import ErrorKind, ProviderError
+from face import texts
 
 log = logging.getLogger(__name__)
 

@@ -22,21 +22,11 @@ import av
 import av.filter
 
 from audio.probe import AudioInfo, NotAudio, open_input, probe
-from core import texts
-from providers.base import (
-    Capabilities,
-    Completed,
-    ErrorKind,
-    Event,
-    Handle,
-    Inbox,
-    JobKind,
-    JobRequest,
-    Output,
-    Progress,
-    Provider,
-    ProviderError,
-)
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Event, Handle, Output, Progress
+from face import texts
+from providers.base import Capabilities, Inbox, JobRequest, Provider
 
 Level = Literal["light", "strong"]
 LEVELS: tuple[Level, Level] = ("light", "strong")

@@ -33,23 +33,11 @@ from typing import Any, BinaryIO, Literal
 
 import aiohttp
 
-from core import texts
-from providers.base import (
-    Capabilities,
-    Completed,
-    ErrorKind,
-    Event,
-    Handle,
-    Inbox,
-    JobKind,
-    JobRequest,
-    Output,
-    Progress,
-    Provider,
-    ProviderError,
-    Voice,
-    WebhookRejected,
-)
+from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.kinds import JobKind
+from domain.tracking import Completed, Event, Handle, Output, Progress
+from face import texts
+from providers.base import Capabilities, Inbox, JobRequest, Provider, Voice
 from providers.http import HttpClient, Sleep, error_text, parse_retry_after
 
 log = logging.getLogger(__name__)

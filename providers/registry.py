@@ -5,16 +5,46 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 import aiohttp
 
-from config import Settings
-from providers.base import JobKind, Provider
+from domain.kinds import JobKind
+from providers.base import Provider
 
 log = logging.getLogger(__name__)
 
 # Preference order for the default when DEFAULT_PROVIDER is not set.
 _PREFERENCE = ("musicgpt", "soundpiece", "soundverse", "local")
+
+
+class Secret(Protocol):
+    def get_secret_value(self) -> str: ...
+
+
+class ProviderSettings(Protocol):
+    """The settings the registry reads; the application's Settings has them all. Declared here so
+    this floor never imports the configuration module: bot.py and cli.py hand the settings in."""
+
+    work_dir: Path
+    default_provider: str | None
+    local_max_parallel: int
+    musicgpt_api_key: Secret | None
+    musicgpt_base_url: str
+    musicgpt_poll_interval: float
+    musicgpt_backstop_poll_interval: float
+    musicgpt_max_parallel: int
+    soundpiece_api_key: Secret | None
+    soundpiece_base_url: str
+    soundpiece_webhook_secret: Secret | None
+    soundpiece_max_parallel: int
+    soundverse_api_key: Secret | None
+    soundverse_base_url: str
+    soundverse_status_path: str
+    soundverse_read_timeout: float
+    soundverse_poll_interval: float
+    soundverse_max_parallel: int
 
 
 @dataclass(frozen=True)
@@ -59,7 +89,7 @@ class Registry:
             await entry.provider.close()
 
 
-def build_registry(settings: Settings, session: aiohttp.ClientSession) -> Registry:
+def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -> Registry:
     """Every provider with a key, plus the offline one, which needs none."""
     from providers.local import LocalProvider
 

@@ -24,22 +24,11 @@ from typing import Any
 
 import aiohttp
 
-from core import texts
-from providers.base import (
-    Capabilities,
-    Completed,
-    ErrorKind,
-    Event,
-    Handle,
-    Inbox,
-    JobKind,
-    JobRequest,
-    Output,
-    Progress,
-    Provider,
-    ProviderError,
-    WebhookRejected,
-)
+from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.kinds import JobKind
+from domain.tracking import Completed, Event, Handle, Output, Progress
+from face import texts
+from providers.base import Capabilities, Inbox, JobRequest, Provider
 from providers.http import HttpClient, Sleep, default_error, error_text
 
 ROUTE = "create.remix_song"

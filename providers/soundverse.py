@@ -24,21 +24,11 @@ from urllib.parse import quote, urlparse
 
 import aiohttp
 
-from core import texts
-from providers.base import (
-    Capabilities,
-    Completed,
-    ErrorKind,
-    Event,
-    Handle,
-    Inbox,
-    JobKind,
-    JobRequest,
-    Output,
-    Progress,
-    Provider,
-    ProviderError,
-)
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Event, Handle, Output, Progress
+from face import texts
+from providers.base import Capabilities, Inbox, JobRequest, Provider
 from providers.http import HttpClient, default_error, parse_retry_after, read_body
 from providers.sse import ServerSentEvent, aiter_sse
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from core.jobs import utcnow
+from domain.jobs import utcnow
 from storage.db import Database
 
 

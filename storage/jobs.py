@@ -10,17 +10,8 @@ from typing import Any
 
 import aiosqlite
 
-from core.jobs import (
-    ACTIVE,
-    TRANSITIONS,
-    IllegalTransition,
-    Job,
-    JobResult,
-    JobState,
-    NewJob,
-    utcnow,
-)
-from providers.base import Handle
+from domain.jobs import ACTIVE, TRANSITIONS, IllegalTransition, Job, JobResult, JobState, NewJob, utcnow
+from domain.tracking import Handle
 from storage.db import Database
 
 # For each state, the states a job may come from: lets a transition be one compare-and-set UPDATE.

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from core.runner import Runner
-from providers.base import WebhookRejected
+from domain.errors import WebhookRejected
+from engine.runner import Runner
 from providers.registry import Registry
 from storage.jobs import JobRepository
 

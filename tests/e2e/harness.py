@@ -13,7 +13,7 @@ from typing import Any
 import bot as bot_main
 from audio.synth import write_tone
 from config import Settings
-from core.jobs import Job
+from domain.jobs import Job
 from storage.db import Database
 from storage.jobs import JobRepository
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord

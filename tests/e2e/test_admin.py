@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.jobs import JobState
+from domain.jobs import JobState
 from tests.e2e.harness import harness, song
 from tests.fakes.musicgpt import FakeMusicGPT
 

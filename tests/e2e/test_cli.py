@@ -11,7 +11,7 @@ import pytest
 
 from audio.probe import probe
 from audio.synth import write_tone
-from tests.fakes.musicgpt import Fault, FakeMusicGPT
+from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
 
@@ -103,8 +103,9 @@ async def test_sing_on_the_offline_provider_names_the_providers_that_can(tmp_pat
 
 async def test_the_bot_leaves_an_unfinished_terminal_job_alone(tmp_path: Path):
     """cli.py and the bot share the database: a CLI job cut short is not the bot's to resume or post."""
-    from core.jobs import TERMINAL_CHANNEL, JobState, NewJob
-    from providers.base import Handle, JobKind
+    from domain.jobs import TERMINAL_CHANNEL, JobState, NewJob
+    from domain.kinds import JobKind
+    from domain.tracking import Handle
     from storage.db import Database
     from storage.jobs import JobRepository
     from tests.e2e.harness import harness

@@ -14,7 +14,7 @@ import av
 import numpy as np
 import pytest
 
-from core.jobs import JobState
+from domain.jobs import JobState
 from tests.e2e.harness import Harness, harness, song, status_text, title_of
 from tests.fakes.discord import DEFAULT_MEMBERS, MANAGE_MESSAGES, MIB, FakeInteraction, FakeMessage
 from tests.fakes.musicgpt import FakeMusicGPT

@@ -8,7 +8,7 @@ import pytest
 
 from audio.probe import probe
 from audio.synth import dominant_frequency
-from core.jobs import JobState
+from domain.jobs import JobState
 from tests.e2e.harness import harness, song
 
 pytestmark = pytest.mark.slow

@@ -10,9 +10,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from core.jobs import JobState
+from domain.jobs import JobState
 from tests.e2e.harness import Harness, free_port, harness, song, status_message_of, status_text, title_of
-from tests.fakes.musicgpt import Fault, FakeMusicGPT
+from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from audio.probe import probe
-from core.jobs import JobState
+from domain.jobs import JobState
 from tests.e2e.harness import harness, song, status_text, takes_of, title_of
-from tests.fakes.musicgpt import Fault, FakeMusicGPT
+from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from audio.probe import probe
-from core.jobs import JobState
+from domain.jobs import JobState
 from storage.db import Database
 from tests.e2e.harness import Harness, free_port, harness, song, status_text, takes_of, title_of
 from tests.fakes.soundpiece import FakeSoundpiece

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from audio.probe import probe
-from core.attachments import expires_at
-from core.jobs import JobState
+from domain.jobs import JobState
+from face.attachments import expires_at
 from providers.soundverse import CAPABILITIES
 from tests.e2e.harness import Harness, harness, song, status_text, title_of
 from tests.fakes.soundverse import (

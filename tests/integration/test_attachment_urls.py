@@ -10,7 +10,7 @@ import aiohttp
 import discord
 import pytest
 
-from core.attachments import expires_at, fresh_url, needs_refresh, refresh_urls
+from face.attachments import expires_at, fresh_url, needs_refresh, refresh_urls
 from tests.fakes.discord import FakeDiscord, patched_discord
 
 AUDIO = b"ID3" + bytes(range(256)) * 8

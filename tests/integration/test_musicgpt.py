@@ -12,9 +12,12 @@ import av
 import pytest
 from aiohttp import web
 
-from providers.base import Completed, ErrorKind, Event, Handle, JobKind, JobRequest, Progress, ProviderError
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Event, Handle, Progress
+from providers.base import JobRequest
 from providers.musicgpt import MusicGPTProvider
-from tests.fakes.musicgpt import Fault, FakeMusicGPT, tone
+from tests.fakes.musicgpt import FakeMusicGPT, Fault, tone
 
 
 class RecordingSleep:

@@ -15,17 +15,10 @@ import av
 import pytest
 from aiohttp import web
 
-from providers.base import (
-    Completed,
-    ErrorKind,
-    Event,
-    Handle,
-    Inbox,
-    JobKind,
-    JobRequest,
-    ProviderError,
-    WebhookRejected,
-)
+from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.kinds import JobKind
+from domain.tracking import Completed, Event, Handle
+from providers.base import Inbox, JobRequest
 from providers.soundpiece import SoundpieceProvider
 from tests.fakes.soundpiece import FakeSoundpiece
 

@@ -12,8 +12,11 @@ import aiohttp
 import av
 import pytest
 
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Event, Handle, Progress
 from providers import soundverse
-from providers.base import Completed, ErrorKind, Event, Handle, JobKind, JobRequest, Progress, ProviderError
+from providers.base import JobRequest
 from providers.soundverse import SoundverseProvider
 from tests.fakes.soundverse import (
     INSUFFICIENT_BALANCE,

@@ -9,9 +9,9 @@ from pathlib import Path
 import discord
 import pytest
 
-from core.jobs import Job, JobState, NewJob
-from core.status import StatusBoard
-from providers.base import JobKind
+from domain.jobs import Job, JobState, NewJob
+from domain.kinds import JobKind
+from face.status import StatusBoard
 from storage.db import Database
 from storage.jobs import JobRepository
 from tests.fakes.discord import FakeDiscord, patched_discord

@@ -17,7 +17,7 @@ from audio.probe import NotAudio, probe
 from audio.synth import chord, dominant_frequency, duration_of, write_beat, write_tone
 from audio.transcode import extension_for, fit_to_size, to_mp3
 from audio.waveform import ACCENT, render_waveform
-from core import texts
+from face import texts
 
 
 def _frame(signal: np.ndarray, rate: int, pts: int) -> av.AudioFrame:

@@ -29,7 +29,7 @@ def test_dockerignore_keeps_what_the_image_needs_and_drops_secrets():
     def ignored(path: str) -> bool:
         return any(fnmatch.fnmatch(path, p) or path.startswith(p.rstrip("/") + "/") for p in patterns)
 
-    for needed in ("bot.py", "config.py", "requirements.txt", "core/bot.py", "cogs/create.py",
+    for needed in ("bot.py", "config.py", "requirements.txt", "face/bot.py", "cogs/create.py",
                    "providers/base.py", "storage/migrations/0001_init.sql", "web/server.py", "audio/probe.py"):
         assert not ignored(needed), needed
     for secret in (".env", ".venv/bin/python", "data/bot.sqlite3"):

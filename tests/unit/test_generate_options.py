@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.intake import MAX_LENGTH, MIN_LENGTH, Draft, check_generate_options
-from providers.base import JobKind
+from domain.kinds import JobKind
+from engine.intake import MAX_LENGTH, MIN_LENGTH, Draft, check_generate_options
 
 
 def draft(**options: object) -> Draft:

@@ -1,7 +1,8 @@
 import pytest
 
-from core.intake import Draft, check_duration, check_text
-from providers.base import Capabilities, JobKind
+from domain.kinds import JobKind
+from engine.intake import Draft, check_duration, check_text
+from providers.base import Capabilities
 
 CAPS = Capabilities(
     kinds=frozenset({JobKind.REMIX, JobKind.SING, JobKind.GENERATE}), max_prompt_chars=280, max_lyrics_chars=2000,

@@ -7,12 +7,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-import core.intake
+import engine.intake
 from audio.synth import write_tone
-from core import texts
-from core.intake import Draft, Intake
-from core.jobs import JobState
-from providers.base import JobKind
+from domain.jobs import JobState
+from domain.kinds import JobKind
+from engine.intake import Draft, Intake
+from face import texts
 from providers.local import LocalProvider
 from providers.registry import Entry, Registry
 from storage.db import Database
@@ -28,7 +28,7 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
     def broken_probe(path):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(core.intake, "probe", broken_probe)
+    monkeypatch.setattr(engine.intake, "probe", broken_probe)
     db = await Database.open(tmp_path / "db.sqlite3")
     jobs = JobRepository(db)
     registry = Registry({"local": Entry(LocalProvider(tmp_path / "local"), 1)}, "local")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.intake import Draft, check_options
-from providers.base import JobKind
+from domain.kinds import JobKind
+from engine.intake import Draft, check_options
 from providers.soundpiece import SoundpieceProvider
 from providers.soundverse import CAPABILITIES as SOUNDVERSE
 

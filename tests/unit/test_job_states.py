@@ -1,6 +1,6 @@
 import pytest
 
-from core.jobs import ACTIVE, AT_PROVIDER, TERMINAL, TRANSITIONS, IllegalTransition, JobState
+from domain.jobs import ACTIVE, AT_PROVIDER, TERMINAL, TRANSITIONS, IllegalTransition, JobState
 
 S = JobState
 

@@ -17,7 +17,10 @@ from audio.synth import (
     write_chord,
     write_tone,
 )
-from providers.base import Completed, ErrorKind, Handle, JobKind, JobRequest, Progress, ProviderError
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Handle, Progress
+from providers.base import JobRequest
 from providers.local import REVERB_TAIL, SPEEDS, LocalProvider, choose_presets
 
 SECONDS = 4.0

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from providers.base import ErrorKind, Handle, JobKind, JobRequest, ProviderError, Voice, WebhookRejected
+from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.kinds import JobKind
+from domain.tracking import Handle
+from providers.base import JobRequest, Voice
 from providers.musicgpt import (
     CAPABILITIES,
     Metadata,

@@ -1,10 +1,10 @@
 from collections import Counter
 from datetime import UTC, datetime
 
-from core.jobs import Job, JobState
-from core.runner import fair_order
+from domain.jobs import Job, JobState
+from domain.kinds import JobKind
+from engine.runner import fair_order
 from providers.http import backoff
-from providers.base import JobKind
 
 
 def job(job_id: int, member: int) -> Job:

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import aiohttp
 
-from core import texts
-from core.jobs import JobState, NewJob
-from core.runner import Runner
-from providers.base import Capabilities, ErrorKind, Handle, JobKind, JobRequest, Provider, ProviderError
+from domain.errors import ErrorKind, ProviderError
+from domain.jobs import JobState, NewJob
+from domain.kinds import JobKind
+from domain.tracking import Handle
+from engine.runner import Runner
+from face import texts
+from providers.base import Capabilities, JobRequest, Provider
 from providers.registry import Entry, Registry
 from storage.db import Database
 from storage.jobs import JobRepository

@@ -11,7 +11,9 @@ import aiohttp
 import pytest
 from standardwebhooks import Webhook
 
-from providers.base import ErrorKind, JobKind, JobRequest, ProviderError, WebhookRejected
+from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.kinds import JobKind
+from providers.base import JobRequest
 from providers.soundpiece import (
     SoundpieceProvider,
     announces_end,

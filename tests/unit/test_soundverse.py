@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 
-from providers.base import Completed, ErrorKind, Handle, JobKind, JobRequest, Progress, ProviderError
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Handle, Progress
+from providers.base import JobRequest
 from providers.soundverse import (
     CAPABILITIES,
     Chunk,

@@ -1,9 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
-from core import texts
-from core.jobs import Job, JobState
-from core.status import render_status
-from providers.base import JobKind
+from domain.jobs import Job, JobState
+from domain.kinds import JobKind
+from face import texts
+from face.status import render_status
 
 
 def job(state: JobState, **fields) -> Job:
@@ -91,11 +91,11 @@ def test_cancelled_says_so_and_by_whom():
 
 async def test_expected_time_stays_put_as_the_provider_counts_down(tmp_path):
     """Providers report the time left; the status must show one fixed moment, not one that drifts."""
-    from core.runner import Runner
-    from providers.base import Progress
+    from domain.jobs import NewJob
+    from domain.tracking import Progress
+    from engine.runner import Runner
     from storage.db import Database
     from storage.jobs import JobRepository
-    from core.jobs import NewJob
 
     db = await Database.open(tmp_path / "db.sqlite3")
     jobs = JobRepository(db)

@@ -2,8 +2,9 @@ import sqlite3
 
 import pytest
 
-from core.jobs import IllegalTransition, JobResult, JobState, NewJob, TakeInfo
-from providers.base import Handle, JobKind
+from domain.jobs import IllegalTransition, JobResult, JobState, NewJob, TakeInfo
+from domain.kinds import JobKind
+from domain.tracking import Handle
 from storage.db import Database, migrations
 from storage.jobs import JobRepository
 
@@ -89,7 +90,7 @@ async def test_idempotency_keys_are_unique(repo):
 
 
 async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, tmp_path):
-    from core.intake import Intake
+    from engine.intake import Intake
 
     class Registry:
         def get(self, name):

@@ -1,7 +1,7 @@
-"""Every sentence a member reads lives in core/texts.py: this test keeps it that way.
+"""Every sentence a member reads lives in face/texts.py: this test keeps it that way.
 
 It reads the code (with `ast`, nothing is imported) and lists every place that hands a member-facing
-API a sentence written on the spot instead of one taken from core.texts.
+API a sentence written on the spot instead of one taken from face.texts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCANNED = [
     *sorted((ROOT / "providers").glob("*.py")),
     *sorted((ROOT / "cogs").glob("*.py")),
-    *sorted(p for p in (ROOT / "core").glob("*.py") if p.name != "texts.py"),
+    *sorted((ROOT / "engine").glob("*.py")),
+    *sorted((ROOT / "domain").glob("*.py")),
+    *sorted(p for p in (ROOT / "face").glob("*.py") if p.name != "texts.py"),
     ROOT / "audio" / "probe.py",
 ]
 
@@ -93,7 +95,7 @@ def _offences(source: str, where: str) -> list[str]:
 def test_member_facing_text_comes_from_core_texts() -> None:
     offences = [line for path in SCANNED
                 for line in _offences(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
-    assert not offences, "Member-facing text outside core/texts.py:\n" + "\n".join(offences)
+    assert not offences, "Member-facing text outside face/texts.py:\n" + "\n".join(offences)
 
 
 @pytest.mark.parametrize("source", [

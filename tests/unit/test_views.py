@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from core import texts
-from core.delivery import result_embed
-from core.jobs import Job, JobResult, JobState, NewJob, TakeInfo
-from core.runner import Runner
-from core.views import DYNAMIC_ITEMS, result_view, status_view
-from providers.base import JobKind
+from domain.jobs import Job, JobResult, JobState, NewJob, TakeInfo
+from domain.kinds import JobKind
+from engine.runner import Runner
+from face import texts
+from face.results import result_embed
+from face.views import DYNAMIC_ITEMS, result_view, status_view
 from storage.db import Database
 from storage.jobs import JobRepository
 

@@ -8,7 +8,7 @@ import secrets
 import discord
 from discord import app_commands
 
-from core import texts
+from face import texts
 
 log = logging.getLogger(__name__)
 

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from core import texts
-from core.intake import Draft
-from core.jobs import Job, TakeInfo
-from core.start import draft_from
-from core.tree import UserFacingError
-from providers.base import JobKind
+from domain.jobs import Job, TakeInfo
+from domain.kinds import JobKind
+from engine.intake import Draft
+from face import texts
+from face.start import draft_from
+from face.tree import UserFacingError
 
 if TYPE_CHECKING:
-    from core.bot import RemixBot
+    from face.bot import RemixBot
 
 log = logging.getLogger(__name__)
 

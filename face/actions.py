@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from core import texts
-from core.delivery import (
+from domain.jobs import TRANSITIONS, IllegalTransition, Job, JobState
+from face import texts
+from face.results import (
     MAX_FILES_PER_MESSAGE,
     WAVEFORM_NAME,
     message_parts,
     missing_permissions,
     result_embed,
 )
-from core.jobs import TRANSITIONS, IllegalTransition, Job, JobState
-from core.sources import attached_takes
-from core.tree import UserFacingError
+from face.sources import attached_takes
+from face.tree import UserFacingError
 
 if TYPE_CHECKING:
-    from core.bot import RemixBot
+    from face.bot import RemixBot
 
 
 def is_requester(interaction: discord.Interaction, job: Job) -> bool:

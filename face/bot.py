@@ -12,15 +12,15 @@ import discord
 from discord.ext import commands
 
 from config import Settings
-from core import texts
-from core.attachments import fresh_url
-from core.delivery import DiscordResults
-from core.intake import Intake
-from core.jobs import TERMINAL_CHANNEL, Job, JobState
-from core.runner import Runner
-from core.status import StatusBoard
-from core.tree import RemixTree
-from core.views import DYNAMIC_ITEMS, result_view, status_view
+from domain.jobs import TERMINAL_CHANNEL, Job, JobState
+from engine.intake import Intake
+from engine.runner import Runner
+from face import texts
+from face.attachments import fresh_url
+from face.results import DiscordResults
+from face.status import StatusBoard
+from face.tree import RemixTree
+from face.views import DYNAMIC_ITEMS, result_view, status_view
 from providers.registry import Registry
 from storage.db import Database
 from storage.guilds import GuildRepository

@@ -1,44 +1,38 @@
-"""Download the takes, fit them to the channel's upload limit, post them (in parts if need be)."""
+"""The result poster: fit the takes to the channel's upload limit and post them (in parts if need be)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import aiohttp
 import discord
 
-from audio.probe import NotAudio, probe
-from audio.transcode import extension_for, fit_to_size, to_mp3
+from audio.transcode import fit_to_size
 from audio.waveform import render_waveform
-from core import texts
-from core.jobs import Job, JobResult, TakeInfo
-from providers.base import Completed, ErrorKind, Output, ProviderError
-from providers.http import download_to
+from domain.errors import ErrorKind, ProviderError
+from domain.jobs import Job, JobResult, TakeInfo
+from domain.tracking import Completed
+from engine.ports import PostRefused
+from engine.takes import Take, take_dir
+from face import texts
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 MAX_FILES_PER_MESSAGE = 10
-PLAYABLE_KBPS = 256  # a take converted only to make it playable keeps most of its quality
 FIELD_LIMIT = 1024  # characters in one embed field value
 # Discord documents a 25 MiB cap per request; boosted servers accept larger single files.
 REQUEST_CAP = 25 * 1024 * 1024
 # The embed refers to the picture by this attachment name (attachment://...).
 WAVEFORM_NAME = "waveform.png"
 
-Refresh = Callable[[], Awaitable[list[Output]]]
 # The buttons under a result message, if any.
 ResultView = Callable[[Job, JobResult], discord.ui.View | None]
-
-
-def take_dir(work_dir: Path, job_id: int) -> Path:
-    return work_dir / "takes" / str(job_id)
 
 
 # What the bot needs in a channel to post status and results with the bot token.
@@ -47,112 +41,6 @@ REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 def missing_permissions(permissions: discord.Permissions) -> list[str]:
     return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag, False)]
-
-
-class PostRefused(Exception):
-    """Discord refused the result for good (permissions, a bad request): retrying cannot help."""
-
-    def __init__(self, message: str, *, detail: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.detail = detail
-
-
-@dataclass
-class Take:
-    index: int
-    path: Path
-    ext: str
-    duration: float | None
-    title: str | None = None
-    label: str | None = None
-    source_url: str | None = None
-    lyrics_lrc: str | None = None
-
-
-def _ext(output: Output) -> str:
-    if output.ext:
-        return output.ext.lower().lstrip(".")
-    tail = (output.url or str(output.path or "")).split("?", 1)[0].rsplit(".", 1)
-    return tail[1].lower() if len(tail) == 2 and len(tail[1]) <= 4 else "mp3"
-
-
-async def _fetch_one(output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int) -> Path:
-    if output.path is not None:
-        return output.path
-    if not output.url:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(output.index))
-    target = dest / f"take{output.index}.{_ext(output)}"
-    await download_to(session, output.url, target, max_bytes=max_bytes)
-    return target
-
-
-async def fetch_takes(
-    completed: Completed,
-    dest: Path,
-    session: aiohttp.ClientSession,
-    *,
-    max_bytes: int,
-    refresh: Refresh | None = None,
-) -> tuple[list[Take], list[str]]:
-    """Every take on local disk. A take that cannot be had becomes a note, unless none can."""
-    dest.mkdir(parents=True, exist_ok=True)
-    outputs = list(completed.outputs)
-    takes: list[Take] = []
-    notes: list[str] = []
-    failures: list[ProviderError] = []
-    refreshed = False
-    for output in outputs:
-        link = output.url
-        try:
-            try:
-                path = await _fetch_one(output, dest, session, max_bytes)
-            except ProviderError as error:
-                if error.kind is not ErrorKind.EXPIRED or refresh is None:
-                    raise
-                # Signed URLs expire; ask the provider once for fresh ones.
-                if not refreshed:
-                    outputs_by_index = {o.index: o for o in await refresh()}
-                    refreshed = True
-                fresh = outputs_by_index.get(output.index)
-                if fresh is None:
-                    raise
-                path = await _fetch_one(fresh, dest, session, max_bytes)
-                link = fresh.url
-            path, probed = await asyncio.to_thread(_playable, path, output.index)
-            duration = output.duration or probed
-        except ProviderError as error:
-            log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
-            notes.append(texts.take_not_downloaded(output.index, error.message))
-            failures.append(error)
-            continue
-        takes.append(Take(
-            index=output.index, path=path, ext=_ext(output), duration=duration,
-            title=output.title, label=output.label, source_url=link, lyrics_lrc=output.lyrics_lrc,
-        ))
-    if not takes:
-        # Worth another try later only if some failure may pass (a dropped connection, a 5xx).
-        transient = any(f.transient for f in failures)
-        kind = ErrorKind.UNAVAILABLE if transient else failures[0].kind if failures else ErrorKind.GENERATION_FAILED
-        raise ProviderError(kind, texts.no_takes(), detail="; ".join(f.message for f in failures))
-    return takes, notes
-
-
-def _playable(path: Path, index: int) -> tuple[Path, float | None]:
-    """The take named by its real format so Discord plays it inline; converted to MP3 when that
-    format would not play (a video, an unusual container). Runs in a thread."""
-    try:
-        info = probe(path)
-    except NotAudio as exc:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(index),
-                            detail=exc.reason) from exc
-    ext = extension_for(info)
-    if ext is None:
-        converted = to_mp3(path, path.with_name(f"{path.stem}-playable.mp3"), PLAYABLE_KBPS, info=info)
-        return converted, info.duration
-    if path.suffix.lstrip(".").lower() != ext:
-        path = path.rename(path.with_suffix(f".{ext}"))
-    return path, info.duration
 
 
 def _filename(job: Job, number: int, ext: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from providers.base import ErrorKind, JobKind
+from domain.errors import ErrorKind
+from domain.kinds import JobKind
 
 # -- names and formatting every section uses -----------------------------------------------------------
 KIND_NAMES = {JobKind.REMIX: "remix", JobKind.SING: "sing-over", JobKind.GENERATE: "song"}

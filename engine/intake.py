@@ -19,10 +19,12 @@ from typing import Any
 import aiohttp
 
 from audio.probe import NotAudio, probe
-from core import texts
-from core.jobs import IllegalTransition, Job, JobState, NewJob
-from core.runner import Runner
-from providers.base import Capabilities, JobKind, ProviderError
+from domain.errors import ProviderError
+from domain.jobs import IllegalTransition, Job, JobState, NewJob
+from domain.kinds import JobKind
+from engine.runner import Runner
+from face import texts
+from providers.base import Capabilities
 from providers.http import TooLarge, download_to
 from providers.registry import Registry
 from storage.guilds import GuildRepository

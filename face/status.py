@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import discord
 
-from core import texts
-from core.jobs import Job, JobState
+from domain.jobs import Job, JobState
+from face import texts
 from providers.http import backoff
 from storage.jobs import JobRepository
 

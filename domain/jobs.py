@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from providers.base import Handle, JobKind
+from domain.kinds import JobKind
+from domain.tracking import Handle
 
 
 class JobState(StrEnum):

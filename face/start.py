@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from core import texts
-from core.delivery import missing_permissions
-from core.intake import Draft
-from core.jobs import Job, JobState
-from core.tree import UserFacingError
+from domain.jobs import Job, JobState
+from engine.intake import Draft
+from face import texts
+from face.results import missing_permissions
+from face.tree import UserFacingError
 
 if TYPE_CHECKING:
-    from core.bot import RemixBot
+    from face.bot import RemixBot
 
 log = logging.getLogger(__name__)
 

@@ -16,15 +16,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import discord
 from discord import ui
 
-from core import actions, texts
-from core.jobs import Job, JobResult
-from core.sources import Source, attached_takes, follow_up, input_of, take_of
-from core.start import start_job
-from core.tree import UserFacingError, report
-from providers.base import Capabilities, JobKind
+from domain.jobs import Job, JobResult
+from domain.kinds import JobKind
+from face import actions, texts
+from face.sources import Source, attached_takes, follow_up, input_of, take_of
+from face.start import start_job
+from face.tree import UserFacingError, report
+from providers.base import Capabilities
 
 if TYPE_CHECKING:
-    from core.bot import RemixBot
+    from face.bot import RemixBot
 
 # Discord's layout limits: 5 buttons a row, 5 rows; the first row holds the job's own actions.
 ROW_WIDTH = 5

@@ -16,14 +16,17 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import aiohttp
 
-from core import texts
-from core.delivery import PostRefused, Take, fetch_takes, take_dir
-from core.jobs import AT_PROVIDER, IllegalTransition, Job, JobResult, JobState, utcnow
-from providers.base import Completed, ErrorKind, Inbox, JobRequest, Progress, Provider, ProviderError
+from domain.errors import ErrorKind, ProviderError
+from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobResult, JobState, utcnow
+from domain.tracking import Completed, Progress
+from engine.ports import PostRefused, ResultSink, StatusSink
+from engine.takes import Take, fetch_takes, take_dir
+from face import texts
+from providers.base import Inbox, JobRequest, Provider
 from providers.http import backoff
 from providers.registry import Registry
 from storage.jobs import JobRepository
@@ -40,20 +43,6 @@ SWEEP_EVERY = 15 * 60
 
 # The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
 InputUrlRefresher = Callable[[Job], Awaitable[str]]
-
-
-class StatusSink(Protocol):
-    """Shows a job's latest state somewhere (a Discord message, a progress bar)."""
-
-    def push(self, job: Job, position: int | None = None) -> None: ...
-
-    async def flush(self, job_id: int) -> None: ...
-
-
-class ResultSink(Protocol):
-    """Hands finished takes to the member: the result message id (if any) and what was posted."""
-
-    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]: ...
 
 
 def fair_order(queued: Iterable[Job], busy: Counter[int]) -> list[Job]:

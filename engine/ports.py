@@ -1,0 +1,32 @@
+"""What the engine needs from a face: somewhere to show a job's state and to hand over its takes."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.jobs import Job, JobResult
+from domain.tracking import Completed
+from engine.takes import Take
+
+
+class StatusSink(Protocol):
+    """Shows a job's latest state somewhere (a Discord message, a progress bar)."""
+
+    def push(self, job: Job, position: int | None = None) -> None: ...
+
+    async def flush(self, job_id: int) -> None: ...
+
+
+class ResultSink(Protocol):
+    """Hands finished takes to the member: the result message id (if any) and what was posted."""
+
+    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]: ...
+
+
+class PostRefused(Exception):
+    """Discord refused the result for good (permissions, a bad request): retrying cannot help."""
+
+    def __init__(self, message: str, *, detail: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
