@@ -14,7 +14,7 @@ import yarl
 from pydantic import ValidationError
 
 from config import Settings
-from face.bot import RemixBot
+from face.bot import BotOptions, RemixBot
 from providers.registry import build_registry
 from storage.db import Database
 
@@ -34,11 +34,29 @@ def configure_logging(level: str) -> None:
 def point_discord_at(settings: Settings) -> None:
     """Test use only: talk to a fake Discord instead of the real one."""
     if settings.discord_api_base:
-        log.warning("DISCORD_API_BASE is set: talking to %s, not Discord (test use only)", settings.discord_api_base)
+        log.warning(
+            "DISCORD_API_BASE is set: talking to %s, not Discord (test use only)", settings.discord_api_base
+        )
         discord.http.Route.BASE = settings.discord_api_base
     if settings.discord_gateway_url:
         log.warning("DISCORD_GATEWAY_URL is set: gateway %s (test use only)", settings.discord_gateway_url)
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def bot_options(settings: Settings) -> BotOptions:
+    return BotOptions(
+        work_dir=settings.work_dir,
+        dev_guild_id=settings.dev_guild_id,
+        status_edit_interval=settings.status_edit_interval,
+        job_deadline_seconds=settings.job_deadline_seconds,
+        max_input_bytes=settings.max_input_bytes,
+        max_take_bytes=settings.max_take_bytes,
+        max_jobs_per_member=settings.max_jobs_per_member,
+        input_retention_hours=settings.input_retention_hours,
+        public_base_url=settings.public_base_url,
+        webhook_host=settings.webhook_host,
+        webhook_port=settings.webhook_port,
+    )
 
 
 async def run(settings: Settings) -> None:
@@ -49,7 +67,9 @@ async def run(settings: Settings) -> None:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
             try:
-                async with RemixBot(settings=settings, db=db, session=session, registry=registry) as bot:
+                async with RemixBot(
+                    options=bot_options(settings), db=db, session=session, registry=registry
+                ) as bot:
                     await bot.start(settings.discord_token.get_secret_value())
             finally:
                 await registry.close()

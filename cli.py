@@ -50,7 +50,9 @@ class ProgressBar:
 
     def push(self, job: Job, position: int | None = None) -> None:
         stage = texts.provider_stage(job.stage) if job.stage else texts.STAGE_NAMES.get(job.state, job.state)
-        percent = job.percent if job.percent is not None else (100.0 if job.state is JobState.DELIVERED else None)
+        percent = (
+            job.percent if job.percent is not None else (100.0 if job.state is JobState.DELIVERED else None)
+        )
         filled = int(self.width * (percent or 0) / 100)
         bar = "#" * filled + "-" * (self.width - filled)
         pct = f"{percent:5.1f}%" if percent is not None else "   ...".rjust(6)
@@ -84,10 +86,22 @@ class FileResults:
             if take.lyrics_lrc:
                 dest.with_suffix(".lrc").write_text(take.lyrics_lrc, encoding="utf-8")
             self.written.append(dest)
-            infos.append(TakeInfo(index=take.index, filename=dest.name, duration=take.duration,
-                                  title=take.title, label=take.label))
-        return None, JobResult(title=completed.title, lyrics=completed.lyrics, cover_url=completed.cover_url,
-                               takes=infos, notes=completed.notes)
+            infos.append(
+                TakeInfo(
+                    index=take.index,
+                    filename=dest.name,
+                    duration=take.duration,
+                    title=take.title,
+                    label=take.label,
+                )
+            )
+        return None, JobResult(
+            title=completed.title,
+            lyrics=completed.lyrics,
+            cover_url=completed.cover_url,
+            takes=infos,
+            notes=completed.notes,
+        )
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -120,13 +134,29 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
     kind = JobKind(args.command)
     options: dict[str, object] = {}
     if kind is JobKind.GENERATE:
-        options = {k: v for k, v in (("style", args.style), ("instrumental", args.instrumental or None),
-                                     ("length", args.length)) if v is not None}
+        options = {
+            k: v
+            for k, v in (
+                ("style", args.style),
+                ("instrumental", args.instrumental or None),
+                ("length", args.length),
+            )
+            if v is not None
+        }
     path: Path | None = getattr(args, "file", None)
     return Draft(
-        kind=kind, channel_id=TERMINAL_CHANNEL, member_id=0, guild_id=None, upload_limit=NO_UPLOAD_LIMIT,
-        provider=args.provider, prompt=args.prompt, lyrics=args.lyrics, gender=args.gender, options=options,
-        input_filename=path.name if path else None, input_size=path.stat().st_size if path else None,
+        kind=kind,
+        channel_id=TERMINAL_CHANNEL,
+        member_id=0,
+        guild_id=None,
+        upload_limit=NO_UPLOAD_LIMIT,
+        provider=args.provider,
+        prompt=args.prompt,
+        lyrics=args.lyrics,
+        gender=args.gender,
+        options=options,
+        input_filename=path.name if path else None,
+        input_size=path.stat().st_size if path else None,
         input_path=path,
     )
 
@@ -144,12 +174,25 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
             progress = ProgressBar()
             results = FileResults(args.out)
             runner = Runner(
-                jobs, registry, progress, results, session=session, work_dir=settings.work_dir,
-                deadline_seconds=settings.job_deadline_seconds, max_take_bytes=settings.max_take_bytes,
+                jobs,
+                registry,
+                progress,
+                results,
+                session=session,
+                work_dir=settings.work_dir,
+                deadline_seconds=settings.job_deadline_seconds,
+                max_take_bytes=settings.max_take_bytes,
                 owns=lambda job: job.channel_id == TERMINAL_CHANNEL,
             )
-            intake = Intake(jobs, registry, runner, session, work_dir=settings.work_dir,
-                            max_input_bytes=settings.max_input_bytes, max_jobs_per_member=10**6)
+            intake = Intake(
+                jobs,
+                registry,
+                runner,
+                session,
+                work_dir=settings.work_dir,
+                max_input_bytes=settings.max_input_bytes,
+                max_jobs_per_member=10**6,
+            )
             try:
                 return await _run(intake, runner, draft_from_args(args), results, out)
             finally:

@@ -79,7 +79,9 @@ class Settings(BaseSettings):
         except (KeyError, IndexError, ValueError) as exc:
             raise ValueError("may contain only the placeholder {message_id}") from exc
         if "{message_id}" not in value or not filled.startswith("/"):
-            raise ValueError("must start with / and contain {message_id}, e.g. /status/generation/{message_id}")
+            raise ValueError(
+                "must start with / and contain {message_id}, e.g. /status/generation/{message_id}"
+            )
         return value
 
     @field_validator("public_base_url", "default_provider", "discord_api_base", "discord_gateway_url")
@@ -88,8 +90,12 @@ class Settings(BaseSettings):
         return value.strip().rstrip("/") or None if value else None
 
     @field_validator(
-        "discord_token", "musicgpt_api_key", "soundverse_api_key", "soundpiece_api_key",
-        "soundpiece_webhook_secret", mode="before",
+        "discord_token",
+        "musicgpt_api_key",
+        "soundverse_api_key",
+        "soundpiece_api_key",
+        "soundpiece_webhook_secret",
+        mode="before",
     )
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:

@@ -19,7 +19,14 @@ _MP3_RATES = (44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000)
 # The highest bit rate each MPEG version allows: MPEG-1 (32-48 kHz) 320, MPEG-2 (16-24 kHz) 160,
 # MPEG-2.5 (8-12 kHz) 64 kbps.
 _MAX_KBPS_FOR_RATE = {
-    44100: 320, 32000: 320, 24000: 160, 22050: 160, 16000: 160, 12000: 64, 11025: 64, 8000: 64,
+    44100: 320,
+    32000: 320,
+    24000: 160,
+    22050: 160,
+    16000: 160,
+    12000: 64,
+    11025: 64,
+    8000: 64,
 }
 # Room for the ID3/Xing headers and for the encoder's bit reservoir rounding.
 _OVERHEAD_BYTES = 4 * 1024

@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from providers.http import download_to  # noqa: E402
+from providers.http import download_to
 
 CHUNK = b"\x55" * (1 << 20)
 
@@ -57,6 +57,7 @@ async def main(size_mb: int) -> None:
     runner, url = await serve(size_mb)
     with tempfile.TemporaryDirectory() as tmp:
         async with aiohttp.ClientSession() as session:
+
             async def streamed() -> None:
                 await download_to(session, url, Path(tmp) / "a.wav", max_bytes=(size_mb + 1) << 20)
 

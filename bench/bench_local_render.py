@@ -1,6 +1,6 @@
 """The offline provider's speed: seconds of audio rendered (both takes) per second of wall time.
 
-    .venv/bin/python bench/bench_local_render.py [SECONDS_OF_AUDIO]
+.venv/bin/python bench/bench_local_render.py [SECONDS_OF_AUDIO]
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from audio.synth import write_chord  # noqa: E402
+from audio.synth import write_chord
 from domain.kinds import JobKind
 from domain.tracking import Completed
-from providers.base import JobRequest  # noqa: E402
-from providers.local import LocalProvider  # noqa: E402
+from providers.base import JobRequest
+from providers.local import LocalProvider
 
 PROMPTS = ["slowed + reverb", "nightcore", "lo-fi chill", "bass boosted", "vaporwave"]
 

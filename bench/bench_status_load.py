@@ -18,22 +18,30 @@ from pathlib import Path
 import discord
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from domain.jobs import JobState, NewJob  # noqa: E402
-from face.status import StatusBoard  # noqa: E402
-from providers.base import JobKind  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.jobs import JobRepository  # noqa: E402
-from tests.fakes.discord import FakeDiscord, patched_discord  # noqa: E402
+from domain.jobs import JobState, NewJob
+from face.status import StatusBoard
+from providers.base import JobKind
+from storage.db import Database
+from storage.jobs import JobRepository
+from tests.fakes.discord import FakeDiscord, patched_discord
 
 S = JobState
 
 
 async def one_job(fake: FakeDiscord, jobs: JobRepository, board: StatusBoard, n: int, events: int) -> None:
-    job = await jobs.create(NewJob(
-        guild_id=fake.guild_id, channel_id=fake.default_channel_id, member_id=fake.default_user_id,
-        kind=JobKind.REMIX, provider="musicgpt", prompt=f"job {n}", upload_limit=10 << 20,
-        idempotency_key=f"k{n}", webhook_token=f"t{n}",
-    ))
+    job = await jobs.create(
+        NewJob(
+            guild_id=fake.guild_id,
+            channel_id=fake.default_channel_id,
+            member_id=fake.default_user_id,
+            kind=JobKind.REMIX,
+            provider="musicgpt",
+            prompt=f"job {n}",
+            upload_limit=10 << 20,
+            idempotency_key=f"k{n}",
+            webhook_token=f"t{n}",
+        )
+    )
     for state in (S.QUEUED, S.SUBMITTING, S.SUBMITTED):
         job = await jobs.transition(job.id, state)
         board.push(job)
@@ -67,7 +75,9 @@ async def main(n_jobs: int, events: int, interval: float = 0.5) -> None:
     final_ok = sum("Done" in m.revisions[-1].embeds[0]["title"] for m in messages)
     print(f"{n_jobs} jobs x {events} progress events, edit interval {interval}s")
     print(f"state pushes        {pushed}")
-    print(f"Discord writes      {writes}  ({writes / n_jobs:.1f} per job, {pushed / writes:.0f}x fewer than pushes)")
+    print(
+        f"Discord writes      {writes}  ({writes / n_jobs:.1f} per job, {pushed / writes:.0f}x fewer than pushes)"
+    )
     print(f"final state shown   {final_ok}/{n_jobs}")
     print(f"wall time           {elapsed:.2f} s")
 

@@ -48,8 +48,10 @@ class Create(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         names = self.bot.registry.supporting(self._kind(interaction))
-        return [app_commands.Choice(name=label, value=name)
-                for label, name in provider_choices(self.bot, names, current)]
+        return [
+            app_commands.Choice(name=label, value=name)
+            for label, name in provider_choices(self.bot, names, current)
+        ]
 
     async def voice_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -63,7 +65,8 @@ class Create(commands.Cog):
         voices = await registry.get(name).list_voices(current, limit=MAX_CHOICES)
         return [
             app_commands.Choice(name=texts.clip(v.name, MAX_CHOICE_CHARS), value=v.voice_id)
-            for v in voices if len(v.voice_id) <= MAX_CHOICE_CHARS
+            for v in voices
+            if len(v.voice_id) <= MAX_CHOICE_CHARS
         ]
 
     @app_commands.command(name="remix", description=texts.DESCRIBE_REMIX)
@@ -81,9 +84,16 @@ class Create(commands.Cog):
         variations: app_commands.Range[int, 1, 3] | None = None,
     ) -> None:
         draft = draft_from(
-            interaction, kind=JobKind.REMIX, provider=provider, prompt=prompt, lyrics=lyrics,
-            gender=gender.value if gender else None, input_url=audio.url, input_filename=audio.filename,
-            input_size=audio.size, options={"variations": variations} if variations is not None else {},
+            interaction,
+            kind=JobKind.REMIX,
+            provider=provider,
+            prompt=prompt,
+            lyrics=lyrics,
+            gender=gender.value if gender else None,
+            input_url=audio.url,
+            input_filename=audio.filename,
+            input_size=audio.size,
+            options={"variations": variations} if variations is not None else {},
         )
         await start_job(self.bot, interaction, draft)
 
@@ -101,8 +111,14 @@ class Create(commands.Cog):
         provider: str | None = None,
     ) -> None:
         draft = draft_from(
-            interaction, kind=JobKind.SING, provider=provider, prompt=prompt, lyrics=lyrics,
-            gender=gender.value if gender else None, input_url=audio.url, input_filename=audio.filename,
+            interaction,
+            kind=JobKind.SING,
+            provider=provider,
+            prompt=prompt,
+            lyrics=lyrics,
+            gender=gender.value if gender else None,
+            input_url=audio.url,
+            input_filename=audio.filename,
             input_size=audio.size,
         )
         await start_job(self.bot, interaction, draft)
@@ -124,10 +140,19 @@ class Create(commands.Cog):
         length: app_commands.Range[int, MIN_LENGTH, MAX_LENGTH] | None = None,
         provider: str | None = None,
     ) -> None:
-        options: dict[str, Any] = {"style": style, "instrumental": instrumental, "vocal_only": vocal_only,
-                                   "voice_id": voice, "length": length}
+        options: dict[str, Any] = {
+            "style": style,
+            "instrumental": instrumental,
+            "vocal_only": vocal_only,
+            "voice_id": voice,
+            "length": length,
+        }
         draft = draft_from(
-            interaction, kind=JobKind.GENERATE, provider=provider, prompt=prompt or "", lyrics=lyrics,
+            interaction,
+            kind=JobKind.GENERATE,
+            provider=provider,
+            prompt=prompt or "",
+            lyrics=lyrics,
             gender=gender.value if gender else None,
             options={key: value for key, value in options.items() if value not in (None, False, "")},
         )

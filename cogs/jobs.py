@@ -18,15 +18,18 @@ class Jobs(commands.Cog):
     def __init__(self, bot: RemixBot) -> None:
         self.bot = bot
 
-    async def _choices(self, interaction: discord.Interaction, current: str,
-                       only_cancellable: bool = False) -> list[app_commands.Choice[str]]:
+    async def _choices(
+        self, interaction: discord.Interaction, current: str, only_cancellable: bool = False
+    ) -> list[app_commands.Choice[str]]:
         found = await actions.job_choices(self.bot, interaction, current, only_cancellable=only_cancellable)
         return [app_commands.Choice(name=label, value=str(job_id)) for label, job_id in found]
 
     async def any_job(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self._choices(interaction, current)
 
-    async def running_job(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def running_job(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return await self._choices(interaction, current, only_cancellable=True)
 
     @app_commands.command(name="jobs", description=texts.DESCRIBE_JOBS)

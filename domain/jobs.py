@@ -14,13 +14,13 @@ from domain.tracking import Handle
 
 
 class JobState(StrEnum):
-    RECEIVED = "received"        # row exists, input not checked yet
-    REJECTED = "rejected"        # input refused; nothing was sent anywhere
-    QUEUED = "queued"            # waiting for a provider slot
-    SUBMITTING = "submitting"    # request on its way; no handle saved yet
-    SUBMITTED = "submitted"      # provider accepted it; handle saved
-    RUNNING = "running"          # provider reports progress
-    DELIVERING = "delivering"    # takes ready; downloading and posting
+    RECEIVED = "received"  # row exists, input not checked yet
+    REJECTED = "rejected"  # input refused; nothing was sent anywhere
+    QUEUED = "queued"  # waiting for a provider slot
+    SUBMITTING = "submitting"  # request on its way; no handle saved yet
+    SUBMITTED = "submitted"  # provider accepted it; handle saved
+    RUNNING = "running"  # provider reports progress
+    DELIVERING = "delivering"  # takes ready; downloading and posting
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"

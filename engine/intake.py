@@ -137,14 +137,18 @@ class Intake:
         """Fill in the provider; the refusal text when it cannot serve this kind of job."""
         if server_default not in self.registry.supporting(draft.kind):
             server_default = None
-        name = (draft.provider or "").strip().lower() or server_default or self.registry.default_for(draft.kind)
+        name = (
+            (draft.provider or "").strip().lower() or server_default or self.registry.default_for(draft.kind)
+        )
         if name not in self.registry:
             return texts.unknown_provider(name, self.registry.names())
         provider = self.registry.get(name)
         if draft.kind not in provider.capabilities.kinds:
-            return texts.kind_not_supported(provider.label, draft.kind, [
-                self.registry.get(n).label for n in self.registry.supporting(draft.kind)
-            ])
+            return texts.kind_not_supported(
+                provider.label,
+                draft.kind,
+                [self.registry.get(n).label for n in self.registry.supporting(draft.kind)],
+            )
         draft.provider = name
         return None
 
@@ -161,10 +165,15 @@ class Intake:
             return reason
         assert draft.provider
         provider = self.registry.get(draft.provider)
-        if reason := check_text(draft, provider.capabilities, provider.label) or check_generate_options(draft):
+        if reason := check_text(draft, provider.capabilities, provider.label) or check_generate_options(
+            draft
+        ):
             return reason
-        choosers = [p.label for p in self.registry
-                    if p.capabilities.max_variations and draft.kind in p.capabilities.kinds]
+        choosers = [
+            p.label
+            for p in self.registry
+            if p.capabilities.max_variations and draft.kind in p.capabilities.kinds
+        ]
         if reason := check_options(draft, provider.capabilities, provider.label, choosers):
             return reason
         limit = self.input_limit(draft.provider)
@@ -189,15 +198,28 @@ class Intake:
 
     async def create(self, draft: Draft) -> Job:
         assert draft.provider, "precheck first"
-        return await self.jobs.create(NewJob(
-            guild_id=draft.guild_id, channel_id=draft.channel_id, member_id=draft.member_id,
-            kind=draft.kind, provider=draft.provider, prompt=draft.prompt.strip(),
-            lyrics=(draft.lyrics or "").strip() or None, gender=draft.gender, options=draft.options,
-            input_url=draft.input_url, input_filename=draft.input_filename, input_size=draft.input_size,
-            upload_limit=draft.upload_limit, interaction_id=draft.interaction_id,
-            reply_to_message_id=draft.reply_to_message_id, source_message_id=draft.source_message_id,
-            idempotency_key=str(uuid.uuid4()), webhook_token=secrets.token_urlsafe(24),
-        ))
+        return await self.jobs.create(
+            NewJob(
+                guild_id=draft.guild_id,
+                channel_id=draft.channel_id,
+                member_id=draft.member_id,
+                kind=draft.kind,
+                provider=draft.provider,
+                prompt=draft.prompt.strip(),
+                lyrics=(draft.lyrics or "").strip() or None,
+                gender=draft.gender,
+                options=draft.options,
+                input_url=draft.input_url,
+                input_filename=draft.input_filename,
+                input_size=draft.input_size,
+                upload_limit=draft.upload_limit,
+                interaction_id=draft.interaction_id,
+                reply_to_message_id=draft.reply_to_message_id,
+                source_message_id=draft.source_message_id,
+                idempotency_key=str(uuid.uuid4()),
+                webhook_token=secrets.token_urlsafe(24),
+            )
+        )
 
     async def reject(self, job: Job, reason: str) -> Job:
         return await self.jobs.transition(job.id, JobState.REJECTED, error=reason)
@@ -226,8 +248,9 @@ class Intake:
             try:
                 path = await self._copy_in(job, local_path) if local_path else await self._download(job)
             except TooLarge as error:
-                return await self.reject(job, texts.file_too_large(job.input_size or error.limit + 1,
-                                                                    error.limit, provider.label))
+                return await self.reject(
+                    job, texts.file_too_large(job.input_size or error.limit + 1, error.limit, provider.label)
+                )
             except ProviderError as error:
                 log.info("job %s: input download failed: %s", job.id, error.detail or error.message)
                 return await self.reject(job, texts.attachment_unreachable())
@@ -247,7 +270,9 @@ class Intake:
         elif job.kind is not JobKind.GENERATE:
             return await self.reject(job, texts.no_audio_attached())
         try:
-            job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path, input_duration=duration)
+            job = await self.jobs.transition(
+                job.id, JobState.QUEUED, input_path=path, input_duration=duration
+            )
         except IllegalTransition:
             # Cancelled (/cancel) while its audio was being checked: that decision stands.
             if path:

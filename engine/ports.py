@@ -20,7 +20,9 @@ class StatusSink(Protocol):
 class ResultSink(Protocol):
     """Hands finished takes to the member: the result message id (if any) and what was posted."""
 
-    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]: ...
+    async def post(
+        self, job: Job, takes: list[Take], completed: Completed
+    ) -> tuple[int | None, JobResult]: ...
 
 
 class PostRefused(Exception):

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 
 from domain.errors import ErrorKind, ProviderError
-from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobResult, JobState, utcnow
+from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobState, utcnow
 from domain.tracking import Completed, Progress
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.takes import Take, fetch_takes, take_dir
@@ -290,8 +290,11 @@ class Runner:
                 if partial is None:
                     await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
                     return
-                log.info("job %s: deadline passed with %d take(s) ready; posting those", job.id,
-                         len(partial.outputs))
+                log.info(
+                    "job %s: deadline passed with %d take(s) ready; posting those",
+                    job.id,
+                    len(partial.outputs),
+                )
                 completed, job = partial, await self._current(job)
             except ProviderError as error:
                 await self._fail(await self._current(job), error.message, error.kind)
@@ -301,8 +304,9 @@ class Runner:
         else:
             # Restarted mid-delivery: ask the provider for the outputs again; posting is idempotent.
             # Past the deadline it was a partial delivery, so the takes ready are enough.
-            completed = await self._track(job, provider, request, inbox,
-                                          accept_partial=self._deadline_remaining(job) <= 0)
+            completed = await self._track(
+                job, provider, request, inbox, accept_partial=self._deadline_remaining(job) <= 0
+            )
         await self._deliver(job, provider, completed)
 
     async def _current(self, job: Job) -> Job:
@@ -319,15 +323,27 @@ class Runner:
         if self.public_base_url and provider.capabilities.webhooks:
             webhook_url = f"{self.public_base_url}/webhooks/{job.provider}/{job.webhook_token}"
         return JobRequest(
-            kind=job.kind, prompt=job.prompt, lyrics=job.lyrics, gender=job.gender,  # type: ignore[arg-type]
-            options=job.options, input_path=job.input_path, input_filename=job.input_filename,
-            input_url=job.input_url, webhook_url=webhook_url, idempotency_key=job.idempotency_key,
+            kind=job.kind,
+            prompt=job.prompt,
+            lyrics=job.lyrics,
+            gender=job.gender,  # type: ignore[arg-type]
+            options=job.options,
+            input_path=job.input_path,
+            input_filename=job.input_filename,
+            input_url=job.input_url,
+            webhook_url=webhook_url,
+            idempotency_key=job.idempotency_key,
         )
 
     async def _submit(self, job: Job, provider: Provider, request: JobRequest) -> Job | None:
         # A resend under the same idempotency key must carry the same body as the first attempt.
         resend = provider.capabilities.idempotent_submit and job.attempts > 0
-        if self.refresh_input_url and job.input_url and provider.capabilities.input_mode == "url" and not resend:
+        if (
+            self.refresh_input_url
+            and job.input_url
+            and provider.capabilities.input_mode == "url"
+            and not resend
+        ):
             # The provider fetches the input itself, maybe long after the member attached it.
             url = await self.refresh_input_url(job)
             if url != job.input_url:
@@ -354,15 +370,19 @@ class Runner:
         # The handle is saved before anything else happens: from here on the job is only tracked.
         eta = handle.data.get("eta")
         job = await self.jobs.transition(
-            job.id, S.SUBMITTED, handle=handle, eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
+            job.id,
+            S.SUBMITTED,
+            handle=handle,
+            eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
         )
         self._not_before.pop(job.id, None)
         self.status.push(job)
         log.info("job %s: submitted to %s as %s", job.id, job.provider, handle.task_id)
         return job
 
-    async def _track(self, job: Job, provider: Provider, request: JobRequest, inbox: Inbox, *,
-                     accept_partial: bool = False) -> Completed:
+    async def _track(
+        self, job: Job, provider: Provider, request: JobRequest, inbox: Inbox, *, accept_partial: bool = False
+    ) -> Completed:
         assert job.handle is not None
         handle = job.handle
         for attempt in range(1, MAX_TRACK_RETRIES + 1):
@@ -390,7 +410,9 @@ class Runner:
         partial = self._partials.pop(job_id, None)
         if partial is None:
             return None
-        return partial.model_copy(update={"notes": [*partial.notes, texts.deadline_partial(self.deadline_seconds)]})
+        return partial.model_copy(
+            update={"notes": [*partial.notes, texts.deadline_partial(self.deadline_seconds)]}
+        )
 
     async def _progress(self, job: Job, event: Progress) -> Job:
         fields: dict[str, Any] = {"stage": event.stage, "percent": event.percent}
@@ -421,7 +443,10 @@ class Runner:
                 try:
                     if takes is None:
                         takes, notes = await fetch_takes(
-                            completed, dest, self.session, max_bytes=self.max_take_bytes,
+                            completed,
+                            dest,
+                            self.session,
+                            max_bytes=self.max_take_bytes,
                             refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
                         )
                         completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})

@@ -96,14 +96,28 @@ async def fetch_takes(
             notes.append(texts.take_not_downloaded(output.index, error.message))
             failures.append(error)
             continue
-        takes.append(Take(
-            index=output.index, path=path, ext=_ext(output), duration=duration,
-            title=output.title, label=output.label, source_url=link, lyrics_lrc=output.lyrics_lrc,
-        ))
+        takes.append(
+            Take(
+                index=output.index,
+                path=path,
+                ext=_ext(output),
+                duration=duration,
+                title=output.title,
+                label=output.label,
+                source_url=link,
+                lyrics_lrc=output.lyrics_lrc,
+            )
+        )
     if not takes:
         # Worth another try later only if some failure may pass (a dropped connection, a 5xx).
         transient = any(f.transient for f in failures)
-        kind = ErrorKind.UNAVAILABLE if transient else failures[0].kind if failures else ErrorKind.GENERATION_FAILED
+        kind = (
+            ErrorKind.UNAVAILABLE
+            if transient
+            else failures[0].kind
+            if failures
+            else ErrorKind.GENERATION_FAILED
+        )
         raise ProviderError(kind, texts.no_takes(), detail="; ".join(f.message for f in failures))
     return takes, notes
 
@@ -114,8 +128,9 @@ def _playable(path: Path, index: int) -> tuple[Path, float | None]:
     try:
         info = probe(path)
     except NotAudio as exc:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(index),
-                            detail=exc.reason) from exc
+        raise ProviderError(
+            ErrorKind.GENERATION_FAILED, texts.take_without_audio(index), detail=exc.reason
+        ) from exc
     ext = extension_for(info)
     if ext is None:
         converted = to_mp3(path, path.with_name(f"{path.stem}-playable.mp3"), PLAYABLE_KBPS, info=info)
@@ -123,5 +138,3 @@ def _playable(path: Path, index: int) -> tuple[Path, float | None]:
     if path.suffix.lstrip(".").lower() != ext:
         path = path.rename(path.with_suffix(f".{ext}"))
     return path, info.duration
-
-

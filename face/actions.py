@@ -66,7 +66,11 @@ async def find_job(bot: RemixBot, interaction: discord.Interaction, job_id: int)
 def jump_url(bot: RemixBot, job: Job, message_id: int | None) -> str | None:
     if message_id is None:
         return None
-    return bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id).get_partial_message(message_id).jump_url
+    return (
+        bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+        .get_partial_message(message_id)
+        .jump_url
+    )
 
 
 async def cancel(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
@@ -110,8 +114,12 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
         raise UserFacingError(texts.result_deleted(job.id))
     parts = _parts_like_delivery(attachments, interaction.filesize_limit)
     image = f"attachment://{WAVEFORM_NAME}" if any(a.filename == WAVEFORM_NAME for a in parts[0]) else None
-    embed = result_embed(job, job.result, bot.registry.get(job.provider).label if job.provider in bot.registry
-                         else job.provider, image=image)
+    embed = result_embed(
+        job,
+        job.result,
+        bot.registry.get(job.provider).label if job.provider in bot.registry else job.provider,
+        image=image,
+    )
     assert interaction.channel_id is not None
     channel = bot.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)
     first: discord.Message | None = None
@@ -121,8 +129,10 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
         try:
             message = await channel.send(
                 texts.shown_again(job.id, job.member_id, interaction.user.id) if number == 0 else None,
-                embed=embed if number == 0 else discord.utils.MISSING, files=files,
-                view=bot.results.view_for(job, job.result) if bot.results.view_for and number == 0
+                embed=embed if number == 0 else discord.utils.MISSING,
+                files=files,
+                view=bot.results.view_for(job, job.result)
+                if bot.results.view_for and number == 0
                 else discord.utils.MISSING,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -149,8 +159,9 @@ async def _result_attachments(bot: RemixBot, job: Job) -> list[discord.Attachmen
     return attachments
 
 
-def _parts_like_delivery(attachments: list[discord.Attachment],
-                         upload_limit: int) -> list[list[discord.Attachment]]:
+def _parts_like_delivery(
+    attachments: list[discord.Attachment], upload_limit: int
+) -> list[list[discord.Attachment]]:
     """One list per message, split as delivery splits a result, the waveform with the first part."""
     waveform = next((a for a in attachments if a.filename == WAVEFORM_NAME), None)
     rest = [a for a in attachments if a is not waveform]
@@ -173,12 +184,15 @@ async def list_jobs(bot: RemixBot, interaction: discord.Interaction) -> None:
         if url := jump_url(bot, job, job.result_message_id):
             links.append(texts.results_link(url))
         lines.append(texts.job_line(job.id, texts.KIND_NAMES[job.kind], job.state.value, job.prompt, links))
-    embed = discord.Embed(title=texts.JOBS_TITLE, description="\n".join(lines), colour=discord.Colour.blurple())
+    embed = discord.Embed(
+        title=texts.JOBS_TITLE, description="\n".join(lines), colour=discord.Colour.blurple()
+    )
     await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
-async def job_choices(bot: RemixBot, interaction: discord.Interaction, current: str, *,
-                      only_cancellable: bool = False) -> list[tuple[str, int]]:
+async def job_choices(
+    bot: RemixBot, interaction: discord.Interaction, current: str, *, only_cancellable: bool = False
+) -> list[tuple[str, int]]:
     """(label, id) of the member's recent jobs matching what they typed (a number or prompt words)."""
     typed = str(current or "").strip().lstrip("#").lower()
     jobs = await bot.jobs.recent_for_member(interaction.user.id, interaction.guild_id, limit=50)

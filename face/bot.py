@@ -6,12 +6,13 @@ import asyncio
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import discord
 from discord.ext import commands
 
-from config import Settings
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
 from engine.intake import Intake
 from engine.runner import Runner
@@ -37,11 +38,28 @@ def started_in_discord(job: Job) -> bool:
     return job.channel_id != TERMINAL_CHANNEL
 
 
+@dataclass(frozen=True)
+class BotOptions:
+    """What the Discord face needs from the settings; bot.py fills it in."""
+
+    work_dir: Path
+    dev_guild_id: int | None = None
+    status_edit_interval: float = 2.0
+    job_deadline_seconds: float = 45 * 60
+    max_input_bytes: int = 50 * 1024 * 1024
+    max_take_bytes: int = 200 * 1024 * 1024
+    max_jobs_per_member: int = 3
+    input_retention_hours: float = 24.0
+    public_base_url: str | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+
+
 class RemixBot(commands.Bot):
     def __init__(
         self,
         *,
-        settings: Settings,
+        options: BotOptions,
         db: Database,
         session: aiohttp.ClientSession,
         registry: Registry,
@@ -56,7 +74,7 @@ class RemixBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        self.settings = settings
+        self.options = options
         self.db = db
         self.session = session
         self.registry = registry
@@ -66,27 +84,52 @@ class RemixBot(commands.Bot):
         self._background: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
-        s = self.settings
+        s = self.options
         labels = {p.name: p.label for p in self.registry}
         stages = {p.name: p.capabilities.stages for p in self.registry}
         # Buttons are found again by their custom_id, so they keep working after a restart.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.status_board = StatusBoard(self, self.jobs, labels, interval=s.status_edit_interval,
-                                        provider_stages=stages, view_for=status_view)
+        self.status_board = StatusBoard(
+            self,
+            self.jobs,
+            labels,
+            interval=s.status_edit_interval,
+            provider_stages=stages,
+            view_for=status_view,
+        )
         self.results = DiscordResults(self, labels, s.work_dir, view_for=result_view)
         self.runner = Runner(
-            self.jobs, self.registry, self.status_board, self.results, session=self.session,
-            work_dir=s.work_dir, deadline_seconds=s.job_deadline_seconds, max_take_bytes=s.max_take_bytes,
-            public_base_url=s.public_base_url, refresh_input_url=self._fresh_input_url,
-            input_retention=s.input_retention_hours * 3600, owns=started_in_discord,
+            self.jobs,
+            self.registry,
+            self.status_board,
+            self.results,
+            session=self.session,
+            work_dir=s.work_dir,
+            deadline_seconds=s.job_deadline_seconds,
+            max_take_bytes=s.max_take_bytes,
+            public_base_url=s.public_base_url,
+            refresh_input_url=self._fresh_input_url,
+            input_retention=s.input_retention_hours * 3600,
+            owns=started_in_discord,
         )
         self.intake = Intake(
-            self.jobs, self.registry, self.runner, self.session, work_dir=s.work_dir,
-            max_input_bytes=s.max_input_bytes, max_jobs_per_member=s.max_jobs_per_member,
+            self.jobs,
+            self.registry,
+            self.runner,
+            self.session,
+            work_dir=s.work_dir,
+            max_input_bytes=s.max_input_bytes,
+            max_jobs_per_member=s.max_jobs_per_member,
             guilds=self.guilds_repo,
         )
-        self.web = WebServer(self.jobs, self.registry, self.runner, host=s.webhook_host, port=s.webhook_port,
-                             is_ready=self.is_serving)
+        self.web = WebServer(
+            self.jobs,
+            self.registry,
+            self.runner,
+            host=s.webhook_host,
+            port=s.webhook_port,
+            is_ready=self.is_serving,
+        )
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         await self._sync_commands()
@@ -102,8 +145,8 @@ class RemixBot(commands.Bot):
         return not self.is_closed() and self.is_ready() and self.ws is not None and self.ws.open
 
     async def _sync_commands(self) -> None:
-        if self.settings.dev_guild_id:
-            guild = discord.Object(self.settings.dev_guild_id)
+        if self.options.dev_guild_id:
+            guild = discord.Object(self.options.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the dev guild %s", len(synced), guild.id)

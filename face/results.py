@@ -47,7 +47,9 @@ def _filename(job: Job, number: int, ext: str) -> str:
     return f"{job.kind}-{job.id}-take{number}.{ext}"
 
 
-def result_embed(job: Job, result: JobResult, provider_label: str, *, image: str | None = None) -> discord.Embed:
+def result_embed(
+    job: Job, result: JobResult, provider_label: str, *, image: str | None = None
+) -> discord.Embed:
     """The result card: title, prompt, provider, every take, lyrics, cover art (or `image`, a waveform)."""
     title = result.title or texts.KIND_NAMES[job.kind].capitalize()
     embed = discord.Embed(title=texts.clip(texts.defuse(title), 256), colour=discord.Colour.green())
@@ -65,7 +67,9 @@ def result_embed(job: Job, result: JobResult, provider_label: str, *, image: str
             parts.append(texts.download_link(take.url))
         embed.add_field(name=texts.take_name(number), value=texts.clip(" · ".join(parts), FIELD_LIMIT))
     if result.lyrics:
-        embed.add_field(name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False)
+        embed.add_field(
+            name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False
+        )
     if result.notes:
         embed.add_field(name=texts.NOTE_FIELD, value=texts.clip("\n".join(result.notes), 1000), inline=False)
     if result.cover_url:
@@ -106,7 +110,9 @@ class DiscordResults:
             return take.path
         # Inside the job's takes directory, which the runner removes once the job is posted.
         out_dir = take_dir(self.work_dir, job.id) / "fit"
-        return await asyncio.to_thread(fit_to_size, take.path, out_dir, job.upload_limit, duration=take.duration)
+        return await asyncio.to_thread(
+            fit_to_size, take.path, out_dir, job.upload_limit, duration=take.duration
+        )
 
     async def _lrc_file(self, job: Job, number: int, take: Take) -> tuple[Path, str]:
         """The take's timed lyrics as an .lrc file beside it, for players that scroll lyrics."""
@@ -123,20 +129,40 @@ class DiscordResults:
         for number, take in enumerate(takes, start=1):
             path = await self._fit(job, take)
             if path is None:
-                infos.append(TakeInfo(index=take.index, filename="", duration=take.duration,
-                                      title=take.title, label=take.label, url=take.source_url))
+                infos.append(
+                    TakeInfo(
+                        index=take.index,
+                        filename="",
+                        duration=take.duration,
+                        title=take.title,
+                        label=take.label,
+                        url=take.source_url,
+                    )
+                )
                 if not take.source_url:
                     completed.notes.append(texts.take_unavailable(number))
                 continue
             name = _filename(job, number, path.suffix.lstrip(".") or take.ext)
             files.append((path, name))
-            infos.append(TakeInfo(index=take.index, filename=name, duration=take.duration,
-                                  title=take.title, label=take.label))
+            infos.append(
+                TakeInfo(
+                    index=take.index,
+                    filename=name,
+                    duration=take.duration,
+                    title=take.title,
+                    label=take.label,
+                )
+            )
             if take.lyrics_lrc:
                 files.append(await self._lrc_file(job, number, take))
         lyrics = completed.lyrics or next((o.lyrics for o in completed.outputs if o.lyrics), None)
-        result = JobResult(title=completed.title, lyrics=lyrics, cover_url=completed.cover_url,
-                           takes=infos, notes=completed.notes)
+        result = JobResult(
+            title=completed.title,
+            lyrics=lyrics,
+            cover_url=completed.cover_url,
+            takes=infos,
+            notes=completed.notes,
+        )
         groups = message_parts(files, lambda f: f[0].stat().st_size, job.upload_limit) or [[]]
         image = None
         if not completed.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
@@ -150,9 +176,11 @@ class DiscordResults:
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(job.member_id)])
         content = texts.result_ready(job.member_id, len(infos))
         reference = (
-            discord.MessageReference(message_id=job.reply_to_message_id, channel_id=job.channel_id,
-                                     fail_if_not_exists=False)
-            if job.reply_to_message_id else None
+            discord.MessageReference(
+                message_id=job.reply_to_message_id, channel_id=job.channel_id, fail_if_not_exists=False
+            )
+            if job.reply_to_message_id
+            else None
         )
         by_name = {info.filename: info for info in infos if info.filename}
         first: discord.Message | None = None
@@ -175,7 +203,9 @@ class DiscordResults:
                 raise PostRefused(texts.missing_permissions(names), detail=str(exc)) from exc
             except discord.HTTPException as exc:
                 if exc.status >= 500:  # discord.py already retried what it retries; the runner waits longer
-                    raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc
+                    raise ProviderError(
+                        ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)
+                    ) from exc
                 raise PostRefused(texts.result_refused(), detail=str(exc)) from exc
             except (OSError, aiohttp.ClientError) as exc:
                 raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc

@@ -46,7 +46,9 @@ def attached_takes(job: Job) -> list[tuple[int, TakeInfo]]:
     return [(n, t) for n, t in enumerate(job.result.takes, start=1) if t.filename]
 
 
-async def own_attachment(bot: RemixBot, job: Job, message_id: int, filename: str) -> discord.Attachment | None:
+async def own_attachment(
+    bot: RemixBot, job: Job, message_id: int, filename: str
+) -> discord.Attachment | None:
     """The attachment `filename` on one of the bot's messages, fetched now (fresh URL), or None."""
     channel = bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
     try:
@@ -65,13 +67,14 @@ async def input_of(bot: RemixBot, job: Job) -> Source:
         return Source(None, None)
     filename = job.input_filename or "audio"
     if job.input_path is not None and job.input_path.exists():
-        return Source(filename, job.input_path.stat().st_size, path=job.input_path,
-                      message_id=job.source_message_id)
+        return Source(
+            filename, job.input_path.stat().st_size, path=job.input_path, message_id=job.source_message_id
+        )
     if job.source_message_id and job.input_filename:
         attachment = await own_attachment(bot, job, job.source_message_id, job.input_filename)
         if attachment is not None:
             return Source(filename, attachment.size, url=attachment.url, message_id=job.source_message_id)
-    raise UserFacingError(texts.source_gone(job.id, bot.settings.input_retention_hours))
+    raise UserFacingError(texts.source_gone(job.id, bot.options.input_retention_hours))
 
 
 async def take_of(bot: RemixBot, job: Job, number: int) -> Source:
@@ -98,8 +101,17 @@ def follow_up(
 ) -> Draft:
     """A draft for a new job from `source`; it then goes through start_job like any other."""
     return draft_from(
-        interaction, kind=kind, provider=provider, prompt=prompt, lyrics=lyrics, gender=gender,
-        options=dict(options or {}), input_url=source.url, input_path=source.path,
-        input_filename=source.filename, input_size=source.size, reply_to_message_id=reply_to,
+        interaction,
+        kind=kind,
+        provider=provider,
+        prompt=prompt,
+        lyrics=lyrics,
+        gender=gender,
+        options=dict(options or {}),
+        input_url=source.url,
+        input_path=source.path,
+        input_filename=source.filename,
+        input_size=source.size,
+        reply_to_message_id=reply_to,
         source_message_id=source.message_id,
     )

@@ -18,12 +18,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
     if interaction.channel_id is None:
         raise UserFacingError(texts.guild_only())
     return Draft(
-        channel_id=interaction.channel_id, member_id=interaction.user.id, guild_id=interaction.guild_id,
-        upload_limit=interaction.filesize_limit, interaction_id=interaction.id, **fields,  # type: ignore[arg-type]
+        channel_id=interaction.channel_id,
+        member_id=interaction.user.id,
+        guild_id=interaction.guild_id,
+        upload_limit=interaction.filesize_limit,
+        interaction_id=interaction.id,
+        **fields,  # type: ignore[arg-type]
     )
 
 
@@ -36,8 +41,9 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     if isinstance(job, str):
         raise UserFacingError(texts.rejected(job))
     # The row exists: acknowledge before anything slow (download, probe).
-    await interaction.response.send_message(texts.checking(bool(draft.input_url or draft.input_path)),
-                                            ephemeral=True)
+    await interaction.response.send_message(
+        texts.checking(bool(draft.input_url or draft.input_path)), ephemeral=True
+    )
     job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
         reply = texts.rejected(job.error or "")

@@ -42,7 +42,11 @@ def _ts(job: Job) -> int:
 
 
 def render_status(
-    job: Job, position: int | None, provider_label: str, result_url: str | None, stages: tuple[str, ...] = (),
+    job: Job,
+    position: int | None,
+    provider_label: str,
+    result_url: str | None,
+    stages: tuple[str, ...] = (),
 ) -> discord.Embed:
     embed = discord.Embed(
         title=texts.status_title(job.kind, job.state.value),
@@ -153,8 +157,13 @@ class StatusBoard:
         result_url = None
         if job.result_message_id:
             result_url = channel.get_partial_message(job.result_message_id).jump_url
-        embed = render_status(job, position, self.provider_labels.get(job.provider, job.provider), result_url,
-                              self.provider_stages.get(job.provider, ()))
+        embed = render_status(
+            job,
+            position,
+            self.provider_labels.get(job.provider, job.provider),
+            result_url,
+            self.provider_stages.get(job.provider, ()),
+        )
         # With a view factory every write says which buttons show: None removes them (a final state).
         extra = {"view": self.view_for(job)} if self.view_for else {}
         if message_id is not None:
@@ -167,8 +176,10 @@ class StatusBoard:
                 if exc.code != 30046:  # too old to edit: post a fresh one
                     raise
         message = await channel.send(
-            embed=embed, allowed_mentions=discord.AllowedMentions.none(),
-            nonce=f"j{job.id}s{message_id or 0}", **extra,
+            embed=embed,
+            allowed_mentions=discord.AllowedMentions.none(),
+            nonce=f"j{job.id}s{message_id or 0}",
+            **extra,
         )
         self._posted[job.id] = message.id
         await self.jobs.update(job.id, status_message_id=message.id)

@@ -79,8 +79,10 @@ CAPABLE_ELSEWHERE = {
 def kind_not_supported(provider: str, kind: JobKind, supporters: list[str]) -> str:
     if supporters:
         return f"{provider} can't make a {KIND_NAMES[kind]}. Try {', '.join(supporters)}."
-    return (f"{provider} can't make a {KIND_NAMES[kind]}, and no provider here can: "
-            f"{CAPABLE_ELSEWHERE[kind]} can, once a server admin sets one up.")
+    return (
+        f"{provider} can't make a {KIND_NAMES[kind]}, and no provider here can: "
+        f"{CAPABLE_ELSEWHERE[kind]} can, once a server admin sets one up."
+    )
 
 
 def prompt_required(provider: str) -> str:
@@ -104,8 +106,9 @@ def instrumental_and_vocal_only() -> str:
 
 
 def too_long(field: str, length: int, limit: int, provider: str) -> str:
-    return (f"Your {field} has {length} characters; {provider} takes at most {limit}. "
-            "Shorten it and try again.")
+    return (
+        f"Your {field} has {length} characters; {provider} takes at most {limit}. Shorten it and try again."
+    )
 
 
 def variations_not_supported(provider: str, supporters: list[str]) -> str:
@@ -238,6 +241,7 @@ def stage_trail(stages: tuple[str, ...], current: str | None, percent: float | N
         parts.append(f"**{now}**")
     return " → ".join(parts)
 
+
 STATUS_FIELD = "Status"
 
 
@@ -279,8 +283,10 @@ def failure(message: str, kind: ErrorKind | None) -> str:
 
 
 def deadline_passed(limit: float) -> str:
-    return (f"This took longer than {seconds(limit)}, so I stopped waiting. "
-            "Try again later, or with another provider.")
+    return (
+        f"This took longer than {seconds(limit)}, so I stopped waiting. "
+        "Try again later, or with another provider."
+    )
 
 
 def deadline_partial(limit: float) -> str:
@@ -752,15 +758,20 @@ def config_saved() -> str:
     return "Saved. `/config show` lists this server's settings."
 
 
-def config_summary(provider: str | None, bot_default: str, channel_id: int | None, member_limit: int,
-                   available: list[str]) -> str:
-    return "\n".join([
-        "**Remix settings for this server**",
-        f"Default provider: `{provider}`" if provider else f"Default provider: the bot's default (`{bot_default}`)",
-        f"Remix channel: <#{channel_id}>" if channel_id else "Remix channel: any channel",
-        f"Unfinished jobs per member: {member_limit}",
-        f"Providers available: {', '.join(available)}",
-    ])
+def config_summary(
+    provider: str | None, bot_default: str, channel_id: int | None, member_limit: int, available: list[str]
+) -> str:
+    return "\n".join(
+        [
+            "**Remix settings for this server**",
+            f"Default provider: `{provider}`"
+            if provider
+            else f"Default provider: the bot's default (`{bot_default}`)",
+            f"Remix channel: <#{channel_id}>" if channel_id else "Remix channel: any channel",
+            f"Unfinished jobs per member: {member_limit}",
+            f"Providers available: {', '.join(available)}",
+        ]
+    )
 
 
 def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[int, int]]) -> str:

@@ -38,10 +38,14 @@ async def safe_reply(interaction: discord.Interaction, content: str, *, ephemera
         try:
             await channel.send(
                 texts.to_member(interaction.user.id, content),
-                allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[interaction.user]),
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False, roles=False, users=[interaction.user]
+                ),
             )
         except discord.HTTPException:
-            log.warning("could not reply to %s in channel %s either", interaction.user.id, interaction.channel_id)
+            log.warning(
+                "could not reply to %s in channel %s either", interaction.user.id, interaction.channel_id
+            )
 
 
 def describe(error: Exception) -> str | None:

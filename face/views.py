@@ -65,37 +65,63 @@ class RemixForm(ui.Modal):
         super().__init__(title=texts.clip(title, 45), timeout=FORM_TIMEOUT)
         self.submit = submit
         self.prompt: ui.TextInput[RemixForm] = ui.TextInput(
-            custom_id="prompt", style=discord.TextStyle.paragraph, default=prompt or None,
-            required=kind in caps.requires_prompt, max_length=min(4000, caps.max_prompt_chars),
+            custom_id="prompt",
+            style=discord.TextStyle.paragraph,
+            default=prompt or None,
+            required=kind in caps.requires_prompt,
+            max_length=min(4000, caps.max_prompt_chars),
         )
         self.lyrics: ui.TextInput[RemixForm] = ui.TextInput(
-            custom_id="lyrics", style=discord.TextStyle.paragraph, default=lyrics or None,
-            required=kind in caps.requires_lyrics, max_length=min(4000, caps.max_lyrics_chars),
+            custom_id="lyrics",
+            style=discord.TextStyle.paragraph,
+            default=lyrics or None,
+            required=kind in caps.requires_lyrics,
+            max_length=min(4000, caps.max_lyrics_chars),
         )
         self.gender: ui.Select[RemixForm] = ui.Select(
-            custom_id="gender", required=False, min_values=0, max_values=1,
-            options=[discord.SelectOption(label=texts.GENDER_NAMES[g], value=g, default=g == gender)
-                     for g in GENDERS],
+            custom_id="gender",
+            required=False,
+            min_values=0,
+            max_values=1,
+            options=[
+                discord.SelectOption(label=texts.GENDER_NAMES[g], value=g, default=g == gender)
+                for g in GENDERS
+            ],
         )
-        self.add_item(ui.Label(text=texts.FORM_PROMPT, description=texts.FORM_PROMPT_HINT, component=self.prompt))
-        self.add_item(ui.Label(text=texts.FORM_LYRICS, description=texts.FORM_LYRICS_HINT, component=self.lyrics))
-        self.add_item(ui.Label(text=texts.FORM_GENDER, description=texts.FORM_GENDER_HINT, component=self.gender))
+        self.add_item(
+            ui.Label(text=texts.FORM_PROMPT, description=texts.FORM_PROMPT_HINT, component=self.prompt)
+        )
+        self.add_item(
+            ui.Label(text=texts.FORM_LYRICS, description=texts.FORM_LYRICS_HINT, component=self.lyrics)
+        )
+        self.add_item(
+            ui.Label(text=texts.FORM_GENDER, description=texts.FORM_GENDER_HINT, component=self.gender)
+        )
         self.file: ui.Select[RemixForm] | None = None
         if files and len(files) > 1:
             self.file = ui.Select(
-                custom_id="file", options=[discord.SelectOption(label=texts.clip(name, 100), value=str(i),
-                                                                default=i == 0)
-                                           for i, name in enumerate(files[:25])],
+                custom_id="file",
+                options=[
+                    discord.SelectOption(label=texts.clip(name, 100), value=str(i), default=i == 0)
+                    for i, name in enumerate(files[:25])
+                ],
             )
-            self.add_item(ui.Label(text=texts.FORM_FILE, description=texts.FORM_FILE_HINT, component=self.file))
+            self.add_item(
+                ui.Label(text=texts.FORM_FILE, description=texts.FORM_FILE_HINT, component=self.file)
+            )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         chosen = self.file.values[0] if self.file and self.file.values else "0"
         gender = next((g for g in self.gender.values if g in GENDERS), None)
-        await self.submit(interaction, FormValues(
-            prompt=self.prompt.value, lyrics=self.lyrics.value or None, gender=gender,
-            file=int(chosen) if chosen.isdigit() else 0,
-        ))
+        await self.submit(
+            interaction,
+            FormValues(
+                prompt=self.prompt.value,
+                lyrics=self.lyrics.value or None,
+                gender=gender,
+                file=int(chosen) if chosen.isdigit() else 0,
+            ),
+        )
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await report(interaction, error, f"form {self.title!r}")
@@ -110,8 +136,11 @@ def remix_provider(bot: RemixBot, wanted: str | None) -> tuple[str | None, Capab
 
 # -- "Remix this audio" on a message ----------------------------------------------------------------------
 def audio_attachments(message: discord.Message) -> list[discord.Attachment]:
-    return [a for a in message.attachments
-            if (a.content_type or "").startswith("audio/") or a.filename.lower().endswith(AUDIO_SUFFIXES)]
+    return [
+        a
+        for a in message.attachments
+        if (a.content_type or "").startswith("audio/") or a.filename.lower().endswith(AUDIO_SUFFIXES)
+    ]
 
 
 async def remix_message(bot: RemixBot, interaction: discord.Interaction, message: discord.Message) -> None:
@@ -123,16 +152,31 @@ async def remix_message(bot: RemixBot, interaction: discord.Interaction, message
     async def submit(modal_interaction: discord.Interaction, values: FormValues) -> None:
         attachment = found[min(values.file, len(found) - 1)]
         source = Source(attachment.filename, attachment.size, url=attachment.url, message_id=message.id)
-        await start_job(bot, modal_interaction, follow_up(
-            modal_interaction, source, kind=JobKind.REMIX, provider=None, prompt=values.prompt,
-            lyrics=values.lyrics, gender=values.gender, reply_to=message.id,
-        ))
+        await start_job(
+            bot,
+            modal_interaction,
+            follow_up(
+                modal_interaction,
+                source,
+                kind=JobKind.REMIX,
+                provider=None,
+                prompt=values.prompt,
+                lyrics=values.lyrics,
+                gender=values.gender,
+                reply_to=message.id,
+            ),
+        )
 
     _, caps = remix_provider(bot, None)
-    await interaction.response.send_modal(RemixForm(
-        title=texts.REMIX_THIS_AUDIO, caps=caps, kind=JobKind.REMIX, submit=submit,
-        files=[a.filename for a in found],
-    ))
+    await interaction.response.send_modal(
+        RemixForm(
+            title=texts.REMIX_THIS_AUDIO,
+            caps=caps,
+            kind=JobKind.REMIX,
+            submit=submit,
+            files=[a.filename for a in found],
+        )
+    )
 
 
 # -- buttons -------------------------------------------------------------------------------------------------
@@ -171,6 +215,7 @@ def _requester_only(action: str) -> Callable[[discord.Interaction, Job], None]:
     def check(interaction: discord.Interaction, job: Job) -> None:
         if not actions.is_requester(interaction, job):
             raise UserFacingError(texts.only_requester(action))
+
     return check
 
 
@@ -184,12 +229,19 @@ class _OneJobButton(_JobAction):
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        super().__init__(ui.Button(label=self.label, style=self.style,  # type: ignore[call-arg]
-                                   custom_id=f"remix:{self.action}:{job_id}"), row=self.row)
+        super().__init__(
+            ui.Button(
+                label=self.label,
+                style=self.style,  # type: ignore[call-arg]
+                custom_id=f"remix:{self.action}:{job_id}",
+            ),
+            row=self.row,
+        )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
-                             match: re.Match[str], /) -> _OneJobButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> _OneJobButton:
         return cls(int(match["job"]))
 
 
@@ -219,10 +271,21 @@ class RerollButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_temp
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         source = await input_of(bot, job)
-        await start_job(bot, interaction, follow_up(
-            interaction, source, kind=job.kind, provider=job.provider, prompt=job.prompt, lyrics=job.lyrics,
-            gender=job.gender, options=job.options, reply_to=_pressed_on(interaction),
-        ))
+        await start_job(
+            bot,
+            interaction,
+            follow_up(
+                interaction,
+                source,
+                kind=job.kind,
+                provider=job.provider,
+                prompt=job.prompt,
+                lyrics=job.lyrics,
+                gender=job.gender,
+                options=job.options,
+                reply_to=_pressed_on(interaction),
+            ),
+        )
 
 
 class EditButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("edit")):
@@ -237,58 +300,108 @@ class EditButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_templa
         async def submit(modal_interaction: discord.Interaction, values: FormValues) -> None:
             # Read the job again: the source is looked up when the member commits, not when the form opened.
             source = await input_of(bot, await bot.jobs.get(job.id) or job)
-            await start_job(bot, modal_interaction, follow_up(
-                modal_interaction, source, kind=job.kind, provider=job.provider, prompt=values.prompt,
-                lyrics=values.lyrics, gender=values.gender, options=job.options, reply_to=reply_to,
-            ))
+            await start_job(
+                bot,
+                modal_interaction,
+                follow_up(
+                    modal_interaction,
+                    source,
+                    kind=job.kind,
+                    provider=job.provider,
+                    prompt=values.prompt,
+                    lyrics=values.lyrics,
+                    gender=values.gender,
+                    options=job.options,
+                    reply_to=reply_to,
+                ),
+            )
 
-        caps = bot.registry.get(job.provider).capabilities if job.provider in bot.registry else \
-            remix_provider(bot, None)[1]
-        await interaction.response.send_modal(RemixForm(
-            title=texts.form_title_edit(job.id), caps=caps, kind=job.kind, submit=submit,
-            prompt=job.prompt, lyrics=job.lyrics, gender=job.gender,
-        ))
+        caps = (
+            bot.registry.get(job.provider).capabilities
+            if job.provider in bot.registry
+            else remix_provider(bot, None)[1]
+        )
+        await interaction.response.send_modal(
+            RemixForm(
+                title=texts.form_title_edit(job.id),
+                caps=caps,
+                kind=job.kind,
+                submit=submit,
+                prompt=job.prompt,
+                lyrics=job.lyrics,
+                gender=job.gender,
+            )
+        )
 
 
-class TakeButton(_JobAction, ui.DynamicItem[ui.Button[Any]],
-                 template=r"remix:take:(?P<job>[0-9]+):(?P<take>[0-9]+)"):
+class TakeButton(
+    _JobAction, ui.DynamicItem[ui.Button[Any]], template=r"remix:take:(?P<job>[0-9]+):(?P<take>[0-9]+)"
+):
     """Anyone may remix a take: a form for the words, the take as the audio; the result replies to it."""
 
     def __init__(self, job_id: int, number: int) -> None:
         self.job_id = job_id
         self.number = number
-        super().__init__(ui.Button(label=texts.button_take(number), style=discord.ButtonStyle.secondary,
-                                   custom_id=f"remix:take:{job_id}:{number}"))
+        super().__init__(
+            ui.Button(
+                label=texts.button_take(number),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"remix:take:{job_id}:{number}",
+            )
+        )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
-                             match: re.Match[str], /) -> TakeButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> TakeButton:
         return cls(int(match["job"]), int(match["take"]))
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         # The message the button is on came with this interaction, its attachment URLs fresh.
         take = dict(attached_takes(job)).get(self.number)
-        on_message = next((a for a in interaction.message.attachments if take and a.filename == take.filename),
-                          None) if interaction.message else None
+        on_message = (
+            next((a for a in interaction.message.attachments if take and a.filename == take.filename), None)
+            if interaction.message
+            else None
+        )
         number = self.number
 
         async def submit(modal_interaction: discord.Interaction, values: FormValues) -> None:
             if on_message is not None and interaction.message is not None:
-                source = Source(on_message.filename, on_message.size, url=on_message.url,
-                                message_id=interaction.message.id)
+                source = Source(
+                    on_message.filename,
+                    on_message.size,
+                    url=on_message.url,
+                    message_id=interaction.message.id,
+                )
             else:
                 source = await take_of(bot, job, number)
-            await start_job(bot, modal_interaction, follow_up(
-                modal_interaction, source, kind=JobKind.REMIX, provider=provider, prompt=values.prompt,
-                lyrics=values.lyrics, gender=values.gender, reply_to=source.message_id,
-            ))
+            await start_job(
+                bot,
+                modal_interaction,
+                follow_up(
+                    modal_interaction,
+                    source,
+                    kind=JobKind.REMIX,
+                    provider=provider,
+                    prompt=values.prompt,
+                    lyrics=values.lyrics,
+                    gender=values.gender,
+                    reply_to=source.message_id,
+                ),
+            )
 
         if take is None:
             raise UserFacingError(texts.take_gone(job.id, number))
         provider, caps = remix_provider(bot, job.provider)
-        await interaction.response.send_modal(RemixForm(
-            title=texts.form_title_take(number), caps=caps, kind=JobKind.REMIX, submit=submit,
-        ))
+        await interaction.response.send_modal(
+            RemixForm(
+                title=texts.form_title_take(number),
+                caps=caps,
+                kind=JobKind.REMIX,
+                submit=submit,
+            )
+        )
 
 
 def _pressed_on(interaction: discord.Interaction) -> int | None:

@@ -70,6 +70,7 @@ class Voice(BaseModel):
     voice_id: str
     name: str
 
+
 # Verified webhook payloads for one job, pushed by the web receiver, read by `track`.
 Inbox = asyncio.Queue[dict[str, Any]]
 

@@ -48,7 +48,9 @@ def parse_retry_after(value: str | None) -> float | None:
     return None
 
 
-def backoff(attempt: int, retry_after: float | None = None, *, base: float = 2.0, cap: float = 120.0) -> float:
+def backoff(
+    attempt: int, retry_after: float | None = None, *, base: float = 2.0, cap: float = 120.0
+) -> float:
     """Seconds to wait after failed attempt `attempt` (from 1): the server's Retry-After when it gave
     one, else exponential growth from `base` up to `cap`, with jitter so many waiters don't stampede."""
     if retry_after is not None:
@@ -73,25 +75,30 @@ def default_error(status: int, body: Any, headers: Mapping[str, str]) -> Provide
     text = error_text(body)
     retry_after = parse_retry_after(headers.get("Retry-After"))
     if status == 429:
-        return ProviderError(ErrorKind.RATE_LIMITED, texts.PROVIDER_BUSY,
-                             retry_after=retry_after, detail=text, status=status)
+        return ProviderError(
+            ErrorKind.RATE_LIMITED, texts.PROVIDER_BUSY, retry_after=retry_after, detail=text, status=status
+        )
     if status == 402:
-        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, texts.PROVIDER_OUT_OF_CREDITS,
-                             detail=text, status=status)
+        return ProviderError(
+            ErrorKind.INSUFFICIENT_CREDITS, texts.PROVIDER_OUT_OF_CREDITS, detail=text, status=status
+        )
     if status in (401, 403):
-        return ProviderError(ErrorKind.AUTH, texts.PROVIDER_BAD_KEY,
-                             detail=text, status=status)
+        return ProviderError(ErrorKind.AUTH, texts.PROVIDER_BAD_KEY, detail=text, status=status)
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB,
-                             detail=text, status=status)
+        return ProviderError(
+            ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB, detail=text, status=status
+        )
     if status in (400, 409, 413, 415, 422):
-        return ProviderError(ErrorKind.INVALID_INPUT, text or texts.PROVIDER_REFUSED,
-                             detail=text, status=status)
+        return ProviderError(
+            ErrorKind.INVALID_INPUT, text or texts.PROVIDER_REFUSED, detail=text, status=status
+        )
     if status >= 500:
-        return ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_TROUBLE,
-                             retry_after=retry_after, detail=text, status=status)
-    return ProviderError(ErrorKind.GENERATION_FAILED, text or texts.provider_answered(status),
-                         detail=text, status=status)
+        return ProviderError(
+            ErrorKind.UNAVAILABLE, texts.PROVIDER_TROUBLE, retry_after=retry_after, detail=text, status=status
+        )
+    return ProviderError(
+        ErrorKind.GENERATION_FAILED, text or texts.provider_answered(status), detail=text, status=status
+    )
 
 
 async def read_body(resp: aiohttp.ClientResponse) -> Any:
@@ -164,8 +171,13 @@ class HttpClient:
             await self._wait_if_paused()
             try:
                 async with self.session.request(
-                    method, url, data=body() if body else None, json=json_body, params=params,
-                    headers=headers, timeout=timeout,
+                    method,
+                    url,
+                    data=body() if body else None,
+                    json=json_body,
+                    params=params,
+                    headers=headers,
+                    timeout=timeout,
                 ) as resp:
                     payload = await read_body(resp)
                     if resp.status < 400 and resp.status not in retry_statuses:
@@ -173,11 +185,14 @@ class HttpClient:
                     error = self.parse_error(resp.status, payload, resp.headers)
                     log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), resp.status, error.kind)
             except aiohttp.ClientConnectorError as exc:
-                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE,
-                                      detail=str(exc))
+                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc))
             except (TimeoutError, aiohttp.ClientError) as exc:
-                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_NO_ANSWER,
-                                      detail=f"{type(exc).__name__}: {exc}", maybe_accepted=not idempotent)
+                error = ProviderError(
+                    ErrorKind.UNAVAILABLE,
+                    texts.PROVIDER_NO_ANSWER,
+                    detail=f"{type(exc).__name__}: {exc}",
+                    maybe_accepted=not idempotent,
+                )
                 if not idempotent:
                     raise error from exc
             if error.kind == ErrorKind.RATE_LIMITED:
@@ -202,11 +217,11 @@ class HttpClient:
         """Open a response to read incrementally (SSE). Errors are mapped; nothing is retried."""
         await self._wait_if_paused()
         try:
-            resp = await self.session.request(method, url, json=json_body, params=params,
-                                              headers=headers, timeout=timeout)
+            resp = await self.session.request(
+                method, url, json=json_body, params=params, headers=headers, timeout=timeout
+            )
         except aiohttp.ClientConnectorError as exc:
-            raise ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE,
-                                detail=str(exc)) from exc
+            raise ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc)) from exc
         try:
             if resp.status >= 400:
                 error = self.parse_error(resp.status, await read_body(resp), resp.headers)
@@ -272,8 +287,9 @@ async def download_to(
         part.replace(dest)
         return size
     except (TimeoutError, aiohttp.ClientError) as exc:
-        raise ProviderError(ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF,
-                            detail=f"{type(exc).__name__}: {exc}") from exc
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
+        ) from exc
     finally:
         part.unlink(missing_ok=True)
 

@@ -59,8 +59,11 @@ def _varispeed(factor: float) -> list[FilterSpec]:
 # strong taps notch out whole bass notes). Per level: (output gain, delays, decays).
 _REVERB_TAPS: dict[Level, tuple[float, tuple[int, ...], tuple[float, ...]]] = {
     "light": (0.85, (31, 53, 79, 107, 139, 181, 233, 293), (0.16, 0.14, 0.12, 0.1, 0.08, 0.06, 0.05, 0.04)),
-    "strong": (0.8, (37, 61, 89, 127, 167, 211, 263, 331, 397, 450),
-               (0.18, 0.16, 0.14, 0.12, 0.1, 0.08, 0.06, 0.05, 0.03, 0.02)),
+    "strong": (
+        0.8,
+        (37, 61, 89, 127, 167, 211, 263, 331, 397, 450),
+        (0.18, 0.16, 0.14, 0.12, 0.1, 0.08, 0.06, 0.05, 0.03, 0.02),
+    ),
 }
 # Longest echo (seconds): reverb makes a take at most this much longer than the speed change alone.
 REVERB_TAIL = max(max(delays) for _, delays, _ in _REVERB_TAPS.values()) / 1000
@@ -96,10 +99,14 @@ def _bass(level: Level) -> list[FilterSpec]:
 
 
 def _vaporwave(level: Level) -> list[FilterSpec]:
-    return _varispeed(SPEEDS["vaporwave"][level]) + [
-        ("lowpass", "f=9000"),
-        ("chorus", "0.7:0.9:45|60:0.35|0.3:0.25|0.4:2|1.5"),
-    ] + _reverb(level)
+    return (
+        _varispeed(SPEEDS["vaporwave"][level])
+        + [
+            ("lowpass", "f=9000"),
+            ("chorus", "0.7:0.9:45|60:0.35|0.3:0.25|0.4:2|1.5"),
+        ]
+        + _reverb(level)
+    )
 
 
 @dataclass(frozen=True)

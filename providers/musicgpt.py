@@ -205,8 +205,9 @@ def music_ai_body(request: JobRequest) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not None}
 
 
-def status_params(conversion_type: str, *, task_id: str | None = None,
-                  conversion_id: str | None = None) -> dict[str, str]:
+def status_params(
+    conversion_type: str, *, task_id: str | None = None, conversion_id: str | None = None
+) -> dict[str, str]:
     """/byId takes exactly one of task_id or conversion_id ("but not both")."""
     if (task_id is None) == (conversion_id is None):
         raise ValueError("give exactly one of task_id or conversion_id")
@@ -236,11 +237,19 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
         return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_FILE_TOO_LARGE, **common)
     if status == 429:
         # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
-        return ProviderError(ErrorKind.RATE_LIMITED, texts.MUSICGPT_BUSY,
-                             retry_after=parse_retry_after(headers.get("Retry-After")), **common)
+        return ProviderError(
+            ErrorKind.RATE_LIMITED,
+            texts.MUSICGPT_BUSY,
+            retry_after=parse_retry_after(headers.get("Retry-After")),
+            **common,
+        )
     if status >= 500:
-        return ProviderError(ErrorKind.UNAVAILABLE, texts.MUSICGPT_TROUBLE,
-                             retry_after=parse_retry_after(headers.get("Retry-After")), **common)
+        return ProviderError(
+            ErrorKind.UNAVAILABLE,
+            texts.MUSICGPT_TROUBLE,
+            retry_after=parse_retry_after(headers.get("Retry-After")),
+            **common,
+        )
     return ProviderError(ErrorKind.GENERATION_FAILED, texts.musicgpt_error(status), **common)
 
 
@@ -248,19 +257,27 @@ def parse_submit(kind: JobKind, body: Any) -> Handle:
     """Turn the documented submit answer into a Handle; `success: false` is a refusal."""
     if not isinstance(body, Mapping):
         # A 200 we cannot read may still have started a paid job.
-        raise ProviderError(ErrorKind.UNAVAILABLE, texts.MUSICGPT_UNREADABLE,
-                            detail=str(body)[:200], maybe_accepted=True)
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, texts.MUSICGPT_UNREADABLE, detail=str(body)[:200], maybe_accepted=True
+        )
     if body.get("success") is False:
         raise refusal(error_text(body))
     task_id = body.get("task_id")
     if not task_id:
-        raise ProviderError(ErrorKind.UNAVAILABLE, texts.MUSICGPT_NO_TASK_ID,
-                            detail="submit answer without task_id", maybe_accepted=True)
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE,
+            texts.MUSICGPT_NO_TASK_ID,
+            detail="submit answer without task_id",
+            maybe_accepted=True,
+        )
     numbered = [body.get("conversion_id_1"), body.get("conversion_id_2")]
     single = [body.get("conversion_id")]  # one-output endpoints (Cover, TTS) answer with one id
     ids = [str(cid) for cid in numbered if cid] or [str(cid) for cid in single if cid]
-    return Handle(task_id=str(task_id), conversion_ids=ids,
-                  data={"conversion_type": CONVERSION_TYPES[kind], "eta": body.get("eta")})
+    return Handle(
+        task_id=str(task_id),
+        conversion_ids=ids,
+        data={"conversion_type": CONVERSION_TYPES[kind], "eta": body.get("eta")},
+    )
 
 
 def refusal(text: str | None) -> ProviderError:
@@ -288,8 +305,9 @@ def parse_status(body: Any) -> StatusReport | None:
         single = _single_take(conv, state)
         takes = [single] if single else []
     meta = Metadata(title=_text(conv.get("title")), cover_url=_cover(conv))
-    return StatusReport(state=state, status=status, message=_text(conv.get("status_msg")), takes=takes,
-                        meta=meta)
+    return StatusReport(
+        state=state, status=status, message=_text(conv.get("status_msg")), takes=takes, meta=meta
+    )
 
 
 def parse_webhook(payload: Mapping[str, Any]) -> Take | Metadata:
@@ -304,9 +322,13 @@ def parse_webhook(payload: Mapping[str, Any]) -> Take | Metadata:
         take = _single_take(payload, "failed" if state == "failed" else "completed")
         if take is not None:
             return take
-    return Metadata(conversion_id=_text(payload.get("conversion_id")), title=_text(payload.get("title")),
-                    lyrics=_text(payload.get("lyrics")),
-                    lyrics_lrc=lyrics_to_lrc(payload.get("lyrics_timestamped")), cover_url=_cover(payload))
+    return Metadata(
+        conversion_id=_text(payload.get("conversion_id")),
+        title=_text(payload.get("title")),
+        lyrics=_text(payload.get("lyrics")),
+        lyrics_lrc=lyrics_to_lrc(payload.get("lyrics_timestamped")),
+        cover_url=_cover(payload),
+    )
 
 
 def build_completed(takes: list[Take], meta: list[Metadata], label: str = "MusicGPT") -> Completed:
@@ -318,9 +340,15 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
     lyrics_by_id = {m.conversion_id: m.lyrics for m in meta if m.conversion_id and m.lyrics}
     lrc_by_id = {m.conversion_id: m.lyrics_lrc for m in meta if m.conversion_id and m.lyrics_lrc}
     outputs = [
-        Output(index=t.index or i, url=t.url, ext="mp3", duration=t.duration, title=t.title,
-               lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id),
-               lyrics_lrc=lrc_by_id.get(t.conversion_id) or t.lyrics_lrc)
+        Output(
+            index=t.index or i,
+            url=t.url,
+            ext="mp3",
+            duration=t.duration,
+            title=t.title,
+            lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id),
+            lyrics_lrc=lrc_by_id.get(t.conversion_id) or t.lyrics_lrc,
+        )
         for i, t in enumerate(good, start=1)
     ]
     return Completed(
@@ -357,7 +385,9 @@ def lyrics_to_lrc(value: Any) -> str | None:
             cues.append(cue)
     if not cues:
         return None
-    in_ms = any("ms" in key.lower() for key, _, _ in cues) or max(start for _, start, _ in cues) > MS_THRESHOLD
+    in_ms = (
+        any("ms" in key.lower() for key, _, _ in cues) or max(start for _, start, _ in cues) > MS_THRESHOLD
+    )
     cues.sort(key=lambda cue: cue[1])
     return "".join(f"[{_lrc_time(start / 1000 if in_ms else start)}]{text}\n" for _, start, text in cues)
 
@@ -434,10 +464,15 @@ def _numbered_take(conv: Mapping[str, Any], n: int, state: str) -> Take | None:
     if not url and not flagged and not conv.get(f"conversion_id_{n}"):
         return None
     return Take(
-        conversion_id=_text(conv.get(f"conversion_id_{n}")), index=n, url=url,
-        duration=_number(conv.get(f"conversion_duration_{n}")), title=_text(conv.get(f"title_{n}")),
-        lyrics=_text(conv.get(f"lyrics_{n}")), lyrics_lrc=lyrics_to_lrc(conv.get(f"lyrics_timestamped_{n}")),
-        flagged=flagged, reason=_text(conv.get(f"reason_{n}")),
+        conversion_id=_text(conv.get(f"conversion_id_{n}")),
+        index=n,
+        url=url,
+        duration=_number(conv.get(f"conversion_duration_{n}")),
+        title=_text(conv.get(f"title_{n}")),
+        lyrics=_text(conv.get(f"lyrics_{n}")),
+        lyrics_lrc=lyrics_to_lrc(conv.get(f"lyrics_timestamped_{n}")),
+        flagged=flagged,
+        reason=_text(conv.get(f"reason_{n}")),
         failed=state == "failed" or (state == "completed" and not url),
     )
 
@@ -448,10 +483,14 @@ def _single_take(data: Mapping[str, Any], state: str) -> Take | None:
     if state == "pending" and not flagged:
         return None
     return Take(
-        conversion_id=_text(data.get("conversion_id")), url=url,
-        duration=_number(data.get("conversion_duration")), title=_text(data.get("title")),
-        lyrics=_text(data.get("lyrics")), lyrics_lrc=lyrics_to_lrc(data.get("lyrics_timestamped")),
-        flagged=flagged, reason=_text(data.get("reason")),
+        conversion_id=_text(data.get("conversion_id")),
+        url=url,
+        duration=_number(data.get("conversion_duration")),
+        title=_text(data.get("title")),
+        lyrics=_text(data.get("lyrics")),
+        lyrics_lrc=lyrics_to_lrc(data.get("lyrics_timestamped")),
+        flagged=flagged,
+        reason=_text(data.get("reason")),
         failed=state == "failed" or not url,
     )
 
@@ -626,19 +665,33 @@ class MusicGPTProvider(Provider):
         url = self.base_url + SUBMIT_PATHS[request.kind]
         try:
             if request.kind == JobKind.GENERATE:
-                body = await self.http.request("POST", url, idempotent=False, json_body=music_ai_body(request),
-                                               headers=self._headers, timeout=self.submit_timeout)
+                body = await self.http.request(
+                    "POST",
+                    url,
+                    idempotent=False,
+                    json_body=music_ai_body(request),
+                    headers=self._headers,
+                    timeout=self.submit_timeout,
+                )
             else:
                 body = await self._post_upload(url, request)
         except ProviderError as error:
             if error.kind == ErrorKind.NOT_FOUND:
                 # A 404 on a submit path is about our setup, not about a job.
-                raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_WRONG_ADDRESS,
-                                    detail=error.detail, status=error.status) from error
+                raise ProviderError(
+                    ErrorKind.NOT_FOUND,
+                    texts.MUSICGPT_WRONG_ADDRESS,
+                    detail=error.detail,
+                    status=error.status,
+                ) from error
             raise
         handle = parse_submit(request.kind, body)
-        log.info("musicgpt accepted %s job task_id=%s eta=%s", request.kind.value, handle.task_id,
-                 handle.data.get("eta"))
+        log.info(
+            "musicgpt accepted %s job task_id=%s eta=%s",
+            request.kind.value,
+            handle.task_id,
+            handle.data.get("eta"),
+        )
         return handle
 
     async def _post_upload(self, url: str, request: JobRequest) -> Any:
@@ -656,8 +709,9 @@ class MusicGPTProvider(Provider):
             return data
 
         try:
-            return await self.http.request("POST", url, idempotent=False, body=form,
-                                           headers=self._headers, timeout=self.submit_timeout)
+            return await self.http.request(
+                "POST", url, idempotent=False, body=form, headers=self._headers, timeout=self.submit_timeout
+            )
         finally:
             for handle in opened:
                 handle.close()
@@ -676,8 +730,9 @@ class MusicGPTProvider(Provider):
             took = await self._wait_for_webhooks(inbox, board, handle, until=next_poll)
             if board.done:
                 if pushed:
-                    await self._gather_extras(inbox, board, handle, ctype,
-                                              bool(request.options.get("instrumental")))
+                    await self._gather_extras(
+                        inbox, board, handle, ctype, bool(request.options.get("instrumental"))
+                    )
                 yield board.completed()
                 return
             if took:
@@ -698,14 +753,20 @@ class MusicGPTProvider(Provider):
             stage = "queued" if report.status in QUEUED_STATUSES and not board.takes else "processing"
             yield self._progress(stage, started, eta, board)
 
-    async def _gather_extras(self, inbox: Inbox, board: _Board, handle: Handle, ctype: str,
-                             instrumental: bool) -> None:
+    async def _gather_extras(
+        self, inbox: Inbox, board: _Board, handle: Handle, ctype: str, instrumental: bool
+    ) -> None:
         """Both takes came by webhook: give the lyrics and cover deliveries a moment to follow,
         then ask /byId once for whatever of them is still missing (it carries both)."""
         if not board.extras_missing(instrumental):
             return
-        await self._wait_for_webhooks(inbox, board, handle, until=time.monotonic() + self.poll_interval,
-                                      stop=lambda: not board.extras_missing(instrumental))
+        await self._wait_for_webhooks(
+            inbox,
+            board,
+            handle,
+            until=time.monotonic() + self.poll_interval,
+            stop=lambda: not board.extras_missing(instrumental),
+        )
         if not board.extras_missing(instrumental):
             return
         try:
@@ -748,9 +809,14 @@ class MusicGPTProvider(Provider):
 
     async def _poll(self, ctype: str, **ident: str) -> StatusReport | None:
         try:
-            body = await self.http.request("GET", f"{self.base_url}/byId", idempotent=True,
-                                           params=status_params(ctype, **ident), headers=self._headers,
-                                           timeout=self.poll_timeout)
+            body = await self.http.request(
+                "GET",
+                f"{self.base_url}/byId",
+                idempotent=True,
+                params=status_params(ctype, **ident),
+                headers=self._headers,
+                timeout=self.poll_timeout,
+            )
         except ProviderError as error:
             # Shortly after submit a job can be invisible to /byId ("increase wait time before polling").
             if error.kind == ErrorKind.NOT_FOUND:
@@ -761,8 +827,15 @@ class MusicGPTProvider(Provider):
             log.info("musicgpt /byId gave no job details (%s)", type(body).__name__)
         return report
 
-    async def _wait_for_webhooks(self, inbox: Inbox, board: _Board, handle: Handle, *, until: float,
-                                 stop: Callable[[], bool] | None = None) -> bool:
+    async def _wait_for_webhooks(
+        self,
+        inbox: Inbox,
+        board: _Board,
+        handle: Handle,
+        *,
+        until: float,
+        stop: Callable[[], bool] | None = None,
+    ) -> bool:
         """Take webhook deliveries until `until` (monotonic), or until `stop()` holds.
 
         Returns True at once when a delivery added a take, so progress can be shown.
@@ -799,7 +872,8 @@ class MusicGPTProvider(Provider):
         elapsed = time.monotonic() - started
         ready = sum(1 for t in board.takes.values() if t.ok)
         return Progress(
-            stage=stage, percent=percent_done(elapsed, eta),
+            stage=stage,
+            percent=percent_done(elapsed, eta),
             eta_seconds=max(0.0, eta - elapsed) if eta else None,
             detail=texts.takes_ready(ready, board.expected) if ready else None,
             partial=board.partial(),
@@ -844,9 +918,13 @@ class MusicGPTProvider(Provider):
         try:
             for page in range(MAX_VOICE_PAGES):
                 body = await self.http.request(
-                    "GET", f"{self.base_url}/getAllVoices", idempotent=True,
-                    params={"limit": str(VOICE_PAGE_SIZE), "page": str(page)}, headers=self._headers,
-                    timeout=self.poll_timeout)
+                    "GET",
+                    f"{self.base_url}/getAllVoices",
+                    idempotent=True,
+                    params={"limit": str(VOICE_PAGE_SIZE), "page": str(page)},
+                    headers=self._headers,
+                    timeout=self.poll_timeout,
+                )
                 voices, total = parse_voices(body)
                 collected.extend(voices)
                 if first_load:
@@ -873,4 +951,3 @@ class MusicGPTProvider(Provider):
 def _positive(value: Any) -> float | None:
     number = _number(value)
     return number if number is not None and number > 0 else None
-

@@ -100,10 +100,13 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
         from providers.musicgpt import MusicGPTProvider
 
         entries["musicgpt"] = Entry(
-            MusicGPTProvider(session, api_key=settings.musicgpt_api_key.get_secret_value(),
-                             base_url=settings.musicgpt_base_url,
-                             poll_interval=settings.musicgpt_poll_interval,
-                             backstop_interval=settings.musicgpt_backstop_poll_interval),
+            MusicGPTProvider(
+                session,
+                api_key=settings.musicgpt_api_key.get_secret_value(),
+                base_url=settings.musicgpt_base_url,
+                poll_interval=settings.musicgpt_poll_interval,
+                backstop_interval=settings.musicgpt_backstop_poll_interval,
+            ),
             settings.musicgpt_max_parallel,
         )
     if settings.soundpiece_api_key:
@@ -111,20 +114,26 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
 
         secret = settings.soundpiece_webhook_secret
         entries["soundpiece"] = Entry(
-            SoundpieceProvider(session, api_key=settings.soundpiece_api_key.get_secret_value(),
-                               base_url=settings.soundpiece_base_url,
-                               webhook_secret=secret.get_secret_value() if secret else None),
+            SoundpieceProvider(
+                session,
+                api_key=settings.soundpiece_api_key.get_secret_value(),
+                base_url=settings.soundpiece_base_url,
+                webhook_secret=secret.get_secret_value() if secret else None,
+            ),
             settings.soundpiece_max_parallel,
         )
     if settings.soundverse_api_key:
         from providers.soundverse import SoundverseProvider
 
         entries["soundverse"] = Entry(
-            SoundverseProvider(session, api_key=settings.soundverse_api_key.get_secret_value(),
-                               base_url=settings.soundverse_base_url,
-                               status_path=settings.soundverse_status_path,
-                               read_timeout=settings.soundverse_read_timeout,
-                               poll_interval=settings.soundverse_poll_interval),
+            SoundverseProvider(
+                session,
+                api_key=settings.soundverse_api_key.get_secret_value(),
+                base_url=settings.soundverse_base_url,
+                status_path=settings.soundverse_status_path,
+                read_timeout=settings.soundverse_read_timeout,
+                poll_interval=settings.soundverse_poll_interval,
+            ),
             settings.soundverse_max_parallel,
         )
     default = settings.default_provider

@@ -114,22 +114,25 @@ def unwrap(body: Any) -> Mapping[str, Any]:
         return body[WRAPPER]
     if isinstance(body, Mapping) and "id" in body:
         return body
-    raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_UNREADABLE,
-                        detail=f"unexpected body: {str(body)[:200]}")
+    raise ProviderError(
+        ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
+    )
 
 
 def parse_operation(body: Any) -> Operation:
     dto = unwrap(body)
     op_id = dto.get("id")
     if not isinstance(op_id, str) or not op_id:
-        raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_NO_JOB_ID,
-                            detail=f"unexpected body: {str(body)[:200]}")
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_NO_JOB_ID, detail=f"unexpected body: {str(body)[:200]}"
+        )
     outputs = parse_outputs(dto.get("outputs"))
     raw_error = dto.get("error")
     status = infer_status(dto.get("status"), has_outputs=bool(outputs), has_error=bool(raw_error))
     error = operation_error(raw_error) if status == "failed" else None
-    return Operation(id=op_id, status=status, outputs=outputs, error=error,
-                     created_at=parse_time(dto.get("created_at")))
+    return Operation(
+        id=op_id, status=status, outputs=outputs, error=error, created_at=parse_time(dto.get("created_at"))
+    )
 
 
 def infer_status(raw: Any, *, has_outputs: bool, has_error: bool) -> str:
@@ -154,8 +157,14 @@ def parse_outputs(raw: Any) -> list[Output]:
     for item in raw:
         if isinstance(item, Mapping) and isinstance(item.get("url"), str) and item["url"]:
             # Members read "Take 1", "Take 2": numbered from 1, like the other providers.
-            outputs.append(Output(index=len(outputs) + 1, url=item["url"], ext="flac",
-                                  duration=_number(item.get("duration"))))
+            outputs.append(
+                Output(
+                    index=len(outputs) + 1,
+                    url=item["url"],
+                    ext="flac",
+                    duration=_number(item.get("duration")),
+                )
+            )
     return outputs
 
 
@@ -166,14 +175,18 @@ def operation_error(raw: Any) -> ProviderError:
     text = message.strip() if isinstance(message, str) and message.strip() else None
     flagged = any(isinstance(s, str) and _FLAGGED.search(s) for s in (code, text))
     kind = ErrorKind.CONTENT_FLAGGED if flagged else ErrorKind.GENERATION_FAILED
-    return ProviderError(kind, texts.soundpiece_failed(text, flagged=flagged),
-                         detail=f"code={code!r} message={text!r}")
+    return ProviderError(
+        kind, texts.soundpiece_failed(text, flagged=flagged), detail=f"code={code!r} message={text!r}"
+    )
 
 
 def completed(op: Operation, wanted: int) -> Completed:
     if not op.outputs:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.SOUNDPIECE_NO_TAKES,
-                            detail=f"operation {op.id} ready without outputs")
+        raise ProviderError(
+            ErrorKind.GENERATION_FAILED,
+            texts.SOUNDPIECE_NO_TAKES,
+            detail=f"operation {op.id} ready without outputs",
+        )
     notes = []
     if len(op.outputs) < wanted:
         notes.append(texts.fewer_variations("Soundpiece", len(op.outputs), wanted))
@@ -227,11 +240,11 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     """Map an HTTP error from Soundpiece. HttpClient decides what is retried from the kind."""
     text = detail_text(body)
     if status in (400, 422):
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("Soundpiece", text), detail=text,
-                             status=status)
+        return ProviderError(
+            ErrorKind.INVALID_INPUT, texts.provider_refused("Soundpiece", text), detail=text, status=status
+        )
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, texts.SOUNDPIECE_UNKNOWN_JOB,
-                             detail=text, status=status)
+        return ProviderError(ErrorKind.NOT_FOUND, texts.SOUNDPIECE_UNKNOWN_JOB, detail=text, status=status)
     error = default_error(status, {"detail": text} if text else None, headers)
     if error.kind == ErrorKind.RATE_LIMITED and error.retry_after is None:
         # Retry-After is documented; the detail sentence carries the same number as a fallback.
@@ -254,7 +267,7 @@ def webhook_keys(secret: str) -> list[bytes]:
     if not secret:
         raise ValueError("the Soundpiece webhook secret is empty")
     if secret.startswith(WEBHOOK_SECRET_PREFIX):
-        decoded = _b64(secret[len(WEBHOOK_SECRET_PREFIX):])
+        decoded = _b64(secret[len(WEBHOOK_SECRET_PREFIX) :])
         if not decoded:
             raise ValueError("the Soundpiece webhook secret has the whsec_ prefix but is not base64")
         return [decoded]
@@ -280,7 +293,12 @@ def sign(key: bytes, webhook_id: str, timestamp: str, body: bytes) -> str:
 
 
 def verify_signature(
-    headers: Mapping[str, str], body: bytes, keys: list[bytes], *, tolerance: float, now: float,
+    headers: Mapping[str, str],
+    body: bytes,
+    keys: list[bytes],
+    *,
+    tolerance: float,
+    now: float,
 ) -> str:
     """Check the Standard Webhooks headers over the raw body; return the `webhook-id`.
 
@@ -377,8 +395,14 @@ class SoundpieceProvider(Provider):
         body = build_submit_body(request, callback_url=callback)
         # The engine stored the idempotency key before calling us, so a resend can never start a
         # second (paid) operation: the PUT is safe to retry even after a timeout.
-        answer = await self._http.request("PUT", self._url, idempotent=True, json_body=body,
-                                          headers=self._headers, timeout=self.submit_timeout)
+        answer = await self._http.request(
+            "PUT",
+            self._url,
+            idempotent=True,
+            json_body=body,
+            headers=self._headers,
+            timeout=self.submit_timeout,
+        )
         return Handle(task_id=parse_operation(answer).id)
 
     async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
@@ -410,15 +434,19 @@ class SoundpieceProvider(Provider):
         if op.status == "failed":
             raise op.error or operation_error(None)
         if not op.outputs:
-            raise ProviderError(ErrorKind.EXPIRED, texts.SOUNDPIECE_NOTHING_TO_DOWNLOAD,
-                                detail=f"operation {op.id} is {op.status}")
+            raise ProviderError(
+                ErrorKind.EXPIRED,
+                texts.SOUNDPIECE_NOTHING_TO_DOWNLOAD,
+                detail=f"operation {op.id} is {op.status}",
+            )
         return op.outputs
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         if not self._webhook_keys:
             raise WebhookRejected(404, "Soundpiece webhooks are not configured")
-        webhook_id = verify_signature(headers, body, self._webhook_keys,
-                                      tolerance=self._webhook_tolerance, now=time.time())
+        webhook_id = verify_signature(
+            headers, body, self._webhook_keys, tolerance=self._webhook_tolerance, now=time.time()
+        )
         payload = parse_webhook_body(body)
         # The web layer dedupes deliveries on this id (stable across Soundpiece's retries).
         payload["_webhook_id"] = webhook_id
@@ -462,8 +490,12 @@ class SoundpieceProvider(Provider):
 
     async def _get(self, op_id: str, *, wait: bool) -> Any:
         return await self._http.request(
-            "GET", self._url, idempotent=True, params=poll_params(op_id, wait=wait),
-            headers=self._headers, timeout=self.poll_timeout if wait else QUICK_TIMEOUT,
+            "GET",
+            self._url,
+            idempotent=True,
+            params=poll_params(op_id, wait=wait),
+            headers=self._headers,
+            timeout=self.poll_timeout if wait else QUICK_TIMEOUT,
         )
 
 

@@ -223,29 +223,40 @@ def parse_status(body: Any) -> Chunk:
     return parse_chunk(_unwrap(body))
 
 
-def error_for(text: str, *, status: int | None = None,
-              retry_after: float | None = None) -> ProviderError | None:
+def error_for(
+    text: str, *, status: int | None = None, retry_after: float | None = None
+) -> ProviderError | None:
     """The documented error messages (seed 003), matched on their words: their HTTP codes are unknown."""
     low = text.lower()
     if "either prompt or lyrics" in low:
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_PROMPT_OR_LYRICS,
-                             detail=text, status=status)
+        return ProviderError(
+            ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_PROMPT_OR_LYRICS, detail=text, status=status
+        )
     if "file too large" in low:
         limit = MAX_INPUT_BYTES // 2**20
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.soundverse_file_too_large(limit),
-                             detail=text, status=status)
+        return ProviderError(
+            ErrorKind.INVALID_INPUT, texts.soundverse_file_too_large(limit), detail=text, status=status
+        )
     if "reference audio error" in low:
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.soundverse_bad_song(_reason(text)),
-                             detail=text, status=status)
+        return ProviderError(
+            ErrorKind.INVALID_INPUT, texts.soundverse_bad_song(_reason(text)), detail=text, status=status
+        )
     if "rate limit" in low:
-        return ProviderError(ErrorKind.RATE_LIMITED, texts.SOUNDVERSE_BUSY,
-                             retry_after=retry_after, detail=text, status=status)
+        return ProviderError(
+            ErrorKind.RATE_LIMITED, texts.SOUNDVERSE_BUSY, retry_after=retry_after, detail=text, status=status
+        )
     if "insufficient balance" in low:
-        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, texts.SOUNDVERSE_OUT_OF_CREDITS,
-                             detail=text, status=status)
+        return ProviderError(
+            ErrorKind.INSUFFICIENT_CREDITS, texts.SOUNDVERSE_OUT_OF_CREDITS, detail=text, status=status
+        )
     if "temporarily unavailable" in low:
-        return ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNAVAILABLE,
-                             retry_after=retry_after, detail=text, status=status)
+        return ProviderError(
+            ErrorKind.UNAVAILABLE,
+            texts.SOUNDVERSE_UNAVAILABLE,
+            retry_after=retry_after,
+            detail=text,
+            status=status,
+        )
     return None
 
 
@@ -266,7 +277,8 @@ def chunk_failure(chunk: Chunk) -> ProviderError:
     if not text:
         return ProviderError(ErrorKind.GENERATION_FAILED, texts.SOUNDVERSE_FAILED)
     return error_for(text) or ProviderError(
-        ErrorKind.GENERATION_FAILED, texts.soundverse_failed(text[:200]), detail=text)
+        ErrorKind.GENERATION_FAILED, texts.soundverse_failed(text[:200]), detail=text
+    )
 
 
 def _ext(url: str) -> str:
@@ -381,20 +393,30 @@ class SoundverseProvider(Provider):
         return Handle(task_id=message_id, data={k: v for k, v in data.items() if v})
 
     async def _open(self, stack: contextlib.AsyncExitStack, body: dict[str, Any]) -> _LiveStream:
-        stream = self._http.stream("POST", self._base + REMIX_PATH, json_body=body,
-                                   headers=self._headers(), timeout=self._stream_timeout)
+        stream = self._http.stream(
+            "POST",
+            self._base + REMIX_PATH,
+            json_body=body,
+            headers=self._headers(),
+            timeout=self._stream_timeout,
+        )
         try:
             resp = await stack.enter_async_context(stream)
             if resp.content_type != "text/event-stream":
                 raise await _refusal(resp)
         except aiohttp.ConnectionTimeoutError as exc:
             # Never connected, so nothing was sent: safe to retry.
-            raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNREACHABLE,
-                                detail=f"{type(exc).__name__}: {exc}") from exc
+            raise ProviderError(
+                ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNREACHABLE, detail=f"{type(exc).__name__}: {exc}"
+            ) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             # The request was sent: a job may exist that we will never hear of.
-            raise ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_NO_ANSWER,
-                                detail=f"{type(exc).__name__}: {exc}", maybe_accepted=True) from exc
+            raise ProviderError(
+                ErrorKind.UNAVAILABLE,
+                texts.SOUNDVERSE_NO_ANSWER,
+                detail=f"{type(exc).__name__}: {exc}",
+                maybe_accepted=True,
+            ) from exc
         events = aiter_sse(resp)
         stack.push_async_callback(events.aclose)
         return _LiveStream(stack, events)
@@ -406,8 +428,11 @@ class SoundverseProvider(Provider):
                 chunk = await live.next_chunk()
             except _StreamLost as lost:
                 raise ProviderError(
-                    ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_STREAM_BROKE,
-                    detail=str(lost), maybe_accepted=True) from lost
+                    ErrorKind.UNAVAILABLE,
+                    texts.SOUNDVERSE_STREAM_BROKE,
+                    detail=str(lost),
+                    maybe_accepted=True,
+                ) from lost
             if chunk.failure is not None:
                 raise chunk_failure(chunk)  # refused before a job existed: safe to retry if transient
             live.seen.append(chunk)
@@ -456,8 +481,12 @@ class SoundverseProvider(Provider):
                 # Right after a drop the job may not be visible yet; once seen, a 404 means it is gone.
                 misses += 1
                 if visible or misses > self._not_found_polls:
-                    raise ProviderError(ErrorKind.NOT_FOUND, texts.SOUNDVERSE_UNKNOWN_JOB,
-                                        detail=error.detail, status=error.status) from error
+                    raise ProviderError(
+                        ErrorKind.NOT_FOUND,
+                        texts.SOUNDVERSE_UNKNOWN_JOB,
+                        detail=error.detail,
+                        status=error.status,
+                    ) from error
             else:
                 visible = True
                 for event in chunk_events(parse_status(body), handle):
@@ -486,6 +515,11 @@ async def _refusal(resp: aiohttp.ClientResponse) -> ProviderError:
     error = parse_error(resp.status, body, resp.headers)
     if resp.status < 400 and error.kind == ErrorKind.GENERATION_FAILED:
         # An unrecognised success answer is undocumented: a job may exist, so it must not be resent.
-        return ProviderError(ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNEXPECTED,
-                             detail=str(body)[:500], status=resp.status, maybe_accepted=True)
+        return ProviderError(
+            ErrorKind.UNAVAILABLE,
+            texts.SOUNDVERSE_UNEXPECTED,
+            detail=str(body)[:500],
+            status=resp.status,
+            maybe_accepted=True,
+        )
     return error

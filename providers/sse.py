@@ -113,8 +113,12 @@ class SSEDecoder:
         if not self._data:
             self._reset_block()
             return None
-        event = ServerSentEvent(data="\n".join(self._data), event=self._event or "message",
-                                id=self.last_event_id, retry=self._retry)
+        event = ServerSentEvent(
+            data="\n".join(self._data),
+            event=self._event or "message",
+            id=self.last_event_id,
+            retry=self._retry,
+        )
         self._reset_block()
         return event
 

@@ -31,7 +31,8 @@ class GuildRepository:
     async def get(self, guild_id: int) -> GuildSettings:
         async with self.conn.execute(
             "SELECT guild_id, default_provider, channel_id, max_jobs_per_member FROM guild_settings "
-            "WHERE guild_id = ?", (guild_id,),
+            "WHERE guild_id = ?",
+            (guild_id,),
         ) as cur:
             row = await cur.fetchone()
         return GuildSettings.model_validate(dict(row)) if row else GuildSettings(guild_id=guild_id)

@@ -65,8 +65,11 @@ class Harness:
         sessions_before = len(self.discord.sessions)
         self._task = asyncio.create_task(bot_main.run(self.settings()), name="bot")
         await self.discord.wait_for(
-            lambda: self._crashed() or len([s for s in self.discord.sessions.values() if s.connected])
-            > 0 and len(self.discord.sessions) > sessions_before,
+            lambda: (
+                self._crashed()
+                or (len([s for s in self.discord.sessions.values() if s.connected]) > 0
+                and len(self.discord.sessions) > sessions_before)
+            ),
             timeout=15,
         )
         self._crashed(raise_it=True)
@@ -111,8 +114,14 @@ class Harness:
         return [m for m in self.discord.messages(channel_id) if m.author_id == self.discord.application_id]
 
     def status_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
-        return [m for m in self.bot_messages(channel_id) if not m.attachments and m.embeds
-                and "Job #" in m.embeds[0].get("footer", {}).get("text", "") and not m.content]
+        return [
+            m
+            for m in self.bot_messages(channel_id)
+            if not m.attachments
+            and m.embeds
+            and "Job #" in m.embeds[0].get("footer", {}).get("text", "")
+            and not m.content
+        ]
 
     def result_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
         return [m for m in self.bot_messages(channel_id) if m.content and "ready" in m.content]
@@ -141,8 +150,10 @@ def free_port() -> int:
 
 
 def status_message_of(h: Harness, job_id: int) -> FakeMessage | None:
-    return next((m for m in h.status_messages() if m.embeds[0].get("footer", {}).get("text") == f"Job #{job_id}"),
-                None)
+    return next(
+        (m for m in h.status_messages() if m.embeds[0].get("footer", {}).get("text") == f"Job #{job_id}"),
+        None,
+    )
 
 
 def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") -> bytes:

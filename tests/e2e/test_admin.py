@@ -38,18 +38,27 @@ async def test_config_commands_are_for_admins_and_steer_new_jobs(tmp_path: Path)
 
             # Wrong channel: refused privately, nothing recorded.
             wrong = await h.discord.run_slash_command(
-                "remix", {"prompt": "slowed"}, channel_id=general, attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+                "remix",
+                {"prompt": "slowed"},
+                channel_id=general,
+                attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")],
             )
             assert f"remixes happen in <#{remix_room}>" in (await wrong.wait_response()).data["content"]
             assert not await h.jobs()
 
             # Right channel, no provider named: the server's default (local) serves it, not MusicGPT.
             await h.discord.run_slash_command(
-                "remix", {"prompt": "slowed"}, channel_id=remix_room, attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+                "remix",
+                {"prompt": "slowed"},
+                channel_id=remix_room,
+                attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")],
             )
             # A second job from the same member while the first runs: over the server's limit of 1.
             second = await h.discord.run_slash_command(
-                "remix", {"prompt": "again"}, channel_id=remix_room, attachments=[("b.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+                "remix",
+                {"prompt": "again"},
+                channel_id=remix_room,
+                attachments=[("b.wav", song(tmp_path, fmt="wav"), "audio/wav")],
             )
             assert "You already have 1 jobs going" in (await second.wait_response()).data["content"]
             job = await h.wait_for_job(1, lambda j: j.finished, timeout=30)

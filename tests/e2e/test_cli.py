@@ -27,8 +27,13 @@ async def cli(tmp: Path, *args: str, **env: str) -> tuple[int, str, str]:
         **env,
     }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "cli.py"), *args, cwd=tmp, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        str(ROOT / "cli.py"),
+        *args,
+        cwd=tmp,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), 120)
     assert proc.returncode is not None
@@ -58,8 +63,17 @@ async def test_remix_with_the_offline_provider_writes_two_takes(tmp_path: Path, 
 async def test_remix_against_musicgpt_checks_the_key_end_to_end(tmp_path: Path, tone: Path):
     async with FakeMusicGPT(polls_to_complete=2) as musicgpt:
         code, out, err = await cli(
-            tmp_path, "remix", str(tone), "--prompt", "jazz", "--provider", "musicgpt", "-o", "out",
-            MUSICGPT_API_KEY="test-key", MUSICGPT_BASE_URL=musicgpt.base_url,
+            tmp_path,
+            "remix",
+            str(tone),
+            "--prompt",
+            "jazz",
+            "--provider",
+            "musicgpt",
+            "-o",
+            "out",
+            MUSICGPT_API_KEY="test-key",
+            MUSICGPT_BASE_URL=musicgpt.base_url,
         )
         assert code == 0, err
         assert musicgpt.submissions == 1
@@ -69,8 +83,15 @@ async def test_remix_against_musicgpt_checks_the_key_end_to_end(tmp_path: Path, 
 async def test_a_wrong_key_fails_with_the_reason_and_a_nonzero_exit(tmp_path: Path, tone: Path):
     async with FakeMusicGPT() as musicgpt:
         code, _, err = await cli(
-            tmp_path, "remix", str(tone), "--prompt", "jazz", "--provider", "musicgpt",
-            MUSICGPT_API_KEY="wrong-key", MUSICGPT_BASE_URL=musicgpt.base_url,
+            tmp_path,
+            "remix",
+            str(tone),
+            "--prompt",
+            "jazz",
+            "--provider",
+            "musicgpt",
+            MUSICGPT_API_KEY="wrong-key",
+            MUSICGPT_BASE_URL=musicgpt.base_url,
         )
         assert code == 1
         assert "refused the bot's API key" in err and err.count("server admin") == 1
@@ -80,8 +101,15 @@ async def test_out_of_credits_is_reported(tmp_path: Path, tone: Path):
     async with FakeMusicGPT() as musicgpt:
         musicgpt.script("Remix", Fault.insufficient_credits())
         code, _, err = await cli(
-            tmp_path, "remix", str(tone), "--prompt", "jazz", "--provider", "musicgpt",
-            MUSICGPT_API_KEY="test-key", MUSICGPT_BASE_URL=musicgpt.base_url,
+            tmp_path,
+            "remix",
+            str(tone),
+            "--prompt",
+            "jazz",
+            "--provider",
+            "musicgpt",
+            MUSICGPT_API_KEY="test-key",
+            MUSICGPT_BASE_URL=musicgpt.base_url,
         )
         assert code == 1 and "out of credits" in err
 
@@ -96,7 +124,9 @@ async def test_bad_input_is_refused_before_anything_runs(tmp_path: Path):
 
 
 async def test_sing_on_the_offline_provider_names_the_providers_that_can(tmp_path: Path, tone: Path):
-    code, _, err = await cli(tmp_path, "sing", str(tone), "--prompt", "pop", "--lyrics", "la la", "--provider", "local")
+    code, _, err = await cli(
+        tmp_path, "sing", str(tone), "--prompt", "pop", "--lyrics", "la la", "--provider", "local"
+    )
     assert code == 2 and "can't make a sing-over" in err
     assert "MusicGPT can, once a server admin sets one up" in err, "it names the providers that could"
 
@@ -113,17 +143,35 @@ async def test_the_bot_leaves_an_unfinished_terminal_job_alone(tmp_path: Path):
     async with FakeMusicGPT() as musicgpt:
         db = await Database.open(tmp_path / "bot.sqlite3")
         jobs = JobRepository(db)
-        job = await jobs.create(NewJob(
-            guild_id=None, channel_id=TERMINAL_CHANNEL, member_id=0, kind=JobKind.REMIX, provider="musicgpt",
-            prompt="cut short", upload_limit=1 << 30, idempotency_key="k", webhook_token="t",
-        ))
+        job = await jobs.create(
+            NewJob(
+                guild_id=None,
+                channel_id=TERMINAL_CHANNEL,
+                member_id=0,
+                kind=JobKind.REMIX,
+                provider="musicgpt",
+                prompt="cut short",
+                upload_limit=1 << 30,
+                idempotency_key="k",
+                webhook_token="t",
+            )
+        )
         for state in (JobState.QUEUED, JobState.SUBMITTING):
             await jobs.transition(job.id, state)
         await jobs.transition(job.id, JobState.SUBMITTED, handle=Handle(task_id="cli-task"))
-        received = await jobs.create(NewJob(
-            guild_id=None, channel_id=TERMINAL_CHANNEL, member_id=0, kind=JobKind.REMIX, provider="musicgpt",
-            prompt="never checked", upload_limit=1 << 30, idempotency_key="k2", webhook_token="t2",
-        ))
+        received = await jobs.create(
+            NewJob(
+                guild_id=None,
+                channel_id=TERMINAL_CHANNEL,
+                member_id=0,
+                kind=JobKind.REMIX,
+                provider="musicgpt",
+                prompt="never checked",
+                upload_limit=1 << 30,
+                idempotency_key="k2",
+                webhook_token="t2",
+            )
+        )
         await db.close()
 
         async with harness(tmp_path, musicgpt_api_key="test-key", musicgpt_base_url=musicgpt.base_url) as h:

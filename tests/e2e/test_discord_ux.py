@@ -51,15 +51,17 @@ def private_text(ix: FakeInteraction) -> str:
 
 async def remix(h: Harness, prompt: str = "slowed", *, user_id: int | None = None) -> FakeMessage:
     before = len(h.result_messages())
-    ix = await h.discord.run_slash_command("remix", {"prompt": prompt}, user_id=user_id,
-                                           attachments=[("my song.mp3", song(h.tmp), "audio/mpeg")])
+    ix = await h.discord.run_slash_command(
+        "remix", {"prompt": prompt}, user_id=user_id, attachments=[("my song.mp3", song(h.tmp), "audio/mpeg")]
+    )
     await ix.wait_response()
     results = await h.wait_for(lambda: len(h.result_messages()) > before and h.result_messages())
     return results[-1]
 
 
-async def fill_form(h: Harness, click: FakeInteraction, values: dict[str, Any],
-                    user_id: int | None = None) -> FakeInteraction:
+async def fill_form(
+    h: Harness, click: FakeInteraction, values: dict[str, Any], user_id: int | None = None
+) -> FakeInteraction:
     response = await click.wait_response()
     assert response.type == 9, "a form must be the first response"
     assert click.modal is not None
@@ -85,8 +87,9 @@ async def test_remix_this_audio_on_a_member_message_and_on_a_result(tmp_path: Pa
         ix = await h.discord.run_message_command("Remix this audio", plain.id)
         await refused(ix, "no audio attachment")
 
-        source = await h.discord.post_user_message("my loop", attachments=[("loop.wav", song(tmp_path, fmt="wav"),
-                                                                             "audio/wav")])
+        source = await h.discord.post_user_message(
+            "my loop", attachments=[("loop.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+        )
         click = await h.discord.run_message_command("Remix this audio", source.id)
         ack = await click.wait_response()
         assert ack.type == 9 and ack.delay < 3
@@ -111,8 +114,10 @@ async def test_remix_this_audio_on_a_member_message_and_on_a_result(tmp_path: Pa
         assert "@everyone" not in embed["description"] and "nightcore" in embed["description"]
         assert [f["name"] for f in embed["fields"]][:3] == ["Provider", "Take 1", "Take 2"]
         assert all(" s" in f["value"] for f in embed["fields"][1:3]), "each take's duration"
-        assert rows(result) == [["remix:reroll:1", "remix:edit:1", "remix:delete:1"],
-                                ["remix:take:1:1", "remix:take:1:2"]]
+        assert rows(result) == [
+            ["remix:reroll:1", "remix:edit:1", "remix:delete:1"],
+            ["remix:take:1:1", "remix:take:1:2"],
+        ]
 
         # The status message lost its Cancel button when the job ended.
         [status] = h.status_messages()
@@ -137,7 +142,9 @@ async def test_remix_this_audio_on_a_member_message_and_on_a_result(tmp_path: Pa
 async def test_every_button_works_after_a_restart_and_checks_who_presses(tmp_path: Path):
     alice, bob = (member_id for member_id, _ in DEFAULT_MEMBERS)
     async with harness(tmp_path, **LOCAL) as h:
-        h.discord.add_member(MOD_ID, "mod", permissions=h.discord.members[alice].permissions | MANAGE_MESSAGES)
+        h.discord.add_member(
+            MOD_ID, "mod", permissions=h.discord.members[alice].permissions | MANAGE_MESSAGES
+        )
         await h.start()
         result = await remix(h, "slowed")
         job1 = await h.wait_for_job(1, lambda j: j.finished)
@@ -147,7 +154,9 @@ async def test_every_button_works_after_a_restart_and_checks_who_presses(tmp_pat
         await h.start()  # nothing in memory survives: the buttons are found by their custom_id
 
         # Someone else's job: reroll and edit are the requester's; refused privately, nothing starts.
-        await refused(await h.discord.click_button(result.id, "remix:reroll:1", user_id=bob), "Only the member")
+        await refused(
+            await h.discord.click_button(result.id, "remix:reroll:1", user_id=bob), "Only the member"
+        )
         await refused(await h.discord.click_button(result.id, "remix:edit:1", user_id=bob), "Only the member")
         await refused(await h.discord.click_button(result.id, "remix:delete:1", user_id=bob), "moderator")
         assert len(await h.jobs()) == 1
@@ -219,19 +228,31 @@ async def test_expired_input_is_refused_clearly_but_a_take_remix_still_rerolls(t
 
 async def test_cancel_by_button_and_by_command(tmp_path: Path):
     async with FakeMusicGPT(polls_to_complete=10_000, eta=60) as musicgpt:
-        settings = dict(musicgpt_api_key="test-key", musicgpt_base_url=musicgpt.base_url, musicgpt_max_parallel=1)
+        settings = dict(
+            musicgpt_api_key="test-key", musicgpt_base_url=musicgpt.base_url, musicgpt_max_parallel=1
+        )
         async with harness(tmp_path, **settings) as h:
             alice, bob = list(h.discord.members)[1:3]
-            h.discord.add_member(MOD_ID, "mod", permissions=h.discord.members[alice].permissions | MANAGE_MESSAGES)
+            h.discord.add_member(
+                MOD_ID, "mod", permissions=h.discord.members[alice].permissions | MANAGE_MESSAGES
+            )
             await h.start()
             for user in (alice, alice):
-                ix = await h.discord.run_slash_command("remix", {"prompt": "jazz"}, user_id=user,
-                                                       attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+                ix = await h.discord.run_slash_command(
+                    "remix",
+                    {"prompt": "jazz"},
+                    user_id=user,
+                    attachments=[("a.mp3", song(tmp_path), "audio/mpeg")],
+                )
                 await ix.wait_response()
             await h.wait_for_job(1, lambda j: j.state is JobState.RUNNING)
             # The second job waits for the one slot: its status shows where it is in line, and elapsed time.
-            first, second = await h.wait_for(lambda: len(h.status_messages()) == 2 and sorted(
-                h.status_messages(), key=lambda m: m.embeds[0]["footer"]["text"]))
+            first, second = await h.wait_for(
+                lambda: (
+                    len(h.status_messages()) == 2
+                    and sorted(h.status_messages(), key=lambda m: m.embeds[0]["footer"]["text"])
+                )
+            )
             await h.wait_for(lambda: "Next in line" in status_text(second))
             assert musicgpt.submissions == 1, "one slot: the second job waits"
             assert "Started <t:" in status_text(second)
@@ -251,8 +272,9 @@ async def test_cancel_by_button_and_by_command(tmp_path: Path):
             assert "This job was cancelled" in status_text(first)
             polls = len([r for r in musicgpt.requests if "byId" in r[1]])
             await asyncio.sleep(0.5)
-            assert len([r for r in musicgpt.requests if "byId" in r[1] and r[0] == "GET"]) <= polls + 1, \
+            assert len([r for r in musicgpt.requests if "byId" in r[1] and r[0] == "GET"]) <= polls + 1, (
                 "a cancelled job is no longer tracked"
+            )
 
             # /cancel: the job autocompletes among the member's cancellable jobs; a moderator may cancel it.
             choices = await h.discord.autocomplete("cancel", "job", "", user_id=alice)
@@ -314,7 +336,6 @@ async def test_jobs_show_and_autocomplete(tmp_path: Path):
         await refused(ix, "can't find job #99")
 
 
-
 def noise_flac(seconds: float, rate: int = 44100) -> bytes:
     """Stereo noise as FLAC: it barely compresses, so a minute makes a take of about 9 MiB."""
     samples = (np.random.default_rng(7).uniform(-0.5, 0.5, (2, int(seconds * rate))) * 32767).astype(np.int16)
@@ -338,8 +359,10 @@ async def test_show_posts_a_result_in_parts_as_delivery_did(tmp_path: Path):
         async with harness(tmp_path, **settings) as h:
             await h.start()
             ix = await h.discord.run_slash_command(
-                "remix", {"prompt": "synthwave", "lyrics": "la la", "provider": "soundpiece", "variations": 3},
-                attachments=[("song.mp3", song(tmp_path), "audio/mpeg")])
+                "remix",
+                {"prompt": "synthwave", "lyrics": "la la", "provider": "soundpiece", "variations": 3},
+                attachments=[("song.mp3", song(tmp_path), "audio/mpeg")],
+            )
             await ix.wait_response()
             job = await h.wait_for_job(1, lambda j: j.finished, timeout=60)
             assert job.state is JobState.DELIVERED, job.error
@@ -353,15 +376,19 @@ async def test_show_posts_a_result_in_parts_as_delivery_did(tmp_path: Path):
             assert "Posted again" in ix.original.content, ix.original.content
             copies = h.bot_messages(other_channel)
             # The same files in the same parts; the card, the buttons and the jump link on the first.
-            assert [[a.data for a in m.attachments] for m in copies] == [[a.data for a in m.attachments]
-                                                                          for m in original]
+            assert [[a.data for a in m.attachments] for m in copies] == [
+                [a.data for a in m.attachments] for m in original
+            ]
             assert copies[0].embeds[0]["image"]["url"] == "attachment://waveform.png"
             assert rows(copies[0]) == rows(original[0]) and not copies[1].embeds and not copies[1].components
             assert ix.original.content.endswith(f"/{other_channel}/{copies[0].id}")
             assert all(sum(a.size for a in m.attachments) <= h.discord.request_size_limit for m in copies)
             # Read part by part: the last take was fetched from the CDN only after the first part was posted.
-            first_post = next(r for r in h.discord.requests
-                              if r.method == "POST" and r.path == f"/channels/{other_channel}/messages")
+            first_post = next(
+                r
+                for r in h.discord.requests
+                if r.method == "POST" and r.path == f"/channels/{other_channel}/messages"
+            )
             last_take = original[1].attachments[0]
             fetched = [r for r in h.discord.requests if r.method == "GET" and f"/{last_take.id}/" in r.path]
             assert fetched and fetched[-1].at > first_post.at

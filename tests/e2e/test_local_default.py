@@ -18,7 +18,9 @@ async def test_remix_without_any_provider_key_uses_the_offline_effects(tmp_path:
     async with harness(tmp_path) as h:  # no provider settings at all
         await h.start()
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "nightcore please"}, attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+            "remix",
+            {"prompt": "nightcore please"},
+            attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")],
         )
         await ix.wait_response()
         [result] = await h.wait_for(lambda: h.result_messages(), timeout=30)
@@ -30,8 +32,9 @@ async def test_remix_without_any_provider_key_uses_the_offline_effects(tmp_path:
         assert any(f["value"] == "Offline effects" for f in embed["fields"])
         audio = [a for a in result.attachments if a.content_type.startswith("audio/")]
         assert len(audio) == 2
-        assert [a.filename for a in result.attachments if a.filename.endswith(".png")] == ["waveform.png"], \
+        assert [a.filename for a in result.attachments if a.filename.endswith(".png")] == ["waveform.png"], (
             "no cover art from the offline provider: a waveform instead"
+        )
         pitches = []
         for attachment in audio:
             path = tmp_path / attachment.filename

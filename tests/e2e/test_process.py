@@ -30,8 +30,12 @@ async def test_bot_process_logs_in_syncs_and_stops_cleanly_on_sigterm(tmp_path: 
             "WEBHOOK_PORT": "0",
         }
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "bot.py"), cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            str(ROOT / "bot.py"),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         try:
             await fake.wait_for(lambda: fake.guild_commands() and fake.ready_session(), timeout=30)
@@ -58,6 +62,7 @@ async def test_healthz_reports_the_gateway_session(tmp_path: Path):
         await h.start()
         url = f"http://127.0.0.1:{port}/healthz"
         async with aiohttp.ClientSession() as http:
+
             async def status() -> int:
                 async with http.get(url) as resp:
                     return resp.status

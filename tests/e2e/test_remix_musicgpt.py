@@ -14,7 +14,14 @@ from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
 
-ORDER = ["Waiting in the queue", "Sending the audio", "Submitted", "Working on it", "Posting the takes", "Done"]
+ORDER = [
+    "Waiting in the queue",
+    "Sending the audio",
+    "Submitted",
+    "Working on it",
+    "Posting the takes",
+    "Done",
+]
 
 
 def audio_of(message):
@@ -41,7 +48,8 @@ async def test_remix_is_acknowledged_tracked_and_delivered(tmp_path: Path, music
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "lo-fi with chill beats @everyone"},
+            "remix",
+            {"prompt": "lo-fi with chill beats @everyone"},
             attachments=[("my song.mp3", audio, "audio/mpeg")],
         )
         ack = await ix.wait_response(timeout=3)
@@ -65,7 +73,11 @@ async def test_remix_is_acknowledged_tracked_and_delivered(tmp_path: Path, music
         assert result.content.startswith(f"<@{h.discord.default_user_id}>")
         # Two takes that decode as audio, each with its timed lyrics beside it.
         assert sorted(a.filename for a in result.attachments) == [
-            "remix-1-take1.lrc", "remix-1-take1.mp3", "remix-1-take2.lrc", "remix-1-take2.mp3"]
+            "remix-1-take1.lrc",
+            "remix-1-take1.mp3",
+            "remix-1-take2.lrc",
+            "remix-1-take2.mp3",
+        ]
         for n, attachment in enumerate(audio_of(result), start=1):
             path = tmp_path / f"got{n}.mp3"
             path.write_bytes(attachment.data)
@@ -91,7 +103,9 @@ async def test_restart_mid_job_submits_once_and_delivers_once(tmp_path: Path):
         async with harness(tmp_path, **mg(musicgpt)) as h:
             await h.start()
             ix = await h.discord.run_slash_command(
-                "remix", {"prompt": "make it jazz"}, attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+                "remix",
+                {"prompt": "make it jazz"},
+                attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")],
             )
             await ix.wait_response()
             await h.wait_for_job(1, lambda j: j.state is JobState.RUNNING)
@@ -117,7 +131,9 @@ async def test_not_audio_is_refused_privately_and_nothing_is_sent(tmp_path: Path
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "x"}, attachments=[("song.mp3", b"this is not audio at all" * 20, "audio/mpeg")]
+            "remix",
+            {"prompt": "x"},
+            attachments=[("song.mp3", b"this is not audio at all" * 20, "audio/mpeg")],
         )
         await ix.wait_response()
         await h.wait_for(lambda: ix.original and "Nothing was started" in ix.original.content)
@@ -132,7 +148,9 @@ async def test_lyrics_too_long_is_refused_at_once(tmp_path: Path, musicgpt: Fake
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "x", "lyrics": "la" * 1050}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+            "remix",
+            {"prompt": "x", "lyrics": "la" * 1050},
+            attachments=[("a.mp3", song(tmp_path), "audio/mpeg")],
         )
         response = await ix.wait_response()
         assert response.type == 4 and response.ephemeral
@@ -165,7 +183,9 @@ async def test_out_of_credits_ends_the_job_with_a_clear_message(tmp_path: Path, 
     musicgpt.script("Remix", Fault.insufficient_credits())
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
-        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
         job = await h.wait_for_job(1, lambda j: j.finished)
         assert job.state is JobState.FAILED
         [status] = await h.wait_for(lambda: [m for m in h.status_messages() if "Failed" in title_of(m)])
@@ -177,7 +197,9 @@ async def test_rate_limited_submit_is_retried(tmp_path: Path, musicgpt: FakeMusi
     musicgpt.script("Remix", Fault.rate_limited(retry_after=0.2), Fault.server_error(503))
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
-        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
         job = await h.wait_for_job(1, lambda j: j.finished, timeout=40)
         assert job.state is JobState.DELIVERED
         assert musicgpt.submissions == 1
@@ -187,7 +209,9 @@ async def test_deadline_ends_a_stuck_job(tmp_path: Path):
     async with FakeMusicGPT(polls_to_complete=10_000) as musicgpt:
         async with harness(tmp_path, **mg(musicgpt, job_deadline_seconds=1.5)) as h:
             await h.start()
-            await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            await h.discord.run_slash_command(
+                "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+            )
             job = await h.wait_for_job(1, lambda j: j.finished)
             assert job.state is JobState.FAILED and "longer than" in (job.error or "")
 
@@ -197,13 +221,18 @@ async def test_parallel_limit_queues_the_second_member(tmp_path: Path):
         async with harness(tmp_path, **mg(musicgpt, musicgpt_max_parallel=1)) as h:
             await h.start()
             alice, bob = list(h.discord.members)[1:3]
-            await h.discord.run_slash_command("remix", {"prompt": "a"}, user_id=alice,
-                                              attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            await h.discord.run_slash_command(
+                "remix", {"prompt": "a"}, user_id=alice, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+            )
             await h.wait_for_job(1, lambda j: j.state in (JobState.SUBMITTED, JobState.RUNNING))
-            await h.discord.run_slash_command("remix", {"prompt": "b"}, user_id=bob,
-                                              attachments=[("b.mp3", song(tmp_path), "audio/mpeg")])
-            await h.wait_for(lambda: any("Next in line" in status_text(r)
-                                         for m in h.status_messages() for r in m.revisions))
+            await h.discord.run_slash_command(
+                "remix", {"prompt": "b"}, user_id=bob, attachments=[("b.mp3", song(tmp_path), "audio/mpeg")]
+            )
+            await h.wait_for(
+                lambda: any(
+                    "Next in line" in status_text(r) for m in h.status_messages() for r in m.revisions
+                )
+            )
             assert musicgpt.submissions == 1, "the second job waits for the slot"
             await h.wait_for(lambda: len(h.result_messages()) == 2, timeout=40)
             assert musicgpt.submissions == 2
@@ -214,18 +243,23 @@ async def test_missing_channel_permissions_are_refused_clearly(tmp_path: Path, m
         for channel in h.discord.channels.values():
             channel.bot_permissions = 1 << 10 | 1 << 11  # view channel + send messages only
         await h.start()
-        ix = await h.discord.run_slash_command("remix", {"prompt": "x"},
-                                               attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        ix = await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
         response = await ix.wait_response()
         assert response.ephemeral and "Attach Files" in response.data["content"]
         assert "Embed Links" in response.data["content"]
         assert not await h.jobs()
 
 
-async def test_empty_and_oversized_files_are_refused_before_any_download(tmp_path: Path, musicgpt: FakeMusicGPT):
+async def test_empty_and_oversized_files_are_refused_before_any_download(
+    tmp_path: Path, musicgpt: FakeMusicGPT
+):
     async with harness(tmp_path, **mg(musicgpt, max_input_bytes=20_000)) as h:
         await h.start()
-        empty = await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", b"", "audio/mpeg")])
+        empty = await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("a.mp3", b"", "audio/mpeg")]
+        )
         assert "empty" in (await empty.wait_response()).data["content"]
         big = await h.discord.run_slash_command(
             "remix", {"prompt": "x"}, attachments=[("big.wav", song(tmp_path, fmt="wav"), "audio/wav")]
@@ -241,10 +275,15 @@ async def test_a_typo_is_answered_and_another_members_job_carries_on(tmp_path: P
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
         alice, bob = list(h.discord.members)[1:3]
-        await h.discord.run_slash_command("remix", {"prompt": "a"}, user_id=alice,
-                                          attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
-        typo = await h.discord.run_slash_command("remix", {"prompt": "b", "provider": "musicgtp"}, user_id=bob,
-                                                 attachments=[("b.mp3", song(tmp_path), "audio/mpeg")])
+        await h.discord.run_slash_command(
+            "remix", {"prompt": "a"}, user_id=alice, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
+        typo = await h.discord.run_slash_command(
+            "remix",
+            {"prompt": "b", "provider": "musicgtp"},
+            user_id=bob,
+            attachments=[("b.mp3", song(tmp_path), "audio/mpeg")],
+        )
         reply = (await typo.wait_response()).data["content"]
         assert "I don't know the provider `musicgtp`" in reply and "musicgpt" in reply
         await h.wait_for(lambda: h.result_messages(), timeout=30)
@@ -259,8 +298,9 @@ async def test_a_burst_of_jobs_never_exceeds_the_parallel_limit(tmp_path: Path):
             await h.start()
             audio = song(tmp_path)
             for n in range(6):
-                await h.discord.run_slash_command("remix", {"prompt": f"take {n}"},
-                                                  attachments=[(f"{n}.mp3", audio, "audio/mpeg")])
+                await h.discord.run_slash_command(
+                    "remix", {"prompt": f"take {n}"}, attachments=[(f"{n}.mp3", audio, "audio/mpeg")]
+                )
             at_provider = {JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING}
             peak = 0
             while len(h.result_messages()) < 6:
@@ -273,7 +313,9 @@ async def test_a_burst_of_jobs_never_exceeds_the_parallel_limit(tmp_path: Path):
 async def test_a_discord_outage_while_posting_does_not_lose_the_takes(tmp_path: Path, musicgpt: FakeMusicGPT):
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
-        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
         await h.wait_for_job(1, lambda j: j.state is JobState.RUNNING)
         # From here the only POST is the result (status updates are PATCHes): it meets a 503 twice.
         h.discord.script_outage("POST", r"/channels/\d+/messages", times=2)
@@ -288,7 +330,9 @@ async def test_a_discord_outage_while_posting_does_not_lose_the_takes(tmp_path: 
 async def test_takes_over_the_download_cap_end_the_job_at_once(tmp_path: Path, musicgpt: FakeMusicGPT):
     async with harness(tmp_path, **mg(musicgpt, max_take_bytes=1000)) as h:
         await h.start()
-        await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+        await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
         job = await h.wait_for_job(1, lambda j: j.finished, timeout=10)
         assert job.state is JobState.FAILED
         assert "None of the takes could be downloaded" in (job.error or "")
@@ -301,7 +345,9 @@ async def test_a_restart_mid_submit_is_not_resent_to_a_provider_without_idempote
         musicgpt.script("Remix", Fault.timeout(30))  # the job is created, its answer never arrives
         async with harness(tmp_path, **mg(musicgpt)) as h:
             await h.start()
-            await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            await h.discord.run_slash_command(
+                "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+            )
             await h.wait_for_job(1, lambda j: j.state is JobState.SUBMITTING)
             await h.wait_for(lambda: musicgpt.submissions == 1)
             await h.stop()
@@ -319,7 +365,9 @@ async def test_takes_are_named_by_their_real_format_so_discord_plays_them(tmp_pa
     async with FakeMusicGPT(polls_to_complete=1, audio=wav) as musicgpt:
         async with harness(tmp_path, **mg(musicgpt)) as h:
             await h.start()
-            await h.discord.run_slash_command("remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")])
+            await h.discord.run_slash_command(
+                "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+            )
             [result] = await h.wait_for(lambda: h.result_messages(), timeout=30)
             names = sorted(a.filename for a in takes_of(result))
             assert names == ["remix-1-take1.wav", "remix-1-take2.wav"]

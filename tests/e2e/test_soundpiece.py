@@ -32,7 +32,8 @@ async def remix(h: Harness, tmp: Path, user_id: int | None = None, **options: An
     ix = await h.discord.run_slash_command(
         "remix",
         {"prompt": "synthwave, female vocals", "lyrics": LYRICS, "provider": "soundpiece", **options},
-        attachments=[("song.mp3", song(tmp, seconds=3), "audio/mpeg")], user_id=user_id,
+        attachments=[("song.mp3", song(tmp, seconds=3), "audio/mpeg")],
+        user_id=user_id,
     )
     await ix.wait_response()
 
@@ -59,8 +60,9 @@ def puts(fake: FakeSoundpiece) -> list[str]:
 
 
 @pytest.mark.parametrize(("variations", "takes"), [(None, 1), (1, 1), (3, 3)])
-async def test_variations_become_that_many_attachments(tmp_path: Path, variations: int | None,
-                                                       takes: int) -> None:
+async def test_variations_become_that_many_attachments(
+    tmp_path: Path, variations: int | None, takes: int
+) -> None:
     options = {"variations": variations} if variations else {}
     async with FakeSoundpiece(processing_time=0.3) as fake, harness(tmp_path, **sp(fake)) as h:
         await h.start()
@@ -97,13 +99,15 @@ async def test_missing_lyrics_are_asked_for_by_name(tmp_path: Path) -> None:
     async with FakeSoundpiece() as fake, harness(tmp_path, **sp(fake)) as h:
         await h.start()
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "synthwave", "provider": "soundpiece"},
+            "remix",
+            {"prompt": "synthwave", "provider": "soundpiece"},
             attachments=[("song.mp3", song(tmp_path), "audio/mpeg")],
         )
         response = await ix.wait_response()
         assert response.ephemeral
         assert response.data["content"] == (
-            "Nothing was started. Soundpiece needs lyrics for this. Add them with the `lyrics` option.")
+            "Nothing was started. Soundpiece needs lyrics for this. Add them with the `lyrics` option."
+        )
         assert fake.created == 0 and not fake.requests and not h.bot_messages()
 
 
@@ -111,10 +115,15 @@ async def test_signed_webhooks_valid_forged_and_replayed(tmp_path: Path) -> None
     port = free_port()
     # The long poll holds its full 20 s even after the end (a stale replica), so only a valid
     # webhook can make the bot notice the end quickly; the fake sends none by itself.
-    async with FakeSoundpiece(processing_time=None, max_wait=20, early_return=False, signing_secret=SECRET,
-                              webhook_copies=0) as fake:
-        settings = sp(fake, soundpiece_webhook_secret=SECRET, public_base_url=f"http://127.0.0.1:{port}",
-                      webhook_port=port)
+    async with FakeSoundpiece(
+        processing_time=None, max_wait=20, early_return=False, signing_secret=SECRET, webhook_copies=0
+    ) as fake:
+        settings = sp(
+            fake,
+            soundpiece_webhook_secret=SECRET,
+            public_base_url=f"http://127.0.0.1:{port}",
+            webhook_port=port,
+        )
         async with harness(tmp_path, **settings) as h:
             await h.start()
             await remix(h, tmp_path)
@@ -225,11 +234,21 @@ async def test_failed_operation_and_validation_errors_are_clear(tmp_path: Path) 
         job = await h.wait_for_job(1, lambda j: j.finished)
         assert job.state is JobState.FAILED
         [status] = await h.wait_for(lambda: [m for m in h.status_messages() if "Failed" in title_of(m)])
-        assert ("Soundpiece could not make this remix: The vocals could not be separated from the mix."
-                in status_text(status))
+        assert (
+            "Soundpiece could not make this remix: The vocals could not be separated from the mix."
+            in status_text(status)
+        )
 
-        fake.script_error(422, detail=[{"loc": ["body", "lyrics"], "msg": "String should have at most 3000 "
-                                        "characters", "type": "string_too_long"}])
+        fake.script_error(
+            422,
+            detail=[
+                {
+                    "loc": ["body", "lyrics"],
+                    "msg": "String should have at most 3000 characters",
+                    "type": "string_too_long",
+                }
+            ],
+        )
         await remix(h, tmp_path)
         job = await h.wait_for_job(2, lambda j: j.finished)
         assert job.state is JobState.FAILED

@@ -38,13 +38,18 @@ async def soundverse() -> AsyncIterator[FakeSoundverse]:
 
 
 def sv(fake: FakeSoundverse, **extra: Any) -> dict[str, Any]:
-    return dict(soundverse_api_key=fake.api_key, soundverse_base_url=fake.base_url,
-                soundverse_poll_interval=0.1, **extra)
+    return dict(
+        soundverse_api_key=fake.api_key,
+        soundverse_base_url=fake.base_url,
+        soundverse_poll_interval=0.1,
+        **extra,
+    )
 
 
 async def remix(h: Harness, tmp: Path, seconds: float = 12, **options: Any) -> None:
     ix = await h.discord.run_slash_command(
-        "remix", {"prompt": "synthwave", "provider": "soundverse", **options},
+        "remix",
+        {"prompt": "synthwave", "provider": "soundverse", **options},
         attachments=[("song.mp3", song(tmp, seconds=seconds), "audio/mpeg")],
     )
     await ix.wait_response()
@@ -60,8 +65,9 @@ def current_stages(revisions: list[Any]) -> list[tuple[str, str | None]]:
     return found
 
 
-async def test_clean_run_shows_every_stage_in_order_and_a_listen_link(tmp_path: Path,
-                                                                      soundverse: FakeSoundverse) -> None:
+async def test_clean_run_shows_every_stage_in_order_and_a_listen_link(
+    tmp_path: Path, soundverse: FakeSoundverse
+) -> None:
     async with harness(tmp_path, **sv(soundverse)) as h:
         await h.start()
         await remix(h, tmp_path)
@@ -101,8 +107,9 @@ async def test_clean_run_shows_every_stage_in_order_and_a_listen_link(tmp_path: 
         assert result.embeds[0]["title"] == "Remix Title"
 
 
-async def test_a_dropped_stream_is_resumed_by_polling_and_delivered_once(tmp_path: Path,
-                                                                         soundverse: FakeSoundverse) -> None:
+async def test_a_dropped_stream_is_resumed_by_polling_and_delivered_once(
+    tmp_path: Path, soundverse: FakeSoundverse
+) -> None:
     soundverse.chunk_delay = 0.1
     soundverse.drop_after = 6  # right after "streaming 50%"
     async with harness(tmp_path, **sv(soundverse)) as h:
@@ -151,16 +158,19 @@ async def test_input_limits_are_checked_before_submitting(tmp_path: Path, soundv
         await h.start()
 
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "x", "provider": "soundverse"},
+            "remix",
+            {"prompt": "x", "provider": "soundverse"},
             attachments=[("big.mp3", b"\xff" * (11 * 1024 * 1024), "audio/mpeg")],
         )
         response = await ix.wait_response()
         assert response.ephemeral
         assert response.data["content"] == (
-            "Nothing was started. That file is 11 MB; Soundverse takes files up to 10 MB.")
+            "Nothing was started. That file is 11 MB; Soundverse takes files up to 10 MB."
+        )
 
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "x", "provider": "soundverse"},
+            "remix",
+            {"prompt": "x", "provider": "soundverse"},
             attachments=[("short.mp3", song(tmp_path, seconds=5), "audio/mpeg")],
         )
         await ix.wait_response()
@@ -169,25 +179,35 @@ async def test_input_limits_are_checked_before_submitting(tmp_path: Path, soundv
         assert "only 5 s long; Soundverse needs at least 10 s" in ix.original.content
 
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "x", "provider": "soundverse", "variations": 2},
+            "remix",
+            {"prompt": "x", "provider": "soundverse", "variations": 2},
             attachments=[("a.mp3", song(tmp_path, seconds=12), "audio/mpeg")],
         )
         response = await ix.wait_response()
-        assert response.ephemeral and "Soundverse can't make a chosen number of variations" in (
-            response.data["content"])
+        assert (
+            response.ephemeral
+            and "Soundverse can't make a chosen number of variations" in (response.data["content"])
+        )
 
         assert all(j.state is JobState.REJECTED for j in await h.jobs())
         assert soundverse.generation_requests == 0 and not h.bot_messages()
 
 
-@pytest.mark.parametrize(("error", "words"), [
-    (ScriptedError(TOO_LARGE, status=400), "too large for Soundverse: the limit is 10 MB"),
-    (ScriptedError(TOO_LARGE, status=None, after_chunk=0), "too large for Soundverse: the limit is 10 MB"),
-    (ScriptedError(INSUFFICIENT_BALANCE, status=402), "out of credits"),
-    (ScriptedError(INSUFFICIENT_BALANCE, status=None, after_chunk=3), "out of credits"),
-])
-async def test_documented_errors_become_clear_messages(tmp_path: Path, soundverse: FakeSoundverse,
-                                                       error: ScriptedError, words: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (ScriptedError(TOO_LARGE, status=400), "too large for Soundverse: the limit is 10 MB"),
+        (
+            ScriptedError(TOO_LARGE, status=None, after_chunk=0),
+            "too large for Soundverse: the limit is 10 MB",
+        ),
+        (ScriptedError(INSUFFICIENT_BALANCE, status=402), "out of credits"),
+        (ScriptedError(INSUFFICIENT_BALANCE, status=None, after_chunk=3), "out of credits"),
+    ],
+)
+async def test_documented_errors_become_clear_messages(
+    tmp_path: Path, soundverse: FakeSoundverse, error: ScriptedError, words: str
+) -> None:
     soundverse.chunk_delay = 0.02
     soundverse.errors.append(error)
     async with harness(tmp_path, **sv(soundverse)) as h:
@@ -204,8 +224,9 @@ async def test_documented_errors_become_clear_messages(tmp_path: Path, soundvers
 
 
 @pytest.mark.parametrize("in_stream", [False, True])
-async def test_rate_limited_submit_is_retried_after_a_pause(tmp_path: Path, soundverse: FakeSoundverse,
-                                                            in_stream: bool) -> None:
+async def test_rate_limited_submit_is_retried_after_a_pause(
+    tmp_path: Path, soundverse: FakeSoundverse, in_stream: bool
+) -> None:
     soundverse.chunk_delay = 0.02
     if in_stream:
         soundverse.errors.append(ScriptedError(RATE_LIMITED, status=None, after_chunk=0))
@@ -231,7 +252,8 @@ async def test_attachment_url_close_to_expiry_is_refreshed_before_submitting(
         h.discord.cdn_url_lifetime = 20 * 60  # the signed URL expires sooner than the bot's margin
         await h.start()
         ix = await h.discord.run_slash_command(
-            "remix", {"prompt": "synthwave", "provider": "soundverse"},
+            "remix",
+            {"prompt": "synthwave", "provider": "soundverse"},
             attachments=[("song.mp3", song(tmp_path, seconds=12), "audio/mpeg")],
         )
         h.discord.cdn_url_lifetime = 24 * 3600  # what a refresh hands out
@@ -263,8 +285,9 @@ async def test_the_job_deadline_bounds_polling(tmp_path: Path, soundverse: FakeS
         assert soundverse.status_requests == polls, "polling stopped with the job"
 
 
-async def test_message_id_is_saved_as_soon_as_the_queued_chunk_arrives(tmp_path: Path,
-                                                                       soundverse: FakeSoundverse) -> None:
+async def test_message_id_is_saved_as_soon_as_the_queued_chunk_arrives(
+    tmp_path: Path, soundverse: FakeSoundverse
+) -> None:
     soundverse.pause_after = 1  # the stream stays open, silent but for keep-alives, right after `queued`
     async with harness(tmp_path, **sv(soundverse)) as h:
         await h.start()

@@ -88,7 +88,12 @@ DEFAULT_BOT_PERMISSIONS = (
     | SEND_MESSAGES_IN_THREADS
 )
 DEFAULT_MEMBER_PERMISSIONS = (
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY | ADD_REACTIONS
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | READ_MESSAGE_HISTORY
+    | ADD_REACTIONS
     | USE_APPLICATION_COMMANDS
 )
 
@@ -655,7 +660,9 @@ class FakeDiscord:
 
     def script_outage(self, method: str, path_pattern: str, *, status: int = 503, times: int = 1) -> None:
         """The next `times` matching requests fail with a server error (discord.py retries only some)."""
-        self._scripted.append(_ScriptedRateLimit(method.upper(), re.compile(path_pattern), 0.0, times, False, status))
+        self._scripted.append(
+            _ScriptedRateLimit(method.upper(), re.compile(path_pattern), 0.0, times, False, status)
+        )
 
     def expire_token(self, interaction: FakeInteraction) -> None:
         """Make the interaction token stale now (webhook routes answer 401 / 50027)."""
@@ -795,8 +802,11 @@ class FakeDiscord:
                 }
                 if script.is_global:
                     headers["X-RateLimit-Global"] = "true"
-                body = {"message": "You are being rate limited.", "retry_after": script.retry_after,
-                        "global": script.is_global}
+                body = {
+                    "message": "You are being rate limited.",
+                    "retry_after": script.retry_after,
+                    "global": script.is_global,
+                }
                 return _json(body, 429, headers)
         return None
 
@@ -998,8 +1008,12 @@ class FakeDiscord:
                 raise invalid_form(
                     "message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message"
                 )
-        return {"type": 0, "message_id": str(reference["message_id"]), "channel_id": str(channel_id),
-                "guild_id": str(self.guild_id)}
+        return {
+            "type": 0,
+            "message_id": str(reference["message_id"]),
+            "channel_id": str(channel_id),
+            "guild_id": str(self.guild_id),
+        }
 
     # -- message model -----------------------------------------------------------------------------
 
@@ -1069,9 +1083,15 @@ class FakeDiscord:
             ref = int(entry["id"])
             if ref in uploads:
                 filename, content_type, data = uploads.pop(ref)
-                kept.append(self._store_attachment(
-                    f"attachments/{channel_id}", entry.get("filename") or filename, data, content_type,
-                    entry.get("description")))
+                kept.append(
+                    self._store_attachment(
+                        f"attachments/{channel_id}",
+                        entry.get("filename") or filename,
+                        data,
+                        content_type,
+                        entry.get("description"),
+                    )
+                )
             elif ref in current:
                 kept.append(current[ref])
             else:
@@ -1383,8 +1403,13 @@ class FakeDiscord:
         elif op == 6:  # RESUME
             return await self._resume(ws, data or {})
         elif op == 8 and session is not None:  # REQUEST_GUILD_MEMBERS
-            chunk = {"guild_id": str(self.guild_id), "members": self._members_payload(), "chunk_index": 0,
-                     "chunk_count": 1, "nonce": (data or {}).get("nonce")}
+            chunk = {
+                "guild_id": str(self.guild_id),
+                "members": self._members_payload(),
+                "chunk_index": 0,
+                "chunk_count": 1,
+                "nonce": (data or {}).get("nonce"),
+            }
             await self._send_dispatch(session, "GUILD_MEMBERS_CHUNK", chunk)
         return None
 
@@ -1457,11 +1482,29 @@ class FakeDiscord:
     def guild_payload(self) -> dict[str, Any]:
         everyone_permissions = DEFAULT_MEMBER_PERMISSIONS
         roles = [
-            {"id": str(self.guild_id), "name": "@everyone", "permissions": str(everyone_permissions),
-             "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
-            {"id": str(self._bot_role_id), "name": self.bot.name, "permissions": str(self.bot.permissions),
-             "position": 1, "color": 0, "hoist": False, "managed": True, "mentionable": False, "flags": 0,
-             "tags": {"bot_id": str(self.bot.id)}},
+            {
+                "id": str(self.guild_id),
+                "name": "@everyone",
+                "permissions": str(everyone_permissions),
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            },
+            {
+                "id": str(self._bot_role_id),
+                "name": self.bot.name,
+                "permissions": str(self.bot.permissions),
+                "position": 1,
+                "color": 0,
+                "hoist": False,
+                "managed": True,
+                "mentionable": False,
+                "flags": 0,
+                "tags": {"bot_id": str(self.bot.id)},
+            },
         ]
         members = self._members_payload()
         return {
@@ -1618,8 +1661,11 @@ class FakeDiscord:
         does; a str fills a text input's value, a sequence a select's values.
         """
         shown = next(
-            (ix for ix in reversed(list(self.interactions.values()))
-             if ix.modal is not None and ix.modal.get("custom_id") == custom_id),
+            (
+                ix
+                for ix in reversed(list(self.interactions.values()))
+                if ix.modal is not None and ix.modal.get("custom_id") == custom_id
+            ),
             None,
         )
         if shown is None:
@@ -1752,9 +1798,16 @@ class FakeDiscord:
         if source_message is not None:
             payload["message"] = self.message_payload(source_message)
         interaction = FakeInteraction(
-            id=interaction_id, token=token, type=kind, payload=payload, channel_id=channel.id,
-            user_id=user.id, created_at=time.monotonic(), expires_at=time.monotonic() + self.token_lifetime,
-            fake=self, source_message_id=source_message.id if source_message else None,
+            id=interaction_id,
+            token=token,
+            type=kind,
+            payload=payload,
+            channel_id=channel.id,
+            user_id=user.id,
+            created_at=time.monotonic(),
+            expires_at=time.monotonic() + self.token_lifetime,
+            fake=self,
+            source_message_id=source_message.id if source_message else None,
         )
         self.interactions[interaction_id] = interaction
         self._by_token[token] = interaction

@@ -36,22 +36,49 @@ from PIL import Image
 
 API_PREFIX = "/api/public/v1"
 CONVERSION_TYPES = {
-    "Remix": "REMIX", "sing_over_instrumental": "SING_OVER_INSTRUMENTAL", "MusicAI": "MUSIC_AI",
+    "Remix": "REMIX",
+    "sing_over_instrumental": "SING_OVER_INSTRUMENTAL",
+    "MusicAI": "MUSIC_AI",
 }
 # The `conversion_type` words of webhook payloads ("Remix", "Music AI" in the seeds).
 WEBHOOK_TYPES = {"REMIX": "Remix", "SING_OVER_INSTRUMENTAL": "Sing Over Instrumental", "MUSIC_AI": "Music AI"}
-KNOWN_TYPES = frozenset({
-    "MUSIC_AI", "TEXT_TO_SPEECH", "VOICE_CONVERSION", "EXTRACTION", "COVER", "STEMS_SEPARATION",
-    "VOCAL_EXTRACTION", "DENOISING", "DEECHO", "DEREVERB", "SOUND_GENERATOR", "AUDIO_TRANSCRIPTION",
-    "AUDIO_SPEED_CHANGER", "AUDIO_MASTERING", "AUDIO_CUTTER", "REMIX", "FILE_CONVERT", "KEY_BPM_EXTRACTION",
-    "AUDIO_TO_MIDI", "EXTEND", "INPAINT", "SING_OVER_INSTRUMENTAL", "LYRICS_GENERATOR",
-})
+KNOWN_TYPES = frozenset(
+    {
+        "MUSIC_AI",
+        "TEXT_TO_SPEECH",
+        "VOICE_CONVERSION",
+        "EXTRACTION",
+        "COVER",
+        "STEMS_SEPARATION",
+        "VOCAL_EXTRACTION",
+        "DENOISING",
+        "DEECHO",
+        "DEREVERB",
+        "SOUND_GENERATOR",
+        "AUDIO_TRANSCRIPTION",
+        "AUDIO_SPEED_CHANGER",
+        "AUDIO_MASTERING",
+        "AUDIO_CUTTER",
+        "REMIX",
+        "FILE_CONVERT",
+        "KEY_BPM_EXTRACTION",
+        "AUDIO_TO_MIDI",
+        "EXTEND",
+        "INPAINT",
+        "SING_OVER_INSTRUMENTAL",
+        "LYRICS_GENERATOR",
+    }
+)
 # Status words of the two doc snapshots (statuscheck): (queued, processing).
 VOCABULARIES = {"queue": ("IN_QUEUE", "IN_QUEUE"), "pending": ("PENDING", "PROCESSING")}
 MAX_LYRICS = 2000
 # The getAllVoices example has 3108 voices; a smaller catalogue with a few famous names will do.
-DEFAULT_VOICES = [("Drake", "Drake"), ("Taylor-Swift", "Taylor Swift"), ("Adele", "Adele"),
-                  ("Drake-2019", "Drake (2019)")] + [(f"voice-{n:03d}", f"Studio Voice {n}") for n in range(1, 237)]
+DEFAULT_VOICES = [
+    ("Drake", "Drake"),
+    ("Taylor-Swift", "Taylor Swift"),
+    ("Adele", "Adele"),
+    ("Drake-2019", "Drake (2019)"),
+] + [(f"voice-{n:03d}", f"Studio Voice {n}") for n in range(1, 237)]
 
 
 @functools.cache
@@ -62,8 +89,9 @@ def tone(fmt: Literal["mp3", "wav"] = "mp3", seconds: float = 1.0, freq: float =
     with av.open(buf, "w", format=fmt) as out:
         stream = out.add_stream("mp3" if fmt == "mp3" else "pcm_s16le", rate=rate, layout="mono")
         samples = 0.3 * np.sin(2 * np.pi * freq * np.arange(int(seconds * rate)) / rate)
-        frame = av.AudioFrame.from_ndarray(samples.astype(np.float32).reshape(1, -1), format="flt",
-                                           layout="mono")
+        frame = av.AudioFrame.from_ndarray(
+            samples.astype(np.float32).reshape(1, -1), format="flt", layout="mono"
+        )
         frame.sample_rate = rate
         for packet in [*stream.encode(frame), *stream.encode(None)]:
             out.mux(packet)
@@ -205,8 +233,10 @@ class FakeMusicGPT:
     async def __aenter__(self) -> FakeMusicGPT:
         app = web.Application(middlewares=[self._record])
         app.router.add_post(f"{API_PREFIX}/Remix", functools.partial(self._upload, endpoint="Remix"))
-        app.router.add_post(f"{API_PREFIX}/sing_over_instrumental",
-                            functools.partial(self._upload, endpoint="sing_over_instrumental"))
+        app.router.add_post(
+            f"{API_PREFIX}/sing_over_instrumental",
+            functools.partial(self._upload, endpoint="sing_over_instrumental"),
+        )
         app.router.add_post(f"{API_PREFIX}/MusicAI", self._music_ai)
         app.router.add_get(f"{API_PREFIX}/byId", self._by_id)
         app.router.add_get(f"{API_PREFIX}/getAllVoices", self._all_voices)
@@ -259,15 +289,31 @@ class FakeMusicGPT:
         takes = [n for n in (1, 2) if n not in job.stalled]
         audio = [self._audio_webhook(job, n) for n in takes]
         # Lyrics / cover shapes are UNKNOWN in the docs; these follow what third-party code observes.
-        lyrics = [] if job.instrumental else [
-            {"success": True, "conversion_type": "Lyrics", "subtype": "lyrics_timestamped",
-             "task_id": job.task_id, "conversion_id": job.conversion_ids[n - 1], "lyrics": f"la la {n}",
-             "lyrics_timestamped": self.timed_lyrics(n)}
-            for n in takes
+        lyrics = (
+            []
+            if job.instrumental
+            else [
+                {
+                    "success": True,
+                    "conversion_type": "Lyrics",
+                    "subtype": "lyrics_timestamped",
+                    "task_id": job.task_id,
+                    "conversion_id": job.conversion_ids[n - 1],
+                    "lyrics": f"la la {n}",
+                    "lyrics_timestamped": self.timed_lyrics(n),
+                }
+                for n in takes
+            ]
+        )
+        cover = [
+            {
+                "success": True,
+                "conversion_type": "Album Cover Image",
+                "task_id": job.task_id,
+                "album_cover_path": f"{self.root_url}/covers/{job.task_id}.png",
+                "album_cover_thumbnail": f"{self.root_url}/covers/{job.task_id}_thumb.png",
+            }
         ]
-        cover = [{"success": True, "conversion_type": "Album Cover Image", "task_id": job.task_id,
-                  "album_cover_path": f"{self.root_url}/covers/{job.task_id}.png",
-                  "album_cover_thumbnail": f"{self.root_url}/covers/{job.task_id}_thumb.png"}]
         return audio + lyrics + cover
 
     async def send_webhooks(
@@ -301,16 +347,18 @@ class FakeMusicGPT:
         statuses = []
         async with aiohttp.ClientSession() as session:
             for payload in payloads:
-                async with session.post(target, data=json.dumps(payload),
-                                        headers={"Content-Type": "application/json"}) as resp:
+                async with session.post(
+                    target, data=json.dumps(payload), headers={"Content-Type": "application/json"}
+                ) as resp:
                     statuses.append(resp.status)
         return statuses
 
     @staticmethod
     def timed_lyrics(n: int) -> str:
         """The `lyrics_timestamped` of take n: a JSON list of cues (the real shape is UNKNOWN)."""
-        return json.dumps([{"text": f"la la {n}", "start": 0.0, "end": 0.5},
-                           {"text": "la di da", "start": 0.5, "end": 1.0}])
+        return json.dumps(
+            [{"text": f"la la {n}", "start": 0.0, "end": 0.5}, {"text": "la di da", "start": 0.5, "end": 1.0}]
+        )
 
     def _audio_webhook(self, job: FakeJob, n: int) -> dict[str, Any]:
         ok = n not in job.flagged and n not in job.failed_takes
@@ -407,9 +455,16 @@ class FakeMusicGPT:
             return _error(400, "limit and page must be integers")
         if limit < 1 or page < 0:
             return _error(400, "limit and page must be positive")
-        chunk = self.voices[page * limit:(page + 1) * limit]
-        return web.json_response({"success": True, "limit": limit, "page": page, "total": len(self.voices),
-                                  "voices": [{"voice_id": v, "voice_name": n} for v, n in chunk]})
+        chunk = self.voices[page * limit : (page + 1) * limit]
+        return web.json_response(
+            {
+                "success": True,
+                "limit": limit,
+                "page": page,
+                "total": len(self.voices),
+                "voices": [{"voice_id": v, "voice_name": n} for v, n in chunk],
+            }
+        )
 
     async def _file(self, request: web.Request) -> web.Response:
         fault = self._next_fault("conversions")
@@ -441,8 +496,12 @@ class FakeMusicGPT:
     async def _fault_response(self, fault: Fault) -> web.Response:
         await self._delay(fault.delay)
         if isinstance(fault.body, str):
-            return web.Response(status=fault.status or 200, text=fault.body, headers=fault.headers,
-                                content_type="application/json")
+            return web.Response(
+                status=fault.status or 200,
+                text=fault.body,
+                headers=fault.headers,
+                content_type="application/json",
+            )
         return web.json_response(fault.body, status=fault.status or 200, headers=fault.headers)
 
     async def _delay(self, seconds: float) -> None:
@@ -454,19 +513,32 @@ class FakeMusicGPT:
                 pass
 
     def _accept(self, ctype: str, fields: dict[str, Any], upload: FakeUpload | None) -> FakeJob:
-        job = FakeJob(task_id=str(uuid.uuid4()), conversion_type=ctype,
-                      conversion_ids=[str(uuid.uuid4()), str(uuid.uuid4())], fields=fields, upload=upload,
-                      eta=self.eta, final_status=self.final_status, flagged=dict(self.flagged),
-                      failed_takes=set(self.failed_takes), stalled=set(self.stalled_takes))
+        job = FakeJob(
+            task_id=str(uuid.uuid4()),
+            conversion_type=ctype,
+            conversion_ids=[str(uuid.uuid4()), str(uuid.uuid4())],
+            fields=fields,
+            upload=upload,
+            eta=self.eta,
+            final_status=self.final_status,
+            flagged=dict(self.flagged),
+            failed_takes=set(self.failed_takes),
+            stalled=set(self.stalled_takes),
+        )
         self.jobs.append(job)
         return job
 
     async def _accepted(self, job: FakeJob, fault: Fault | None, *, message: str) -> web.Response:
         if fault is not None:
             await self._delay(fault.delay)
-        body: dict[str, Any] = {"success": True, "message": message, "task_id": job.task_id,
-                                "conversion_id_1": job.conversion_ids[0],
-                                "conversion_id_2": job.conversion_ids[1], "eta": job.eta}
+        body: dict[str, Any] = {
+            "success": True,
+            "message": message,
+            "task_id": job.task_id,
+            "conversion_id_1": job.conversion_ids[0],
+            "conversion_id_2": job.conversion_ids[1],
+            "eta": job.eta,
+        }
         if job.conversion_type != "MUSIC_AI":
             body["credit_estimate"] = 47.5  # the MusicAI example has none
         return web.json_response(body)
@@ -502,10 +574,14 @@ class FakeMusicGPT:
     def _conversion(self, job: FakeJob, cid: str | None) -> dict[str, Any]:
         status = self._status_word(job)
         done = status.upper() == "COMPLETED"
-        base = {"task_id": job.task_id, "status": status,
-                "status_msg": "Conversion successful" if done else "Conversion in progress",
-                "music_style": "Pop", "createdAt": "2025-01-01T00:00:00Z",
-                "updatedAt": "2025-01-01T00:01:00Z"}
+        base = {
+            "task_id": job.task_id,
+            "status": status,
+            "status_msg": "Conversion successful" if done else "Conversion in progress",
+            "music_style": "Pop",
+            "createdAt": "2025-01-01T00:00:00Z",
+            "updatedAt": "2025-01-01T00:01:00Z",
+        }
         if self.shape == "single":
             n = job.conversion_ids.index(cid) + 1 if cid else 1
             return base | self._single_fields(job, n, done)
@@ -532,17 +608,22 @@ class FakeMusicGPT:
             if done and n in job.flagged:
                 fields |= {f"is_flagged_{n}": True, f"reason_{n}": job.flagged[n]}
         if done:
-            fields |= {"album_cover_path": f"{self.root_url}/covers/{job.task_id}.png",
-                       "album_cover_thumbnail": f"{self.root_url}/covers/{job.task_id}_thumb.png"}
+            fields |= {
+                "album_cover_path": f"{self.root_url}/covers/{job.task_id}.png",
+                "album_cover_thumbnail": f"{self.root_url}/covers/{job.task_id}_thumb.png",
+            }
         return fields
 
     def _single_fields(self, job: FakeJob, n: int, done: bool) -> dict[str, Any]:
         """The documented shape: one conversion with `audio_url`."""
         ok = done and n not in job.flagged and n not in job.failed_takes
-        fields: dict[str, Any] = {"conversion_id": job.conversion_ids[n - 1],
-                                  "audio_url": self.take_url(job, n) if ok else None,
-                                  "conversion_cost": 1.25, "title": f"Fake Song {n}" if ok else None,
-                                  "lyrics": f"la la {n}" if ok else None}
+        fields: dict[str, Any] = {
+            "conversion_id": job.conversion_ids[n - 1],
+            "audio_url": self.take_url(job, n) if ok else None,
+            "conversion_cost": 1.25,
+            "title": f"Fake Song {n}" if ok else None,
+            "lyrics": f"la la {n}" if ok else None,
+        }
         if done and n in job.flagged:
             fields |= {"is_flagged": True, "reason": job.flagged[n]}
         return fields

@@ -218,16 +218,26 @@ class FakeSoundpiece:
 
     # ------------------------------------------------------------------ scripts
 
-    def script_error(self, status: int, *, detail: Any = "Internal Server Error",
-                     retry_after: float | None = None, times: int = 1) -> None:
+    def script_error(
+        self,
+        status: int,
+        *,
+        detail: Any = "Internal Server Error",
+        retry_after: float | None = None,
+        times: int = 1,
+    ) -> None:
         """The next `times` API requests (any method, any key on the account) answer `status`."""
         headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
         for _ in range(times):
             self._scripted.append(_detail(status, detail, headers))
 
     def rate_limit(self, retry_after: int = 17, *, times: int = 1) -> None:
-        self.script_error(429, detail=f"Rate limit exceeded; retry in {retry_after} seconds",
-                          retry_after=retry_after, times=times)
+        self.script_error(
+            429,
+            detail=f"Rate limit exceeded; retry in {retry_after} seconds",
+            retry_after=retry_after,
+            times=times,
+        )
 
     def lose_next_put_answer(self, hold: float = 2.0) -> None:
         """The next PUT creates its operation but answers only after `hold` s (past the client's timeout)."""
@@ -257,8 +267,15 @@ class FakeSoundpiece:
 
     # ------------------------------------------------------------------ webhooks
 
-    async def send_webhook(self, op_id: str, *, webhook_id: str | None = None, forge: bool = False,
-                           age: float = 0.0, url: str | None = None) -> Delivery:
+    async def send_webhook(
+        self,
+        op_id: str,
+        *,
+        webhook_id: str | None = None,
+        forge: bool = False,
+        age: float = 0.0,
+        url: str | None = None,
+    ) -> Delivery:
         """POST the operation's current DTO to its callback (or `url`), signed as Standard Webhooks.
 
         Reuse a `webhook_id` for a duplicate (it keeps its first timestamp, as retries do); `forge`
@@ -271,14 +288,18 @@ class FakeSoundpiece:
         stamp = self._first_attempt.setdefault(webhook_id, int(time.time() - age))
         payload = {"type": f"{ROUTE}.{op.status}", "data": self._dto(op)}
         body = json.dumps(payload)
-        headers = {"content-type": "application/json", "webhook-id": webhook_id,
-                   "webhook-timestamp": str(stamp),
-                   "webhook-signature": self._signatures(webhook_id, stamp, body, forge)}
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": webhook_id,
+            "webhook-timestamp": str(stamp),
+            "webhook-signature": self._signatures(webhook_id, stamp, body, forge),
+        }
         status: int | None
         try:
             assert self._client is not None
-            async with self._client.post(target, data=body.encode(), headers=headers,
-                                         timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            async with self._client.post(
+                target, data=body.encode(), headers=headers, timeout=aiohttp.ClientTimeout(total=10)
+            ) as resp:
                 status = resp.status
         except (aiohttp.ClientError, TimeoutError):
             status = None
@@ -335,8 +356,9 @@ class FakeSoundpiece:
         try:
             body = RemixSongBody.model_validate(raw)
         except ValidationError as exc:
-            return _detail(422, [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                                 for e in exc.errors()])
+            return _detail(
+                422, [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+            )
         key = str(body.idempotency_key)
         if key in self._by_key:
             return web.json_response(self._by_key[key])
@@ -452,8 +474,13 @@ class FakeSoundpiece:
             token = secrets.token_urlsafe(16)
             link = _Link(op.id, index, time.time() + ttl)
             self._links[token] = link
-            outputs.append({"url": f"{self.root}/files/{op.id}/{index}.flac?token={token}",
-                            "expires_at": _iso(link.expires), "duration": self.audio_seconds})
+            outputs.append(
+                {
+                    "url": f"{self.root}/files/{op.id}/{index}.flac?token={token}",
+                    "expires_at": _iso(link.expires),
+                    "duration": self.audio_seconds,
+                }
+            )
         return outputs
 
     # ------------------------------------------------------------------ HTTP: files

@@ -33,17 +33,24 @@ MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 
 # The documented error bodies, verbatim.
 MISSING_PROMPT = {"detail": "Either prompt or lyrics must be provided"}
-TOO_LARGE = {"success": False,
-             "message": "Reference audio error: File too large: 12657318 bytes (max: 10485760)"}
+TOO_LARGE = {
+    "success": False,
+    "message": "Reference audio error: File too large: 12657318 bytes (max: 10485760)",
+}
 RATE_LIMITED = {"success": False, "message": "Rate limits have been passed for the user."}
 INSUFFICIENT_BALANCE = {"success": False, "message": "Insufficient balance for this operation."}
-UNAVAILABLE = {"success": False, "message": "Service temporarily unavailable. Please try again in a moment.",
-               "error": "Database connection pool exhausted"}
+UNAVAILABLE = {
+    "success": False,
+    "message": "Service temporarily unavailable. Please try again in a moment.",
+    "error": "Database connection pool exhausted",
+}
 
 
 def too_large(size: int) -> dict[str, Any]:
-    return {"success": False,
-            "message": f"Reference audio error: File too large: {size} bytes (max: {MAX_REFERENCE_BYTES})"}
+    return {
+        "success": False,
+        "message": f"Reference audio error: File too large: {size} bytes (max: {MAX_REFERENCE_BYTES})",
+    }
 
 
 @dataclass
@@ -89,7 +96,7 @@ def tone_mp3(seconds: float = 1.0, freq: float = 440.0, rate: int = 44100) -> by
     with av.open(buf, "w", format="mp3") as out:
         stream = out.add_stream("libmp3lame", rate=rate, layout="mono")
         for start in range(0, len(samples), 1152):
-            block = samples[None, start:start + 1152]
+            block = samples[None, start : start + 1152]
             frame = av.AudioFrame.from_ndarray(block, format="fltp", layout="mono")
             frame.sample_rate = rate
             frame.pts = start
@@ -99,9 +106,13 @@ def tone_mp3(seconds: float = 1.0, freq: float = 440.0, rate: int = 44100) -> by
 
 
 class FakeSoundverse:
-    def __init__(self, *, api_key: str = "sksoundverse_test",
-                 status_path: str = "/status/generation/{message_id}",
-                 output_audio: bytes | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str = "sksoundverse_test",
+        status_path: str = "/status/generation/{message_id}",
+        output_audio: bytes | None = None,
+    ) -> None:
         self.api_key = api_key
         self.status_path = status_path
         self.output_audio = output_audio if output_audio is not None else tone_mp3()
@@ -249,9 +260,17 @@ class FakeSoundverse:
         for step in self.progress_steps:
             chunks.append({"message_id": mid, "isComplete": False, "status": "streaming", "progress": step})
         chunks[-1].update(stream_url=f"{self.base_url}/audio/{mid}.mp3", streaming_ready=True, version=1)
-        chunks.append({"message_id": mid, "isComplete": True, "status": "completed",
-                       "audio_url": f"{self.base_url}/audio/{mid}.mp3", "album_art": art, "song_name": name,
-                       "progress": 100})
+        chunks.append(
+            {
+                "message_id": mid,
+                "isComplete": True,
+                "status": "completed",
+                "audio_url": f"{self.base_url}/audio/{mid}.mp3",
+                "album_art": art,
+                "song_name": name,
+                "progress": 100,
+            }
+        )
         return [{**chunk, "chunkIndex": i} for i, chunk in enumerate(chunks)]
 
     async def _stream(self, request: web.Request, job: FakeJob) -> web.StreamResponse:

@@ -77,7 +77,7 @@ def capture(outcome: asyncio.Future[object], handler: Handler) -> Handler:
     async def wrapped(interaction: discord.Interaction, audio: discord.Attachment) -> None:
         try:
             await handler(interaction, audio)
-        except Exception as error:  # noqa: BLE001 - the test inspects it
+        except Exception as error:
             outcome.set_result(error)
         else:
             if not outcome.done():

@@ -49,21 +49,35 @@ def song(tmp_path: Path) -> Path:
     return path
 
 
-def make(session: aiohttp.ClientSession, fake: FakeMusicGPT, sleep: RecordingSleep,
-         **kw: object) -> MusicGPTProvider:
+def make(
+    session: aiohttp.ClientSession, fake: FakeMusicGPT, sleep: RecordingSleep, **kw: object
+) -> MusicGPTProvider:
     kw.setdefault("backstop_interval", 0.02)
-    return MusicGPTProvider(session, api_key=kw.pop("api_key", fake.api_key), base_url=fake.base_url,
-                            poll_interval=0.01, sleep=sleep, **kw)
+    return MusicGPTProvider(
+        session,
+        api_key=kw.pop("api_key", fake.api_key),
+        base_url=fake.base_url,
+        poll_interval=0.01,
+        sleep=sleep,
+        **kw,
+    )
 
 
 def remix(song: Path, **kw: object) -> JobRequest:
-    fields: dict = {"kind": JobKind.REMIX, "prompt": "make it lo-fi", "input_path": song,
-                    "input_filename": "My Song.mp3", "gender": "female", "idempotency_key": "k1"}
+    fields: dict = {
+        "kind": JobKind.REMIX,
+        "prompt": "make it lo-fi",
+        "input_path": song,
+        "input_filename": "My Song.mp3",
+        "gender": "female",
+        "idempotency_key": "k1",
+    }
     return JobRequest(**(fields | kw))
 
 
-async def run(provider: MusicGPTProvider, request: JobRequest,
-              inbox: asyncio.Queue | None = None) -> tuple[Handle, list[Event]]:
+async def run(
+    provider: MusicGPTProvider, request: JobRequest, inbox: asyncio.Queue | None = None
+) -> tuple[Handle, list[Event]]:
     handle = await provider.submit(request)
     events = [event async for event in provider.track(handle, request, inbox or asyncio.Queue())]
     return handle, events
@@ -82,8 +96,12 @@ async def test_clean_remix(session, sleep, song, tmp_path) -> None:
         assert fake.submissions == 1
         assert job.upload is not None and job.upload.data == song.read_bytes()
         assert (job.upload.filename, job.upload.content_type) == ("My_Song.mp3", "audio/mpeg")
-        assert job.fields == {"prompt": "make it lo-fi", "lyrics": "brand new day", "gender": "female",
-                              "webhook_url": "https://h/w?t=s"}
+        assert job.fields == {
+            "prompt": "make it lo-fi",
+            "lyrics": "brand new day",
+            "gender": "female",
+            "webhook_url": "https://h/w?t=s",
+        }
         assert handle.task_id == job.task_id and handle.conversion_ids == job.conversion_ids
         assert handle.data == {"conversion_type": "REMIX", "eta": 42}
 
@@ -93,7 +111,9 @@ async def test_clean_remix(session, sleep, song, tmp_path) -> None:
         assert {e.stage for e in middle} <= {"queued", "processing"}
         assert isinstance(last, Completed) and last.notes == []
         assert [(o.index, o.ext, o.duration, o.title, o.lyrics) for o in last.outputs] == [
-            (1, "mp3", 1.0, "Fake Song 1", "la la 1"), (2, "mp3", 1.0, "Fake Song 2", "la la 2")]
+            (1, "mp3", 1.0, "Fake Song 1", "la la 1"),
+            (2, "mp3", 1.0, "Fake Song 2", "la la 2"),
+        ]
         assert last.cover_url and last.title == "Fake Song 1"
 
         dest = tmp_path / "take1.mp3"
@@ -111,19 +131,33 @@ async def test_sing_and_generate_hit_their_endpoints(session, sleep, song) -> No
         assert fake.job().conversion_type == "SING_OVER_INSTRUMENTAL"
         assert fake.job().fields["lyrics"] == "never mind"
 
-        generate = JobRequest(kind=JobKind.GENERATE, prompt="a forest song", idempotency_key="k2",
-                              options={"style": "Pop", "instrumental": True, "length": 30})
+        generate = JobRequest(
+            kind=JobKind.GENERATE,
+            prompt="a forest song",
+            idempotency_key="k2",
+            options={"style": "Pop", "instrumental": True, "length": 30},
+        )
         handle, events = await run(provider, generate)
         assert isinstance(events[-1], Completed) and handle.data["conversion_type"] == "MUSIC_AI"
-        assert fake.job().fields == {"prompt": "a forest song", "music_style": "Pop",
-                                     "make_instrumental": True, "vocal_only": False, "output_length": 30.0}
+        assert fake.job().fields == {
+            "prompt": "a forest song",
+            "music_style": "Pop",
+            "make_instrumental": True,
+            "vocal_only": False,
+            "output_length": 30.0,
+        }
         assert fake.submissions == 2
 
 
-@pytest.mark.parametrize("knobs", [
-    {"vocabulary": "queue"}, {"vocabulary": "pending", "lowercase_status": True},
-    {"shape": "single"}, {"shape": "single", "vocabulary": "queue", "lowercase_status": True},
-])
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"vocabulary": "queue"},
+        {"vocabulary": "pending", "lowercase_status": True},
+        {"shape": "single"},
+        {"shape": "single", "vocabulary": "queue", "lowercase_status": True},
+    ],
+)
 async def test_status_vocabularies_and_shapes(session, sleep, song, knobs) -> None:
     async with FakeMusicGPT(polls_to_complete=3, **knobs) as fake:
         _, events = await run(make(session, fake, sleep), remix(song))
@@ -370,8 +404,10 @@ async def test_extras_lost_in_transit_are_fetched_once_from_by_id(session, sleep
         assert isinstance(done, Completed)
         assert job.polls == 1, "one /byId for the missing cover and timed lyrics"
         assert done.cover_url and done.cover_url.endswith(f"{job.task_id}.png")
-        assert [o.lyrics_lrc for o in done.outputs] == ["[00:00.00]la la 1\n[00:00.50]la di da\n",
-                                                        "[00:00.00]la la 2\n[00:00.50]la di da\n"]
+        assert [o.lyrics_lrc for o in done.outputs] == [
+            "[00:00.00]la la 1\n[00:00.50]la di da\n",
+            "[00:00.00]la la 2\n[00:00.50]la di da\n",
+        ]
 
 
 async def test_a_delivery_for_another_task_is_ignored(session, sleep, song) -> None:
@@ -380,7 +416,10 @@ async def test_a_delivery_for_another_task_is_ignored(session, sleep, song) -> N
         request = remix(song)
         handle = await provider.submit(request)
         inbox: asyncio.Queue = asyncio.Queue()
-        forged = fake.webhook_payloads(fake.job())[0] | {"task_id": "not-ours", "conversion_path": "https://evil/x.mp3"}
+        forged = fake.webhook_payloads(fake.job())[0] | {
+            "task_id": "not-ours",
+            "conversion_path": "https://evil/x.mp3",
+        }
         inbox.put_nowait(forged)
         events = [e async for e in provider.track(handle, request, inbox)]
         assert all(o.url != "https://evil/x.mp3" for o in events[-1].outputs)

@@ -50,8 +50,11 @@ def provider_for(session: aiohttp.ClientSession, fake: FakeSoundpiece, **kwargs:
 
 def job(fake: FakeSoundpiece, **changes: Any) -> JobRequest:
     fields: dict[str, Any] = {
-        "kind": JobKind.REMIX, "prompt": "synthwave, male vocal", "lyrics": "[Verse]\nhello there",
-        "input_url": fake.source_url, "idempotency_key": str(uuid.uuid4()),
+        "kind": JobKind.REMIX,
+        "prompt": "synthwave, male vocal",
+        "lyrics": "[Verse]\nhello there",
+        "input_url": fake.source_url,
+        "idempotency_key": str(uuid.uuid4()),
     }
     return JobRequest(**(fields | changes))
 
@@ -80,7 +83,8 @@ def gets(fake: FakeSoundpiece) -> list[str]:
 
 @pytest.mark.parametrize("takes", [1, 3])
 async def test_variations_complete_with_that_many_flac_outputs(
-    session: aiohttp.ClientSession, takes: int,
+    session: aiohttp.ClientSession,
+    takes: int,
 ) -> None:
     async with FakeSoundpiece() as fake:
         events = await run(provider_for(session, fake), job(fake, options={"variations": takes}))
@@ -192,7 +196,8 @@ async def test_failed_operation_raises_a_clear_message(session: aiohttp.ClientSe
             await run(provider_for(session, fake), job(fake))
         assert info.value.kind == ErrorKind.GENERATION_FAILED
         assert info.value.message == (
-            "Soundpiece could not make this remix: The model could not follow the lyrics.")
+            "Soundpiece could not make this remix: The model could not follow the lyrics."
+        )
 
 
 async def test_flagged_operation_with_message_only_error(session: aiohttp.ClientSession) -> None:
@@ -285,16 +290,28 @@ class Receiver:
         return web.Response(status=204)
 
 
-@pytest.mark.parametrize(("fake_secret", "raw", "our_secret"), [
-    (WHSEC, False, WHSEC),
-    ("plain signing secret", True, "plain signing secret"),
-])
+@pytest.mark.parametrize(
+    ("fake_secret", "raw", "our_secret"),
+    [
+        (WHSEC, False, WHSEC),
+        ("plain signing secret", True, "plain signing secret"),
+    ],
+)
 async def test_webhook_cuts_a_stuck_long_poll_short(
-    session: aiohttp.ClientSession, fake_secret: str, raw: bool, our_secret: str,
+    session: aiohttp.ClientSession,
+    fake_secret: str,
+    raw: bool,
+    our_secret: str,
 ) -> None:
     # The long poll ignores the end (a stale replica) and would hold 3 s; the webhook wins.
-    async with FakeSoundpiece(signing_secret=fake_secret, raw_secret=raw, early_return=False, max_wait=3.0,
-                              processing_time=0.1, webhook_copies=2) as fake:
+    async with FakeSoundpiece(
+        signing_secret=fake_secret,
+        raw_secret=raw,
+        early_return=False,
+        max_wait=3.0,
+        processing_time=0.1,
+        webhook_copies=2,
+    ) as fake:
         provider = provider_for(session, fake, webhook_secret=our_secret)
         async with Receiver(provider) as receiver:
             started = time.monotonic()

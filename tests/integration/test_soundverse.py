@@ -29,8 +29,18 @@ from tests.fakes.soundverse import (
     tone_mp3,
 )
 
-STAGES = ["validating", "queued", "starting", "initializing", "uploading",
-          "streaming", "streaming", "streaming", "streaming", "completed"]
+STAGES = [
+    "validating",
+    "queued",
+    "starting",
+    "initializing",
+    "uploading",
+    "streaming",
+    "streaming",
+    "streaming",
+    "streaming",
+    "completed",
+]
 
 ERROR_CASES = [
     (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt or lyrics"),
@@ -67,13 +77,17 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-async def make(fake: FakeSoundverse, session: aiohttp.ClientSession,
-               sleeps: Sleeps) -> AsyncIterator[Any]:
+async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, sleeps: Sleeps) -> AsyncIterator[Any]:
     made: list[SoundverseProvider] = []
 
     def factory(**kw: Any) -> SoundverseProvider:
-        options: dict[str, Any] = {"api_key": fake.api_key, "base_url": fake.base_url, "read_timeout": 2.0,
-                                   "poll_interval": 0.05, "sleep": sleeps}
+        options: dict[str, Any] = {
+            "api_key": fake.api_key,
+            "base_url": fake.base_url,
+            "read_timeout": 2.0,
+            "poll_interval": 0.05,
+            "sleep": sleeps,
+        }
         provider = SoundverseProvider(session, **(options | kw))
         made.append(provider)
         return provider
@@ -86,8 +100,12 @@ async def make(fake: FakeSoundverse, session: aiohttp.ClientSession,
 @pytest.fixture
 def song(fake: FakeSoundverse) -> JobRequest:
     url = fake.add_file("song.mp3", tone_mp3(1.0))
-    return JobRequest(kind=JobKind.REMIX, prompt="upbeat jazz remix with brass horns", input_url=url,
-                      idempotency_key="job-1")
+    return JobRequest(
+        kind=JobKind.REMIX,
+        prompt="upbeat jazz remix with brass horns",
+        input_url=url,
+        idempotency_key="job-1",
+    )
 
 
 async def follow(provider: SoundverseProvider, handle: Handle, request: JobRequest) -> list[Event]:
@@ -108,8 +126,9 @@ def done(events: list[Event]) -> Completed:
     return events[-1]
 
 
-async def test_clean_run_reports_every_stage_then_the_take(fake: FakeSoundverse, make: Any, song: JobRequest,
-                                                           session: aiohttp.ClientSession) -> None:
+async def test_clean_run_reports_every_stage_then_the_take(
+    fake: FakeSoundverse, make: Any, song: JobRequest, session: aiohttp.ClientSession
+) -> None:
     provider = make()
     handle = await provider.submit(song)
     assert fake.bodies == [{"song_reference_url": song.input_url, "prompt": song.prompt, "parameters": {}}]
@@ -119,7 +138,8 @@ async def test_clean_run_reports_every_stage_then_the_take(fake: FakeSoundverse,
     streaming = [e.percent for e in events if isinstance(e, Progress) and e.stage == "streaming"]
     assert streaming == [0, 50, 90, 100]
     assert [e.listen_url for e in events if isinstance(e, Progress) and e.listen_url] == [
-        f"{fake.base_url}/audio/{handle.task_id}.mp3"]
+        f"{fake.base_url}/audio/{handle.task_id}.mp3"
+    ]
     result = done(events)
     assert result.title == "Remix Title" and result.cover_url
     [take] = result.outputs
@@ -137,8 +157,9 @@ async def test_handle_survives_serialisation(make: Any, song: JobRequest) -> Non
     assert Handle.model_validate_json(handle.model_dump_json()) == handle
 
 
-async def test_long_hold_at_90_with_keepalives_does_not_time_out(fake: FakeSoundverse, make: Any,
-                                                                  song: JobRequest) -> None:
+async def test_long_hold_at_90_with_keepalives_does_not_time_out(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     fake.hold_at_90, fake.keepalive_interval = 0.6, 0.05
     provider = make(read_timeout=0.25)  # far shorter than the hold: only silence may time out
     events = await follow(provider, await provider.submit(song), song)
@@ -146,8 +167,9 @@ async def test_long_hold_at_90_with_keepalives_does_not_time_out(fake: FakeSound
     assert fake.status_requests == 0
 
 
-async def test_silent_hold_past_read_timeout_falls_back_to_polling(fake: FakeSoundverse, make: Any,
-                                                                   song: JobRequest) -> None:
+async def test_silent_hold_past_read_timeout_falls_back_to_polling(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     fake.hold_at_90, fake.keepalive_interval = 0.6, 30.0
     provider = make(read_timeout=0.2)
     events = await follow(provider, await provider.submit(song), song)
@@ -155,8 +177,9 @@ async def test_silent_hold_past_read_timeout_falls_back_to_polling(fake: FakeSou
     assert fake.status_requests > 0 and fake.generation_requests == 1
 
 
-async def test_drop_after_queued_polls_and_completes_once(fake: FakeSoundverse, make: Any,
-                                                          song: JobRequest) -> None:
+async def test_drop_after_queued_polls_and_completes_once(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     fake.drop_after = 1
     provider = make()
     handle = await provider.submit(song)
@@ -167,8 +190,9 @@ async def test_drop_after_queued_polls_and_completes_once(fake: FakeSoundverse, 
     assert fake.generation_requests == 1 and len(fake.jobs) == 1
 
 
-async def test_drop_mid_generation_does_not_repeat_the_last_stage(fake: FakeSoundverse, make: Any,
-                                                                  song: JobRequest) -> None:
+async def test_drop_mid_generation_does_not_repeat_the_last_stage(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     fake.drop_after, fake.hold_at_90 = 7, 0.3  # dropped at 90 %, while the model finalises
     provider = make()
     events = await follow(provider, await provider.submit(song), song)
@@ -185,8 +209,9 @@ async def test_eof_without_completion_polls(fake: FakeSoundverse, make: Any, son
     assert fake.status_requests > 0
 
 
-async def test_restart_tracks_by_polling_with_only_the_handle(fake: FakeSoundverse, make: Any,
-                                                              song: JobRequest) -> None:
+async def test_restart_tracks_by_polling_with_only_the_handle(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     first = make()
     saved = (await first.submit(song)).model_dump_json()
     await first.close()  # the bot stops: its stream goes with it
@@ -196,8 +221,9 @@ async def test_restart_tracks_by_polling_with_only_the_handle(fake: FakeSoundver
     assert fake.generation_requests == 1 and fake.status_requests > 0
 
 
-async def test_status_not_visible_at_first_keeps_polling(fake: FakeSoundverse, make: Any,
-                                                         song: JobRequest) -> None:
+async def test_status_not_visible_at_first_keeps_polling(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     fake.drop_after, fake.status_not_found_polls = 1, 3
     provider = make()
     events = await follow(provider, await provider.submit(song), song)
@@ -205,8 +231,9 @@ async def test_status_not_visible_at_first_keeps_polling(fake: FakeSoundverse, m
     assert fake.status_requests > 3
 
 
-async def test_status_never_visible_gives_up(fake: FakeSoundverse, make: Any, song: JobRequest,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_status_never_visible_gives_up(
+    fake: FakeSoundverse, make: Any, song: JobRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(soundverse, "NOT_FOUND_GRACE", 0.2)
     fake.drop_after, fake.status_not_found_polls = 1, 1000
     provider = make()
@@ -216,13 +243,20 @@ async def test_status_never_visible_gives_up(fake: FakeSoundverse, make: Any, so
     assert info.value.kind == ErrorKind.NOT_FOUND
 
 
-async def test_status_at_top_level_and_custom_path(session: aiohttp.ClientSession, sleeps: Sleeps,
-                                                   song: JobRequest) -> None:
+async def test_status_at_top_level_and_custom_path(
+    session: aiohttp.ClientSession, sleeps: Sleeps, song: JobRequest
+) -> None:
     async with FakeSoundverse(status_path="/v7/status/{message_id}") as other:
         other.drop_after, other.status_wrapper = 1, None
         request = song.model_copy(update={"input_url": other.add_file("s.mp3", b"x" * 1000)})
-        provider = SoundverseProvider(session, api_key=other.api_key, base_url=other.base_url,
-                                      status_path="/v7/status/{message_id}", poll_interval=0.05, sleep=sleeps)
+        provider = SoundverseProvider(
+            session,
+            api_key=other.api_key,
+            base_url=other.base_url,
+            status_path="/v7/status/{message_id}",
+            poll_interval=0.05,
+            sleep=sleeps,
+        )
         try:
             events = await follow(provider, await provider.submit(request), request)
         finally:
@@ -232,9 +266,15 @@ async def test_status_at_top_level_and_custom_path(session: aiohttp.ClientSessio
 
 @pytest.mark.parametrize(("body", "kind", "words"), ERROR_CASES)
 @pytest.mark.parametrize("status", [400, 200])
-async def test_documented_errors_as_http(fake: FakeSoundverse, make: Any, song: JobRequest,
-                                         body: dict[str, Any], kind: ErrorKind, words: str,
-                                         status: int) -> None:
+async def test_documented_errors_as_http(
+    fake: FakeSoundverse,
+    make: Any,
+    song: JobRequest,
+    body: dict[str, Any],
+    kind: ErrorKind,
+    words: str,
+    status: int,
+) -> None:
     # 200 with a JSON body: the Content-Type, not the code, says whether it is a stream.
     fake.errors = [ScriptedError(body, status=status)]
     with pytest.raises(ProviderError) as info:
@@ -247,9 +287,9 @@ async def test_documented_errors_as_http(fake: FakeSoundverse, make: Any, song: 
 
 
 @pytest.mark.parametrize(("body", "kind", "words"), ERROR_CASES)
-async def test_documented_errors_in_stream_before_the_job(fake: FakeSoundverse, make: Any, song: JobRequest,
-                                                          body: dict[str, Any], kind: ErrorKind,
-                                                          words: str) -> None:
+async def test_documented_errors_in_stream_before_the_job(
+    fake: FakeSoundverse, make: Any, song: JobRequest, body: dict[str, Any], kind: ErrorKind, words: str
+) -> None:
     fake.errors = [ScriptedError(body, status=None, after_chunk=0)]
     with pytest.raises(ProviderError) as info:
         await make().submit(song)
@@ -261,9 +301,9 @@ FAILED_CHUNK = ({"status": "failed", "error": "Model crashed"}, ErrorKind.GENERA
 
 
 @pytest.mark.parametrize(("body", "kind", "words"), [*ERROR_CASES, FAILED_CHUNK])
-async def test_documented_errors_in_stream_after_the_job(fake: FakeSoundverse, make: Any, song: JobRequest,
-                                                         body: dict[str, Any], kind: ErrorKind,
-                                                         words: str) -> None:
+async def test_documented_errors_in_stream_after_the_job(
+    fake: FakeSoundverse, make: Any, song: JobRequest, body: dict[str, Any], kind: ErrorKind, words: str
+) -> None:
     fake.errors = [ScriptedError(body, status=None, after_chunk=4)]
     provider = make()
     handle = await provider.submit(song)
@@ -282,8 +322,9 @@ async def test_failure_seen_by_polling(fake: FakeSoundverse, make: Any, song: Jo
     assert info.value.kind == ErrorKind.INSUFFICIENT_CREDITS and fake.status_requests > 0
 
 
-async def test_rate_limited_submit_is_retried_after_retry_after(fake: FakeSoundverse, make: Any,
-                                                                song: JobRequest, sleeps: Sleeps) -> None:
+async def test_rate_limited_submit_is_retried_after_retry_after(
+    fake: FakeSoundverse, make: Any, song: JobRequest, sleeps: Sleeps
+) -> None:
     fake.errors = [ScriptedError(RATE_LIMITED, status=429, headers={"Retry-After": "3"})]
     provider = make()
     with pytest.raises(ProviderError) as info:
@@ -297,8 +338,9 @@ async def test_rate_limited_submit_is_retried_after_retry_after(fake: FakeSoundv
     assert fake.generation_requests == 2 and len(fake.jobs) == 1
 
 
-async def test_too_large_reference_is_refused_by_the_fetch(fake: FakeSoundverse, make: Any,
-                                                           song: JobRequest) -> None:
+async def test_too_large_reference_is_refused_by_the_fetch(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     big = song.model_copy(update={"input_url": fake.add_file("big.mp3", b"\0" * (10 * 1024 * 1024 + 1))})
     with pytest.raises(ProviderError) as info:
         await make().submit(big)
@@ -306,16 +348,17 @@ async def test_too_large_reference_is_refused_by_the_fetch(fake: FakeSoundverse,
     assert "10485761 bytes" in (info.value.detail or "")
 
 
-async def test_missing_prompt_is_refused_before_sending(fake: FakeSoundverse, make: Any,
-                                                        song: JobRequest) -> None:
+async def test_missing_prompt_is_refused_before_sending(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     with pytest.raises(ProviderError) as info:
         await make().submit(song.model_copy(update={"prompt": ""}))
     assert info.value.kind == ErrorKind.INVALID_INPUT and fake.generation_requests == 0
 
 
-async def test_wrong_key_is_an_auth_error_that_never_shows_the_key(fake: FakeSoundverse, make: Any,
-                                                                   song: JobRequest,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
+async def test_wrong_key_is_an_auth_error_that_never_shows_the_key(
+    fake: FakeSoundverse, make: Any, song: JobRequest, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     with pytest.raises(ProviderError) as info:
         await make(api_key="sksoundverse_wrong_secret").submit(song)
@@ -323,8 +366,9 @@ async def test_wrong_key_is_an_auth_error_that_never_shows_the_key(fake: FakeSou
     assert "wrong_secret" not in caplog.text and "wrong_secret" not in repr(info.value)
 
 
-async def test_stream_closing_before_the_job_id_may_have_created_a_job(fake: FakeSoundverse, make: Any,
-                                                                       song: JobRequest) -> None:
+async def test_stream_closing_before_the_job_id_may_have_created_a_job(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
     fake.eof_after = 0
     with pytest.raises(ProviderError) as info:
         await make().submit(song)

@@ -34,11 +34,19 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[FakeDiscord, discord.Clie
 
 
 async def new_job(fake: FakeDiscord, jobs: JobRepository) -> Job:
-    job = await jobs.create(NewJob(
-        guild_id=fake.guild_id, channel_id=fake.default_channel_id, member_id=fake.default_user_id,
-        kind=JobKind.REMIX, provider="musicgpt", prompt="lofi", upload_limit=10 << 20,
-        idempotency_key="k", webhook_token="t",
-    ))
+    job = await jobs.create(
+        NewJob(
+            guild_id=fake.guild_id,
+            channel_id=fake.default_channel_id,
+            member_id=fake.default_user_id,
+            kind=JobKind.REMIX,
+            provider="musicgpt",
+            prompt="lofi",
+            upload_limit=10 << 20,
+            idempotency_key="k",
+            webhook_token="t",
+        )
+    )
     return await jobs.transition(job.id, S.QUEUED)
 
 

@@ -9,8 +9,14 @@ from web.server import WebServer
 
 async def test_healthz_follows_the_bots_readiness():
     serving = {"now": False}
-    server = WebServer(None, None, None, host="127.0.0.1", port=0,  # type: ignore[arg-type]
-                       is_ready=lambda: serving["now"])
+    server = WebServer(
+        None,
+        None,
+        None,
+        host="127.0.0.1",
+        port=0,  # type: ignore[arg-type]
+        is_ready=lambda: serving["now"],
+    )
     await server.start()
     try:
         url = f"http://127.0.0.1:{server.bound_port}/healthz"

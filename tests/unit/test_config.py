@@ -20,13 +20,21 @@ def test_secrets_never_show_in_reprs():
 
 def test_blank_values_mean_unset():
     settings = Settings(_env_file=None, dev_guild_id="", public_base_url=" ", musicgpt_api_key="")
-    assert settings.dev_guild_id is None and settings.public_base_url is None and settings.musicgpt_api_key is None
+    assert (
+        settings.dev_guild_id is None
+        and settings.public_base_url is None
+        and settings.musicgpt_api_key is None
+    )
 
 
 def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py")], cwd=tmp_path, env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, str(ROOT / "bot.py")],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -8,8 +8,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def instructions() -> list[tuple[str, str]]:
     lines = (ROOT / "Dockerfile").read_text().replace("\\\n", " ").splitlines()
-    return [(l.split(None, 1)[0].upper(), l.split(None, 1)[1] if " " in l.strip() else "")
-            for l in lines if l.strip() and not l.lstrip().startswith("#")]
+    return [
+        (l.split(None, 1)[0].upper(), l.split(None, 1)[1] if " " in l.strip() else "")
+        for l in lines
+        if l.strip() and not l.lstrip().startswith("#")
+    ]
 
 
 def test_image_is_slim_python_runs_as_a_user_and_keeps_data_in_a_volume():
@@ -29,8 +32,17 @@ def test_dockerignore_keeps_what_the_image_needs_and_drops_secrets():
     def ignored(path: str) -> bool:
         return any(fnmatch.fnmatch(path, p) or path.startswith(p.rstrip("/") + "/") for p in patterns)
 
-    for needed in ("bot.py", "config.py", "requirements.txt", "face/bot.py", "cogs/create.py",
-                   "providers/base.py", "storage/migrations/0001_init.sql", "web/server.py", "audio/probe.py"):
+    for needed in (
+        "bot.py",
+        "config.py",
+        "requirements.txt",
+        "face/bot.py",
+        "cogs/create.py",
+        "providers/base.py",
+        "storage/migrations/0001_init.sql",
+        "web/server.py",
+        "audio/probe.py",
+    ):
         assert not ignored(needed), needed
     for secret in (".env", ".venv/bin/python", "data/bot.sqlite3"):
         assert ignored(secret), secret

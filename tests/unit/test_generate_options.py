@@ -9,12 +9,27 @@ from engine.intake import MAX_LENGTH, MIN_LENGTH, Draft, check_generate_options
 
 
 def draft(**options: object) -> Draft:
-    return Draft(kind=JobKind.GENERATE, channel_id=1, member_id=2, guild_id=3, upload_limit=10, prompt="x",
-                 options=dict(options))
+    return Draft(
+        kind=JobKind.GENERATE,
+        channel_id=1,
+        member_id=2,
+        guild_id=3,
+        upload_limit=10,
+        prompt="x",
+        options=dict(options),
+    )
 
 
-@pytest.mark.parametrize("options", [{}, {"length": MIN_LENGTH}, {"length": MAX_LENGTH}, {"instrumental": True},
-                                     {"vocal_only": True, "length": 95}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"length": MIN_LENGTH},
+        {"length": MAX_LENGTH},
+        {"instrumental": True},
+        {"vocal_only": True, "length": 95},
+    ],
+)
 def test_sane_options_pass(options: dict) -> None:
     assert check_generate_options(draft(**options)) is None
 

@@ -5,14 +5,20 @@ from engine.intake import Draft, check_duration, check_text
 from providers.base import Capabilities
 
 CAPS = Capabilities(
-    kinds=frozenset({JobKind.REMIX, JobKind.SING, JobKind.GENERATE}), max_prompt_chars=280, max_lyrics_chars=2000,
-    min_input_seconds=10, max_input_seconds=350, requires_prompt=frozenset({JobKind.REMIX}),
+    kinds=frozenset({JobKind.REMIX, JobKind.SING, JobKind.GENERATE}),
+    max_prompt_chars=280,
+    max_lyrics_chars=2000,
+    min_input_seconds=10,
+    max_input_seconds=350,
+    requires_prompt=frozenset({JobKind.REMIX}),
     requires_lyrics=frozenset({JobKind.SING}),
 )
 
 
 def draft(kind=JobKind.REMIX, prompt="lofi", lyrics=None) -> Draft:
-    return Draft(kind=kind, channel_id=1, member_id=2, guild_id=3, upload_limit=10, prompt=prompt, lyrics=lyrics)
+    return Draft(
+        kind=kind, channel_id=1, member_id=2, guild_id=3, upload_limit=10, prompt=prompt, lyrics=lyrics
+    )
 
 
 @pytest.mark.parametrize(

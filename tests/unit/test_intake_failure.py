@@ -34,10 +34,25 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
     registry = Registry({"local": Entry(LocalProvider(tmp_path / "local"), 1)}, "local")
     song = write_tone(tmp_path / "song.wav", seconds=1)
     async with aiohttp.ClientSession() as session:
-        intake = Intake(jobs, registry, NoRunner(), session, work_dir=tmp_path,  # type: ignore[arg-type]
-                        max_input_bytes=10**8, max_jobs_per_member=1)
-        draft = Draft(kind=JobKind.REMIX, channel_id=1, member_id=7, guild_id=1, upload_limit=10**8,
-                      prompt="slowed", input_path=song, input_size=song.stat().st_size)
+        intake = Intake(
+            jobs,
+            registry,
+            NoRunner(),
+            session,
+            work_dir=tmp_path,  # type: ignore[arg-type]
+            max_input_bytes=10**8,
+            max_jobs_per_member=1,
+        )
+        draft = Draft(
+            kind=JobKind.REMIX,
+            channel_id=1,
+            member_id=7,
+            guild_id=1,
+            upload_limit=10**8,
+            prompt="slowed",
+            input_path=song,
+            input_size=song.stat().st_size,
+        )
         job = await intake.admit(draft)
         assert not isinstance(job, str)
         with pytest.raises(RuntimeError):

@@ -36,5 +36,7 @@ def test_out_of_range_names_the_option_and_the_limit(soundpiece: SoundpieceProvi
 
 def test_provider_without_a_choice_refuses_and_points_elsewhere() -> None:
     reason = check_options(draft(variations=2), SOUNDVERSE, "Soundverse", ["Soundpiece"])
-    assert reason == ("Soundverse can't make a chosen number of variations. "
-                      "Leave out the `variations` option, or use Soundpiece.")
+    assert reason == (
+        "Soundverse can't make a chosen number of variations. "
+        "Leave out the `variations` option, or use Soundpiece."
+    )

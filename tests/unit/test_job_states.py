@@ -16,7 +16,7 @@ def test_every_state_has_a_row():
 
 
 def test_terminal_states_lead_nowhere():
-    assert TERMINAL == {S.DELIVERED, S.FAILED, S.REJECTED, S.CANCELLED}
+    assert {S.DELIVERED, S.FAILED, S.REJECTED, S.CANCELLED} == TERMINAL
     for state in TERMINAL:
         for other in JobState:
             with pytest.raises(IllegalTransition):
@@ -41,9 +41,9 @@ def test_the_journeys_a_job_takes_are_allowed(path):
 @pytest.mark.parametrize(
     ("current", "wanted"),
     [
-        (S.RECEIVED, S.SUBMITTING),   # input must be checked before anything is sent
-        (S.QUEUED, S.SUBMITTED),      # no handle without a submit
-        (S.SUBMITTED, S.QUEUED),      # an accepted job is never sent again
+        (S.RECEIVED, S.SUBMITTING),  # input must be checked before anything is sent
+        (S.QUEUED, S.SUBMITTED),  # no handle without a submit
+        (S.SUBMITTED, S.QUEUED),  # an accepted job is never sent again
         (S.RUNNING, S.SUBMITTING),
         (S.DELIVERING, S.CANCELLED),  # paid takes are posted, not hidden
         (S.DELIVERED, S.DELIVERING),  # never posted twice

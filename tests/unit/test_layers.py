@@ -71,7 +71,9 @@ def forbidden_edges(modules: dict[str, Path]) -> list[str]:
         floor = FLOORS[top]
         for target in sorted(imports_of(path, set(modules))):
             target_top = target.split(".")[0]
-            where = f"{path.name if not path.is_relative_to(ROOT) else path.relative_to(ROOT)} imports {target}"
+            where = (
+                f"{path.name if not path.is_relative_to(ROOT) else path.relative_to(ROOT)} imports {target}"
+            )
             if target_top == "config":
                 if top not in ENTRY_POINTS:
                     offences.append(f"{where}: only bot.py and cli.py read the settings")
@@ -151,9 +153,23 @@ def test_cli_remixes_with_discord_absent(tmp_path: Path):
         "WORK_DIR": str(tmp_path / "work"),
     }
     proc = subprocess.run(
-        [sys.executable, "-c", BLOCK_DISCORD, str(ROOT / "cli.py"), "remix", str(tone),
-         "--prompt", "nightcore", "-o", "takes"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            BLOCK_DISCORD,
+            str(ROOT / "cli.py"),
+            "remix",
+            str(tone),
+            "--prompt",
+            "nightcore",
+            "-o",
+            "takes",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert len(list((tmp_path / "takes").glob("*.mp3"))) == 2

@@ -86,11 +86,14 @@ def tone(tmp_path: Path) -> Path:
     return write_tone(tmp_path / "tone.wav", seconds=SECONDS, freq=440.0)
 
 
-@pytest.mark.parametrize(("prompt", "preset", "tail"), [
-    ("slowed", "slowed", REVERB_TAIL),
-    ("nightcore", "nightcore", 0.0),
-    ("vaporwave", "vaporwave", REVERB_TAIL + 0.1),  # reverb plus the chorus delay line
-])
+@pytest.mark.parametrize(
+    ("prompt", "preset", "tail"),
+    [
+        ("slowed", "slowed", REVERB_TAIL),
+        ("nightcore", "nightcore", 0.0),
+        ("vaporwave", "vaporwave", REVERB_TAIL + 0.1),  # reverb plus the chorus delay line
+    ],
+)
 async def test_speed_presets_change_length_and_pitch(
     tmp_path: Path, tone: Path, prompt: str, preset: str, tail: float
 ) -> None:
@@ -268,8 +271,8 @@ async def test_reverb_rings_on_after_the_music_stops(tmp_path: Path, tone: Path)
     for output, level in zip(reverb.outputs, ("light", "strong"), strict=True):
         samples, rate = decode_mono(output.path)
         music_ends = int(rate * SECONDS / SPEEDS["slowed"][level])
-        tail = samples[music_ends + int(0.02 * rate):]
-        assert len(tail) > 0.1 * rate and float(np.sqrt(np.mean(tail ** 2))) > 0.01
+        tail = samples[music_ends + int(0.02 * rate) :]
+        assert len(tail) > 0.1 * rate and float(np.sqrt(np.mean(tail**2))) > 0.01
     samples, rate = decode_mono(dry.outputs[0].path)
-    after = samples[int(rate * SECONDS / SPEEDS["nightcore"]["light"]) + int(0.02 * rate):]
-    assert after.size == 0 or float(np.sqrt(np.mean(after ** 2))) < 0.005
+    after = samples[int(rate * SECONDS / SPEEDS["nightcore"]["light"]) + int(0.02 * rate) :]
+    assert after.size == 0 or float(np.sqrt(np.mean(after**2))) < 0.005

@@ -35,33 +35,67 @@ from providers.musicgpt import (
 )
 
 # Seed 000 (Remix), verbatim.
-REMIX_SUBMIT = {"success": True, "message": "Remix request submitted successfully",
-                "task_id": "task-remix-001", "conversion_id_1": "remix-a1b2",
-                "conversion_id_2": "remix-c3d4", "eta": 42, "credit_estimate": 47.5}
+REMIX_SUBMIT = {
+    "success": True,
+    "message": "Remix request submitted successfully",
+    "task_id": "task-remix-001",
+    "conversion_id_1": "remix-a1b2",
+    "conversion_id_2": "remix-c3d4",
+    "eta": 42,
+    "credit_estimate": 47.5,
+}
 REMIX_WEBHOOK = {
-    "success": True, "conversion_type": "Remix", "task_id": "task-remix-001", "conversion_id": "remix-a1b2",
+    "success": True,
+    "conversion_type": "Remix",
+    "task_id": "task-remix-001",
+    "conversion_id": "remix-a1b2",
     "conversion_path": "https://lalals.s3.amazonaws.com/conversions/2104a105.mp3",
     "conversion_path_wav": "https://lalals.s3.amazonaws.com/conversions/2104a105.wav",
-    "conversion_duration": 162.44, "is_flagged": False, "reason": "", "lyrics": "...",
+    "conversion_duration": 162.44,
+    "is_flagged": False,
+    "reason": "",
+    "lyrics": "...",
     "lyrics_timestamped": "...",
 }
 # statuscheck / getById documented example: one conversion with audio_url.
-DOC_BY_ID = {"success": True, "conversion": {
-    "task_id": "t1", "conversion_id": "c1", "status": "COMPLETED", "status_msg": "Conversion successful",
-    "audio_url": "https://x/c1.mp3", "conversion_cost": 1.25, "title": "Song", "lyrics": "words",
-    "music_style": "Pop", "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2025-01-01T00:01:00Z"}}
+DOC_BY_ID = {
+    "success": True,
+    "conversion": {
+        "task_id": "t1",
+        "conversion_id": "c1",
+        "status": "COMPLETED",
+        "status_msg": "Conversion successful",
+        "audio_url": "https://x/c1.mp3",
+        "conversion_cost": 1.25,
+        "title": "Song",
+        "lyrics": "words",
+        "music_style": "Pop",
+        "createdAt": "2025-01-01T00:00:00Z",
+        "updatedAt": "2025-01-01T00:01:00Z",
+    },
+}
 
 
 def numbered(status: str, **extra: object) -> dict:
     """The observed [3P] /byId shape with `_1`/`_2` fields."""
-    conv = {"task_id": "t1", "status": status, "conversion_id_1": "c1", "conversion_id_2": "c2",
-            "conversion_path_1": None, "conversion_path_2": None}
+    conv = {
+        "task_id": "t1",
+        "status": status,
+        "conversion_id_1": "c1",
+        "conversion_id_2": "c2",
+        "conversion_path_1": None,
+        "conversion_path_2": None,
+    }
     return {"success": True, "conversion": conv | extra}
 
 
 def req(kind: JobKind = JobKind.REMIX, **kw: object) -> JobRequest:
-    base: dict = {"kind": kind, "prompt": "lofi please", "idempotency_key": "k",
-                  "input_path": Path("/tmp/in.mp3")}
+    base: dict = {
+        "kind": kind,
+        "prompt": "lofi please",
+        "idempotency_key": "k",
+        "input_path": Path("/tmp/in.mp3"),
+    }
     return JobRequest(**(base | kw))
 
 
@@ -83,8 +117,12 @@ def test_auth_header_is_the_raw_key() -> None:
 
 def test_upload_fields_follow_the_remix_page() -> None:
     request = req(lyrics="It's a brand new day", gender="female", webhook_url="https://h/wh?t=1")
-    assert upload_fields(request) == [("prompt", "lofi please"), ("lyrics", "It's a brand new day"),
-                                      ("gender", "female"), ("webhook_url", "https://h/wh?t=1")]
+    assert upload_fields(request) == [
+        ("prompt", "lofi please"),
+        ("lyrics", "It's a brand new day"),
+        ("gender", "female"),
+        ("webhook_url", "https://h/wh?t=1"),
+    ]
     assert upload_file_info(req(input_filename="My Söng (1).mp3")) == ("My_S_ng_1_.mp3", "audio/mpeg")
     assert upload_file_info(req()) == ("in.mp3", "audio/mpeg")
 
@@ -95,23 +133,42 @@ def test_upload_fields_use_audio_url_without_a_file() -> None:
 
 
 def test_music_ai_body_maps_options() -> None:
-    request = req(JobKind.GENERATE, input_path=None, lyrics="la", gender="male", webhook_url="https://h/w",
-                  options={"style": "Pop", "instrumental": True, "voice_id": "Drake", "length": 30})
+    request = req(
+        JobKind.GENERATE,
+        input_path=None,
+        lyrics="la",
+        gender="male",
+        webhook_url="https://h/w",
+        options={"style": "Pop", "instrumental": True, "voice_id": "Drake", "length": 30},
+    )
     assert music_ai_body(request) == {
-        "prompt": "lofi please", "music_style": "Pop", "lyrics": "la", "make_instrumental": True,
-        "vocal_only": False, "voice_id": "Drake", "gender": "male", "output_length": 30.0,
-        "webhook_url": "https://h/w"}
+        "prompt": "lofi please",
+        "music_style": "Pop",
+        "lyrics": "la",
+        "make_instrumental": True,
+        "vocal_only": False,
+        "voice_id": "Drake",
+        "gender": "male",
+        "output_length": 30.0,
+        "webhook_url": "https://h/w",
+    }
     assert music_ai_body(req(JobKind.GENERATE, input_path=None)) == {
-        "prompt": "lofi please", "make_instrumental": False, "vocal_only": False}
+        "prompt": "lofi please",
+        "make_instrumental": False,
+        "vocal_only": False,
+    }
 
 
-@pytest.mark.parametrize("request_, words", [
-    (req(prompt=" "), "prompt"),
-    (req(JobKind.SING), "lyrics"),
-    (req(lyrics="x" * 2001), "2000"),
-    (req(input_path=None), "audio"),
-    (req(JobKind.GENERATE, options={"instrumental": True, "vocal_only": True}), "both"),
-])
+@pytest.mark.parametrize(
+    "request_, words",
+    [
+        (req(prompt=" "), "prompt"),
+        (req(JobKind.SING), "lyrics"),
+        (req(lyrics="x" * 2001), "2000"),
+        (req(input_path=None), "audio"),
+        (req(JobKind.GENERATE, options={"instrumental": True, "vocal_only": True}), "both"),
+    ],
+)
 def test_check_request_refuses_what_musicgpt_would(request_: JobRequest, words: str) -> None:
     with pytest.raises(ProviderError) as info:
         check_request(request_)
@@ -134,8 +191,9 @@ def test_parse_submit_documented_answer() -> None:
     assert handle.task_id == "task-remix-001"
     assert handle.conversion_ids == ["remix-a1b2", "remix-c3d4"]
     assert handle.data == {"conversion_type": "REMIX", "eta": 42}
-    single = parse_submit(JobKind.GENERATE,
-                          {"success": True, "task_id": "t", "conversion_id": "c", "eta": -1})
+    single = parse_submit(
+        JobKind.GENERATE, {"success": True, "task_id": "t", "conversion_id": "c", "eta": -1}
+    )
     assert single.conversion_ids == ["c"] and single.data["conversion_type"] == "MUSIC_AI"
 
 
@@ -155,18 +213,28 @@ def test_parse_submit_unreadable_answer_may_have_started_a_job() -> None:
         assert info.value.maybe_accepted
 
 
-@pytest.mark.parametrize("body", [{"error": "Bad gender"}, {"message": "Bad gender"},
-                                  {"detail": "Bad gender"}])
+@pytest.mark.parametrize(
+    "body", [{"error": "Bad gender"}, {"message": "Bad gender"}, {"detail": "Bad gender"}]
+)
 def test_error_text_from_error_message_or_detail(body: dict) -> None:
     error = parse_error(422, {"success": False} | body, {})
     assert error.kind == ErrorKind.INVALID_INPUT and error.message.endswith("Bad gender")
 
 
-@pytest.mark.parametrize("status, kind", [
-    (400, ErrorKind.INVALID_INPUT), (401, ErrorKind.AUTH), (402, ErrorKind.INSUFFICIENT_CREDITS),
-    (403, ErrorKind.AUTH), (404, ErrorKind.NOT_FOUND), (409, ErrorKind.INVALID_INPUT),
-    (429, ErrorKind.RATE_LIMITED), (500, ErrorKind.UNAVAILABLE), (503, ErrorKind.UNAVAILABLE),
-])
+@pytest.mark.parametrize(
+    "status, kind",
+    [
+        (400, ErrorKind.INVALID_INPUT),
+        (401, ErrorKind.AUTH),
+        (402, ErrorKind.INSUFFICIENT_CREDITS),
+        (403, ErrorKind.AUTH),
+        (404, ErrorKind.NOT_FOUND),
+        (409, ErrorKind.INVALID_INPUT),
+        (429, ErrorKind.RATE_LIMITED),
+        (500, ErrorKind.UNAVAILABLE),
+        (503, ErrorKind.UNAVAILABLE),
+    ],
+)
 def test_error_statuses(status: int, kind: ErrorKind) -> None:
     error = parse_error(status, {"success": False, "error": "Internal Server Error"}, {})
     assert error.kind == kind and error.status == status
@@ -192,11 +260,22 @@ def test_rate_limit_reads_retry_after() -> None:
 # -- /byId ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status, state", [
-    ("IN_QUEUE", "pending"), ("PENDING", "pending"), ("PROCESSING", "pending"), ("processing", "pending"),
-    ("SOMETHING_NEW", "pending"), ("", "pending"), ("COMPLETED", "completed"), ("completed", "completed"),
-    ("FAILED", "failed"), ("ERROR", "failed"), ("error", "failed"),
-])
+@pytest.mark.parametrize(
+    "status, state",
+    [
+        ("IN_QUEUE", "pending"),
+        ("PENDING", "pending"),
+        ("PROCESSING", "pending"),
+        ("processing", "pending"),
+        ("SOMETHING_NEW", "pending"),
+        ("", "pending"),
+        ("COMPLETED", "completed"),
+        ("completed", "completed"),
+        ("FAILED", "failed"),
+        ("ERROR", "failed"),
+        ("error", "failed"),
+    ],
+)
 def test_both_status_vocabularies(status: str, state: str) -> None:
     report = parse_status(numbered(status))
     assert report is not None and report.state == state
@@ -211,14 +290,26 @@ def test_documented_single_shape() -> None:
 
 
 def test_observed_numbered_shape() -> None:
-    body = numbered("COMPLETED", conversion_path_1="https://x/1.mp3", conversion_path_2="https://x/2.mp3",
-                    conversion_path_wav_1="https://x/1.wav", conversion_duration_1=162.44,
-                    conversion_duration_2="150.5", title_1="One", title_2="Two", lyrics_1="a", lyrics_2="b",
-                    album_cover_path="https://x/cover.png", album_cover_thumbnail="https://x/t.png")
+    body = numbered(
+        "COMPLETED",
+        conversion_path_1="https://x/1.mp3",
+        conversion_path_2="https://x/2.mp3",
+        conversion_path_wav_1="https://x/1.wav",
+        conversion_duration_1=162.44,
+        conversion_duration_2="150.5",
+        title_1="One",
+        title_2="Two",
+        lyrics_1="a",
+        lyrics_2="b",
+        album_cover_path="https://x/cover.png",
+        album_cover_thumbnail="https://x/t.png",
+    )
     report = parse_status(body)
     assert report is not None
     assert [(t.index, t.conversion_id, t.url, t.duration, t.title, t.ok) for t in report.takes] == [
-        (1, "c1", "https://x/1.mp3", 162.44, "One", True), (2, "c2", "https://x/2.mp3", 150.5, "Two", True)]
+        (1, "c1", "https://x/1.mp3", 162.44, "One", True),
+        (2, "c2", "https://x/2.mp3", 150.5, "Two", True),
+    ]
     assert report.meta.cover_url == "https://x/cover.png"
 
 
@@ -235,8 +326,9 @@ def test_completed_without_a_path_is_a_failed_take() -> None:
     assert [(t.index, t.ok, t.failed) for t in report.takes] == [(1, True, False), (2, False, True)]
 
 
-@pytest.mark.parametrize("body", [{"success": False, "error": "Conversion not found"}, {"success": True},
-                                  "not json", None])
+@pytest.mark.parametrize(
+    "body", [{"success": False, "error": "Conversion not found"}, {"success": True}, "not json", None]
+)
 def test_answers_without_a_job(body: object) -> None:
     assert parse_status(body) is None
 
@@ -248,21 +340,45 @@ def test_documented_audio_webhook() -> None:
     take = parse_webhook(REMIX_WEBHOOK)
     assert isinstance(take, Take) and take.ok
     assert (take.conversion_id, take.url, take.duration) == (
-        "remix-a1b2", REMIX_WEBHOOK["conversion_path"], 162.44)
+        "remix-a1b2",
+        REMIX_WEBHOOK["conversion_path"],
+        162.44,
+    )
 
 
 def test_older_generic_webhook_shape() -> None:
-    take = parse_webhook({"task_id": "t", "status": "COMPLETED", "conversion_type": "MUSIC_AI",
-                          "audio_url": "https://x/a.mp3", "title": "T"})
+    take = parse_webhook(
+        {
+            "task_id": "t",
+            "status": "COMPLETED",
+            "conversion_type": "MUSIC_AI",
+            "audio_url": "https://x/a.mp3",
+            "title": "T",
+        }
+    )
     assert isinstance(take, Take) and take.ok and take.title == "T"
 
 
 def test_lyrics_and_cover_webhooks_are_metadata() -> None:
-    lyrics = parse_webhook({"success": True, "subtype": "lyrics_timestamped", "task_id": "t",
-                            "conversion_id": "c1", "lyrics": "la la", "lyrics_timestamped": "[]"})
+    lyrics = parse_webhook(
+        {
+            "success": True,
+            "subtype": "lyrics_timestamped",
+            "task_id": "t",
+            "conversion_id": "c1",
+            "lyrics": "la la",
+            "lyrics_timestamped": "[]",
+        }
+    )
     assert lyrics == Metadata(conversion_id="c1", lyrics="la la")
-    cover = parse_webhook({"success": True, "conversion_type": "Album Cover Image", "task_id": "t",
-                           "album_cover_path": "https://x/c.png"})
+    cover = parse_webhook(
+        {
+            "success": True,
+            "conversion_type": "Album Cover Image",
+            "task_id": "t",
+            "album_cover_path": "https://x/c.png",
+        }
+    )
     assert cover == Metadata(cover_url="https://x/c.png")
 
 
@@ -291,24 +407,30 @@ def test_verify_webhook_parses_json_objects_only() -> None:
 def test_build_completed_two_takes() -> None:
     done = build_completed(
         [Take("c1", 1, "https://x/1.mp3", 10.0, "One", None), Take("c2", 2, "https://x/2.mp3", 11.0)],
-        [Metadata(conversion_id="c1", lyrics="la la"), Metadata(cover_url="https://x/c.png")])
+        [Metadata(conversion_id="c1", lyrics="la la"), Metadata(cover_url="https://x/c.png")],
+    )
     assert [(o.index, o.url, o.ext, o.duration) for o in done.outputs] == [
-        (1, "https://x/1.mp3", "mp3", 10.0), (2, "https://x/2.mp3", "mp3", 11.0)]
+        (1, "https://x/1.mp3", "mp3", 10.0),
+        (2, "https://x/2.mp3", "mp3", 11.0),
+    ]
     assert done.outputs[0].lyrics == "la la" and done.lyrics == "la la"
     assert (done.title, done.cover_url, done.notes) == ("One", "https://x/c.png", [])
 
 
 def test_one_flagged_take_leaves_a_note() -> None:
-    done = build_completed([Take("c1", 1, "https://x/1.mp3"),
-                            Take("c2", 2, "https://x/2.mp3", flagged=True, reason="violence")], [])
+    done = build_completed(
+        [Take("c1", 1, "https://x/1.mp3"), Take("c2", 2, "https://x/2.mp3", flagged=True, reason="violence")],
+        [],
+    )
     assert [o.index for o in done.outputs] == [1]
     assert done.notes == ["Take 2 was flagged by MusicGPT (violence) and is left out."]
 
 
 def test_all_flagged_is_content_flagged() -> None:
     with pytest.raises(ProviderError) as info:
-        build_completed([Take("c1", 1, flagged=True, reason="hate speech", failed=True),
-                         Take("c2", 2, failed=True)], [])
+        build_completed(
+            [Take("c1", 1, flagged=True, reason="hate speech", failed=True), Take("c2", 2, failed=True)], []
+        )
     assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in info.value.message
 
 
@@ -330,42 +452,76 @@ def test_percent_and_first_poll() -> None:
 # -- timed lyrics, voices, webhook ownership -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [
-    '[{"text": "hello there", "start": 0.0, "end": 1.5}, {"text": "second line", "start": 61.25}]',
-    [{"text": "second line", "start": 61.25}, {"text": "hello  there", "start": 0}],
-    {"lines": [{"line": "hello there", "start_time": 0}, {"line": "second line", "start_time": 61.25}]},
-    [{"word": "hello there", "startMs": 0}, {"word": "second line", "startMs": 61250}],
-    [{"text": "hello there", "time": 0}, {"text": "second line", "time": 61250}],  # too big for seconds
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '[{"text": "hello there", "start": 0.0, "end": 1.5}, {"text": "second line", "start": 61.25}]',
+        [{"text": "second line", "start": 61.25}, {"text": "hello  there", "start": 0}],
+        {"lines": [{"line": "hello there", "start_time": 0}, {"line": "second line", "start_time": 61.25}]},
+        [{"word": "hello there", "startMs": 0}, {"word": "second line", "startMs": 61250}],
+        [{"text": "hello there", "time": 0}, {"text": "second line", "time": 61250}],  # too big for seconds
+    ],
+)
 def test_lyrics_to_lrc_reads_the_common_cue_shapes(value: object) -> None:
     assert lyrics_to_lrc(value) == "[00:00.00]hello there\n[01:01.25]second line\n"
 
 
 def test_lyrics_to_lrc_keeps_lrc_text_and_gives_up_quietly() -> None:
     assert lyrics_to_lrc("[00:01.00]la\n[00:02.50]di") == "[00:01.00]la\n[00:02.50]di\n"
-    for nothing in (None, "", "[]", "[ ... ]", "...", 42, [{"text": ""}], [{"start": 1}], [{"text": "x", "start": -1}]):
+    for nothing in (
+        None,
+        "",
+        "[]",
+        "[ ... ]",
+        "...",
+        42,
+        [{"text": ""}],
+        [{"start": 1}],
+        [{"text": "x", "start": -1}],
+    ):
         assert lyrics_to_lrc(nothing) is None, nothing
 
 
 def test_timed_lyrics_reach_the_outputs() -> None:
     audio = parse_webhook(REMIX_WEBHOOK | {"lyrics_timestamped": "[]"})
-    lyrics = parse_webhook({"success": True, "conversion_type": "Lyrics", "subtype": "lyrics_timestamped",
-                            "task_id": "task-remix-001", "conversion_id": "remix-a1b2",
-                            "lyrics_timestamped": '[{"text": "la", "start": 2}]'})
+    lyrics = parse_webhook(
+        {
+            "success": True,
+            "conversion_type": "Lyrics",
+            "subtype": "lyrics_timestamped",
+            "task_id": "task-remix-001",
+            "conversion_id": "remix-a1b2",
+            "lyrics_timestamped": '[{"text": "la", "start": 2}]',
+        }
+    )
     assert isinstance(audio, Take) and audio.lyrics_lrc is None
     assert isinstance(lyrics, Metadata) and lyrics.lyrics_lrc == "[00:02.00]la\n"
     done = build_completed([replace(audio, index=1)], [lyrics])
     assert done.outputs[0].lyrics_lrc == "[00:02.00]la\n"
     # The numbered /byId shape carries them per take.
-    report = parse_status(numbered("COMPLETED", conversion_path_1="https://x/1.mp3",
-                                   lyrics_timestamped_1='[{"text": "yo", "start": 1}]'))
+    report = parse_status(
+        numbered(
+            "COMPLETED",
+            conversion_path_1="https://x/1.mp3",
+            lyrics_timestamped_1='[{"text": "yo", "start": 1}]',
+        )
+    )
     assert report is not None and report.takes[0].lyrics_lrc == "[00:01.00]yo\n"
 
 
 def test_parse_voices_documented_page() -> None:
-    body = {"success": True, "voices": [{"voice_id": "Drake", "voice_name": "Drake"},
-                                        {"voice_id": "v-2", "voice_name": ""}, {"voice_name": "no id"}, "junk"],
-            "limit": 20, "page": 0, "total": 3108}
+    body = {
+        "success": True,
+        "voices": [
+            {"voice_id": "Drake", "voice_name": "Drake"},
+            {"voice_id": "v-2", "voice_name": ""},
+            {"voice_name": "no id"},
+            "junk",
+        ],
+        "limit": 20,
+        "page": 0,
+        "total": 3108,
+    }
     voices, total = parse_voices(body)
     assert voices == [Voice(voice_id="Drake", name="Drake"), Voice(voice_id="v-2", name="v-2")]
     assert total == 3108
@@ -374,9 +530,13 @@ def test_parse_voices_documented_page() -> None:
 
 
 def test_match_voices_prefers_names_that_start_with_the_query() -> None:
-    voices = [Voice(voice_id="1", name="Adrake Fan"), Voice(voice_id="2", name="Drake"),
-              Voice(voice_id="3", name="Billie"), Voice(voice_id="2", name="Drake again"),
-              Voice(voice_id="drake-x", name="Someone")]
+    voices = [
+        Voice(voice_id="1", name="Adrake Fan"),
+        Voice(voice_id="2", name="Drake"),
+        Voice(voice_id="3", name="Billie"),
+        Voice(voice_id="2", name="Drake again"),
+        Voice(voice_id="drake-x", name="Someone"),
+    ]
     assert [v.voice_id for v in match_voices(voices, "DRA")] == ["2", "1", "drake-x"]
     assert [v.voice_id for v in match_voices(voices, "")] == ["1", "2", "3", "drake-x"]
     assert match_voices(voices, "", limit=2) == voices[:2]
@@ -388,6 +548,7 @@ def test_webhooks_for_another_task_do_not_belong() -> None:
     handle = Handle(task_id="task-remix-001", conversion_ids=["remix-a1b2", "remix-c3d4"])
     assert provider.webhook_belongs(handle, REMIX_WEBHOOK)
     assert not provider.webhook_belongs(handle, {"conversion_path": "https://x.mp3"}), "a take names its task"
-    assert provider.webhook_belongs(handle, {"conversion_id": "remix-a1b2", "subtype": "lyrics", "lyrics": "la"})
+    assert provider.webhook_belongs(
+        handle, {"conversion_id": "remix-a1b2", "subtype": "lyrics", "lyrics": "la"}
+    )
     assert not provider.webhook_belongs(handle, REMIX_WEBHOOK | {"task_id": "someone-else"})
-

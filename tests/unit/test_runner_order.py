@@ -10,9 +10,18 @@ from providers.http import backoff
 def job(job_id: int, member: int) -> Job:
     now = datetime.now(UTC)
     return Job(
-        id=job_id, guild_id=1, channel_id=2, member_id=member, kind=JobKind.REMIX, provider="musicgpt",
-        upload_limit=1, idempotency_key=f"k{job_id}", webhook_token=f"t{job_id}", state=JobState.QUEUED,
-        created_at=now, updated_at=now,
+        id=job_id,
+        guild_id=1,
+        channel_id=2,
+        member_id=member,
+        kind=JobKind.REMIX,
+        provider="musicgpt",
+        upload_limit=1,
+        idempotency_key=f"k{job_id}",
+        webhook_token=f"t{job_id}",
+        state=JobState.QUEUED,
+        created_at=now,
+        updated_at=now,
     )
 
 

@@ -28,7 +28,9 @@ class Unconfirmed(Provider):
 
     async def submit(self, request: JobRequest) -> Handle:
         self.submits += 1
-        raise ProviderError(ErrorKind.UNAVAILABLE, "The provider did not answer in time.", maybe_accepted=True)
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, "The provider did not answer in time.", maybe_accepted=True
+        )
 
     def track(self, handle, request, inbox):  # pragma: no cover - never reached
         raise AssertionError("an unconfirmed job is not tracked")
@@ -44,12 +46,30 @@ async def test_an_unconfirmed_submit_fails_once_with_a_clear_reason(tmp_path: Pa
     jobs = JobRepository(db)
     provider = Unconfirmed()
     registry = Registry({"paid": Entry(provider, 1)}, "paid")
-    job = await jobs.create(NewJob(guild_id=1, channel_id=2, member_id=3, kind=JobKind.REMIX, provider="paid",
-                                   upload_limit=1, idempotency_key="k", webhook_token="t"))
+    job = await jobs.create(
+        NewJob(
+            guild_id=1,
+            channel_id=2,
+            member_id=3,
+            kind=JobKind.REMIX,
+            provider="paid",
+            upload_limit=1,
+            idempotency_key="k",
+            webhook_token="t",
+        )
+    )
     job = await jobs.transition(job.id, JobState.QUEUED)
     async with aiohttp.ClientSession() as session:
-        runner = Runner(jobs, registry, Quiet(), None, session=session, work_dir=tmp_path,  # type: ignore[arg-type]
-                        deadline_seconds=60, max_take_bytes=1)
+        runner = Runner(
+            jobs,
+            registry,
+            Quiet(),
+            None,
+            session=session,
+            work_dir=tmp_path,  # type: ignore[arg-type]
+            deadline_seconds=60,
+            max_take_bytes=1,
+        )
         final = await runner.run_one(job)
     await db.close()
     assert provider.submits == 1

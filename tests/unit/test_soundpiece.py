@@ -40,8 +40,9 @@ DOC_EXAMPLE = {
         "lyrics": "[Verse]\nla",
         "prompt": "rock",
         "n_variations": 2,
-        "outputs": [{"url": "https://files.example/1.flac", "expires_at": "2023-11-07T05:31:56Z",
-                     "duration": 123}],
+        "outputs": [
+            {"url": "https://files.example/1.flac", "expires_at": "2023-11-07T05:31:56Z", "duration": 123}
+        ],
         "error": None,
     }
 }
@@ -49,8 +50,11 @@ DOC_EXAMPLE = {
 
 def request(**changes: object) -> JobRequest:
     fields: dict[str, object] = {
-        "kind": JobKind.REMIX, "prompt": "synthwave, male vocal", "lyrics": "[Verse]\nhello",
-        "input_url": "https://cdn.discordapp.com/a.mp3", "idempotency_key": KEY,
+        "kind": JobKind.REMIX,
+        "prompt": "synthwave, male vocal",
+        "lyrics": "[Verse]\nhello",
+        "input_url": "https://cdn.discordapp.com/a.mp3",
+        "idempotency_key": KEY,
     }
     return JobRequest(**(fields | changes))
 
@@ -104,17 +108,21 @@ def test_doc_example_without_status_is_ready() -> None:
     op = parse_operation(DOC_EXAMPLE)
     assert op.id == OP and op.status == "ready"
     assert [(o.index, o.url, o.ext, o.duration) for o in op.outputs] == [
-        (1, "https://files.example/1.flac", "flac", 123.0)]
+        (1, "https://files.example/1.flac", "flac", 123.0)
+    ]
     assert op.created_at == datetime(2023, 11, 7, 5, 31, 56, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("changes", "status"), [
-    ({"outputs": None, "error": None}, "processing"),
-    ({"outputs": None, "error": {"message": "boom"}}, "failed"),
-    ({"status": "processing", "outputs": None}, "processing"),
-    ({"status": "failed", "outputs": None, "error": {"code": "x", "message": "boom"}}, "failed"),
-    ({"status": "something_new", "outputs": None, "error": None}, "processing"),
-])
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({"outputs": None, "error": None}, "processing"),
+        ({"outputs": None, "error": {"message": "boom"}}, "failed"),
+        ({"status": "processing", "outputs": None}, "processing"),
+        ({"status": "failed", "outputs": None, "error": {"code": "x", "message": "boom"}}, "failed"),
+        ({"status": "something_new", "outputs": None, "error": None}, "processing"),
+    ],
+)
 def test_status_read_or_inferred(changes: dict[str, object], status: str) -> None:
     assert parse_operation(dto(**changes)).status == status
 
@@ -128,12 +136,19 @@ def test_unreadable_answer_is_an_error() -> None:
         parse_operation({"song": {}})
 
 
-@pytest.mark.parametrize(("error", "kind", "text"), [
-    ({"code": "generation_failed", "message": "Model crashed"}, ErrorKind.GENERATION_FAILED, "Model crashed"),
-    ({"message": "Lyrics flagged by moderation"}, ErrorKind.CONTENT_FLAGGED, "flagged"),
-    ({"code": "content_policy", "message": "Not allowed"}, ErrorKind.CONTENT_FLAGGED, "Not allowed"),
-    ({}, ErrorKind.GENERATION_FAILED, "could not make this remix."),
-])
+@pytest.mark.parametrize(
+    ("error", "kind", "text"),
+    [
+        (
+            {"code": "generation_failed", "message": "Model crashed"},
+            ErrorKind.GENERATION_FAILED,
+            "Model crashed",
+        ),
+        ({"message": "Lyrics flagged by moderation"}, ErrorKind.CONTENT_FLAGGED, "flagged"),
+        ({"code": "content_policy", "message": "Not allowed"}, ErrorKind.CONTENT_FLAGGED, "Not allowed"),
+        ({}, ErrorKind.GENERATION_FAILED, "could not make this remix."),
+    ],
+)
 def test_operation_errors(error: dict[str, str], kind: ErrorKind, text: str) -> None:
     op = parse_operation(dto(status="failed", outputs=None, error=error))
     assert op.error is not None and op.error.kind == kind and text in op.error.message
@@ -143,34 +158,46 @@ def test_operation_errors(error: dict[str, str], kind: ErrorKind, text: str) -> 
 
 
 def test_422_list_becomes_a_sentence() -> None:
-    body = {"detail": [
-        {"loc": ["body", "lyrics"], "msg": "String should have at least 1 character",
-         "type": "string_too_short"},
-        {"loc": ["body", "source", "url"], "msg": "Input should be a valid URL", "type": "url_parsing"},
-        {"loc": ["body", "idempotency_key"], "msg": "Field required", "type": "missing"},
-    ]}
+    body = {
+        "detail": [
+            {
+                "loc": ["body", "lyrics"],
+                "msg": "String should have at least 1 character",
+                "type": "string_too_short",
+            },
+            {"loc": ["body", "source", "url"], "msg": "Input should be a valid URL", "type": "url_parsing"},
+            {"loc": ["body", "idempotency_key"], "msg": "Field required", "type": "missing"},
+        ]
+    }
     error = parse_error(422, body, {})
     assert error.kind == ErrorKind.INVALID_INPUT and not error.transient
-    assert error.message == ("Soundpiece refused the request: "
-                             "lyrics: String should have at least 1 character; "
-                             "source.url: Input should be a valid URL; idempotency_key: Field required")
+    assert error.message == (
+        "Soundpiece refused the request: "
+        "lyrics: String should have at least 1 character; "
+        "source.url: Input should be a valid URL; idempotency_key: Field required"
+    )
 
 
 def test_validation_message_tolerates_odd_items() -> None:
-    assert validation_message([{"msg": "bad"}, "junk", {"loc": ["query", "id"], "type": "missing"}]) == \
-        "bad; id: missing"
+    assert (
+        validation_message([{"msg": "bad"}, "junk", {"loc": ["query", "id"], "type": "missing"}])
+        == "bad; id: missing"
+    )
 
 
-@pytest.mark.parametrize(("status", "body", "kind", "transient"), [
-    (400, {"detail": "Malformed JSON body"}, ErrorKind.INVALID_INPUT, False),
-    (401, {"detail": "Invalid API key"}, ErrorKind.AUTH, False),
-    (402, {"detail": "Insufficient credits"}, ErrorKind.INSUFFICIENT_CREDITS, False),
-    (402, {"error": {"message": "no credits"}}, ErrorKind.INSUFFICIENT_CREDITS, False),
-    (402, "Payment Required", ErrorKind.INSUFFICIENT_CREDITS, False),
-    (404, {"detail": "Not Found"}, ErrorKind.NOT_FOUND, False),
-    (500, {"detail": "Internal Server Error"}, ErrorKind.UNAVAILABLE, True),
-    (503, "<html>bad gateway</html>", ErrorKind.UNAVAILABLE, True),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "transient"),
+    [
+        (400, {"detail": "Malformed JSON body"}, ErrorKind.INVALID_INPUT, False),
+        (401, {"detail": "Invalid API key"}, ErrorKind.AUTH, False),
+        (402, {"detail": "Insufficient credits"}, ErrorKind.INSUFFICIENT_CREDITS, False),
+        (402, {"error": {"message": "no credits"}}, ErrorKind.INSUFFICIENT_CREDITS, False),
+        (402, "Payment Required", ErrorKind.INSUFFICIENT_CREDITS, False),
+        (404, {"detail": "Not Found"}, ErrorKind.NOT_FOUND, False),
+        (500, {"detail": "Internal Server Error"}, ErrorKind.UNAVAILABLE, True),
+        (503, "<html>bad gateway</html>", ErrorKind.UNAVAILABLE, True),
+    ],
+)
 def test_error_mapping(status: int, body: object, kind: ErrorKind, transient: bool) -> None:
     error = parse_error(status, body, {})
     assert (error.kind, error.transient, error.status) == (kind, transient, status)
@@ -213,13 +240,16 @@ def test_reference_signature_verifies() -> None:
     assert check(headers(reference_signature(WHSEC)), webhook_keys(WHSEC)) == "msg_1"
 
 
-@pytest.mark.parametrize("hdrs", [
-    headers("v1," + base64.b64encode(b"x" * 32).decode()),   # forged
-    headers(reference_signature("whsec_" + base64.b64encode(b"other").decode())),  # wrong secret
-    headers("v1,not base64!"),
-    headers("v2," + reference_signature(WHSEC)[3:]),         # unknown version
-    {"webhook-id": "msg_1", "webhook-timestamp": str(NOW)},  # no signature
-])
+@pytest.mark.parametrize(
+    "hdrs",
+    [
+        headers("v1," + base64.b64encode(b"x" * 32).decode()),  # forged
+        headers(reference_signature("whsec_" + base64.b64encode(b"other").decode())),  # wrong secret
+        headers("v1,not base64!"),
+        headers("v2," + reference_signature(WHSEC)[3:]),  # unknown version
+        {"webhook-id": "msg_1", "webhook-timestamp": str(NOW)},  # no signature
+    ],
+)
 def test_bad_signatures_are_rejected(hdrs: dict[str, str]) -> None:
     with pytest.raises(WebhookRejected) as info:
         check(hdrs, webhook_keys(WHSEC))
@@ -292,8 +322,9 @@ def test_announces_end() -> None:
 
 async def test_provider_surface_and_verify_webhook() -> None:
     async with aiohttp.ClientSession() as session:
-        provider = SoundpieceProvider(session, api_key="spk_x", base_url="https://api.soundpiece.co/v1/",
-                                      webhook_secret=WHSEC)
+        provider = SoundpieceProvider(
+            session, api_key="spk_x", base_url="https://api.soundpiece.co/v1/", webhook_secret=WHSEC
+        )
         bare = SoundpieceProvider(session, api_key="spk_x", base_url="https://api.soundpiece.co/v1")
     caps = provider.capabilities
     assert (provider.name, provider.label) == ("soundpiece", "Soundpiece")

@@ -23,24 +23,33 @@ from providers.soundverse import (
 from tests.fakes.soundverse import INSUFFICIENT_BALANCE, MISSING_PROMPT, RATE_LIMITED, TOO_LARGE, UNAVAILABLE
 
 MID = "65f1c0ffee"
-HANDLE = Handle(task_id=MID,
-                data={"message_id": MID, "song_name": "Remix Title", "album_art": "https://a/art.png"})
+HANDLE = Handle(
+    task_id=MID, data={"message_id": MID, "song_name": "Remix Title", "album_art": "https://a/art.png"}
+)
 
 # The documented stage chunks, verbatim apart from the elided URLs and ids.
 VALIDATING = '{"isComplete": false, "status": "validating", "chunkIndex": 0}'
-QUEUED = ('{"message_id": "65f1c0ffee", "isComplete": false, "status": "queued", '
-          '"album_art": "https://storage.soundverse.ai/art.png", "song_name": "Remix Title", '
-          '"chunkIndex": 1}')
+QUEUED = (
+    '{"message_id": "65f1c0ffee", "isComplete": false, "status": "queued", '
+    '"album_art": "https://storage.soundverse.ai/art.png", "song_name": "Remix Title", '
+    '"chunkIndex": 1}'
+)
 STARTING = '{"message_id": "65f1c0ffee", "isComplete": false, "status": "starting", "chunkIndex": 2}'
-STREAMING_50 = ('{"message_id": "65f1c0ffee", "isComplete": false, "status": "streaming", "progress": 50, '
-                '"chunkIndex": 6}')
-STREAMING_READY = ('{"message_id": "65f1c0ffee", "isComplete": false, "status": "streaming", '
-                   '"progress": 100, "stream_url": "https://api.soundverse.ai/stream/1", '
-                   '"streaming_ready": true, "version": 1, "chunkIndex": 7}')
-COMPLETED = ('{"message_id": "65f1c0ffee", "isComplete": true, "status": "completed", '
-             '"audio_url": "https://storage.soundverse.ai/out/remix.mp3", '
-             '"album_art": "https://storage.soundverse.ai/art.png", "song_name": "Remix Title", '
-             '"progress": 100, "chunkIndex": 8}')
+STREAMING_50 = (
+    '{"message_id": "65f1c0ffee", "isComplete": false, "status": "streaming", "progress": 50, '
+    '"chunkIndex": 6}'
+)
+STREAMING_READY = (
+    '{"message_id": "65f1c0ffee", "isComplete": false, "status": "streaming", '
+    '"progress": 100, "stream_url": "https://api.soundverse.ai/stream/1", '
+    '"streaming_ready": true, "version": 1, "chunkIndex": 7}'
+)
+COMPLETED = (
+    '{"message_id": "65f1c0ffee", "isComplete": true, "status": "completed", '
+    '"audio_url": "https://storage.soundverse.ai/out/remix.mp3", '
+    '"album_art": "https://storage.soundverse.ai/art.png", "song_name": "Remix Title", '
+    '"progress": 100, "chunkIndex": 8}'
+)
 
 DOCUMENTED_ERRORS = [
     (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt or lyrics"),
@@ -52,8 +61,12 @@ DOCUMENTED_ERRORS = [
 
 
 def request(**kw: Any) -> JobRequest:
-    fields: dict[str, Any] = {"kind": JobKind.REMIX, "prompt": "jazz remix with horns",
-                              "input_url": "https://cdn.discordapp.com/a/song.mp3", "idempotency_key": "k1"}
+    fields: dict[str, Any] = {
+        "kind": JobKind.REMIX,
+        "prompt": "jazz remix with horns",
+        "input_url": "https://cdn.discordapp.com/a/song.mp3",
+        "idempotency_key": "k1",
+    }
     return JobRequest(**(fields | kw))
 
 
@@ -67,8 +80,11 @@ def chunk(raw: str) -> Chunk:
 
 
 def test_body_with_prompt() -> None:
-    assert build_remix_body(request()) == {"song_reference_url": "https://cdn.discordapp.com/a/song.mp3",
-                                           "prompt": "jazz remix with horns", "parameters": {}}
+    assert build_remix_body(request()) == {
+        "song_reference_url": "https://cdn.discordapp.com/a/song.mp3",
+        "prompt": "jazz remix with horns",
+        "parameters": {},
+    }
 
 
 def test_body_with_lyrics_only() -> None:
@@ -76,8 +92,10 @@ def test_body_with_lyrics_only() -> None:
     assert body["lyrics"] == "new words" and "prompt" not in body
 
 
-@pytest.mark.parametrize("kw", [{"prompt": "  ", "lyrics": None}, {"input_url": None},
-                                {"prompt": "x" * 1025}, {"kind": JobKind.SING}])
+@pytest.mark.parametrize(
+    "kw",
+    [{"prompt": "  ", "lyrics": None}, {"input_url": None}, {"prompt": "x" * 1025}, {"kind": JobKind.SING}],
+)
 def test_body_refused_before_sending(kw: dict[str, Any]) -> None:
     with pytest.raises(ProviderError) as info:
         build_remix_body(request(**kw))
@@ -105,7 +123,10 @@ def test_validating_has_no_message_id() -> None:
 def test_queued_carries_message_id_name_and_art() -> None:
     parsed = chunk(QUEUED)
     assert (parsed.message_id, parsed.song_name, parsed.album_art) == (
-        MID, "Remix Title", "https://storage.soundverse.ai/art.png")
+        MID,
+        "Remix Title",
+        "https://storage.soundverse.ai/art.png",
+    )
     assert chunk_events(parsed, HANDLE) == [Progress(stage="queued")]
 
 
@@ -116,7 +137,8 @@ def test_starting_and_streaming_progress() -> None:
 
 def test_streaming_ready_gives_listen_url() -> None:
     assert chunk_events(chunk(STREAMING_READY), HANDLE) == [
-        Progress(stage="streaming", percent=100, listen_url="https://api.soundverse.ai/stream/1")]
+        Progress(stage="streaming", percent=100, listen_url="https://api.soundverse.ai/stream/1")
+    ]
 
 
 def test_stream_url_without_ready_flag_is_not_a_listen_url() -> None:
@@ -131,7 +153,11 @@ def test_completed_chunk() -> None:
     assert done.title == "Remix Title" and done.cover_url == "https://storage.soundverse.ai/art.png"
     [take] = done.outputs
     assert (take.index, take.url, take.ext, take.title) == (
-        1, "https://storage.soundverse.ai/out/remix.mp3", "mp3", "Remix Title")
+        1,
+        "https://storage.soundverse.ai/out/remix.mp3",
+        "mp3",
+        "Remix Title",
+    )
 
 
 def test_completed_falls_back_to_handle_for_name_and_art() -> None:
@@ -200,8 +226,14 @@ def test_unknown_bodies_fall_back_to_the_status() -> None:
     assert parse_error(502, "<html>bad gateway</html>", {}).kind == ErrorKind.UNAVAILABLE
 
 
-@pytest.mark.parametrize("body", [{"status": "failed", "error": "model crashed"},
-                                  {"status": "failed"}, {"isComplete": True, "error": "model crashed"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "failed", "error": "model crashed"},
+        {"status": "failed"},
+        {"isComplete": True, "error": "model crashed"},
+    ],
+)
 def test_failed_chunks(body: dict[str, Any]) -> None:
     with pytest.raises(ProviderError) as info:
         chunk_events(parse_chunk(body), HANDLE)
@@ -211,14 +243,17 @@ def test_failed_chunks(body: dict[str, Any]) -> None:
 # -- polled status (shape unknown) ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", [
-    {"message_id": MID, "status": "completed", "isComplete": True, "audio_url": "https://x/o.mp3"},
-    {"success": True, "data": {"status": "completed", "audio_url": "https://x/o.mp3"}},
-    {"generation": {"status": "COMPLETED", "audioUrl": "https://x/o.mp3"}},
-    {"data": [{"status": "success", "audio_urls": ["https://x/o.mp3"]}]},
-    {"data": {"status": "done", "audioData": [{"audioUrl": "https://x/o.mp3", "songName": "Polled"}]}},
-    {"result": {"data": {"is_complete": True, "audio_url": "https://x/o.mp3"}}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message_id": MID, "status": "completed", "isComplete": True, "audio_url": "https://x/o.mp3"},
+        {"success": True, "data": {"status": "completed", "audio_url": "https://x/o.mp3"}},
+        {"generation": {"status": "COMPLETED", "audioUrl": "https://x/o.mp3"}},
+        {"data": [{"status": "success", "audio_urls": ["https://x/o.mp3"]}]},
+        {"data": {"status": "done", "audioData": [{"audioUrl": "https://x/o.mp3", "songName": "Polled"}]}},
+        {"result": {"data": {"is_complete": True, "audio_url": "https://x/o.mp3"}}},
+    ],
+)
 def test_status_shapes_that_mean_done(body: Any) -> None:
     parsed = parse_status(body)
     assert parsed.done and parsed.audio_url == "https://x/o.mp3"
@@ -231,8 +266,10 @@ def test_status_in_progress() -> None:
 
 def test_status_failure_under_a_wrapper() -> None:
     with pytest.raises(ProviderError) as info:
-        chunk_events(parse_status({"data": {"status": "failed", "error": "Insufficient balance for this "
-                                                                          "operation."}}), HANDLE)
+        chunk_events(
+            parse_status({"data": {"status": "failed", "error": "Insufficient balance for this operation."}}),
+            HANDLE,
+        )
     assert info.value.kind == ErrorKind.INSUFFICIENT_CREDITS
 
 

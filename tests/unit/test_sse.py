@@ -14,7 +14,7 @@ from providers.sse import ServerSentEvent, SSEDecoder
 # LF opening the next read as two line ends, the extra blank line would cut the event in pieces.
 RECORDED = (
     "\ufeff: keep-alive\r\n"
-    "data: {\"status\": \"validating\", \"chunkIndex\": 0}\r\n\r\n"
+    'data: {"status": "validating", "chunkIndex": 0}\r\n\r\n'
     "event: progress\n"
     "id: 7\n"
     "data:first line\n"
@@ -27,8 +27,8 @@ RECORDED = (
     "data: after id reset\r\n\r\n"
     "id: 9\r\n"
     "event: progress\r\n"
-    "data: {\"status\": \"streaming\",\r\n"
-    "data:  \"progress\": 50}\r\n"
+    'data: {"status": "streaming",\r\n'
+    'data:  "progress": 50}\r\n'
     "retry: 2000\r\n"
     "\r\n"
     "data: incomplete at eof"
@@ -76,8 +76,11 @@ def test_random_multi_splits(cuts: list[int]) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.text(alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))),
-             min_size=1, max_size=4),
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))),
+        min_size=1,
+        max_size=4,
+    ),
     st.sampled_from(["\n", "\r", "\r\n"]),
     st.data(),
 )

@@ -9,9 +9,20 @@ from face.status import render_status
 def job(state: JobState, **fields) -> Job:
     now = datetime.now(UTC)
     base = dict(
-        id=7, guild_id=1, channel_id=2, member_id=42, kind=JobKind.REMIX, provider="musicgpt",
-        prompt="lofi @everyone <@123>", upload_limit=1, idempotency_key="k", webhook_token="t",
-        state=state, created_at=now - timedelta(seconds=30), updated_at=now, queued_at=now,
+        id=7,
+        guild_id=1,
+        channel_id=2,
+        member_id=42,
+        kind=JobKind.REMIX,
+        provider="musicgpt",
+        prompt="lofi @everyone <@123>",
+        upload_limit=1,
+        idempotency_key="k",
+        webhook_token="t",
+        state=state,
+        created_at=now - timedelta(seconds=30),
+        updated_at=now,
+        queued_at=now,
     )
     base.update(fields)
     return Job(**base)
@@ -31,8 +42,10 @@ def test_queued_shows_position_and_live_elapsed_time():
 def test_running_shows_stage_percent_and_eta():
     now = datetime.now(UTC)
     embed = render_status(
-        job(JobState.RUNNING, stage="processing", percent=42.4, eta_seconds=60, submitted_at=now), None,
-        "MusicGPT", None,
+        job(JobState.RUNNING, stage="processing", percent=42.4, eta_seconds=60, submitted_at=now),
+        None,
+        "MusicGPT",
+        None,
     )
     assert "Processing · 42%" in field(embed)
     assert f"Expected <t:{int(now.timestamp()) + 60}:R>" in field(embed)
@@ -46,7 +59,9 @@ def test_no_eta_line_without_provider_eta():
 def test_done_links_the_result_and_failed_says_why():
     done = render_status(job(JobState.DELIVERED), None, "MusicGPT", "https://discord.com/channels/1/2/3")
     assert "Jump to the result" in field(done) and "Started" not in field(done)
-    failed = render_status(job(JobState.FAILED, error="The provider account is out of credits."), None, "M", None)
+    failed = render_status(
+        job(JobState.FAILED, error="The provider account is out of credits."), None, "M", None
+    )
     assert "out of credits" in field(failed)
 
 
@@ -83,6 +98,7 @@ def test_unknown_stage_falls_back_to_the_plain_line():
     embed = render_status(running, None, "Soundverse", None, STAGES)
     assert "Mastering · 5%" in field(embed) and "✓" not in field(embed)
 
+
 def test_cancelled_says_so_and_by_whom():
     embed = render_status(job(JobState.CANCELLED, error=texts.cancelled_by(99)), None, "MusicGPT", None)
     assert "This job was cancelled. Cancelled by <@99>." in field(embed)
@@ -99,8 +115,18 @@ async def test_expected_time_stays_put_as_the_provider_counts_down(tmp_path):
 
     db = await Database.open(tmp_path / "db.sqlite3")
     jobs = JobRepository(db)
-    job = await jobs.create(NewJob(guild_id=1, channel_id=2, member_id=3, kind=JobKind.REMIX, provider="p",
-                                   upload_limit=1, idempotency_key="k", webhook_token="t"))
+    job = await jobs.create(
+        NewJob(
+            guild_id=1,
+            channel_id=2,
+            member_id=3,
+            kind=JobKind.REMIX,
+            provider="p",
+            upload_limit=1,
+            idempotency_key="k",
+            webhook_token="t",
+        )
+    )
     for state in (JobState.QUEUED, JobState.SUBMITTING):
         job = await jobs.transition(job.id, state)
     submitted = datetime.now(UTC) - timedelta(seconds=30)
@@ -110,15 +136,28 @@ async def test_expected_time_stays_put_as_the_provider_counts_down(tmp_path):
         def push(self, job, position=None):
             pass
 
-    runner = Runner(jobs, None, Quiet(), None, session=None, work_dir=tmp_path,  # type: ignore[arg-type]
-                    deadline_seconds=60, max_take_bytes=1)
+    runner = Runner(
+        jobs,
+        None,
+        Quiet(),
+        None,
+        session=None,
+        work_dir=tmp_path,  # type: ignore[arg-type]
+        deadline_seconds=60,
+        max_take_bytes=1,
+    )
     job = await runner._progress(job, Progress(stage="processing", eta_seconds=30))  # 30 s in, 30 s left
     expected = int(submitted.timestamp()) + 60
     embed = render_status(job, None, "P", None)
-    assert f"Expected <t:{expected}:R>" in embed.fields[0].value or f"<t:{expected + 1}:R>" in embed.fields[0].value
+    assert (
+        f"Expected <t:{expected}:R>" in embed.fields[0].value
+        or f"<t:{expected + 1}:R>" in embed.fields[0].value
+    )
     await db.close()
 
 
 def test_a_long_failure_still_fits_discords_field_limit():
-    embed = render_status(job(JobState.FAILED, error="MusicGPT refused the request: " + "x" * 1200), None, "M", None)
+    embed = render_status(
+        job(JobState.FAILED, error="MusicGPT refused the request: " + "x" * 1200), None, "M", None
+    )
     assert len(embed.fields[0].value) <= 1024

@@ -11,9 +11,16 @@ from storage.jobs import JobRepository
 
 def new_job(n: int = 1, member: int = 10) -> NewJob:
     return NewJob(
-        guild_id=1, channel_id=2, member_id=member, kind=JobKind.REMIX, provider="musicgpt",
-        prompt="lofi", options={"style": "x"}, upload_limit=10 * 1024 * 1024,
-        idempotency_key=f"key-{n}", webhook_token=f"tok-{n}",
+        guild_id=1,
+        channel_id=2,
+        member_id=member,
+        kind=JobKind.REMIX,
+        provider="musicgpt",
+        prompt="lofi",
+        options={"style": "x"},
+        upload_limit=10 * 1024 * 1024,
+        idempotency_key=f"key-{n}",
+        webhook_token=f"tok-{n}",
     )
 
 
@@ -111,8 +118,15 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
     job = await repo.create(new_job())
     await repo.transition(job.id, JobState.CANCELLED)
     runner = Runner()
-    intake = Intake(repo, Registry(), runner, None, work_dir=tmp_path, max_input_bytes=10**8,  # type: ignore[arg-type]
-                    max_jobs_per_member=3)
+    intake = Intake(
+        repo,
+        Registry(),
+        runner,
+        None,
+        work_dir=tmp_path,
+        max_input_bytes=10**8,  # type: ignore[arg-type]
+        max_jobs_per_member=3,
+    )
     checked = await intake.check_input(job, local_path=source)
     assert checked.state is JobState.CANCELLED and runner.enqueued == []
     assert not list((tmp_path / "inputs").iterdir()), "the copied input is removed"

@@ -29,9 +29,18 @@ MESSAGE_ARGUMENT = {
 }
 # Keywords that carry text to Discord or onto a result: command and option descriptions, labels,
 # titles, message content, embed fields, notes.
-TEXT_KEYWORDS = frozenset({
-    "description", "group_description", "label", "placeholder", "title", "content", "value", "notes",
-})
+TEXT_KEYWORDS = frozenset(
+    {
+        "description",
+        "group_description",
+        "label",
+        "placeholder",
+        "title",
+        "content",
+        "value",
+        "notes",
+    }
+)
 # Calls whose every keyword is member-facing text (option descriptions).
 ALL_KEYWORDS_ARE_TEXT = frozenset({"describe"})
 
@@ -77,8 +86,11 @@ def _offences(source: str, where: str) -> list[str]:
         name = _call_name(node)
         if name in MESSAGE_ARGUMENT:
             position, keyword_name = MESSAGE_ARGUMENT[name]
-            message = node.args[position] if len(node.args) > position else next(
-                (k.value for k in node.keywords if k.arg == keyword_name), None)
+            message = (
+                node.args[position]
+                if len(node.args) > position
+                else next((k.value for k in node.keywords if k.arg == keyword_name), None)
+            )
             if _is_written_text(message):
                 report(node, f"{name}(...) with its message written in place")
         for keyword in node.keywords:
@@ -86,40 +98,54 @@ def _offences(source: str, where: str) -> list[str]:
             if text_keyword and _is_written_text(keyword.value):
                 report(node, f"{name}({keyword.arg}=...) written in place")
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-        if name == "append" and isinstance(receiver, ast.Name) and receiver.id == "notes" \
-                and node.args and _is_written_text(node.args[0]):
+        if (
+            name == "append"
+            and isinstance(receiver, ast.Name)
+            and receiver.id == "notes"
+            and node.args
+            and _is_written_text(node.args[0])
+        ):
             report(node, "notes.append(...) written in place")
     return found
 
 
 def test_member_facing_text_comes_from_core_texts() -> None:
-    offences = [line for path in SCANNED
-                for line in _offences(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    offences = [
+        line
+        for path in SCANNED
+        for line in _offences(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ]
     assert not offences, "Member-facing text outside face/texts.py:\n" + "\n".join(offences)
 
 
-@pytest.mark.parametrize("source", [
-    'raise ProviderError(ErrorKind.NOT_FOUND, "Gone.")',
-    'raise ProviderError(kind, f"{lead}: {text}")',
-    'raise ProviderError(ErrorKind.UNAVAILABLE, message="Down.")',
-    'raise NotAudio("Not audio.")',
-    'raise UserFacingError("Only " + who)',
-    '@app_commands.command(name="x", description="Does x.")\ndef x(): pass',
-    '@app_commands.describe(job="The job")\ndef x(): pass',
-    'class C(commands.GroupCog, group_name="c", group_description="Set up"): pass',
-    'notes.append(f"{n} takes came back.")',
-    'Output(index=1, label="Take 1")',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'raise ProviderError(ErrorKind.NOT_FOUND, "Gone.")',
+        'raise ProviderError(kind, f"{lead}: {text}")',
+        'raise ProviderError(ErrorKind.UNAVAILABLE, message="Down.")',
+        'raise NotAudio("Not audio.")',
+        'raise UserFacingError("Only " + who)',
+        '@app_commands.command(name="x", description="Does x.")\ndef x(): pass',
+        '@app_commands.describe(job="The job")\ndef x(): pass',
+        'class C(commands.GroupCog, group_name="c", group_description="Set up"): pass',
+        'notes.append(f"{n} takes came back.")',
+        'Output(index=1, label="Take 1")',
+    ],
+)
 def test_the_guard_catches_written_text(source: str) -> None:
     assert _offences(source, "example.py")
 
 
-@pytest.mark.parametrize("source", [
-    "raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_LOST_JOB)",
-    'raise ProviderError(ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB, detail=f"op {op_id}")',
-    '@app_commands.command(name="x", description=texts.DESCRIBE_JOBS)\ndef x(): pass',
-    "@app_commands.describe(**texts.OPTIONS_JOB)\ndef x(): pass",
-    'ui.Button(label=texts.BUTTON_REROLL, custom_id=f"remix:reroll:{job_id}")',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_LOST_JOB)",
+        'raise ProviderError(ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB, detail=f"op {op_id}")',
+        '@app_commands.command(name="x", description=texts.DESCRIBE_JOBS)\ndef x(): pass',
+        "@app_commands.describe(**texts.OPTIONS_JOB)\ndef x(): pass",
+        'ui.Button(label=texts.BUTTON_REROLL, custom_id=f"remix:reroll:{job_id}")',
+    ],
+)
 def test_the_guard_lets_texts_through(source: str) -> None:
     assert _offences(source, "example.py") == []

@@ -20,17 +20,34 @@ from storage.jobs import JobRepository
 def job(state: JobState = JobState.DELIVERED, job_id: int = 2**53, **fields) -> Job:
     now = datetime.now(UTC)
     base = dict(
-        id=job_id, guild_id=1, channel_id=2, member_id=42, kind=JobKind.REMIX, provider="local",
-        prompt="slowed @everyone " + "x" * 3000, upload_limit=1, idempotency_key="k", webhook_token="t",
-        state=state, created_at=now, updated_at=now,
+        id=job_id,
+        guild_id=1,
+        channel_id=2,
+        member_id=42,
+        kind=JobKind.REMIX,
+        provider="local",
+        prompt="slowed @everyone " + "x" * 3000,
+        upload_limit=1,
+        idempotency_key="k",
+        webhook_token="t",
+        state=state,
+        created_at=now,
+        updated_at=now,
     )
     base.update(fields)
     return Job(**base)
 
 
 def takes(n: int, attached: bool = True) -> list[TakeInfo]:
-    return [TakeInfo(index=i, filename=f"remix-1-take{i + 1}.mp3" if attached else "", duration=61.0,
-                     url=None if attached else "https://cdn.example/t.mp3") for i in range(n)]
+    return [
+        TakeInfo(
+            index=i,
+            filename=f"remix-1-take{i + 1}.mp3" if attached else "",
+            duration=61.0,
+            url=None if attached else "https://cdn.example/t.mp3",
+        )
+        for i in range(n)
+    ]
 
 
 def test_result_buttons_fit_discords_layout_and_carry_the_job():
@@ -47,7 +64,9 @@ def test_result_buttons_fit_discords_layout_and_carry_the_job():
 
 def test_only_attached_takes_get_a_remix_button_numbered_like_the_card():
     result = JobResult(takes=[*takes(1, attached=False), *takes(1)])
-    ids = [c["custom_id"] for r in result_view(job(job_id=5), result).to_components() for c in r["components"]]
+    ids = [
+        c["custom_id"] for r in result_view(job(job_id=5), result).to_components() for c in r["components"]
+    ]
     assert "remix:take:5:2" in ids and "remix:take:5:1" not in ids
     embed = result_embed(job(job_id=5), result, "Offline effects")
     assert [f.name for f in embed.fields][1:3] == ["Take 1", "Take 2"]
@@ -57,21 +76,32 @@ def test_only_attached_takes_get_a_remix_button_numbered_like_the_card():
 @pytest.mark.parametrize("state", list(JobState))
 def test_cancel_shows_only_while_the_job_can_be_cancelled(state: JobState):
     view = status_view(job(state, job_id=9))
-    can = state in (JobState.RECEIVED, JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING)
+    can = state in (
+        JobState.RECEIVED,
+        JobState.QUEUED,
+        JobState.SUBMITTING,
+        JobState.SUBMITTED,
+        JobState.RUNNING,
+    )
     assert (view is not None) == can
     if view:
         assert [c["custom_id"] for r in view.to_components() for c in r["components"]] == ["remix:cancel:9"]
 
 
 def test_result_card_is_safe_and_within_limits():
-    result = JobResult(title="T" * 400, lyrics="la @here " * 200, takes=takes(10),
-                       notes=["n" * 2000], cover_url=None)
+    result = JobResult(
+        title="T" * 400, lyrics="la @here " * 200, takes=takes(10), notes=["n" * 2000], cover_url=None
+    )
     embed = result_embed(job(), result, "Offline effects", image="attachment://waveform.png")
     assert len(embed) <= 6000 and len(embed.title) <= 256 and len(embed.description) <= 1000
     assert "@everyone" not in embed.description and "@here" not in embed.fields[-2].value
     assert embed.image.url == "attachment://waveform.png"
-    with_cover = result_embed(job(), result.model_copy(update={"cover_url": "https://x/c.png"}), "M",
-                              image="attachment://waveform.png")
+    with_cover = result_embed(
+        job(),
+        result.model_copy(update={"cover_url": "https://x/c.png"}),
+        "M",
+        image="attachment://waveform.png",
+    )
     assert with_cover.thumbnail.url == "https://x/c.png" and not with_cover.image.url
 
 
@@ -91,9 +121,19 @@ async def test_sweep_removes_kept_inputs_past_retention_only(tmp_path: Path):
     repo = JobRepository(db)
     paths = []
     for n in (1, 2, 3):
-        created = await repo.create(NewJob(guild_id=1, channel_id=2, member_id=3, kind=JobKind.REMIX,
-                                           provider="local", upload_limit=1, idempotency_key=f"k{n}",
-                                           webhook_token=f"t{n}"), state=JobState.DELIVERING)
+        created = await repo.create(
+            NewJob(
+                guild_id=1,
+                channel_id=2,
+                member_id=3,
+                kind=JobKind.REMIX,
+                provider="local",
+                upload_limit=1,
+                idempotency_key=f"k{n}",
+                webhook_token=f"t{n}",
+            ),
+            state=JobState.DELIVERING,
+        )
         path = tmp_path / f"in{n}.mp3"
         path.write_bytes(b"x")
         paths.append(path)
@@ -102,8 +142,17 @@ async def test_sweep_removes_kept_inputs_past_retention_only(tmp_path: Path):
             await repo.update(created.id, input_path=path)
         else:
             await repo.transition(created.id, JobState.DELIVERED, input_path=path, finished_at=finished)
-    runner = Runner(repo, None, _Quiet(), None, session=None, work_dir=tmp_path,  # type: ignore[arg-type]
-                    deadline_seconds=60, max_take_bytes=1, input_retention=24 * 3600)
+    runner = Runner(
+        repo,
+        None,
+        _Quiet(),
+        None,
+        session=None,
+        work_dir=tmp_path,  # type: ignore[arg-type]
+        deadline_seconds=60,
+        max_take_bytes=1,
+        input_retention=24 * 3600,
+    )
     assert await runner.sweep_inputs() == 1
     assert [p.exists() for p in paths] == [False, True, True]
     assert (await repo.get(1)).input_path is None and (await repo.get(2)).input_path == paths[1]
