@@ -1,3 +1,4 @@
+import asyncio
 import sqlite3
 
 import pytest
@@ -6,12 +7,13 @@ from domain.jobs import IllegalTransition, JobResult, JobState, NewJob, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Handle
 from storage.db import Database, migrations
+from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
 
 
-def new_job(n: int = 1, member: int = 10) -> NewJob:
+def new_job(n: int = 1, member: int = 10, guild: int | None = 1) -> NewJob:
     return NewJob(
-        guild_id=1,
+        guild_id=guild,
         channel_id=2,
         member_id=member,
         kind=JobKind.REMIX,
@@ -106,7 +108,8 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
             return LocalProvider(tmp_path)
 
     class Runner:
-        enqueued: list[int] = []
+        def __init__(self) -> None:
+            self.enqueued: list[int] = []
 
         async def enqueue(self, job):
             self.enqueued.append(job.id)
@@ -130,3 +133,42 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
     checked = await intake.check_input(job, local_path=source)
     assert checked.state is JobState.CANCELLED and runner.enqueued == []
     assert not list((tmp_path / "inputs").iterdir()), "the copied input is removed"
+
+
+@pytest.fixture
+async def guilds(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    yield GuildRepository(db)
+    await db.close()
+
+
+async def test_config_changes_keep_the_settings_they_do_not_name(guilds):
+    assert (await guilds.get(1)).default_provider is None
+    await guilds.update(1, 7, default_provider="local", max_jobs_per_member=2)
+    saved = await guilds.update(1, 7, channel_id=55)
+    assert saved == await guilds.get(1)
+    assert (saved.default_provider, saved.channel_id, saved.max_jobs_per_member) == ("local", 55, 2)
+    cleared = await guilds.update(1, 8, default_provider=None)
+    assert (cleared.default_provider, cleared.channel_id) == (None, 55)
+    assert (await guilds.get(2)).channel_id is None, "other servers are untouched"
+    with pytest.raises(ValueError):
+        await guilds.update(1, 7, colour="red")  # never a column name from a caller
+
+
+@pytest.mark.parametrize("connections", [1, 2])
+async def test_two_config_changes_at_once_both_persist(tmp_path, connections):
+    dbs = [await Database.open(tmp_path / "bot.sqlite3") for _ in range(connections)]
+    first, second = GuildRepository(dbs[0]), GuildRepository(dbs[-1])
+    try:
+        for guild in range(1, 6):  # a new server's first settings, then changes to existing ones
+            for _ in range(2):
+                await asyncio.gather(
+                    first.update(guild, 7, default_provider=f"p{guild}"),
+                    second.update(guild, 8, channel_id=guild * 10),
+                )
+                settings = await first.get(guild)
+                assert (settings.default_provider, settings.channel_id) == (f"p{guild}", guild * 10)
+                await first.update(guild, 7, default_provider=None, channel_id=None)
+    finally:
+        for db in dbs:
+            await db.close()
