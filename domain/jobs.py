@@ -99,7 +99,6 @@ class NewJob(BaseModel):
     input_filename: str | None = None
     input_size: int | None = None
     upload_limit: int
-    interaction_id: int | None = None
     reply_to_message_id: int | None = None
     # The message whose attachment `input_filename` is the input, when the audio came from a message.
     source_message_id: int | None = None
@@ -116,7 +115,6 @@ class Job(NewJob):
     eta_seconds: float | None = None
     listen_url: str | None = None
     input_path: Path | None = None
-    input_duration: float | None = None
     handle: Handle | None = None
     status_message_id: int | None = None
     result_message_id: int | None = None

@@ -56,7 +56,6 @@ class Draft:
     input_filename: str | None = None
     input_size: int | None = None
     input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
-    interaction_id: int | None = None
     reply_to_message_id: int | None = None
     source_message_id: int | None = None
 
@@ -213,7 +212,6 @@ class Intake:
                 input_filename=draft.input_filename,
                 input_size=draft.input_size,
                 upload_limit=draft.upload_limit,
-                interaction_id=draft.interaction_id,
                 reply_to_message_id=draft.reply_to_message_id,
                 source_message_id=draft.source_message_id,
                 idempotency_key=str(uuid.uuid4()),
@@ -243,7 +241,6 @@ class Intake:
         """Fetch and probe the input; queue the job or reject it with the reason."""
         provider = self.registry.get(job.provider)
         path: Path | None = None
-        duration: float | None = None
         if local_path is not None or job.input_url:
             try:
                 path = await self._copy_in(job, local_path) if local_path else await self._download(job)
@@ -259,20 +256,17 @@ class Intake:
             except NotAudio as error:
                 path.unlink(missing_ok=True)
                 return await self.reject(job, texts.not_audio(error.reason))
-            duration = info.duration
             limit = self.input_limit(job.provider)
             if info.size > limit:
                 path.unlink(missing_ok=True)
                 return await self.reject(job, texts.file_too_large(info.size, limit, provider.label))
-            if reason := check_duration(duration, provider.capabilities, provider.label):
+            if reason := check_duration(info.duration, provider.capabilities, provider.label):
                 path.unlink(missing_ok=True)
                 return await self.reject(job, reason)
         elif job.kind is not JobKind.GENERATE:
             return await self.reject(job, texts.no_audio_attached())
         try:
-            job = await self.jobs.transition(
-                job.id, JobState.QUEUED, input_path=path, input_duration=duration
-            )
+            job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path)
         except IllegalTransition:
             # Cancelled (/cancel) while its audio was being checked: that decision stands.
             if path:
@@ -293,7 +287,7 @@ class Intake:
 
     async def _copy_in(self, job: Job, source: Path) -> Path:
         """The job owns (and later deletes) its input, so a local file is copied, never moved."""
-        size = source.stat().st_size
+        size = (await asyncio.to_thread(source.stat)).st_size
         if size > self.input_limit(job.provider):
             raise TooLarge(self.input_limit(job.provider))
         dest = self._input_dest(job)

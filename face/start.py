@@ -27,7 +27,6 @@ def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
         member_id=interaction.user.id,
         guild_id=interaction.guild_id,
         upload_limit=interaction.filesize_limit,
-        interaction_id=interaction.id,
         **fields,  # type: ignore[arg-type]
     )
 
