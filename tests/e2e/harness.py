@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import bot as bot_main
-from audio.synth import write_tone
 from config import Settings
 from domain.jobs import Job
 from storage.db import Database
 from storage.jobs import JobRepository
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
+from tests.tones import write_tone
 
 
 def title_of(revision_or_message: Any) -> str:
@@ -67,8 +67,10 @@ class Harness:
         await self.discord.wait_for(
             lambda: (
                 self._crashed()
-                or (len([s for s in self.discord.sessions.values() if s.connected]) > 0
-                and len(self.discord.sessions) > sessions_before)
+                or (
+                    len([s for s in self.discord.sessions.values() if s.connected]) > 0
+                    and len(self.discord.sessions) > sessions_before
+                )
             ),
             timeout=15,
         )

@@ -8,8 +8,8 @@ what our adapter happens to send. Where the real behaviour is UNKNOWN it is a kn
         assert fake.submissions == 1
 
 Endpoints: POST /Remix and /sing_over_instrumental (multipart), POST /MusicAI (JSON), GET /byId,
-GET /getAllVoices (paged: limit, page from 0; §1.4), and GET /conversions/<id>.mp3|.wav (the takes, real decodable audio, outside the API prefix the way
-lalals.s3.amazonaws.com is). Faults are scripted per endpoint name ("Remix", "sing_over_instrumental",
+GET /getAllVoices (paged: limit, page from 0; §1.4), and GET /conversions/<id>.mp3|.wav (the takes,
+real decodable audio, outside the API prefix the way lalals.s3.amazonaws.com is). Faults are scripted per endpoint name ("Remix", "sing_over_instrumental",
 "MusicAI", "byId", "getAllVoices", "conversions") and used up one per request, in order.
 
 Webhooks (§1.5): `send_webhooks` posts what one finished job sends (two audio, two lyrics, one
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import aiohttp
-import av
-import numpy as np
 from aiohttp import web
 from PIL import Image
+
+from tests.tones import tone_bytes
 
 API_PREFIX = "/api/public/v1"
 CONVERSION_TYPES = {
@@ -79,23 +79,6 @@ DEFAULT_VOICES = [
     ("Adele", "Adele"),
     ("Drake-2019", "Drake (2019)"),
 ] + [(f"voice-{n:03d}", f"Studio Voice {n}") for n in range(1, 237)]
-
-
-@functools.cache
-def tone(fmt: Literal["mp3", "wav"] = "mp3", seconds: float = 1.0, freq: float = 440.0) -> bytes:
-    """A short sine tone, encoded for real so decoders accept it."""
-    rate = 44100
-    buf = io.BytesIO()
-    with av.open(buf, "w", format=fmt) as out:
-        stream = out.add_stream("mp3" if fmt == "mp3" else "pcm_s16le", rate=rate, layout="mono")
-        samples = 0.3 * np.sin(2 * np.pi * freq * np.arange(int(seconds * rate)) / rate)
-        frame = av.AudioFrame.from_ndarray(
-            samples.astype(np.float32).reshape(1, -1), format="flt", layout="mono"
-        )
-        frame.sample_rate = rate
-        for packet in [*stream.encode(frame), *stream.encode(None)]:
-            out.mux(packet)
-    return buf.getvalue()
 
 
 @functools.cache
@@ -473,7 +456,11 @@ class FakeMusicGPT:
         stem, _, ext = request.match_info["name"].rpartition(".")
         if self._find(None, stem) is None or ext not in ("mp3", "wav"):
             return web.Response(status=404, text="NoSuchKey")
-        data = self.audio if ext == "mp3" and self.audio is not None else tone(ext)
+        data = (
+            self.audio
+            if ext == "mp3" and self.audio is not None
+            else tone_bytes("mp3" if ext == "mp3" else "wav")
+        )
         return web.Response(body=data, content_type="audio/mpeg" if ext == "mp3" else "audio/wav")
 
     async def _cover(self, request: web.Request) -> web.Response:

@@ -17,7 +17,8 @@ from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Progress
 from providers.base import JobRequest
 from providers.musicgpt import MusicGPTProvider
-from tests.fakes.musicgpt import FakeMusicGPT, Fault, tone
+from tests.fakes.musicgpt import FakeMusicGPT, Fault
+from tests.tones import tone_bytes
 
 
 class RecordingSleep:
@@ -45,7 +46,7 @@ def sleep() -> RecordingSleep:
 @pytest.fixture
 def song(tmp_path: Path) -> Path:
     path = tmp_path / "upload.bin"
-    path.write_bytes(tone("mp3", seconds=2.0))
+    path.write_bytes(tone_bytes("mp3", seconds=2.0))
     return path
 
 

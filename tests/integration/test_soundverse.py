@@ -26,8 +26,8 @@ from tests.fakes.soundverse import (
     UNAVAILABLE,
     FakeSoundverse,
     ScriptedError,
-    tone_mp3,
 )
+from tests.tones import tone_bytes
 
 STAGES = [
     "validating",
@@ -99,7 +99,7 @@ async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, sleeps: Sle
 
 @pytest.fixture
 def song(fake: FakeSoundverse) -> JobRequest:
-    url = fake.add_file("song.mp3", tone_mp3(1.0))
+    url = fake.add_file("song.mp3", tone_bytes("mp3", seconds=1.0))
     return JobRequest(
         kind=JobKind.REMIX,
         prompt="upbeat jazz remix with brass horns",

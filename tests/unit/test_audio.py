@@ -14,10 +14,10 @@ from PIL import Image
 from audio import probe as probe_mod
 from audio import transcode
 from audio.probe import NotAudio, probe
-from audio.synth import chord, dominant_frequency, duration_of, write_beat, write_tone
 from audio.transcode import extension_for, fit_to_size, to_mp3
 from audio.waveform import ACCENT, render_waveform
 from face import texts
+from tests.tones import chord, dominant_frequency, duration_of, write_beat, write_tone
 
 
 def _frame(signal: np.ndarray, rate: int, pts: int) -> av.AudioFrame:

@@ -8,7 +8,6 @@ import aiohttp
 import pytest
 
 import engine.intake
-from audio.synth import write_tone
 from domain.jobs import JobState
 from domain.kinds import JobKind
 from engine.intake import Draft, Intake
@@ -17,6 +16,7 @@ from providers.local import LocalProvider
 from providers.registry import Entry, Registry
 from storage.db import Database
 from storage.jobs import JobRepository
+from tests.tones import write_tone
 
 
 class NoRunner:

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from audio.probe import probe
-from audio.synth import (
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Handle, Progress
+from providers.base import JobRequest
+from providers.local import REVERB_TAIL, SPEEDS, LocalProvider, choose_presets
+from tests.tones import (
     band_energy,
     dominant_frequency,
     duration_of,
@@ -17,11 +22,6 @@ from audio.synth import (
     write_chord,
     write_tone,
 )
-from domain.errors import ErrorKind, ProviderError
-from domain.kinds import JobKind
-from domain.tracking import Completed, Handle, Progress
-from providers.base import JobRequest
-from providers.local import REVERB_TAIL, SPEEDS, LocalProvider, choose_presets
 
 SECONDS = 4.0
 
@@ -264,7 +264,7 @@ async def test_reverb_rings_on_after_the_music_stops(tmp_path: Path, tone: Path)
     """Echoes are heard after the slowed tone ends; a take without reverb is silent there."""
     import numpy as np
 
-    from audio.synth import decode_mono
+    from tests.tones import decode_mono
 
     reverb = await _remix(tmp_path / "r", tone, "slowed")
     dry = await _remix(tmp_path / "d", tone, "nightcore")

@@ -116,7 +116,7 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
         async def enqueue(self, job):
             self.enqueued.append(job.id)
 
-    from audio.synth import write_tone
+    from tests.tones import write_tone
 
     source = tmp_path / "in.mp3"
     write_tone(source, seconds=1.0, fmt="mp3")
