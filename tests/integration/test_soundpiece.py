@@ -7,7 +7,6 @@ import base64
 import io
 import time
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -34,12 +33,6 @@ class Sleeps:
     async def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
         await asyncio.sleep(0)
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def provider_for(session: aiohttp.ClientSession, fake: FakeSoundpiece, **kwargs: Any) -> SoundpieceProvider:

@@ -66,12 +66,6 @@ async def fake() -> AsyncIterator[FakeSoundverse]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
-@pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
 

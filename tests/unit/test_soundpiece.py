@@ -320,12 +320,11 @@ def test_announces_end() -> None:
 # --------------------------------------------------------------------------- the adapter's surface
 
 
-async def test_provider_surface_and_verify_webhook() -> None:
-    async with aiohttp.ClientSession() as session:
-        provider = SoundpieceProvider(
-            session, api_key="spk_x", base_url="https://api.soundpiece.co/v1/", webhook_secret=WHSEC
-        )
-        bare = SoundpieceProvider(session, api_key="spk_x", base_url="https://api.soundpiece.co/v1")
+async def test_provider_surface_and_verify_webhook(session: aiohttp.ClientSession) -> None:
+    provider = SoundpieceProvider(
+        session, api_key="spk_x", base_url="https://api.soundpiece.co/v1/", webhook_secret=WHSEC
+    )
+    bare = SoundpieceProvider(session, api_key="spk_x", base_url="https://api.soundpiece.co/v1")
     caps = provider.capabilities
     assert (provider.name, provider.label) == ("soundpiece", "Soundpiece")
     assert caps.kinds == {JobKind.REMIX} and caps.input_mode == "url" and caps.takes == 3
