@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/venv.sh requirements-dev.txt
 if [ "${SKIP_GATES:-0}" != 1 ]; then
   # The application code: the files mypy checks, listed once in pyproject.toml.
-  mapfile -t app < <(.venv/bin/python -c \
+  app=()
+  while read -r path; do app+=("$path"); done < <(.venv/bin/python -c \
     'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["tool"]["mypy"]["files"], sep="\n")')
   # Every gate runs, so one run shows all findings; the suite runs only when they pass.
   gates=ok
