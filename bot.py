@@ -56,6 +56,7 @@ def bot_options(settings: Settings) -> BotOptions:
         public_base_url=settings.public_base_url,
         webhook_host=settings.webhook_host,
         webhook_port=settings.webhook_port,
+        metrics_enabled=settings.metrics_enabled,
     )
 
 

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=0, le=65535)
     public_base_url: str | None = None
+    # Serve /metrics (Prometheus text format) on the webhook server.
+    metrics_enabled: bool = False
 
     # A job that has not finished this long after it was queued is ended.
     job_deadline_seconds: float = Field(default=45 * 60, gt=0)

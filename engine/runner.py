@@ -22,14 +22,15 @@ import aiohttp
 
 from domain.errors import ErrorKind, ProviderError
 from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobState, utcnow
-from domain.tracking import Completed, Progress
+from domain.tracking import Completed, Handle, Progress
+from engine import metrics
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.takes import Take, fetch_takes, take_dir
 from face import texts
 from providers.base import Inbox, JobRequest, Provider
 from providers.http import backoff
 from providers.registry import Registry
-from storage.jobs import JobRepository
+from storage.jobs import JobRepository, WebhookTarget
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,10 @@ class Runner:
         self._positions: dict[int, int] = {}
         # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
         self._partials: dict[int, Completed] = {}
+        # The jobs being driven, by (provider, webhook token), with their newest handle: webhook
+        # deliveries for them are matched here, without a query (the table stays the truth).
+        self._live: dict[tuple[str, str], int] = {}
+        self._handles: dict[int, Handle | None] = {}
         self._wake = asyncio.Event()
         self._pump_task: asyncio.Task[None] | None = None
         self._sweep_task: asyncio.Task[None] | None = None
@@ -150,6 +155,13 @@ class Runner:
 
     def position_hint(self, job: Job) -> int | None:
         return self._positions.get(job.id)
+
+    def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
+        """The job being driven that this webhook URL names; None if no job here is being driven."""
+        job_id = self._live.get((provider, token))
+        if job_id is None:
+            return None
+        return WebhookTarget(job_id, False, self._handles.get(job_id))
 
     def push_webhook(self, job_id: int, payload: dict[str, Any]) -> bool:
         """Hand a verified webhook payload to the job's tracker. False if it is not being tracked."""
@@ -247,6 +259,8 @@ class Runner:
 
     def _launch(self, job: Job) -> None:
         self._inboxes.setdefault(job.id, asyncio.Queue())
+        self._live[(job.provider, job.webhook_token)] = job.id
+        self._handles[job.id] = job.handle
         self._tasks[job.id] = asyncio.create_task(self._drive(job.id), name=f"job-{job.id}")
 
     # -- one job ---------------------------------------------------------------------------------------
@@ -352,7 +366,8 @@ class Runner:
         job = await self.jobs.transition(job.id, S.SUBMITTING, attempts=job.attempts + 1, stage=None)
         self.status.push(job)
         try:
-            handle = await provider.submit(request)
+            with metrics.provider_call(job.provider, "submit"):
+                handle = await provider.submit(request)
         except ProviderError as error:
             resend_is_safe = not error.maybe_accepted or provider.capabilities.idempotent_submit
             if error.transient and resend_is_safe and job.attempts < MAX_SUBMIT_ATTEMPTS:
@@ -376,6 +391,7 @@ class Runner:
             eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
         )
         self._not_before.pop(job.id, None)
+        self._handles[job.id] = handle
         self.status.push(job)
         log.info("job %s: submitted to %s as %s", job.id, job.provider, handle.task_id)
         return job
@@ -395,9 +411,11 @@ class Runner:
                         if accept_partial and (partial := self._partial_at_deadline(job.id)):
                             return partial
                     handle = event.handle or handle
+                    self._handles[job.id] = handle
                     job = await self._progress(job, event)
                 raise ProviderError(ErrorKind.UNAVAILABLE, texts.provider_stopped())
             except ProviderError as error:
+                metrics.PROVIDER_ERRORS.labels(job.provider, "track", error.kind.value).inc()
                 if not error.transient or attempt == MAX_TRACK_RETRIES:
                     raise
                 delay = backoff(attempt, error.retry_after)
@@ -481,6 +499,8 @@ class Runner:
 
     async def _finish(self, job: Job) -> None:
         self._inboxes.pop(job.id, None)
+        self._live.pop((job.provider, job.webhook_token), None)
+        self._handles.pop(job.id, None)
         self._not_before.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)

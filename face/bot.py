@@ -20,6 +20,7 @@ from face import texts
 from face.attachments import fresh_url
 from face.results import DiscordResults
 from face.status import StatusBoard
+from face.telemetry import discord_trace
 from face.tree import RemixTree
 from face.views import DYNAMIC_ITEMS, result_view, status_view
 from providers.registry import Registry
@@ -53,6 +54,7 @@ class BotOptions:
     public_base_url: str | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    metrics_enabled: bool = False
 
 
 class RemixBot(commands.Bot):
@@ -73,6 +75,8 @@ class RemixBot(commands.Bot):
             tree_cls=RemixTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            # Counts Discord requests and 429s by route, and acknowledgement latency (face/telemetry.py).
+            http_trace=discord_trace() if options.metrics_enabled else None,
         )
         self.options = options
         self.db = db
@@ -129,6 +133,7 @@ class RemixBot(commands.Bot):
             host=s.webhook_host,
             port=s.webhook_port,
             is_ready=self.is_serving,
+            metrics_enabled=s.metrics_enabled,
         )
         for extension in self.extensions_to_load:
             await self.load_extension(extension)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import discord
 
 from domain.jobs import Job, JobState
+from engine import metrics
 from face import texts
 from providers.http import backoff
 from storage.jobs import JobRepository
@@ -103,12 +104,15 @@ class StatusBoard:
         self._latest: dict[int, tuple[Job, int | None]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._posted: dict[int, int] = {}  # status messages this board posted, by job
+        # When the oldest change not yet on the message arrived, by job (for status freshness).
+        self._pending_since: dict[int, float] = {}
 
     def push(self, job: Job, position: int | None = None) -> None:
         """Record the newest state; the job's worker writes it when the message is free."""
         if job.state is S.RECEIVED or (job.state is S.REJECTED and job.status_message_id is None):
             return  # before intake passes, the member hears about it privately
         self._latest[job.id] = (job, position)
+        self._pending_since.setdefault(job.id, time.monotonic())
         if job.id not in self._workers:
             self._workers[job.id] = asyncio.create_task(self._work(job.id), name=f"status-{job.id}")
 
@@ -129,7 +133,8 @@ class StatusBoard:
         try:
             while job_id in self._latest:
                 job, position = self._latest.pop(job_id)
-                await self._write_with_retries(job, position)
+                since = self._pending_since.pop(job_id, None)
+                await self._write_with_retries(job, position, since)
                 if job.finished:
                     self._latest.pop(job_id, None)
                     self._posted.pop(job_id, None)
@@ -137,13 +142,17 @@ class StatusBoard:
                 await asyncio.sleep(self.interval)
         finally:
             self._workers.pop(job_id, None)
+            if job_id not in self._latest:
+                self._pending_since.pop(job_id, None)
 
-    async def _write_with_retries(self, job: Job, position: int | None) -> None:
+    async def _write_with_retries(self, job: Job, position: int | None, since: float | None = None) -> None:
         """A passing state may be skipped when Discord fails; the final one is retried, never dropped."""
         attempts = FINAL_WRITE_ATTEMPTS if job.finished else 1
         for attempt in range(1, attempts + 1):
             try:
                 await self._write(job, position)
+                if since is not None:
+                    metrics.STATUS_FRESHNESS.observe(time.monotonic() - since)
                 return
             except Exception:
                 log.exception("job %s: status update failed (attempt %d)", job.id, attempt)

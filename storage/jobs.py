@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -52,6 +52,14 @@ def _decode(row: aiosqlite.Row) -> Job:
     return Job.model_validate(data)
 
 
+class WebhookTarget(NamedTuple):
+    """What the webhook receiver needs to know about the job a delivery's URL token names."""
+
+    job_id: int
+    finished: bool
+    handle: Handle | None
+
+
 class JobRepository:
     def __init__(self, db: Database) -> None:
         self.conn = db.conn
@@ -75,12 +83,22 @@ class JobRepository:
             row = await cur.fetchone()
         return _decode(row) if row else None
 
-    async def by_webhook_token(self, provider: str, token: str) -> Job | None:
-        async with self.conn.execute(
-            "SELECT * FROM jobs WHERE provider = ? AND webhook_token = ?", (provider, token)
-        ) as cur:
-            row = await cur.fetchone()
-        return _decode(row) if row else None
+    async def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
+        """The job a webhook URL names, in one statement and one trip to the database thread."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT id, state, handle FROM jobs WHERE provider = ? AND webhook_token = ?", (provider, token)
+        )
+        for job_id, state, handle in rows:
+            finished = JobState(state) not in ACTIVE
+            return WebhookTarget(job_id, finished, Handle.model_validate_json(handle) if handle else None)
+        return None
+
+    async def counts_by_state(self) -> dict[tuple[str, JobState], int]:
+        """How many jobs each provider has in each state (for /metrics)."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT provider, state, COUNT(*) FROM jobs GROUP BY provider, state"
+        )
+        return {(provider, JobState(state)): int(count) for provider, state, count in rows}
 
     async def update(self, job_id: int, **fields: Any) -> Job:
         """Change fields other than the state."""
@@ -170,10 +188,13 @@ class JobRepository:
         return await self._select("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
 
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
-        """Remember a webhook delivery. False when it was seen before (a duplicate)."""
-        async with self.conn.execute(
+        """Remember a webhook delivery. False when it was seen before (a duplicate).
+
+        One statement in one trip to the database thread: RETURNING says whether the row went in.
+        """
+        rows = await self.conn.execute_fetchall(
             "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING",
+            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING job_id",
             (provider, delivery_id, job_id, utcnow().isoformat()),
-        ) as cur:
-            return cur.rowcount == 1
+        )
+        return len(list(rows)) == 1

@@ -90,8 +90,9 @@ async def test_webhook_deliveries_are_deduplicated(repo):
     job = await repo.create(new_job())
     assert await repo.record_delivery("musicgpt", "c1", job.id)
     assert not await repo.record_delivery("musicgpt", "c1", job.id)
-    assert (await repo.by_webhook_token("musicgpt", "tok-1")).id == job.id
-    assert await repo.by_webhook_token("musicgpt", "nope") is None
+    assert await repo.webhook_target("musicgpt", "tok-1") == (job.id, False, None)
+    assert await repo.webhook_target("musicgpt", "nope") is None
+    assert await repo.webhook_target("soundpiece", "tok-1") is None, "a token belongs to one provider"
 
 
 async def test_idempotency_keys_are_unique(repo):
