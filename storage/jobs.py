@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -63,6 +64,7 @@ class WebhookTarget(NamedTuple):
 class JobRepository:
     def __init__(self, db: Database) -> None:
         self.conn = db.conn
+        self._deliveries = _DeliveryLog(db.conn)
 
     async def create(self, new: NewJob, state: JobState = JobState.RECEIVED) -> Job:
         now = utcnow()
@@ -188,13 +190,54 @@ class JobRepository:
         return await self._select("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
 
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
-        """Remember a webhook delivery. False when it was seen before (a duplicate).
+        """Remember a webhook delivery. False when it was seen before (a duplicate)."""
+        return await self._deliveries.record(provider, delivery_id, job_id)
 
-        One statement in one trip to the database thread: RETURNING says whether the row went in.
-        """
-        rows = await self.conn.execute_fetchall(
-            "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING job_id",
-            (provider, delivery_id, job_id, utcnow().isoformat()),
-        )
-        return len(list(rows)) == 1
+
+class _DeliveryLog:
+    """Webhook deliveries that arrive together are written together.
+
+    While one INSERT is with the database thread, the next deliveries gather, then go in as one
+    multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING: one statement and one trip to the thread
+    for the whole batch, however busy the channel. RETURNING names the rows that went in; the rest
+    were seen before. A lone delivery is written at once, as a batch of one.
+    """
+
+    MAX_BATCH = 200  # 4 bound values a row, far below SQLite's limit on variables
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self._waiting: list[tuple[str, str, int, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, provider: str, delivery_id: str, job_id: int) -> bool:
+        seen: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((provider, delivery_id, job_id, seen))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name="webhook-deliveries")
+        return await seen
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self.MAX_BATCH], self._waiting[self.MAX_BATCH :]
+            # The same delivery twice in one batch: the first is new (if the table agrees), the second not.
+            first: dict[tuple[str, str], asyncio.Future[bool]] = {}
+            for provider, delivery_id, _, seen in batch:
+                first.setdefault((provider, delivery_id), seen)
+            rows = [(p, d, j, utcnow().isoformat()) for p, d, j, seen in batch if first[(p, d)] is seen]
+            try:
+                inserted = await self.conn.execute_fetchall(
+                    "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) VALUES "
+                    + ", ".join("(?, ?, ?, ?)" for _ in rows)
+                    + " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING provider, delivery_id",
+                    [value for row in rows for value in row],
+                )
+            except Exception as exc:
+                for *_, seen in batch:
+                    if not seen.done():
+                        seen.set_exception(exc)
+                continue
+            new = {(p, d) for p, d in inserted}
+            for provider, delivery_id, _, seen in batch:
+                if not seen.done():  # its request may have been cancelled meanwhile
+                    seen.set_result(first[(provider, delivery_id)] is seen and (provider, delivery_id) in new)

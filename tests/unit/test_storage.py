@@ -95,6 +95,22 @@ async def test_webhook_deliveries_are_deduplicated(repo):
     assert await repo.webhook_target("soundpiece", "tok-1") is None, "a token belongs to one provider"
 
 
+async def test_deliveries_arriving_together_share_one_statement(repo):
+    job = await repo.create(new_job())
+    assert await repo.record_delivery("musicgpt", "old", job.id)
+    statements: list[str] = []
+    await repo.conn.set_trace_callback(statements.append)
+    ids = ["old", "a", "b", "a", *(f"n{i}" for i in range(6))]
+    try:
+        seen = await asyncio.gather(*(repo.record_delivery("musicgpt", d, job.id) for d in ids))
+    finally:
+        await repo.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None stops tracing
+    # Seen before, new, new, the same again in the same burst, then new ones.
+    assert seen == [False, True, True, False, *[True] * 6]
+    assert len(statements) == 1, statements
+    assert not await repo.record_delivery("musicgpt", "n5", job.id)
+
+
 async def test_idempotency_keys_are_unique(repo):
     await repo.create(new_job(1))
     with pytest.raises(sqlite3.IntegrityError):
