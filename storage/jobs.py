@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import aiosqlite
 
@@ -19,6 +19,9 @@ from storage.db import Database
 _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
     state: tuple(sorted(src for src, dests in TRANSITIONS.items() if state in dests)) for state in JobState
 }
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _JSON_FIELDS = {"options", "handle", "result"}
 _STAMP_ON_ENTRY = {
@@ -64,7 +67,8 @@ class WebhookTarget(NamedTuple):
 class JobRepository:
     def __init__(self, db: Database) -> None:
         self.conn = db.conn
-        self._deliveries = _DeliveryLog(db.conn)
+        self._deliveries = _Batched(self._record_deliveries, "webhook-deliveries")
+        self._targets = _Batched(self._find_targets, "webhook-targets")
 
     async def create(self, new: NewJob, state: JobState = JobState.RECEIVED) -> Job:
         now = utcnow()
@@ -86,14 +90,23 @@ class JobRepository:
         return _decode(row) if row else None
 
     async def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
-        """The job a webhook URL names, in one statement and one trip to the database thread."""
+        """The job a webhook URL names. Lookups that arrive together share one SELECT."""
+        return await self._targets((provider, token))
+
+    async def _find_targets(self, keys: list[tuple[str, str]]) -> list[WebhookTarget | None]:
+        tokens = sorted({token for _, token in keys})
         rows = await self.conn.execute_fetchall(
-            "SELECT id, state, handle FROM jobs WHERE provider = ? AND webhook_token = ?", (provider, token)
+            "SELECT provider, webhook_token, id, state, handle FROM jobs "
+            f"WHERE webhook_token IN ({', '.join('?' for _ in tokens)})",
+            tokens,
         )
-        for job_id, state, handle in rows:
-            finished = JobState(state) not in ACTIVE
-            return WebhookTarget(job_id, finished, Handle.model_validate_json(handle) if handle else None)
-        return None
+        found = {
+            (provider, token): WebhookTarget(
+                job_id, JobState(state) not in ACTIVE, Handle.model_validate_json(handle) if handle else None
+            )
+            for provider, token, job_id, state, handle in rows
+        }
+        return [found.get(key) for key in keys]
 
     async def counts_by_state(self) -> dict[tuple[str, JobState], int]:
         """How many jobs each provider has in each state (for /metrics)."""
@@ -190,54 +203,61 @@ class JobRepository:
         return await self._select("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
 
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
-        """Remember a webhook delivery. False when it was seen before (a duplicate)."""
-        return await self._deliveries.record(provider, delivery_id, job_id)
+        """Remember a webhook delivery. False when it was seen before (a duplicate).
+
+        Deliveries that arrive together share one INSERT.
+        """
+        return await self._deliveries((provider, delivery_id, job_id))
+
+    async def _record_deliveries(self, batch: list[tuple[str, str, int]]) -> list[bool]:
+        # The same delivery twice in one batch: the first is new (if the table agrees), the second not.
+        first: dict[tuple[str, str], int] = {}
+        for n, (provider, delivery_id, _) in enumerate(batch):
+            first.setdefault((provider, delivery_id), n)
+        rows = [(p, d, j, utcnow().isoformat()) for n, (p, d, j) in enumerate(batch) if first[(p, d)] == n]
+        inserted = await self.conn.execute_fetchall(
+            "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) VALUES "
+            + ", ".join("(?, ?, ?, ?)" for _ in rows)
+            + " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING provider, delivery_id",
+            [value for row in rows for value in row],
+        )
+        new = {(p, d) for p, d in inserted}
+        return [first[(p, d)] == n and (p, d) in new for n, (p, d, _) in enumerate(batch)]
 
 
-class _DeliveryLog:
-    """Webhook deliveries that arrive together are written together.
+class _Batched(Generic[T, R]):
+    """Calls that arrive together are answered by one statement.
 
-    While one INSERT is with the database thread, the next deliveries gather, then go in as one
-    multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING: one statement and one trip to the thread
-    for the whole batch, however busy the channel. RETURNING names the rows that went in; the rest
-    were seen before. A lone delivery is written at once, as a batch of one.
+    While one batch is with aiosqlite's thread, the next calls gather; then `run` answers them all
+    with one statement and one trip to the thread (the trip, with its GIL hand-offs, costs more
+    than the statement). A lone call goes at once, as a batch of one.
     """
 
-    MAX_BATCH = 200  # 4 bound values a row, far below SQLite's limit on variables
+    MAX_BATCH = 200  # a few bound values each, far below SQLite's limit on variables
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
-        self._waiting: list[tuple[str, str, int, asyncio.Future[bool]]] = []
-        self._writer: asyncio.Task[None] | None = None
+    def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], name: str) -> None:
+        self._run = run
+        self._name = name
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._worker: asyncio.Task[None] | None = None
 
-    async def record(self, provider: str, delivery_id: str, job_id: int) -> bool:
-        seen: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiting.append((provider, delivery_id, job_id, seen))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="webhook-deliveries")
-        return await seen
+    async def __call__(self, item: T) -> R:
+        answer: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, answer))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(), name=self._name)
+        return await answer
 
-    async def _write(self) -> None:
+    async def _work(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting[: self.MAX_BATCH], self._waiting[self.MAX_BATCH :]
-            # The same delivery twice in one batch: the first is new (if the table agrees), the second not.
-            first: dict[tuple[str, str], asyncio.Future[bool]] = {}
-            for provider, delivery_id, _, seen in batch:
-                first.setdefault((provider, delivery_id), seen)
-            rows = [(p, d, j, utcnow().isoformat()) for p, d, j, seen in batch if first[(p, d)] is seen]
             try:
-                inserted = await self.conn.execute_fetchall(
-                    "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) VALUES "
-                    + ", ".join("(?, ?, ?, ?)" for _ in rows)
-                    + " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING provider, delivery_id",
-                    [value for row in rows for value in row],
-                )
+                results = await self._run([item for item, _ in batch])
             except Exception as exc:
-                for *_, seen in batch:
-                    if not seen.done():
-                        seen.set_exception(exc)
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
                 continue
-            new = {(p, d) for p, d in inserted}
-            for provider, delivery_id, _, seen in batch:
-                if not seen.done():  # its request may have been cancelled meanwhile
-                    seen.set_result(first[(provider, delivery_id)] is seen and (provider, delivery_id) in new)
+            for (_, answer), result in zip(batch, results, strict=True):
+                if not answer.done():  # its request may have been cancelled meanwhile
+                    answer.set_result(result)

@@ -263,3 +263,14 @@ async def test_two_config_changes_at_once_both_persist(tmp_path, connections):
     finally:
         for db in dbs:
             await db.close()
+
+
+async def test_webhook_lookups_read_the_token_index(repo):
+    for n in range(1, 4):
+        await repo.create(new_job(n))
+    targets = await plans(
+        repo, lambda: asyncio.gather(*(repo.webhook_target("musicgpt", f"tok-{n}") for n in (1, 2)))
+    )
+    # Lookups arriving together share one SELECT, which searches the unique token index, no scan.
+    assert len(targets) == 1 and targets[0].startswith("SEARCH jobs USING INDEX"), targets
+    assert "webhook_token" in targets[0], targets
