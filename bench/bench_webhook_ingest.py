@@ -42,7 +42,7 @@ async def bare_server() -> tuple[web.AppRunner, int]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started: bound
 
 
 def kinds(rig: Rig) -> dict[str, tuple[str, Callable[[int], bytes]]]:

@@ -21,7 +21,7 @@ from domain.jobs import Job, JobState, NewJob
 from domain.kinds import JobKind
 from domain.tracking import Handle
 from engine.runner import Runner
-from providers.base import Inbox, JobRequest
+from providers.base import Event, Inbox, JobRequest
 from providers.musicgpt import MusicGPTProvider
 from providers.registry import Entry, Registry
 from storage.db import Database
@@ -39,7 +39,7 @@ class Listening(MusicGPTProvider):
         self.heard: list[dict[str, Any]] = []
         self.tracking = asyncio.Event()
 
-    async def track(self, handle: Handle, request: JobRequest, inbox: Inbox):  # type: ignore[override]
+    async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
         self.tracking.set()
         while True:
             self.heard.append(await inbox.get())
@@ -47,7 +47,12 @@ class Listening(MusicGPTProvider):
 
 
 class Sink:
-    def push(self, job: Any, position: int | None = None) -> None:
+    """A status sink that shows nothing."""
+
+    def push(self, job: Job, position: int | None = None) -> None:
+        pass
+
+    async def flush(self, job_id: int) -> None:
         pass
 
 
@@ -65,8 +70,8 @@ class Rig:
 
     async def count_sql(self, on: bool) -> None:
         """Record every SQL statement the connection runs (sqlite3's trace callback) while on."""
-        # sqlite3 takes None to stop tracing; aiosqlite's type hint leaves it out.
-        await self.db.conn.set_trace_callback(self.statements.append if on else None)  # type: ignore[arg-type]
+        callback = self.statements.append if on else None
+        await self.db.conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None stops tracing
 
 
 def delivery(task_id: str, n: int) -> bytes:
@@ -107,7 +112,7 @@ async def webhook_rig(tmp: Path, *, metrics_enabled: bool = False) -> AsyncItera
             jobs,
             registry,
             Sink(),
-            None,  # type: ignore[arg-type]
+            None,  # type: ignore[arg-type]  # no result sink: the job is never finished
             session=session,
             work_dir=tmp,
             deadline_seconds=3600,

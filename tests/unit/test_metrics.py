@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import pytest
+from aiohttp import web
 from yarl import URL
 
 from domain.errors import ErrorKind, ProviderError
 from engine import metrics
-from face.telemetry import acknowledged_interaction, route_template, snowflake_time
+from face.telemetry import acknowledged_interaction, discord_trace, route_template, snowflake_time
 
 
 @pytest.mark.parametrize(
@@ -95,3 +97,45 @@ def test_provider_errors_are_counted_by_kind_and_reraised():
 def value(name: str, labels: dict[str, str] | None = None) -> float:
     """A sample's current value (0 before the first record); tests compare before and after."""
     return metrics.REGISTRY.get_sample_value(name, labels or {}) or 0.0
+
+
+async def test_the_discord_trace_counts_requests_429s_and_acknowledgements():
+    async def handler(request: web.Request) -> web.Response:
+        return web.json_response({"retry_after": 1.0}, status=int(request.query.get("status", "200")))
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # a TCPSite once started
+    base = f"http://127.0.0.1:{port}/api/v10"
+    interaction = (1_900_000_000 - 1420070400) * 1000 << 22  # Discord made it at Unix time 1.9e9
+    route = {"method": "POST", "route": "/channels/{id}/messages"}
+    before = (
+        value("remixbot_discord_requests_total", {**route, "status": "429"}),
+        value("remixbot_discord_rate_limited_total", route),
+        value("remixbot_ack_latency_seconds_count"),
+        value("remixbot_ack_latency_seconds_sum"),
+    )
+    try:
+        async with aiohttp.ClientSession(trace_configs=[discord_trace(now=lambda: 1_900_000_000.25)]) as http:
+            for url in (
+                f"{base}/channels/800000000000000201/messages?status=429",
+                f"{base}/channels/800000000000000202/messages?status=429",
+                f"{base}/interactions/{interaction}/secret-token/callback",
+            ):
+                async with http.post(url) as resp:
+                    await resp.read()
+    finally:
+        await runner.cleanup()
+    after = (
+        value("remixbot_discord_requests_total", {**route, "status": "429"}),
+        value("remixbot_discord_rate_limited_total", route),
+        value("remixbot_ack_latency_seconds_count"),
+        value("remixbot_ack_latency_seconds_sum"),
+    )
+    # Two channels, one route template; the interaction answered 0.25 s after Discord made it.
+    assert [b - a for a, b in zip(before, after, strict=True)] == pytest.approx([2, 2, 1, 0.25])
+    assert "secret-token" not in metrics.exposition().decode()
