@@ -99,6 +99,7 @@ class Session(NewSession):
     finished_at: datetime | None = None
     # The thread was locked and archived: nothing is left to do for a finished session.
     archived_at: datetime | None = None
+    lease_until: datetime | None = None  # a scheduler is doing the follow-up until then
 
     @property
     def next_deadline(self) -> datetime | None:

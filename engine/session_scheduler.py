@@ -23,6 +23,7 @@ class SessionScheduler:
         self.engine = engine
         self.clock = clock
         self._wake = asyncio.Event()
+        self._caught_up = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         engine.on_deadline = self.wake
 
@@ -39,10 +40,16 @@ class SessionScheduler:
 
     def wake(self) -> None:
         """Look at the deadlines again now (a session started or moved)."""
+        self._caught_up.clear()
         self._wake.set()
+
+    async def caught_up(self) -> None:
+        """Return once a pass has run since the start and since the last wake-up."""
+        await self._caught_up.wait()
 
     async def _run(self) -> None:
         while True:
+            self._caught_up.clear()
             self._wake.clear()  # a wake-up during the pass makes the next wait return at once
             try:
                 await self.engine.run_due()
@@ -50,11 +57,13 @@ class SessionScheduler:
             except Exception as error:  # one bad pass must not end the loop
                 log.warning("session scheduler: pass failed, retrying: %s", error)
                 delay = RETRY_SLEEP
+            if not self._wake.is_set():
+                self._caught_up.set()
             await self._wait(delay)
 
     async def _delay(self) -> float:
         delay = MAX_SLEEP
-        if await self.engine.store.unsettled():
+        if await self.engine.store.unsettled(self.clock.now()):
             delay = RETRY_SLEEP
         deadline = await self.engine.store.next_deadline()
         if deadline is not None:

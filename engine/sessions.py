@@ -15,7 +15,7 @@ import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from domain.clock import Clock
@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 
 P = SessionPhase
 SHUFFLE_BITS = 62  # fits a signed 64-bit column in SQLite and PostgreSQL
+# How long a follow-up (posting entries, results) may go without progress before another scheduler
+# takes it over, as after a crash halfway through.
+LEASE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -264,24 +267,24 @@ class SessionEngine:
         """Act on every deadline that has passed, in order, then finish any follow-up left undone."""
         for session in await self.store.due(self.clock.now()):
             async with self._lock(session.id):
-                current = await self.store.get(session.id)
-                while (
-                    current is not None
-                    and current.next_deadline
-                    and current.next_deadline <= self.clock.now()
-                ):
-                    if current.phase is P.VOTING:
-                        # In order: voting ends only once every entry was put to the vote.
-                        await self._settle(current.id)
-                        if await self.store.has_unposted(current.id):
-                            break
-                    after = await self._transition(
-                        current, P.VOTING if current.phase is P.SUBMISSIONS else P.CLOSED
-                    )
-                    current = after or await self.store.get(session.id)
-        for session in await self.store.unsettled():
+                await self._catch_up(session.id)
+        for session in await self.store.unsettled(self.clock.now()):
             async with self._lock(session.id):
-                await self._settle(session.id)
+                if await self.store.claim(session.id, self.clock.now(), self._lease_end()):
+                    await self._settle(session.id)
+
+    async def _catch_up(self, session_id: int) -> None:
+        """Every passed deadline of one session, one after the other (open voting, then close it)."""
+        current = await self.store.get(session_id)
+        while current and current.next_deadline and current.next_deadline <= self.clock.now():
+            if current.phase is P.VOTING and await self.store.has_unposted(session_id):
+                # In order: voting ends only once every entry was put to the vote.
+                if await self.store.claim(session_id, self.clock.now(), self._lease_end()):
+                    await self._settle(session_id)
+                if await self.store.has_unposted(session_id):
+                    return
+            await self._transition(current, P.VOTING if current.phase is P.SUBMISSIONS else P.CLOSED)
+            current = await self.store.get(session_id)
 
     async def _move(self, session_id: int, to: SessionPhase) -> PhaseOutcome:
         async with self._lock(session_id):
@@ -295,8 +298,9 @@ class SessionEngine:
         return PhaseOutcome(PhaseCode.DONE, moved)
 
     async def _transition(self, session: Session, to: SessionPhase) -> Session | None:
-        """The compare-and-set, then its follow-up. None when another path moved it first."""
-        moved = await self.store.transition(session.id, to, self.clock.now())
+        """The compare-and-set (taking the follow-up lease), then the follow-up. None when another
+        path moved it first."""
+        moved = await self.store.transition(session.id, to, self.clock.now(), lease_until=self._lease_end())
         if moved is None:
             return None
         log.info("session %s: %s -> %s", session.id, session.phase, to)
@@ -315,6 +319,8 @@ class SessionEngine:
             await self._settle_or_raise(session_id)
         except Exception as error:  # the face's failure must not undo or block the phase change
             log.warning("session %s: follow-up left for later: %s", session_id, error)
+        finally:
+            await self.store.update(session_id, lease_until=None)
 
     async def _settle_or_raise(self, session_id: int) -> None:
         session = await self.store.get(session_id)
@@ -330,6 +336,7 @@ class SessionEngine:
                     await self.store.fail_unposted(session_id, entry.id)
                 else:
                     await self.store.set_entry_posted(entry.id, message_id)
+                await self.store.update(session_id, lease_until=self._lease_end())  # still at it
             await self._card(session_id)
             return
         if session.phase is P.CLOSED and session.results_message_id is None:
@@ -350,6 +357,9 @@ class SessionEngine:
         session = await self.store.get(session_id)
         if session is not None:
             self.face.card_changed(session, await self.store.stats(session_id))
+
+    def _lease_end(self) -> datetime:
+        return self.clock.now() + LEASE
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         return self._locks.setdefault(session_id, asyncio.Lock())

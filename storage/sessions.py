@@ -95,16 +95,28 @@ class SessionRepository:
         )
         return Session.model_validate(dict(row)) if row else None
 
-    async def transition(self, session_id: int, to: SessionPhase, now: datetime) -> Session | None:
+    async def transition(
+        self, session_id: int, to: SessionPhase, now: datetime, lease_until: datetime | None = None
+    ) -> Session | None:
         """Compare-and-set: the new session if this call moved it, None if it was not in a phase
-        `to` may follow (someone else moved it first, or it never could)."""
+        `to` may follow (someone else moved it first, or it never could). The mover takes the
+        follow-up lease in the same statement."""
         allowed = sorted(p.value for p in predecessors(to))
         row = await self._one(
-            f"UPDATE sessions SET phase = ?, {_STAMP_ON_ENTRY[to]} = ? "
+            f"UPDATE sessions SET phase = ?, {_STAMP_ON_ENTRY[to]} = ?, lease_until = ? "
             f"WHERE id = ? AND phase IN ({_marks(allowed)}) RETURNING *",
-            [to.value, stamp(now), session_id, *allowed],
+            [to.value, stamp(now), _encode("", lease_until), session_id, *allowed],
         )
         return Session.model_validate(dict(row)) if row else None
+
+    async def claim(self, session_id: int, now: datetime, until: datetime) -> bool:
+        """Take the follow-up lease if nobody holds it (or theirs ran out)."""
+        row = await self._one(
+            "UPDATE sessions SET lease_until = ? WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) "
+            "RETURNING id",
+            (stamp(until), session_id, stamp(now)),
+        )
+        return row is not None
 
     async def due(self, now: datetime) -> list[Session]:
         """Open sessions whose current deadline has passed, oldest deadline first."""
@@ -123,13 +135,16 @@ class SessionRepository:
         )
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
-    async def unsettled(self) -> list[Session]:
-        """Sessions whose phase changed but whose face work is not all done: entries of an open
-        vote not posted yet, or a finished session whose thread is not archived yet."""
+    async def unsettled(self, now: datetime) -> list[Session]:
+        """Sessions whose phase changed but whose face work is not all done (entries of an open
+        vote not posted yet, or a finished session whose thread is not archived yet), and that
+        nobody is working on."""
         return await self._sessions(
-            "SELECT * FROM sessions s WHERE (s.phase IN ('closed', 'cancelled') AND s.archived_at IS NULL) "
+            "SELECT * FROM sessions s WHERE (s.lease_until IS NULL OR s.lease_until <= ?) AND ("
+            "(s.phase IN ('closed', 'cancelled') AND s.archived_at IS NULL) "
             "OR (s.phase = 'voting' AND EXISTS (SELECT 1 FROM session_entries e WHERE e.session_id = s.id "
-            "AND e.status = 'entered' AND e.message_id IS NULL)) ORDER BY s.id"
+            "AND e.status = 'entered' AND e.message_id IS NULL))) ORDER BY s.id",
+            (stamp(now),),
         )
 
     async def for_guild(self, guild_id: int, since: datetime, limit: int = 25) -> list[Session]:
@@ -142,12 +157,13 @@ class SessionRepository:
         )
 
     async def autocomplete(self, guild_id: int, text: str, limit: int = 25) -> list[Session]:
-        """Sessions of a guild whose id starts with `text` or whose title contains it."""
+        """Sessions of a guild whose id starts with `text` or whose title contains it; an exact id first."""
         needle = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return await self._sessions(
             "SELECT * FROM sessions WHERE guild_id = ? AND (CAST(id AS TEXT) LIKE ? ESCAPE '\\' "
-            "OR LOWER(title) LIKE ? ESCAPE '\\') ORDER BY created_at DESC, id DESC LIMIT ?",
-            (guild_id, f"{needle}%", f"%{needle}%", limit),
+            "OR LOWER(title) LIKE ? ESCAPE '\\') "
+            "ORDER BY CASE WHEN CAST(id AS TEXT) = ? THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT ?",
+            (guild_id, f"{needle}%", f"%{needle}%", text.strip(), limit),
         )
 
     async def stats(self, session_id: int) -> SessionStats:

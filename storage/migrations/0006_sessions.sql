@@ -25,6 +25,9 @@ CREATE TABLE sessions (
     voting_opened_at     TEXT,
     finished_at          TEXT,
     archived_at          TEXT,
+    -- Whoever changed the phase (or picked up the unfinished follow-up) does the follow-up until
+    -- then: a second scheduler on the same database keeps its hands off meanwhile.
+    lease_until          TEXT,
     CHECK (voting_end >= submissions_end)
 );
 CREATE INDEX sessions_by_phase ON sessions (phase);
