@@ -50,6 +50,7 @@ SHUFFLE_BITS = 62  # fits a signed 64-bit column in SQLite and PostgreSQL
 # How long a follow-up (posting entries, results) may go without progress before another scheduler
 # takes it over, as after a crash halfway through.
 LEASE = timedelta(minutes=2)
+RECENT = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ class SessionEngine:
     # -- sessions -----------------------------------------------------------------------------------
 
     async def start(self, plan: SessionPlan) -> Session:
-        session = await self.store.create(NewSession.from_plan(plan, self.clock.now()), self.clock.now())
+        now = self.clock.now()
+        session = await self.store.create(NewSession.from_plan(plan, now), now)
         self.on_deadline()
         return session
 
@@ -111,8 +113,9 @@ class SessionEngine:
     async def stats(self, session_id: int) -> SessionStats:
         return await self.store.stats(session_id)
 
-    async def list_for_guild(self, guild_id: int, since: datetime) -> list[Session]:
-        return await self.store.for_guild(guild_id, since)
+    async def list_for_guild(self, guild_id: int) -> list[Session]:
+        """/session list: the open sessions, then those started within RECENT."""
+        return await self.store.for_guild(guild_id, self.clock.now() - RECENT)
 
     async def autocomplete(self, guild_id: int, text: str) -> list[Session]:
         return await self.store.autocomplete(guild_id, text)

@@ -220,10 +220,9 @@ class SessionRepository:
 
     async def entries(self, session_id: int, *statuses: EntryStatus) -> list[Entry]:
         """Entries of a session in the given statuses (all if none), in anonymous order once numbered."""
-        where, params = "session_id = ?", [session_id]
+        where, params = "session_id = ?", [session_id, *(s.value for s in statuses)]
         if statuses:
             where += f" AND status IN ({_marks(statuses)})"
-            params += [s.value for s in statuses]
         return await self._entries(
             f"SELECT * FROM session_entries WHERE {where} ORDER BY number IS NULL, number, id", params
         )

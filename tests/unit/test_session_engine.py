@@ -58,6 +58,14 @@ async def voting(engine: SessionEngine, take: Path, authors: tuple[int, ...] = (
     return session_id, [numbered[e.id] for e in entries if e]
 
 
+async def test_the_faces_ids_are_kept_and_listed(engine: SessionEngine) -> None:
+    session_id = await start(engine)
+    recorded = await engine.record(session_id, thread_id=70, card_message_id=80)
+    assert (recorded.thread_id, recorded.card_message_id) == (70, 80)
+    assert [s.id for s in await engine.list_for_guild(1)] == [session_id]
+    assert [s.id for s in await engine.autocomplete(1, "night")] == [session_id]
+
+
 async def test_an_entry_is_a_copy_in_the_sessions_storage(engine: SessionEngine, take: Path) -> None:
     session_id = await start(engine)
     outcome = await enter(engine, session_id, 10, take)
