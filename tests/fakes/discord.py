@@ -586,7 +586,7 @@ class FakeDiscord:
         cdn_url_lifetime: float = 24 * 3600,
         nonce_ttl: float = 300.0,
         heartbeat_interval_ms: int = 41250,
-        write_limit: tuple[int, float] | None = DEFAULT_WRITE_LIMIT,
+        write_limit: tuple[int, float] | None = None,
         shard_count: int = 1,
         preferred_locale: str = "en-US",
     ) -> None:
