@@ -11,6 +11,42 @@ of sleeping.
         ix = await fake.run_slash_command("remix", attachments=[("in.wav", data, "audio/wav")])
         callback = await ix.wait_response(timeout=3)
 
+Knobs (FakeDiscord(...) keywords):
+    guild_id, channels, members    the first guild, its text channels and the members (shared by all guilds)
+    preferred_locale               the first guild's locale (interactions' `guild_locale`)
+    application_id, bot_name, bot_token (None: any "Bot ..." token), app_permissions
+    token_lifetime (900 s)         interaction token life; then webhook routes answer 401 / 50027
+    callback_window (3 s)          time to acknowledge an interaction; then 404 / 10062
+    attachment_size_limit          per file (10 MiB); a request may carry max(25 MiB, this)
+    cdn_url_lifetime, nonce_ttl, heartbeat_interval_ms
+    write_limit (None)             per-channel write budget (count, seconds), e.g. DEFAULT_WRITE_LIMIT
+                                   (5 per 5 s, Discord's rough figure) or (5, 0.5) in tests. Message
+                                   create/edit/delete and thread creation in one channel share it (one
+                                   X-RateLimit-Bucket); over it: 429 with retry_after, global false,
+                                   Retry-After, Via and X-RateLimit-* (Scope: user). Off by default:
+                                   the older suite was written without it.
+    shard_count (1)                what GET /gateway/bot recommends
+
+World building (before the bot connects, so READY / GUILD_CREATE carry it):
+    add_guild(id, name, preferred_locale=, channels=)   another guild
+    add_channel(name, channel_id=, guild_id=, type=GUILD_FORUM|GUILD_TEXT, bot_permissions=)
+    add_member(id, name, joined_at=, bot=, locale=, permissions=)   FakeMember.accepts_dms=False
+                                   makes DMs to it answer 403 / 50007
+
+Driving and scripting: run_slash_command / run_message_command / autocomplete / click_button /
+submit_modal (each takes locale= for that interaction), post_user_message, script_rate_limit,
+script_outage, expire_token, disconnect_gateway, set_bot_permissions(channel_id, send_messages=,
+attach_files=, permissions=) (dispatches CHANNEL_UPDATE), dispatch(event, data, guild_id=).
+
+Records: requests / requests_to, messages(channel_id) (threads and DMs are channels too), message(id),
+interactions, sessions (each with its shard and backlog), commands / guild_commands(guild_id) /
+command(name) (as synced, localizations included), threads(parent_id), dm_channel(user_id),
+writes / writes_to(channel_id) (budgeted writes with time and status), rate_limited (Counter of 429s
+by "METHOD /route/{template}", scripted ones included).
+
+Sharding: a session that IDENTIFYs with shard [id, count] gets READY and GUILD_CREATE for the guilds
+with (guild_id >> 22) % count == id only, and only their events and interactions; DMs go to shard 0.
+
 See /work/shared/DISCORD.md for the platform facts this models.
 """
 
@@ -487,7 +523,7 @@ _BODY = web.RequestKey("body", _Body)  # the parsed body, shared by the middlewa
 
 
 class _RateLimitHeaders:
-    """Honest X-RateLimit headers for a generous fixed window; the fake never 429s on its own."""
+    """Honest X-RateLimit headers for a generous fixed window, for routes outside the write budget."""
 
     def __init__(self, limit: int = 50, window: float = 1.0) -> None:
         self.limit, self.window = limit, window
@@ -948,6 +984,7 @@ class FakeDiscord:
         r.add_post(api + "/channels/{channel_id}/messages/{message_id}/threads", self._start_thread)
         r.add_get(api + "/guilds/{guild}/members/{user_id}", self._get_member)
         r.add_post(api + "/users/@me/channels", self._open_dm)
+        r.add_get(api + "/users/{user_id:\\d+}", self._get_user)
         r.add_post(api + "/channels/{channel_id}/typing", self._typing)
         r.add_get(api + "/channels/{channel_id}/messages", self._list_messages)
         r.add_post(api + "/channels/{channel_id}/messages", self._create_message)
@@ -1370,6 +1407,13 @@ class FakeDiscord:
             raise ApiError(404, 10007, "Unknown Member")
         return _json(self._member_payload(member, guild_id=guild_id))
 
+    async def _get_user(self, request: web.Request) -> web.Response:
+        self._require_bot_auth(request)
+        member = self.members.get(int(request.match_info["user_id"]))
+        if member is None:
+            raise ApiError(404, 10013, "Unknown User")
+        return _json(member.user_payload())
+
     async def _open_dm(self, request: web.Request) -> web.Response:
         """POST /users/@me/channels: the DM channel with a member (the same one every time)."""
         self._require_bot_auth(request)
@@ -1469,11 +1513,8 @@ class FakeDiscord:
 
     def _reference(self, channel_id: int, reference: Mapping[str, Any]) -> dict[str, Any]:
         target = self._messages.get(int(reference["message_id"]))
-        if target is None or target.deleted:
-            if reference.get("fail_if_not_exists", True):
-                raise invalid_form(
-                    "message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message"
-                )
+        if (target is None or target.deleted) and reference.get("fail_if_not_exists", True):
+            raise invalid_form("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
         reference_payload = {
             "type": 0,
             "message_id": str(reference["message_id"]),
