@@ -2331,7 +2331,9 @@ class FakeDiscord:
         """
         user = self.members[user_id or self.default_user_id]
         channel = self.channels[channel_id or self.default_channel_id]
-        guild = self.guilds[channel.guild_id or self.guild_id]
+        if channel.guild_id is None:
+            raise ValueError("the fake models guild interactions only, not ones in DMs")
+        guild = self.guilds[channel.guild_id]
         # A ready session that is briefly disconnected still counts: the event waits for its RESUME.
         session = next((s for s in self.sessions.values() if s.ready and s.holds(guild.id)), None)
         if session is None:
