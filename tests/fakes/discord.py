@@ -292,6 +292,7 @@ class FakeMember:
     bot: bool = False
     permissions: int = DEFAULT_MEMBER_PERMISSIONS
     nick: str | None = None
+    roles: list[int] = field(default_factory=list)  # guild role ids (see "Roles and direct messages")
 
     def user_payload(self) -> dict[str, Any]:
         return {
@@ -495,6 +496,10 @@ class FakeDiscord:
         self.members: dict[int, FakeMember] = {self.bot.id: self.bot}
         for member_id, name in members:
             self.add_member(member_id, name)
+
+        # Roles and direct messages (see that section below).
+        self.roles: dict[int, str] = {}
+        self.dm_channels: dict[int, FakeChannel] = {}  # member id -> their DM channel with the bot
 
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[int, FakeInteraction] = {}
@@ -733,6 +738,7 @@ class FakeDiscord:
         r.add_get(api + "/gateway", self._get_gateway)
         r.add_get(api + "/gateway/bot", self._get_gateway)
         r.add_get(api + "/users/@me", self._get_me)
+        r.add_post(api + "/users/@me/channels", self._create_dm)
         r.add_get(api + "/oauth2/applications/@me", self._get_application)
         r.add_get(api + "/applications/{app}/commands", self._get_commands)
         r.add_put(api + "/applications/{app}/commands", self._put_commands)
@@ -884,7 +890,8 @@ class FakeDiscord:
     # -- channels and messages (bot token) ---------------------------------------------------------
 
     def _channel(self, request: web.Request) -> FakeChannel:
-        channel = self.channels.get(int(request.match_info["channel_id"]))
+        channel_id = int(request.match_info["channel_id"])
+        channel = self.channels.get(channel_id) or self._dm_channel(channel_id)
         if channel is None:
             raise unknown_channel()
         if not channel.bot_permissions & VIEW_CHANNEL:
@@ -1506,6 +1513,7 @@ class FakeDiscord:
                 "tags": {"bot_id": str(self.bot.id)},
             },
         ]
+        roles += [self._role_payload(role_id) for role_id in self.roles]
         members = self._members_payload()
         return {
             "id": str(self.guild_id),
@@ -1545,7 +1553,7 @@ class FakeDiscord:
 
     def _member_payload(self, member: FakeMember, *, with_user: bool = True) -> dict[str, Any]:
         payload: dict[str, Any] = {
-            "roles": [str(self._bot_role_id)] if member.bot else [],
+            "roles": [str(self._bot_role_id)] if member.bot else [str(r) for r in member.roles],
             "joined_at": "2024-01-01T00:00:00+00:00",
             "deaf": False,
             "mute": False,
@@ -1751,6 +1759,10 @@ class FakeDiscord:
             member_data["permissions"] = str(member.permissions)
             resolved.setdefault("members", {})[str(member.id)] = member_data
             return str(member.id)
+        if kind == 8:  # ROLE
+            role_id = int(value)
+            resolved.setdefault("roles", {})[str(role_id)] = self._role_payload(role_id)
+            return str(role_id)
         if kind == 7:  # CHANNEL
             channel = self.channels[int(value)]
             channel_data = self.channel_payload(channel) | {"permissions": str(channel.bot_permissions)}
@@ -1817,6 +1829,54 @@ class FakeDiscord:
         interaction.expires_at = interaction.created_at + self.token_lifetime
         self._notify()
         return interaction
+
+    # -- roles and direct messages ---------------------------------------------------------------------
+    # Guild roles a member can hold (sent in the guild, member and interaction payloads, and resolved
+    # for ROLE options), and the DM channel a bot opens with POST /users/@me/channels.
+
+    def add_role(self, name: str, *, members: Sequence[int] = ()) -> int:
+        """A new guild role (position above @everyone), given to `members`; returns its id."""
+        role_id = self._ids.next()
+        self.roles[role_id] = name
+        for member_id in members:
+            self.members[member_id].roles.append(role_id)
+        return role_id
+
+    def _role_payload(self, role_id: int) -> dict[str, Any]:
+        return {
+            "id": str(role_id),
+            "name": self.roles[role_id],
+            "permissions": "0",
+            "position": 1 + list(self.roles).index(role_id),
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+
+    def dm_messages(self, member_id: int) -> list[FakeMessage]:
+        """What the bot sent the member privately."""
+        channel = self.dm_channels.get(member_id)
+        return self.messages(channel.id) if channel else []
+
+    def _dm_channel(self, channel_id: int) -> FakeChannel | None:
+        return next((c for c in self.dm_channels.values() if c.id == channel_id), None)
+
+    async def _create_dm(self, request: web.Request) -> web.Response:
+        self._require_bot_auth(request)
+        body: _Body = request[_BODY]
+        member_id = int((body.json or {}).get("recipient_id", 0))
+        member = self.members.get(member_id)
+        if member is None:
+            raise ApiError(400, 50007, "Cannot send messages to this user")
+        channel = self.dm_channels.get(member_id)
+        if channel is None:
+            channel = FakeChannel(self._ids.next(), f"dm-{member.name}", type=1)
+            self.dm_channels[member_id] = channel
+        return _json(
+            {"id": str(channel.id), "type": 1, "last_message_id": None, "recipients": [member.user_payload()]}
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
