@@ -9,7 +9,7 @@ the admin log. Every refusal is typed (domain.admin.AdminRefusal); the face word
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -28,13 +28,15 @@ from domain.admin import (
 from domain.errors import ErrorKind
 from domain.jobs import Job, utcnow
 from domain.tracking import Completed
-from engine.budgets import Budgets, Clock
+from engine.budgets import Budgets
 from engine.moderation import blocked
 from storage.rules import RulesRepository
 
 log = logging.getLogger(__name__)
 
 STRIKE_WINDOW = timedelta(hours=1)
+
+Clock = Callable[[], datetime]
 
 
 class AdminLog(Protocol):
@@ -190,11 +192,14 @@ class JobHooks:
         events = {
             ErrorKind.AUTH: AdminEventKind.PROVIDER_KEY_REFUSED,
             ErrorKind.INSUFFICIENT_CREDITS: AdminEventKind.PROVIDER_OUT_OF_CREDITS,
+            # The provider refused the content outright: nothing to post, but the admins hear of it.
+            ErrorKind.CONTENT_FLAGGED: AdminEventKind.FLAGGED_OUTPUT,
         }
         if kind in events and job.guild_id is not None and self.admin_log is not None:
-            self.admin_log.post(
-                AdminEvent(events[kind], job.guild_id, {"provider": job.provider, "job_id": job.id})
-            )
+            params: dict[str, object] = {"provider": job.provider, "job_id": job.id}
+            if kind is ErrorKind.CONTENT_FLAGGED:
+                params |= {"takes": 0, "withheld": True}
+            self.admin_log.post(AdminEvent(events[kind], job.guild_id, params))
 
     async def finished(self, job: Job) -> None:
         await self._quietly(self.budgets.finished(job), job)

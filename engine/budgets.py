@@ -9,18 +9,16 @@ a job that ends without reaching the provider releases it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.admin import AdminReason, AdminRefusal, Budget, next_day, next_month
-from domain.jobs import Job, utcnow
+from domain.jobs import Job
 from domain.tracking import Completed
 from storage.budgets import BudgetRepository
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -53,10 +51,9 @@ def _number(value: object) -> float | None:
 
 
 class Budgets:
-    def __init__(self, repo: BudgetRepository, pricing: Pricing, *, clock: Clock = utcnow) -> None:
+    def __init__(self, repo: BudgetRepository, pricing: Pricing) -> None:
         self.repo = repo
         self.pricing = pricing
-        self.clock = clock
 
     async def estimate(self, job: Job) -> float:
         """The provider's price if known, else the last cost seen for provider and kind, else the setting."""
@@ -74,7 +71,8 @@ class Budgets:
         if job.guild_id is None:
             return None
         amount = await self.estimate(job)
-        now = self.clock()
+        # The job's own creation moment names its day and month, here and whenever its hold changes.
+        now = job.created_at
         if not await self.repo.reserve(job.guild_id, job.provider, amount, now):
             budget = await self.repo.get(job.guild_id, job.provider)
             return self._refusal(budget, amount, now)

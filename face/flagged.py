@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from domain.admin import AdminEvent, AdminEventKind, FlaggedMode
 from domain.jobs import Job
 from domain.tracking import Completed
+from engine.admin import AdminLog
 from engine.moderation import split_flagged
 from engine.ports import PostRefused
 from engine.takes import Take
 from face import texts
-from face.admin_log import DiscordAdminLog
 
 SPOILER_PREFIX = "SPOILER_"  # Discord blurs an attachment whose name starts with this
 
 ModeFor = Callable[[int | None], Awaitable[FlaggedMode]]
 
 
+class MemberLog(AdminLog, Protocol):
+    """The admin log, which can also tell a member something privately (face/admin_log.py)."""
+
+    def tell_member(self, member_id: int, text: str) -> None: ...
+
+
 class FlaggedPolicy:
-    def __init__(self, mode_for: ModeFor, admin_log: DiscordAdminLog | None = None) -> None:
+    def __init__(self, mode_for: ModeFor, admin_log: MemberLog | None = None) -> None:
         self.mode_for = mode_for
         self.admin_log = admin_log
 

@@ -981,6 +981,8 @@ def admin_event(event: AdminEvent) -> str:
             f"Cooldown: <@{p.get('member_id')}> made {p.get('strikes')} blocked requests in an hour; "
             f"no jobs until {moment}."
         )
+    if kind is AdminEventKind.FLAGGED_OUTPUT and not p.get("takes"):
+        return f"Flagged output: `{p.get('provider')}` refused the content of job #{p.get('job_id')}."
     if kind is AdminEventKind.FLAGGED_OUTPUT:
         done = "withheld" if p.get("withheld") else "posted behind a spoiler"
         return (
