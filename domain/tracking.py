@@ -31,7 +31,6 @@ class Output(BaseModel):
     # The provider flagged this take's content (MusicGPT is_flagged): the server's admins decide
     # whether it is posted behind a spoiler or withheld.
     flagged: bool = False
-    flag_reason: str | None = None
 
 
 class Completed(BaseModel):

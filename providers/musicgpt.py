@@ -359,7 +359,6 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
             lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id),
             lyrics_lrc=lrc_by_id.get(t.conversion_id) or t.lyrics_lrc,
             flagged=t.flagged,
-            flag_reason=t.reason if t.flagged else None,
         )
         for i, t in enumerate(good, start=1)
     ]
