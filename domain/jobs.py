@@ -121,6 +121,9 @@ class Job(NewJob):
     error: str | None = None
     result: JobResult | None = None
     attempts: int = 0
+    # Provider credits: held in the server's budget until the cost is known, then the cost itself.
+    credits_reserved: float = 0.0
+    credits: float | None = None
     created_at: datetime
     updated_at: datetime
     queued_at: datetime | None = None

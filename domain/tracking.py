@@ -28,6 +28,9 @@ class Output(BaseModel):
     label: str | None = None
     lyrics: str | None = None
     lyrics_lrc: str | None = None
+    # The provider flagged this take's content (MusicGPT is_flagged): the server's admins decide
+    # whether it is posted behind a spoiler or withheld.
+    flagged: bool = False
 
 
 class Completed(BaseModel):
@@ -38,6 +41,8 @@ class Completed(BaseModel):
     cover_url: str | None = None
     # What a member should know about takes that did not make it.
     notes: list[str] = Field(default_factory=list)
+    # What the job cost in the provider's credits, when the provider reports it.
+    cost: float | None = None
 
 
 class Progress(BaseModel):

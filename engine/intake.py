@@ -22,6 +22,7 @@ from audio.probe import NotAudio, probe
 from domain.errors import ProviderError
 from domain.jobs import IllegalTransition, Job, JobState, NewJob
 from domain.kinds import JobKind
+from engine.admin import AdminRules, Member
 from engine.runner import Runner
 from face import texts
 from providers.base import Capabilities
@@ -58,6 +59,9 @@ class Draft:
     input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
     reply_to_message_id: int | None = None
     source_message_id: int | None = None
+    # Server admin rules (engine/admin.py): the member's roles, and whether they waive the limits.
+    member_roles: tuple[int, ...] = ()
+    limits_waived: bool = False
 
 
 def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
@@ -120,6 +124,7 @@ class Intake:
         max_input_bytes: int,
         max_jobs_per_member: int,
         guilds: GuildRepository | None = None,
+        rules: AdminRules | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -129,6 +134,7 @@ class Intake:
         self.max_input_bytes = max_input_bytes
         self.max_jobs_per_member = max_jobs_per_member
         self.guilds = guilds
+        self.rules = rules
         # Checks and insert are one step, so two quick commands cannot both pass a member's limit.
         self._admission = asyncio.Lock()
 
@@ -181,19 +187,39 @@ class Intake:
         if draft.input_size == 0:
             return texts.empty_upload()
         member_limit = (server.max_jobs_per_member if server else None) or self.max_jobs_per_member
-        if await self.jobs.active_count_for_member(draft.member_id) >= member_limit:
+        if (
+            not draft.limits_waived
+            and await self.jobs.active_count_for_member(draft.member_id) >= member_limit
+        ):
             return texts.too_many_jobs(member_limit)
         return None
 
     async def admit(self, draft: Draft) -> Job | str:
         """The new job, or the refusal text (recorded as a rejected job when the provider is known)."""
         async with self._admission:
-            reason = await self.precheck(draft)
+            reason = await self.admin_check(draft) or await self.precheck(draft)
             if reason is None:
-                return await self.create(draft)
+                job = await self.create(draft)
+                # The server's budget: the estimated cost is reserved now, or the job is refused.
+                refusal = await self.rules.reserve(job) if self.rules is not None else None
+                if refusal is None:
+                    return job
+                reason = texts.admin_refusal(refusal)
+                await self.reject(job, reason)
+                return reason
         if draft.provider in self.registry:  # a typo'd provider name is not worth a row
             await self.reject(await self.create(draft), reason)
         return reason
+
+    async def admin_check(self, draft: Draft) -> str | None:
+        """The server admins' rules (engine/admin.py): roles, blocklist, cooldowns, daily limit."""
+        if self.rules is None:
+            return None
+        member = Member(draft.guild_id, draft.member_id, draft.member_roles)
+        draft.limits_waived = await self.rules.waived(member)
+        words = [draft.prompt, draft.lyrics, *(v for v in draft.options.values() if isinstance(v, str))]
+        refusal = await self.rules.check(member, words)
+        return texts.admin_refusal(refusal) if refusal is not None else None
 
     async def create(self, draft: Draft) -> Job:
         assert draft.provider, "precheck first"
@@ -220,7 +246,10 @@ class Intake:
         )
 
     async def reject(self, job: Job, reason: str) -> Job:
-        return await self.jobs.transition(job.id, JobState.REJECTED, error=reason)
+        job = await self.jobs.transition(job.id, JobState.REJECTED, error=reason)
+        if self.rules is not None:  # nothing was sent: the budget gets the reservation back
+            await self.rules.budgets.finished(job)
+        return job
 
     async def check_input(self, job: Job, local_path: Path | None = None) -> Job:
         """Fetch and probe the input; queue the job or reject it with the reason.

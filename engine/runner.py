@@ -23,6 +23,7 @@ import aiohttp
 from domain.errors import ErrorKind, ProviderError
 from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobState, utcnow
 from domain.tracking import Completed, Progress
+from engine.admin import JobHooks
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.takes import Take, fetch_takes, take_dir
 from face import texts
@@ -77,6 +78,7 @@ class Runner:
         owns: Callable[[Job], bool] = lambda job: True,
         refresh_input_url: InputUrlRefresher | None = None,
         input_retention: float = 0.0,
+        hooks: JobHooks | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -92,6 +94,8 @@ class Runner:
         self.refresh_input_url = refresh_input_url
         # Seconds a delivered job's input is kept for a reroll; 0 removes it when the job ends.
         self.input_retention = input_retention
+        # Costs and admin events (engine/admin.py); None where no server pays (the CLI).
+        self.hooks = hooks
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
@@ -299,6 +303,8 @@ class Runner:
             except ProviderError as error:
                 await self._fail(await self._current(job), error.message, error.kind)
                 return
+            if self.hooks is not None:
+                await self.hooks.completed(job, completed)
             job = await self.jobs.transition(job.id, S.DELIVERING, stage=None)
             self.status.push(job)
         else:
@@ -376,6 +382,8 @@ class Runner:
             eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
         )
         self._not_before.pop(job.id, None)
+        if self.hooks is not None:
+            await self.hooks.submitted(job)
         self.status.push(job)
         log.info("job %s: submitted to %s as %s", job.id, job.provider, handle.task_id)
         return job
@@ -476,6 +484,8 @@ class Runner:
             job = await self.jobs.transition(job.id, S.FAILED, error=texts.failure(message, kind))
         except IllegalTransition:
             return
+        if self.hooks is not None:
+            await self.hooks.failed(job, kind)
         self.status.push(job)
         await self._finish(job)
 
@@ -484,6 +494,8 @@ class Runner:
         self._not_before.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)
+        if self.hooks is not None:
+            await self.hooks.finished(job)
         # A delivered job's input is kept for a while so it can be rerolled; the sweep removes it later.
         keep = job.state is S.DELIVERED and self.input_retention > 0
         if job.input_path and not keep:

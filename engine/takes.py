@@ -38,6 +38,7 @@ class Take:
     label: str | None = None
     source_url: str | None = None
     lyrics_lrc: str | None = None
+    flagged: bool = False  # the provider flagged its content (see engine/moderation.py)
 
 
 def _ext(output: Output) -> str:
@@ -106,6 +107,7 @@ async def fetch_takes(
                 label=output.label,
                 source_url=link,
                 lyrics_lrc=output.lyrics_lrc,
+                flagged=output.flagged,
             )
         )
     if not takes:

@@ -19,6 +19,7 @@ from domain.tracking import Completed
 from engine.ports import PostRefused
 from engine.takes import Take, take_dir
 from face import texts
+from face.flagged import FlaggedPolicy, spoiler_name
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +100,13 @@ class DiscordResults:
         work_dir: Path,
         *,
         view_for: ResultView | None = None,
+        flagged: FlaggedPolicy | None = None,
     ) -> None:
         self.client = client
         self.provider_labels = provider_labels
         self.work_dir = work_dir
         self.view_for = view_for
+        self.flagged = flagged
 
     async def _fit(self, job: Job, take: Take) -> Path | None:
         if take.path.stat().st_size <= job.upload_limit:
@@ -124,6 +127,8 @@ class DiscordResults:
         return path, name
 
     async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+        if self.flagged is not None:  # flagged takes: spoiler or withheld (face/flagged.py)
+            takes = await self.flagged.apply(job, takes, completed)
         files: list[tuple[Path, str]] = []
         infos: list[TakeInfo] = []
         for number, take in enumerate(takes, start=1):
@@ -142,7 +147,7 @@ class DiscordResults:
                 if not take.source_url:
                     completed.notes.append(texts.take_unavailable(number))
                 continue
-            name = _filename(job, number, path.suffix.lstrip(".") or take.ext)
+            name = spoiler_name(_filename(job, number, path.suffix.lstrip(".") or take.ext), take)
             files.append((path, name))
             infos.append(
                 TakeInfo(

@@ -27,6 +27,8 @@ def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
         member_id=interaction.user.id,
         guild_id=interaction.guild_id,
         upload_limit=interaction.filesize_limit,
+        # For the server's role rules (engine/admin.py).
+        member_roles=tuple(role.id for role in getattr(interaction.user, "roles", ())),
         **fields,  # type: ignore[arg-type]
     )
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+from domain.admin import AdminEvent, AdminEventKind, AdminReason, AdminRefusal
 from domain.errors import ErrorKind
 from domain.kinds import JobKind
 
@@ -787,3 +789,246 @@ def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[i
     if top:
         lines.append("Most takes delivered: " + ", ".join(f"<@{m}> {n}" for m, n in top))
     return "\n".join(lines)
+
+
+# -- server admins: budgets, roles, cooldowns, moderation, usage, admin log ----------------------------
+# Everything the admin rules (engine/admin.py, engine/budgets.py) and their commands say.
+DESCRIBE_CONFIG_BUDGET = "Credit budget per provider for this server (leave both empty: no budget)"
+DESCRIBE_CONFIG_ROLES = "Who may start jobs (allow) and who skips the per-member limits (bypass)"
+DESCRIBE_CONFIG_COOLDOWN = "Seconds a member waits between two jobs (0: no cooldown)"
+DESCRIBE_CONFIG_MEMBER_LIMITS = "Jobs per member: unfinished at once, and started per day (UTC)"
+DESCRIBE_CONFIG_BLOCKLIST = "Words refused in prompts, lyrics and titles"
+DESCRIBE_BLOCKLIST_ADD = "Refuse requests containing this word or pattern (* stands for any letters)"
+DESCRIBE_BLOCKLIST_REMOVE = "Allow this word or pattern again"
+DESCRIBE_BLOCKLIST_SHOW = "List the blocked words and patterns (only you see them)"
+DESCRIBE_CONFIG_FLAGGED = "What to do with takes the provider flagged: spoiler or withhold"
+DESCRIBE_CONFIG_LOG_CHANNEL = "Where the bot tells admins about budgets, blocked words and provider trouble"
+DESCRIBE_USAGE_SHOW = "Jobs and credits per provider and day, and the top members"
+DESCRIBE_USAGE_EXPORT = "A CSV file of every job of the period with its cost"
+OPTIONS_CONFIG_BUDGET = {
+    "provider": "The provider this budget is for",
+    "daily": "Credits per day (UTC); leave empty for no daily budget",
+    "monthly": "Credits per calendar month (UTC); leave empty for no monthly budget",
+}
+OPTIONS_CONFIG_ROLES = {
+    "allow": "Only members with an allowed role may start jobs (none set: everyone may)",
+    "bypass": "Members with this role skip the per-member limits and the cooldown",
+    "remove": "Remove the given roles instead of adding them",
+}
+OPTIONS_CONFIG_COOLDOWN = {"seconds": "Seconds between two jobs of one member; 0 turns it off"}
+OPTIONS_CONFIG_MEMBER_LIMITS = {
+    "at_once": "Unfinished jobs one member may have at once",
+    "per_day": "Jobs one member may start per day (UTC); 0 means no daily limit",
+}
+OPTIONS_BLOCKLIST_WORD = {"word": "A word or phrase; * matches any letters (e.g. bad*)"}
+OPTIONS_CONFIG_FLAGGED = {"mode": "spoiler: post it behind a spoiler; withhold: don't post it"}
+OPTIONS_CONFIG_LOG_CHANNEL = {"channel": "A text channel for admin events; leave empty to stop"}
+OPTIONS_USAGE = {
+    "days": "How many days back (default 30)",
+    "provider": "Only this provider",
+}
+FLAGGED_MODE_NAMES = {"spoiler": "Post behind a spoiler", "withhold": "Withhold"}
+PERIOD_NAMES = {"day": "daily", "month": "monthly"}
+
+
+def when(moment: datetime) -> str:
+    """A moment every member sees in their own time zone, and how far off it is."""
+    stamp = int(moment.timestamp())
+    return f"<t:{stamp}:t> (<t:{stamp}:R>)"
+
+
+def credits(amount: float) -> str:
+    return f"{amount:,.2f}".rstrip("0").rstrip(".")
+
+
+def admin_refusal(refusal: AdminRefusal) -> str:
+    params = refusal.params
+    until = params.get("until")
+    reason = refusal.reason
+    if reason is AdminReason.ROLE_REQUIRED:
+        roles = [f"<@&{r}>" for r in params.get("roles", [])]  # type: ignore[attr-defined]
+        return f"Only members with one of these roles can start jobs here: {', '.join(roles)}."
+    if reason is AdminReason.BLOCKED_WORD:
+        return "Your request contains a word this server doesn't allow, so nothing was sent."
+    assert isinstance(until, datetime)
+    if reason is AdminReason.PENALTY:
+        return f"Too many blocked requests in the last hour. You can start jobs again at {when(until)}."
+    if reason is AdminReason.COOLDOWN:
+        return f"This server has a cooldown between jobs. You can start the next one at {when(until)}."
+    if reason is AdminReason.DAILY_LIMIT:
+        return (
+            f"You've started {params.get('limit')} jobs today, this server's daily limit. "
+            f"You can start more at {when(until)}."
+        )
+    period = PERIOD_NAMES.get(str(params.get("period")), "")
+    budget = params.get("budget")
+    amount = f" ({credits(budget)} credits)" if isinstance(budget, int | float) else ""
+    return (
+        f"This server's {period} budget for `{params.get('provider')}`{amount} has no room for this job. "
+        f"It resets at <t:{int(until.timestamp())}:f> (<t:{int(until.timestamp())}:R>)."
+    )
+
+
+def budget_saved(provider: str, daily: float | None, monthly: float | None) -> str:
+    if daily is None and monthly is None:
+        return f"Saved: no budget for `{provider}`."
+    parts = [f"{credits(v)} credits {PERIOD_NAMES[p]}" for p, v in (("day", daily), ("month", monthly)) if v]
+    return f"Saved: `{provider}` may use {' and '.join(parts)} (UTC days and months)."
+
+
+def roles_saved(allow: list[int], bypass: list[int]) -> str:
+    return "Saved.\n" + roles_summary(allow, bypass)
+
+
+def roles_summary(allow: list[int], bypass: list[int]) -> str:
+    allowed = ", ".join(f"<@&{r}>" for r in allow) if allow else "everyone"
+    bypassing = ", ".join(f"<@&{r}>" for r in bypass) if bypass else "nobody"
+    return f"Who may start jobs: {allowed}\nSkips per-member limits and cooldown: {bypassing}"
+
+
+def blocklist_added(added: bool) -> str:
+    return "Added to the blocklist." if added else "That is already on the blocklist."
+
+
+def blocklist_removed(removed: bool) -> str:
+    return "Removed from the blocklist." if removed else "That is not on the blocklist."
+
+
+def blocklist_invalid(limit: int) -> str:
+    return f"Give a word or phrase of up to {limit} characters (* alone is not enough)."
+
+
+def blocklist_full(limit: int) -> str:
+    return f"The blocklist holds up to {limit} entries; remove some first."
+
+
+def blocklist_shown(patterns: list[str]) -> str:
+    if not patterns:
+        return "The blocklist is empty."
+    return clip("**Blocked words and patterns**\n" + ", ".join(f"`{defuse(p)}`" for p in patterns), 2000)
+
+
+def admin_summary(
+    budgets: list[tuple[str, float | None, float | None, float, float]],
+    roles: str,
+    cooldown: int,
+    per_day: int | None,
+    flagged_mode: str,
+    log_channel_id: int | None,
+    blocked: int,
+) -> str:
+    """The admin part of /config show. budgets: (provider, daily, monthly, used today, used this month)."""
+    lines = []
+    for provider, daily, monthly, today, month in budgets:
+        limits = [
+            f"{credits(used)} of {credits(limit)} {name}"
+            for name, limit, used in (("today", daily, today), ("this month", monthly, month))
+            if limit is not None
+        ]
+        if limits:
+            lines.append(f"Budget `{provider}`: {', '.join(limits)}")
+    if not lines:
+        lines.append("Budgets: none")
+    lines += [
+        roles,
+        f"Cooldown between jobs: {seconds(cooldown)}" if cooldown else "Cooldown between jobs: none",
+        f"Jobs per member per day: {per_day}" if per_day else "Jobs per member per day: no limit",
+        f"Flagged takes: {FLAGGED_MODE_NAMES.get(flagged_mode, flagged_mode)}",
+        f"Admin log: <#{log_channel_id}>" if log_channel_id else "Admin log: off",
+        f"Blocklist: {blocked} entries (`/config blocklist show`)",
+    ]
+    return "\n".join(lines)
+
+
+def flagged_note(numbers: list[int], withheld: bool) -> str:
+    which = ", ".join(str(n) for n in numbers)
+    if withheld:
+        return f"The provider flagged take {which}; this server withholds flagged takes, so it is not posted."
+    return f"The provider flagged take {which}; it is posted behind a spoiler."
+
+
+def flagged_withheld() -> str:
+    return (
+        "The provider flagged this result, and this server withholds flagged results, so nothing was posted."
+    )
+
+
+def flagged_withheld_dm(job_id: int, channel_id: int) -> str:
+    return (
+        f"The provider flagged your job #{job_id} in <#{channel_id}>, and that server withholds flagged "
+        "takes, so they were not posted."
+    )
+
+
+def admin_event(event: AdminEvent) -> str:
+    p = event.params
+    kind = event.kind
+    if kind is AdminEventKind.BUDGET_REACHED:
+        period = PERIOD_NAMES.get(str(p.get("period")), "")
+        return (
+            f"Budget reached: the {period} budget for `{p.get('provider')}` refused a job from "
+            f"<@{p.get('member_id')}>."
+        )
+    if kind is AdminEventKind.BLOCKED_WORD:
+        return (
+            f"Blocked word: a request from <@{p.get('member_id')}> was refused "
+            f"({p.get('strikes')} in the last hour)."
+        )
+    if kind is AdminEventKind.MEMBER_PENALISED:
+        until = p.get("until")
+        moment = when(until) if isinstance(until, datetime) else ""
+        return (
+            f"Cooldown: <@{p.get('member_id')}> made {p.get('strikes')} blocked requests in an hour; "
+            f"no jobs until {moment}."
+        )
+    if kind is AdminEventKind.FLAGGED_OUTPUT and not p.get("takes"):
+        return f"Flagged output: `{p.get('provider')}` refused the content of job #{p.get('job_id')}."
+    if kind is AdminEventKind.FLAGGED_OUTPUT:
+        done = "withheld" if p.get("withheld") else "posted behind a spoiler"
+        return (
+            f"Flagged output: `{p.get('provider')}` flagged {p.get('takes')} take(s) "
+            f"of job #{p.get('job_id')}; {done}."
+        )
+    if kind is AdminEventKind.PROVIDER_KEY_REFUSED:
+        return (
+            f"Provider key refused: `{p.get('provider')}` rejected the bot's API key "
+            f"(job #{p.get('job_id')})."
+        )
+    return f"Out of credits: the `{p.get('provider')}` account has no credits left (job #{p.get('job_id')})."
+
+
+def log_channel_saved(channel_id: int | None) -> str:
+    return f"Saved: admin events go to <#{channel_id}>." if channel_id else "Saved: the admin log is off."
+
+
+USAGE_TITLE = "Usage"
+USAGE_CHART_NAME = "usage.png"
+USAGE_CSV_HEADER = ("date", "member", "provider", "kind", "state", "credits")
+
+
+def usage_title(days: int, provider: str | None) -> str:
+    return f"Last {days} days" + (f" · `{provider}`" if provider else "")
+
+
+def usage_nothing(days: int) -> str:
+    return f"No jobs in the last {days} days."
+
+
+def usage_provider_line(jobs: int, amount: float) -> str:
+    return f"{jobs} jobs · {credits(amount)} credits"
+
+
+def usage_top(rows: list[tuple[int, int, float]]) -> str:
+    return "\n".join(f"<@{m}> · {jobs} jobs · {credits(c)} credits" for m, jobs, c in rows) or "nobody"
+
+
+TOP_MEMBERS_FIELD = "Top members"
+PER_DAY_FIELD = "Credits per day"
+
+
+def usage_export_ready(days: int, jobs: int) -> str:
+    return f"{jobs} jobs in the last {days} days."
+
+
+def usage_csv_name(days: int) -> str:
+    return f"usage-{days}d.csv"

@@ -110,10 +110,12 @@ class Take:
     flagged: bool = False
     reason: str | None = None
     failed: bool = False
+    cost: float | None = None  # conversion_cost, when reported per conversion
 
     @property
     def ok(self) -> bool:
-        return bool(self.url) and not self.flagged and not self.failed
+        # A flagged take that still has audio is posted or withheld as the server's admins chose.
+        return bool(self.url) and not self.failed
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class Metadata:
     lyrics: str | None = None
     lyrics_lrc: str | None = None
     cover_url: str | None = None
+    cost: float | None = None  # conversion_cost of the whole job (the numbered /byId shape)
 
 
 @dataclass(frozen=True)
@@ -276,7 +279,12 @@ def parse_submit(kind: JobKind, body: Any) -> Handle:
     return Handle(
         task_id=str(task_id),
         conversion_ids=ids,
-        data={"conversion_type": CONVERSION_TYPES[kind], "eta": body.get("eta")},
+        data={
+            "conversion_type": CONVERSION_TYPES[kind],
+            "eta": body.get("eta"),
+            # What the job will cost, in credits (optional: the MusicAI example has none).
+            "credit_estimate": _number(body.get("credit_estimate")),
+        },
     )
 
 
@@ -301,10 +309,12 @@ def parse_status(body: Any) -> StatusReport | None:
     state = _state(status)
     numbered = [_numbered_take(conv, n, state) for n in (1, 2)]
     takes = [take for take in numbered if take is not None]
+    job_cost = _number(conv.get("conversion_cost"))
     if not any(f"conversion_id_{n}" in conv or f"conversion_path_{n}" in conv for n in (1, 2)):
         single = _single_take(conv, state)
         takes = [single] if single else []
-    meta = Metadata(title=_text(conv.get("title")), cover_url=_cover(conv))
+        job_cost = None  # the single shape's cost belongs to that one conversion (on the take)
+    meta = Metadata(title=_text(conv.get("title")), cover_url=_cover(conv), cost=job_cost)
     return StatusReport(
         state=state, status=status, message=_text(conv.get("status_msg")), takes=takes, meta=meta
     )
@@ -348,15 +358,19 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
             title=t.title,
             lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id),
             lyrics_lrc=lrc_by_id.get(t.conversion_id) or t.lyrics_lrc,
+            flagged=t.flagged,
         )
         for i, t in enumerate(good, start=1)
     ]
+    take_costs = [t.cost for t in takes if t.cost is not None]
+    cost = _first(m.cost for m in meta) or (sum(take_costs) if take_costs else None)
     return Completed(
         outputs=outputs,
         title=next((o.title for o in outputs if o.title), None) or _first(m.title for m in meta),
         lyrics=next((o.lyrics for o in outputs if o.lyrics), None),
         cover_url=_first(m.cover_url for m in meta),
         notes=[texts.take_left_out(t.index, label, flagged=t.flagged, reason=t.reason) for t in bad],
+        cost=cost,
     )
 
 
@@ -492,6 +506,7 @@ def _single_take(data: Mapping[str, Any], state: str) -> Take | None:
         flagged=flagged,
         reason=_text(data.get("reason")),
         failed=state == "failed" or not url,
+        cost=_number(data.get("conversion_cost")),
     )
 
 

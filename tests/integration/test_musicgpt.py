@@ -97,7 +97,7 @@ async def test_clean_remix(session, sleep, song, tmp_path) -> None:
             "webhook_url": "https://h/w?t=s",
         }
         assert handle.task_id == job.task_id and handle.conversion_ids == job.conversion_ids
-        assert handle.data == {"conversion_type": "REMIX", "eta": 42}
+        assert handle.data == {"conversion_type": "REMIX", "eta": 42, "credit_estimate": 47.5}
 
         first, *middle, last = events
         assert first == Progress(stage="submitted", eta_seconds=42.0)

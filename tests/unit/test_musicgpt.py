@@ -190,7 +190,7 @@ def test_parse_submit_documented_answer() -> None:
     handle = parse_submit(JobKind.REMIX, REMIX_SUBMIT)
     assert handle.task_id == "task-remix-001"
     assert handle.conversion_ids == ["remix-a1b2", "remix-c3d4"]
-    assert handle.data == {"conversion_type": "REMIX", "eta": 42}
+    assert handle.data == {"conversion_type": "REMIX", "eta": 42, "credit_estimate": 47.5}
     single = parse_submit(
         JobKind.GENERATE, {"success": True, "task_id": "t", "conversion_id": "c", "eta": -1}
     )
@@ -285,7 +285,7 @@ def test_documented_single_shape() -> None:
     report = parse_status(DOC_BY_ID)
     assert report is not None and report.state == "completed"
     [take] = report.takes
-    assert take == Take(conversion_id="c1", url="https://x/c1.mp3", title="Song", lyrics="words")
+    assert take == Take(conversion_id="c1", url="https://x/c1.mp3", title="Song", lyrics="words", cost=1.25)
     assert report.meta.title == "Song"
 
 
@@ -384,7 +384,8 @@ def test_lyrics_and_cover_webhooks_are_metadata() -> None:
 
 def test_flagged_webhook() -> None:
     take = parse_webhook(REMIX_WEBHOOK | {"is_flagged": True, "reason": "copyrighted lyrics"})
-    assert isinstance(take, Take) and take.flagged and not take.ok and take.reason == "copyrighted lyrics"
+    # It still carries audio: the server's admins decide whether it is posted (spoiler) or withheld.
+    assert isinstance(take, Take) and take.flagged and take.ok and take.reason == "copyrighted lyrics"
 
 
 def test_failed_webhook() -> None:
@@ -417,13 +418,28 @@ def test_build_completed_two_takes() -> None:
     assert (done.title, done.cover_url, done.notes) == ("One", "https://x/c.png", [])
 
 
-def test_one_flagged_take_leaves_a_note() -> None:
+def test_a_flagged_take_with_audio_is_kept_and_marked() -> None:
     done = build_completed(
         [Take("c1", 1, "https://x/1.mp3"), Take("c2", 2, "https://x/2.mp3", flagged=True, reason="violence")],
         [],
     )
+    assert [(o.index, o.flagged) for o in done.outputs] == [(1, False), (2, True)]
+    assert done.notes == []
+
+
+def test_a_flagged_take_without_audio_leaves_a_note() -> None:
+    done = build_completed(
+        [Take("c1", 1, "https://x/1.mp3"), Take("c2", 2, flagged=True, reason="violence", failed=True)], []
+    )
     assert [o.index for o in done.outputs] == [1]
     assert done.notes == ["Take 2 was flagged by MusicGPT (violence) and is left out."]
+
+
+def test_costs_reported_per_conversion_add_up_and_a_job_cost_wins() -> None:
+    takes = [Take("c1", 1, "https://x/1.mp3", cost=1.25), Take("c2", 2, "https://x/2.mp3", cost=1.5)]
+    assert build_completed(takes, []).cost == 2.75
+    assert build_completed(takes, [Metadata(cost=3.0)]).cost == 3.0
+    assert build_completed([Take("c1", 1, "https://x/1.mp3")], []).cost is None
 
 
 def test_all_flagged_is_content_flagged() -> None:
