@@ -19,7 +19,6 @@ from providers import soundverse
 from providers.base import JobRequest
 from providers.soundverse import SoundverseProvider
 from tests.fakes.soundverse import (
-from tests.wording import spoken
     INSUFFICIENT_BALANCE,
     MISSING_PROMPT,
     RATE_LIMITED,
@@ -29,6 +28,7 @@ from tests.wording import spoken
     ScriptedError,
     tone_mp3,
 )
+from tests.wording import spoken
 
 STAGES = [
     "validating",
