@@ -15,6 +15,7 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Progress
+from face import texts
 from providers.base import JobRequest
 from providers.musicgpt import MusicGPTProvider
 from tests.fakes.musicgpt import FakeMusicGPT, Fault, tone
@@ -307,7 +308,9 @@ async def test_one_flagged_take_completes_with_the_other(session, sleep, song, s
         _, events = await run(make(session, fake, sleep), remix(song))
         done = events[-1]
         assert isinstance(done, Completed) and [o.index for o in done.outputs] == [1]
-        assert done.notes == ["Take 2 was flagged by MusicGPT (copyrighted melody) and is left out."]
+        assert [texts.note(n, "MusicGPT") for n in done.notes] == [
+            "Take 2 was flagged by MusicGPT (copyrighted melody) and is left out."
+        ]
 
 
 async def test_all_takes_flagged_is_content_flagged(session, sleep, song) -> None:

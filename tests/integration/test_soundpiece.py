@@ -18,6 +18,7 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError, WebhookRejected
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle
+from face import texts
 from providers.base import Inbox, JobRequest
 from providers.soundpiece import SoundpieceProvider
 from tests.fakes.soundpiece import FakeSoundpiece
@@ -112,7 +113,7 @@ async def test_progress_says_how_long_it_has_been_working(session: aiohttp.Clien
         events = provider.track(handle, request, asyncio.Queue())
         first = await anext(events)
         assert first.kind == "progress" and first.stage == "processing" and first.percent is None
-        assert "working for" in (first.detail or "")
+        assert first.detail and "Soundpiece has been working for" in texts.note(first.detail, "Soundpiece")
         fake.finish(handle.task_id)
         assert isinstance([e async for e in events][-1], Completed)
 
