@@ -303,7 +303,7 @@ Words = Callable[[Mapping[str, Any], str], str]
 KIND_WORDS: dict[ErrorKind, str] = {
     ErrorKind.INVALID_INPUT: "{provider} refused the request.",
     ErrorKind.INSUFFICIENT_CREDITS: "The bot's {provider} account is out of credits.",
-    ErrorKind.RATE_LIMITED: "{provider} is busy right now.",
+    ErrorKind.RATE_LIMITED: "{provider} is getting too many requests right now.",
     ErrorKind.CONTENT_FLAGGED: "{provider} flagged this request and made no track.",
     ErrorKind.UNAVAILABLE: "{provider} is having trouble right now.",
     ErrorKind.AUTH: "{provider} refused the bot's API key.",

@@ -55,7 +55,7 @@ COMPLETED = (
 DOCUMENTED_ERRORS = [
     (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt, lyrics, or both"),
     (TOO_LARGE, ErrorKind.INVALID_INPUT, "10 MB"),
-    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "Soundverse is busy"),
+    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "too many requests"),
     (INSUFFICIENT_BALANCE, ErrorKind.INSUFFICIENT_CREDITS, "out of credits"),
     (UNAVAILABLE, ErrorKind.UNAVAILABLE, "Soundverse is having trouble"),
 ]
