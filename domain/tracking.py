@@ -17,7 +17,8 @@ class Note(BaseModel):
     shown as it was.
     """
 
-    reason: Reason | None = None
+    # A code this version does not know (written by a newer one) still reads; the face falls back.
+    reason: Reason | str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     text: str | None = None
 

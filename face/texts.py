@@ -368,7 +368,7 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.CANNOT_RESUME: lambda p, provider: f"{provider} can't resume this job.",
     Reason.INPUT_GONE: lambda p, provider: "The audio to remix is no longer available.",
     Reason.RENDER_FAILED: lambda p, provider: "I could not process this audio; it may be damaged.",
-    Reason.TAKE_SILENT: lambda p, provider: f"Take {p.get('index')} came back without audio.",
+    Reason.TAKE_SILENT: lambda p, provider: f"Take {p['index']} came back without audio.",
     Reason.NO_TAKES_DOWNLOADED: lambda p, provider: "None of the takes could be downloaded.",
     # the engine's own causes
     Reason.DEADLINE_PASSED: lambda p, provider: (
@@ -402,9 +402,9 @@ REASON_WORDS: dict[Reason, Words] = {
         f"{provider} returned {p.get('got')} of the {p.get('wanted')} variations asked for."
     ),
     Reason.TAKE_NOT_DOWNLOADED: lambda p, provider: (
-        f"Take {p.get('index')} could not be downloaded: {provider_failure(p, provider)}"
+        f"Take {p['index']} could not be downloaded: {provider_failure(p, provider)}"
     ),
-    Reason.TAKE_UNAVAILABLE: lambda p, provider: f"Take {p.get('index')} was too large to post here.",
+    Reason.TAKE_UNAVAILABLE: lambda p, provider: f"Take {p['index']} was too large to post here.",
     Reason.DEADLINE_PARTIAL: lambda p, provider: (
         f"The other take was still not ready after {seconds(p['limit'])}, so only the finished one is posted."
     ),

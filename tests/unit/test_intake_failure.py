@@ -10,7 +10,7 @@ import pytest
 import engine.intake
 from audio.synth import write_tone
 from domain.errors import Reason
-from domain.jobs import Failure, JobState
+from domain.jobs import Failure, JobState, Refusal
 from domain.kinds import JobKind
 from engine.intake import Draft, Intake
 from providers.local import LocalProvider
@@ -54,7 +54,7 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
             input_size=song.stat().st_size,
         )
         job = await intake.admit(draft)
-        assert not isinstance(job, str)
+        assert not isinstance(job, Refusal)
         with pytest.raises(RuntimeError):
             await intake.check_input(job, local_path=song)
     failed = await jobs.get(job.id)
