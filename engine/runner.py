@@ -296,7 +296,7 @@ class Runner:
                 )
                 completed, job = partial, await self._current(job)
             except ProviderError as error:
-                await self._fail(await self._current(job), Failure.of(error))
+                await self._fail(await self._current(job), Failure.of(error), detail=error.detail)
                 return
             job = await self.jobs.transition(job.id, S.DELIVERING, stage=None)
             self.status.push(job)
@@ -462,7 +462,7 @@ class Runner:
                     return
                 except ProviderError as error:
                     if not error.transient or attempt == MAX_DELIVERY_ATTEMPTS:
-                        await self._fail(job, Failure.of(error))
+                        await self._fail(job, Failure.of(error), detail=error.detail)
                         return
                     delay = backoff(attempt, error.retry_after)
                     log.info("job %s: delivery failed (%s); again in %.0fs", job.id, error.detail, delay)
@@ -477,8 +477,9 @@ class Runner:
     def _deadline_failure(self) -> Failure:
         return Failure(reason=Reason.DEADLINE_PASSED, params={"limit": self.deadline_seconds})
 
-    async def _fail(self, job: Job, failure: Failure) -> None:
-        log.info("job %s: failed (%s/%s)", job.id, failure.kind, failure.reason)
+    async def _fail(self, job: Job, failure: Failure, *, detail: str | None = None) -> None:
+        # One line for the operator: the codes, and the vendor's own words (never shown to members).
+        log.info("job %s: failed (%s/%s): %s", job.id, failure.kind, failure.reason, detail or "-")
         try:
             job = await self.jobs.transition(job.id, S.FAILED, error=failure)
         except IllegalTransition:

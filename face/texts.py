@@ -149,7 +149,7 @@ def audio_too_short(duration: float, limit: float, provider: str) -> str:
 
 
 def not_audio(why: Reason | str | None) -> str:
-    return f"I can't use that file: {AUDIO_WORDS.get(why, AUDIO_WORDS[Reason.AUDIO_NOT_AUDIO])}"  # type: ignore[call-overload]
+    return f"I can't use that file: {AUDIO_WORDS.get(why or '', AUDIO_WORDS[Reason.AUDIO_NOT_AUDIO])}"
 
 
 def empty_upload() -> str:
@@ -199,7 +199,7 @@ def guild_only() -> str:
 
 
 # -- audio checks (audio/probe.py): why a file can't be used as audio ------------------------------------
-AUDIO_WORDS = {
+AUDIO_WORDS: dict[str, str] = {
     Reason.AUDIO_EMPTY: "This file is empty.",
     Reason.AUDIO_NOT_AUDIO: "This doesn't look like an audio file.",
     Reason.AUDIO_DAMAGED: "I could not read this audio; it may be damaged.",
@@ -326,7 +326,8 @@ def _why(params: Mapping[str, Any]) -> str:
 
 
 def _kind_name(params: Mapping[str, Any]) -> str:
-    return KIND_NAMES.get(params.get("job_kind"), "track")  # type: ignore[call-overload]
+    kind = params.get("job_kind")
+    return KIND_NAMES[JobKind(kind)] if kind in set(JobKind) else "track"
 
 
 REASON_WORDS: dict[Reason, Words] = {
