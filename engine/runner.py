@@ -20,13 +20,12 @@ from typing import Any
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError
-from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobState, utcnow
-from domain.tracking import Completed, Progress
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobState, utcnow
+from domain.tracking import Completed, Note, Progress
 from engine.admin import JobHooks
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.takes import Take, fetch_takes, take_dir
-from face import texts
 from providers.base import Inbox, JobRequest, Provider
 from providers.http import backoff
 from providers.registry import Registry
@@ -114,7 +113,7 @@ class Runner:
             if not self.owns(job):
                 continue
             if job.provider not in self.registry:
-                await self._fail(job, texts.provider_gone(job.provider), None)
+                await self._fail(job, Failure(reason=Reason.PROVIDER_GONE, params={"name": job.provider}))
             elif job.state is S.SUBMITTING:
                 await self._recover_submitting(job)
             elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
@@ -131,7 +130,7 @@ class Runner:
             job = await self.jobs.transition(job.id, S.QUEUED)
             self.status.push(job)
         else:
-            await self._fail(job, texts.restart_lost_submit(), None)
+            await self._fail(job, Failure(reason=Reason.RESTART_LOST_SUBMIT))
 
     async def close(self) -> None:
         """Stop driving jobs; they stay in the table and resume at the next start."""
@@ -163,7 +162,7 @@ class Runner:
         inbox.put_nowait(payload)
         return True
 
-    async def cancel(self, job_id: int, reason: str | None = None) -> Job:
+    async def cancel(self, job_id: int, reason: Failure | None = None) -> Job:
         """Stop a job for good and say so. Raises IllegalTransition once it is delivering or finished."""
         job = await self.jobs.transition(job_id, S.CANCELLED, error=reason)
         task = self._tasks.pop(job_id, None)
@@ -221,7 +220,7 @@ class Runner:
                 continue
             if self._deadline_remaining(job) <= 0:
                 # Waiting for a slot counts too: nobody should watch "in the queue" forever.
-                await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
+                await self._fail(job, self._deadline_failure())
                 continue
             held_until = self._not_before.get(job.id, 0.0)
             if running[job.provider] < self.registry.limit(job.provider) and held_until <= loop.time():
@@ -269,7 +268,7 @@ class Runner:
             log.exception("job %s: unexpected failure", job_id)
             current = await self.jobs.get(job_id)
             if current and not current.finished:
-                await self._fail(current, texts.interrupted(), None)
+                await self._fail(current, Failure(reason=Reason.INTERRUPTED))
         finally:
             if self._tasks.get(job_id) is asyncio.current_task():
                 del self._tasks[job_id]
@@ -292,7 +291,7 @@ class Runner:
             except TimeoutError:
                 partial = self._partial_at_deadline(job.id)
                 if partial is None:
-                    await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
+                    await self._fail(job, self._deadline_failure())
                     return
                 log.info(
                     "job %s: deadline passed with %d take(s) ready; posting those",
@@ -301,7 +300,7 @@ class Runner:
                 )
                 completed, job = partial, await self._current(job)
             except ProviderError as error:
-                await self._fail(await self._current(job), error.message, error.kind)
+                await self._fail(await self._current(job), Failure.of(error), detail=error.detail)
                 return
             if self.hooks is not None:
                 await self.hooks.completed(job, completed)
@@ -370,7 +369,7 @@ class Runner:
                 return None
             if error.maybe_accepted and not provider.capabilities.idempotent_submit:
                 log.warning("job %s: submit unconfirmed (%s); not resending", job.id, error.detail)
-                await self._fail(job, texts.submit_unconfirmed(), None)
+                await self._fail(job, Failure(reason=Reason.SUBMIT_UNCONFIRMED))
                 return None
             raise
         # The handle is saved before anything else happens: from here on the job is only tracked.
@@ -404,7 +403,7 @@ class Runner:
                             return partial
                     handle = event.handle or handle
                     job = await self._progress(job, event)
-                raise ProviderError(ErrorKind.UNAVAILABLE, texts.provider_stopped())
+                raise ProviderError(ErrorKind.UNAVAILABLE, Reason.PROVIDER_STOPPED)
             except ProviderError as error:
                 if not error.transient or attempt == MAX_TRACK_RETRIES:
                     raise
@@ -419,7 +418,12 @@ class Runner:
         if partial is None:
             return None
         return partial.model_copy(
-            update={"notes": [*partial.notes, texts.deadline_partial(self.deadline_seconds)]}
+            update={
+                "notes": [
+                    *partial.notes,
+                    Note(reason=Reason.DEADLINE_PARTIAL, params={"limit": self.deadline_seconds}),
+                ]
+            }
         )
 
     async def _progress(self, job: Job, event: Progress) -> Job:
@@ -462,11 +466,11 @@ class Runner:
                     break
                 except PostRefused as refused:
                     log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
-                    await self._fail(job, refused.message, None)
+                    await self._fail(job, refused.failure)
                     return
                 except ProviderError as error:
                     if not error.transient or attempt == MAX_DELIVERY_ATTEMPTS:
-                        await self._fail(job, error.message, error.kind)
+                        await self._fail(job, Failure.of(error), detail=error.detail)
                         return
                     delay = backoff(attempt, error.retry_after)
                     log.info("job %s: delivery failed (%s); again in %.0fs", job.id, error.detail, delay)
@@ -478,14 +482,18 @@ class Runner:
         self.status.push(job)
         await self._finish(job)
 
-    async def _fail(self, job: Job, message: str, kind: ErrorKind | None) -> None:
-        log.info("job %s: failed (%s): %s", job.id, kind, message)
+    def _deadline_failure(self) -> Failure:
+        return Failure(reason=Reason.DEADLINE_PASSED, params={"limit": self.deadline_seconds})
+
+    async def _fail(self, job: Job, failure: Failure, *, detail: str | None = None) -> None:
+        # One line for the operator: the codes, and the vendor's own words (never shown to members).
+        log.info("job %s: failed (%s/%s): %s", job.id, failure.kind, failure.reason, detail or "-")
         try:
-            job = await self.jobs.transition(job.id, S.FAILED, error=texts.failure(message, kind))
+            job = await self.jobs.transition(job.id, S.FAILED, error=failure)
         except IllegalTransition:
             return
         if self.hooks is not None:
-            await self.hooks.failed(job, kind)
+            await self.hooks.failed(job, failure.kind)
         self.status.push(job)
         await self._finish(job)
 

@@ -12,9 +12,8 @@ import aiohttp
 
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
-from domain.errors import ErrorKind, ProviderError
-from domain.tracking import Completed, Output
-from face import texts
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.tracking import Completed, Note, Output
 from providers.http import download_to
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ async def _fetch_one(output: Output, dest: Path, session: aiohttp.ClientSession,
     if output.path is not None:
         return output.path
     if not output.url:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(output.index))
+        raise ProviderError(ErrorKind.GENERATION_FAILED, Reason.TAKE_SILENT, params={"index": output.index})
     target = dest / f"take{output.index}.{_ext(output)}"
     await download_to(session, output.url, target, max_bytes=max_bytes)
     return target
@@ -65,12 +64,12 @@ async def fetch_takes(
     *,
     max_bytes: int,
     refresh: Refresh | None = None,
-) -> tuple[list[Take], list[str]]:
+) -> tuple[list[Take], list[Note]]:
     """Every take on local disk. A take that cannot be had becomes a note, unless none can."""
     dest.mkdir(parents=True, exist_ok=True)
     outputs = list(completed.outputs)
     takes: list[Take] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     failures: list[ProviderError] = []
     refreshed = False
     for output in outputs:
@@ -93,8 +92,9 @@ async def fetch_takes(
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed
         except ProviderError as error:
-            log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
-            notes.append(texts.take_not_downloaded(output.index, error.message))
+            log.warning("take %s could not be fetched: %r (%s)", output.index, error, error.detail)
+            cause = {"kind": error.kind.value, "cause": error.reason, **error.params}
+            notes.append(Note(reason=Reason.TAKE_NOT_DOWNLOADED, params={**cause, "index": output.index}))
             failures.append(error)
             continue
         takes.append(
@@ -120,7 +120,7 @@ async def fetch_takes(
             if failures
             else ErrorKind.GENERATION_FAILED
         )
-        raise ProviderError(kind, texts.no_takes(), detail="; ".join(f.message for f in failures))
+        raise ProviderError(kind, Reason.NO_TAKES_DOWNLOADED, detail="; ".join(repr(f) for f in failures))
     return takes, notes
 
 
@@ -131,7 +131,7 @@ def _playable(path: Path, index: int) -> tuple[Path, float | None]:
         info = probe(path)
     except NotAudio as exc:
         raise ProviderError(
-            ErrorKind.GENERATION_FAILED, texts.take_without_audio(index), detail=exc.reason
+            ErrorKind.GENERATION_FAILED, Reason.TAKE_SILENT, params={"index": index}, detail=exc.reason
         ) from exc
     ext = extension_for(info)
     if ext is None:

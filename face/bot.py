@@ -94,6 +94,14 @@ class RemixBot(commands.Bot):
         self.budgets_repo = BudgetRepository(db)
         self._background: set[asyncio.Task[None]] = set()
 
+    def provider_label(self, name: str) -> str:
+        """How members know a provider; its name when it is no longer configured."""
+        return self.registry.get(name).label if name in self.registry else name
+
+    def failure_text(self, job: Job) -> str:
+        """Why the job failed, was refused or was cancelled, in words; empty when nothing was said."""
+        return texts.failure(job.error, self.provider_label(job.provider)) if job.error else ""
+
     async def setup_hook(self) -> None:
         s = self.options
         labels = {p.name: p.label for p in self.registry}
@@ -189,7 +197,7 @@ class RemixBot(commands.Bot):
             channel = self.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
             try:
                 await channel.send(
-                    texts.to_member(job.member_id, texts.rejected(job.error or "")),
+                    texts.to_member(job.member_id, texts.rejected(self.failure_text(job))),
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.member_id)]),
                 )
             except discord.HTTPException:

@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from domain.admin import AdminEvent, AdminEventKind, FlaggedMode
-from domain.jobs import Job
+from domain.errors import Reason
+from domain.jobs import Failure, Job
 from domain.tracking import Completed
 from engine.admin import AdminLog
 from engine.moderation import split_flagged
@@ -57,7 +58,7 @@ class FlaggedPolicy:
             if withheld:
                 self.admin_log.tell_member(job.member_id, texts.flagged_withheld_dm(job.id, job.channel_id))
         if not kept:
-            raise PostRefused(texts.flagged_withheld(), detail=f"{flagged} flagged take(s) withheld")
+            raise PostRefused(Failure(reason=Reason.FLAGGED_WITHHELD), detail=f"{flagged} flagged take(s) withheld")
         return kept
 
 

@@ -13,9 +13,9 @@ import discord
 
 from audio.transcode import fit_to_size
 from audio.waveform import render_waveform
-from domain.errors import ErrorKind, ProviderError
-from domain.jobs import Job, JobResult, TakeInfo
-from domain.tracking import Completed
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.jobs import Failure, Job, JobResult, TakeInfo
+from domain.tracking import Completed, Note
 from engine.ports import PostRefused
 from engine.takes import Take, take_dir
 from face import texts
@@ -72,7 +72,8 @@ def result_embed(
             name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False
         )
     if result.notes:
-        embed.add_field(name=texts.NOTE_FIELD, value=texts.clip("\n".join(result.notes), 1000), inline=False)
+        notes = "\n".join(texts.note(note, provider_label) for note in result.notes)
+        embed.add_field(name=texts.NOTE_FIELD, value=texts.clip(notes, 1000), inline=False)
     if result.cover_url:
         embed.set_thumbnail(url=result.cover_url)
     elif image:
@@ -145,7 +146,7 @@ class DiscordResults:
                     )
                 )
                 if not take.source_url:
-                    completed.notes.append(texts.take_unavailable(number))
+                    completed.notes.append(Note(reason=Reason.TAKE_UNAVAILABLE, params={"index": number}))
                 continue
             name = spoiler_name(_filename(job, number, path.suffix.lstrip(".") or take.ext), take)
             files.append((path, name))
@@ -204,16 +205,16 @@ class DiscordResults:
                     nonce=f"j{job.id}r{part}",
                 )
             except discord.Forbidden as exc:
-                names = [texts.permission_name(flag) for flag in REQUIRED]
-                raise PostRefused(texts.missing_permissions(names), detail=str(exc)) from exc
+                refused = Failure(reason=Reason.MISSING_PERMISSIONS, params={"permissions": list(REQUIRED)})
+                raise PostRefused(refused, detail=str(exc)) from exc
             except discord.HTTPException as exc:
                 if exc.status >= 500:  # discord.py already retried what it retries; the runner waits longer
                     raise ProviderError(
-                        ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)
+                        ErrorKind.UNAVAILABLE, Reason.RESULT_REFUSED, detail=str(exc)
                     ) from exc
-                raise PostRefused(texts.result_refused(), detail=str(exc)) from exc
+                raise PostRefused(Failure(reason=Reason.RESULT_REFUSED), detail=str(exc)) from exc
             except (OSError, aiohttp.ClientError) as exc:
-                raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc
+                raise ProviderError(ErrorKind.UNAVAILABLE, Reason.RESULT_REFUSED, detail=str(exc)) from exc
             finally:
                 for attachment in attachments:
                     attachment.close()

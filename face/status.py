@@ -74,9 +74,9 @@ def render_status(
     if job.state is S.DELIVERED and result_url:
         lines.append(texts.result_link(result_url))
     if job.state in (S.FAILED, S.REJECTED) and job.error:
-        lines.append(texts.clip(job.error, 1000))
+        lines.append(texts.clip(texts.failure(job.error, provider_label), 1000))
     if job.state is S.CANCELLED:
-        lines.append(texts.cancelled(job.error))
+        lines.append(texts.cancelled(texts.failure(job.error, provider_label) if job.error else None))
     # An embed field holds 1024 characters; a longer one makes Discord refuse the whole edit.
     embed.add_field(name=texts.STATUS_FIELD, value=texts.clip("\n".join(lines), 1024), inline=False)
     embed.set_footer(text=texts.job_footer(job.id))

@@ -20,8 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError
-from face import texts
+from domain.errors import ErrorKind, ProviderError, Reason
 
 log = logging.getLogger(__name__)
 
@@ -70,34 +69,36 @@ def error_text(body: Any) -> str | None:
     return None
 
 
+def said(text: str | None) -> dict[str, object]:
+    """The vendor's own words as an error parameter, for a face to show escaped; none when it said none."""
+    return {"said": text[:300]} if text else {}
+
+
 def default_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderError:
     """Status-code mapping shared by vendors that follow HTTP conventions."""
     text = error_text(body)
     retry_after = parse_retry_after(headers.get("Retry-After"))
     if status == 429:
-        return ProviderError(
-            ErrorKind.RATE_LIMITED, texts.PROVIDER_BUSY, retry_after=retry_after, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.RATE_LIMITED, retry_after=retry_after, detail=text, status=status)
     if status == 402:
-        return ProviderError(
-            ErrorKind.INSUFFICIENT_CREDITS, texts.PROVIDER_OUT_OF_CREDITS, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, detail=text, status=status)
     if status in (401, 403):
-        return ProviderError(ErrorKind.AUTH, texts.PROVIDER_BAD_KEY, detail=text, status=status)
+        return ProviderError(ErrorKind.AUTH, detail=text, status=status)
     if status == 404:
-        return ProviderError(
-            ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.NOT_FOUND, Reason.UNKNOWN_JOB, detail=text, status=status)
     if status in (400, 409, 413, 415, 422):
+        # The vendor's words are about the member's input (prompt, lyrics, file), so they are passed on.
         return ProviderError(
-            ErrorKind.INVALID_INPUT, text or texts.PROVIDER_REFUSED, detail=text, status=status
+            ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), detail=text, status=status
         )
     if status >= 500:
-        return ProviderError(
-            ErrorKind.UNAVAILABLE, texts.PROVIDER_TROUBLE, retry_after=retry_after, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.UNAVAILABLE, retry_after=retry_after, detail=text, status=status)
     return ProviderError(
-        ErrorKind.GENERATION_FAILED, text or texts.provider_answered(status), detail=text, status=status
+        ErrorKind.GENERATION_FAILED,
+        Reason.ANSWERED,
+        params={"status": status, **said(text)},
+        detail=text,
+        status=status,
     )
 
 
@@ -185,11 +186,11 @@ class HttpClient:
                     error = self.parse_error(resp.status, payload, resp.headers)
                     log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), resp.status, error.kind)
             except aiohttp.ClientConnectorError as exc:
-                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc))
+                error = ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=str(exc))
             except (TimeoutError, aiohttp.ClientError) as exc:
                 error = ProviderError(
                     ErrorKind.UNAVAILABLE,
-                    texts.PROVIDER_NO_ANSWER,
+                    Reason.NO_ANSWER,
                     detail=f"{type(exc).__name__}: {exc}",
                     maybe_accepted=not idempotent,
                 )
@@ -221,7 +222,7 @@ class HttpClient:
                 method, url, json=json_body, params=params, headers=headers, timeout=timeout
             )
         except aiohttp.ClientConnectorError as exc:
-            raise ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc)) from exc
+            raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=str(exc)) from exc
         try:
             if resp.status >= 400:
                 error = self.parse_error(resp.status, await read_body(resp), resp.headers)
@@ -253,7 +254,7 @@ class HttpClient:
 
 class TooLarge(ProviderError):
     def __init__(self, limit: int) -> None:
-        super().__init__(ErrorKind.INVALID_INPUT, texts.download_too_large(limit))
+        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params={"limit": limit})
         self.limit = limit
 
 
@@ -271,7 +272,7 @@ async def download_to(
     try:
         async with session.get(url, timeout=timeout) as resp:
             if resp.status in (401, 403, 410):
-                raise ProviderError(ErrorKind.EXPIRED, texts.DOWNLOAD_LINK_EXPIRED, status=resp.status)
+                raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
             if resp.status >= 400:
                 raise default_error(resp.status, None, resp.headers)
             declared = resp.content_length
@@ -288,7 +289,7 @@ async def download_to(
         return size
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
+            ErrorKind.UNAVAILABLE, Reason.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
         ) from exc
     finally:
         part.unlink(missing_ok=True)

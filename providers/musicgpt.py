@@ -33,12 +33,11 @@ from typing import Any, BinaryIO, Literal
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.errors import ErrorKind, ProviderError, Reason, WebhookRejected
 from domain.kinds import JobKind
-from domain.tracking import Completed, Event, Handle, Output, Progress
-from face import texts
+from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider, Voice
-from providers.http import HttpClient, Sleep, error_text, parse_retry_after
+from providers.http import HttpClient, Sleep, error_text, parse_retry_after, said
 
 log = logging.getLogger(__name__)
 
@@ -151,17 +150,17 @@ def auth_headers(api_key: str) -> dict[str, str]:
 def check_request(request: JobRequest) -> None:
     """Refuse what MusicGPT would refuse anyway, before paying for an upload."""
     if request.kind not in CONVERSION_TYPES:
-        raise _invalid(texts.musicgpt_cannot(request.kind.value))
+        raise _invalid(Reason.KIND_NOT_SUPPORTED, job_kind=request.kind.value)
     if request.kind in CAPABILITIES.requires_prompt and not request.prompt.strip():
-        raise _invalid(texts.MUSICGPT_PROMPT_REQUIRED)
+        raise _invalid(Reason.PROMPT_REQUIRED)
     if request.kind in CAPABILITIES.requires_lyrics and not (request.lyrics or "").strip():
-        raise _invalid(texts.MUSICGPT_LYRICS_REQUIRED)
+        raise _invalid(Reason.LYRICS_REQUIRED)
     if request.lyrics and len(request.lyrics) > CAPABILITIES.max_lyrics_chars:
-        raise _invalid(texts.musicgpt_lyrics_too_long(CAPABILITIES.max_lyrics_chars))
+        raise _invalid(Reason.TOO_LONG, field="lyrics", limit=CAPABILITIES.max_lyrics_chars)
     if request.kind != JobKind.GENERATE and not (request.input_path or request.input_url):
-        raise _invalid(texts.MUSICGPT_AUDIO_REQUIRED)
+        raise _invalid(Reason.AUDIO_MISSING)
     if request.options.get("instrumental") and request.options.get("vocal_only"):
-        raise _invalid(texts.MUSICGPT_INSTRUMENTAL_AND_VOCAL_ONLY)
+        raise _invalid(Reason.INSTRUMENTAL_AND_VOCAL_ONLY)
 
 
 def upload_fields(request: JobRequest) -> list[tuple[str, str]]:
@@ -227,33 +226,31 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     text = error_text(body)
     common: dict[str, Any] = {"detail": text, "status": status}
     if status in (400, 422):
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("MusicGPT", text), **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), **common)
     if status == 402:
-        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, texts.MUSICGPT_OUT_OF_CREDITS, **common)
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, **common)
     if status in (401, 403):
-        return ProviderError(ErrorKind.AUTH, texts.MUSICGPT_BAD_KEY, **common)
+        return ProviderError(ErrorKind.AUTH, **common)
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_UNKNOWN_JOB, **common)
+        return ProviderError(ErrorKind.NOT_FOUND, Reason.UNKNOWN_JOB, **common)
     if status == 409:
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_DUPLICATE, **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, Reason.DUPLICATE, **common)
     if status == 413:
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_FILE_TOO_LARGE, **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, Reason.TOO_LARGE, **common)
     if status == 429:
         # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
         return ProviderError(
             ErrorKind.RATE_LIMITED,
-            texts.MUSICGPT_BUSY,
             retry_after=parse_retry_after(headers.get("Retry-After")),
             **common,
         )
     if status >= 500:
         return ProviderError(
             ErrorKind.UNAVAILABLE,
-            texts.MUSICGPT_TROUBLE,
             retry_after=parse_retry_after(headers.get("Retry-After")),
             **common,
         )
-    return ProviderError(ErrorKind.GENERATION_FAILED, texts.musicgpt_error(status), **common)
+    return ProviderError(ErrorKind.GENERATION_FAILED, Reason.ANSWERED, params={"status": status}, **common)
 
 
 def parse_submit(kind: JobKind, body: Any) -> Handle:
@@ -261,7 +258,7 @@ def parse_submit(kind: JobKind, body: Any) -> Handle:
     if not isinstance(body, Mapping):
         # A 200 we cannot read may still have started a paid job.
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, texts.MUSICGPT_UNREADABLE, detail=str(body)[:200], maybe_accepted=True
+            ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=str(body)[:200], maybe_accepted=True
         )
     if body.get("success") is False:
         raise refusal(error_text(body))
@@ -269,7 +266,7 @@ def parse_submit(kind: JobKind, body: Any) -> Handle:
     if not task_id:
         raise ProviderError(
             ErrorKind.UNAVAILABLE,
-            texts.MUSICGPT_NO_TASK_ID,
+            Reason.NO_JOB_ID,
             detail="submit answer without task_id",
             maybe_accepted=True,
         )
@@ -292,7 +289,7 @@ def refusal(text: str | None) -> ProviderError:
     """A 200 with `success: false`: not accepted, so never billed."""
     if text and "credit" in text.lower():
         return parse_error(402, {"error": text}, {})
-    return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("MusicGPT", text), detail=text)
+    return ProviderError(ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), detail=text)
 
 
 def parse_status(body: Any) -> StatusReport | None:
@@ -341,12 +338,12 @@ def parse_webhook(payload: Mapping[str, Any]) -> Take | Metadata:
     )
 
 
-def build_completed(takes: list[Take], meta: list[Metadata], label: str = "MusicGPT") -> Completed:
+def build_completed(takes: list[Take], meta: list[Metadata]) -> Completed:
     """The final event from resolved takes; raise when no take is usable."""
     good = sorted((t for t in takes if t.ok), key=lambda t: t.index or 0)
     bad = sorted((t for t in takes if not t.ok), key=lambda t: t.index or 0)
     if not good:
-        raise _all_failed(bad, label)
+        raise _all_failed(bad)
     lyrics_by_id = {m.conversion_id: m.lyrics for m in meta if m.conversion_id and m.lyrics}
     lrc_by_id = {m.conversion_id: m.lyrics_lrc for m in meta if m.conversion_id and m.lyrics_lrc}
     outputs = [
@@ -369,7 +366,7 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
         title=next((o.title for o in outputs if o.title), None) or _first(m.title for m in meta),
         lyrics=next((o.lyrics for o in outputs if o.lyrics), None),
         cover_url=_first(m.cover_url for m in meta),
-        notes=[texts.take_left_out(t.index, label, flagged=t.flagged, reason=t.reason) for t in bad],
+        notes=[Note(reason=Reason.TAKE_LEFT_OUT, params=_left_out(t)) for t in bad],
         cost=cost,
     )
 
@@ -547,17 +544,20 @@ def _first(values: Any) -> Any:
     return next((v for v in values if v), None)
 
 
-def _invalid(message: str) -> ProviderError:
-    return ProviderError(ErrorKind.INVALID_INPUT, message)
+def _invalid(reason: Reason, **params: object) -> ProviderError:
+    return ProviderError(ErrorKind.INVALID_INPUT, reason, params=params)
 
 
-def _all_failed(bad: list[Take], label: str) -> ProviderError:
+def _left_out(take: Take) -> dict[str, object]:
+    return {"index": take.index, "flagged": take.flagged, **said(take.reason)}
+
+
+def _all_failed(bad: list[Take]) -> ProviderError:
     flagged = [t for t in bad if t.flagged]
     if flagged:
         reason = _first(t.reason for t in flagged)
-        # What to try instead is added by texts.failure (NEXT_STEP), so it is not said here.
-        return ProviderError(ErrorKind.CONTENT_FLAGGED, texts.provider_flagged(label, reason), detail=reason)
-    return ProviderError(ErrorKind.GENERATION_FAILED, texts.provider_made_nothing(label))
+        return ProviderError(ErrorKind.CONTENT_FLAGGED, Reason.FLAGGED, params=said(reason), detail=reason)
+    return ProviderError(ErrorKind.GENERATION_FAILED, Reason.MADE_NOTHING)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -695,7 +695,7 @@ class MusicGPTProvider(Provider):
                 # A 404 on a submit path is about our setup, not about a job.
                 raise ProviderError(
                     ErrorKind.NOT_FOUND,
-                    texts.MUSICGPT_WRONG_ADDRESS,
+                    Reason.WRONG_ADDRESS,
                     detail=error.detail,
                     status=error.status,
                 ) from error
@@ -758,7 +758,7 @@ class MusicGPTProvider(Provider):
             if report is None:
                 blind += 1
                 if blind > self.not_found_polls:
-                    raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_LOST_JOB)
+                    raise ProviderError(ErrorKind.NOT_FOUND, Reason.SERVER_LOST_JOB)
                 yield self._progress("queued", started, eta, board)
                 continue
             blind = 0
@@ -890,7 +890,9 @@ class MusicGPTProvider(Provider):
             stage=stage,
             percent=percent_done(elapsed, eta),
             eta_seconds=max(0.0, eta - elapsed) if eta else None,
-            detail=texts.takes_ready(ready, board.expected) if ready else None,
+            detail=Note(reason=Reason.TAKES_READY, params={"ready": ready, "expected": board.expected})
+            if ready
+            else None,
             partial=board.partial(),
         )
 

@@ -24,12 +24,11 @@ from typing import Any
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.errors import ErrorKind, ProviderError, Reason, WebhookRejected
 from domain.kinds import JobKind
-from domain.tracking import Completed, Event, Handle, Output, Progress
-from face import texts
+from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider
-from providers.http import HttpClient, Sleep, default_error, error_text
+from providers.http import HttpClient, Sleep, default_error, error_text, said
 
 ROUTE = "create.remix_song"
 # Responses wrap the operation in a key named after the action's suffix.
@@ -63,14 +62,18 @@ def variations(request: JobRequest) -> int:
     """How many takes to ask for: `options["variations"]`, 1 to 3, default 1."""
     raw = request.options.get("variations", 1)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_VARIATIONS:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.soundpiece_variations(MAX_VARIATIONS, raw))
+        raise ProviderError(
+            ErrorKind.INVALID_INPUT,
+            Reason.VARIATIONS_OUT_OF_RANGE,
+            params={"limit": MAX_VARIATIONS, "wanted": raw},
+        )
     return raw
 
 
 def build_submit_body(request: JobRequest, *, callback_url: str | None) -> dict[str, Any]:
     """The JSON body of `PUT /v1/create.remix_song`."""
     if not request.input_url:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDPIECE_URL_REQUIRED)
+        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.LINK_MISSING)
     body: dict[str, Any] = {
         "idempotency_key": request.idempotency_key,
         "source": {"url": request.input_url},
@@ -115,7 +118,7 @@ def unwrap(body: Any) -> Mapping[str, Any]:
     if isinstance(body, Mapping) and "id" in body:
         return body
     raise ProviderError(
-        ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
+        ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
     )
 
 
@@ -124,7 +127,7 @@ def parse_operation(body: Any) -> Operation:
     op_id = dto.get("id")
     if not isinstance(op_id, str) or not op_id:
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_NO_JOB_ID, detail=f"unexpected body: {str(body)[:200]}"
+            ErrorKind.UNAVAILABLE, Reason.NO_JOB_ID, detail=f"unexpected body: {str(body)[:200]}"
         )
     outputs = parse_outputs(dto.get("outputs"))
     raw_error = dto.get("error")
@@ -174,22 +177,24 @@ def operation_error(raw: Any) -> ProviderError:
     message = raw.get("message") if isinstance(raw, Mapping) else raw
     text = message.strip() if isinstance(message, str) and message.strip() else None
     flagged = any(isinstance(s, str) and _FLAGGED.search(s) for s in (code, text))
-    kind = ErrorKind.CONTENT_FLAGGED if flagged else ErrorKind.GENERATION_FAILED
-    return ProviderError(
-        kind, texts.soundpiece_failed(text, flagged=flagged), detail=f"code={code!r} message={text!r}"
-    )
+    detail = f"code={code!r} message={text!r}"
+    if flagged:
+        return ProviderError(ErrorKind.CONTENT_FLAGGED, Reason.FLAGGED, params=said(text), detail=detail)
+    # Soundpiece only remixes; the face names what could not be made.
+    params = {"job_kind": JobKind.REMIX.value, **said(text)}
+    return ProviderError(ErrorKind.GENERATION_FAILED, Reason.MADE_NOTHING, params=params, detail=detail)
 
 
 def completed(op: Operation, wanted: int) -> Completed:
     if not op.outputs:
         raise ProviderError(
             ErrorKind.GENERATION_FAILED,
-            texts.SOUNDPIECE_NO_TAKES,
+            Reason.NO_TAKES,
             detail=f"operation {op.id} ready without outputs",
         )
-    notes = []
+    notes: list[Note] = []
     if len(op.outputs) < wanted:
-        notes.append(texts.fewer_variations("Soundpiece", len(op.outputs), wanted))
+        notes.append(Note(reason=Reason.FEWER_VARIATIONS, params={"got": len(op.outputs), "wanted": wanted}))
     return Completed(outputs=op.outputs, notes=notes)
 
 
@@ -241,10 +246,10 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     text = detail_text(body)
     if status in (400, 422):
         return ProviderError(
-            ErrorKind.INVALID_INPUT, texts.provider_refused("Soundpiece", text), detail=text, status=status
+            ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), detail=text, status=status
         )
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, texts.SOUNDPIECE_UNKNOWN_JOB, detail=text, status=status)
+        return ProviderError(ErrorKind.NOT_FOUND, Reason.UNKNOWN_JOB, detail=text, status=status)
     error = default_error(status, {"detail": text} if text else None, headers)
     if error.kind == ErrorKind.RATE_LIMITED and error.retry_after is None:
         # Retry-After is documented; the detail sentence carries the same number as a fallback.
@@ -436,7 +441,7 @@ class SoundpieceProvider(Provider):
         if not op.outputs:
             raise ProviderError(
                 ErrorKind.EXPIRED,
-                texts.SOUNDPIECE_NOTHING_TO_DOWNLOAD,
+                Reason.NOTHING_TO_DOWNLOAD,
                 detail=f"operation {op.id} is {op.status}",
             )
         return op.outputs
@@ -504,10 +509,10 @@ def _drain(inbox: Inbox) -> None:
         inbox.get_nowait()
 
 
-def _elapsed_text(created_at: datetime | None, started: float) -> str:
+def _elapsed_text(created_at: datetime | None, started: float) -> Note:
     """Soundpiece reports no percent or ETA; say how long it has been working."""
     if created_at is not None:
         seconds = (datetime.now(UTC) - created_at).total_seconds()
     else:
         seconds = time.monotonic() - started
-    return texts.working_for("Soundpiece", seconds)
+    return Note(reason=Reason.WORKING_FOR, params={"seconds": seconds})

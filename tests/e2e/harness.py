@@ -13,10 +13,22 @@ from typing import Any
 import bot as bot_main
 from config import Settings
 from domain.jobs import Job
+from face import texts
+from providers.local import LocalProvider
+from providers.musicgpt import MusicGPTProvider
+from providers.soundpiece import SoundpieceProvider
+from providers.soundverse import SoundverseProvider
 from storage.db import Database
 from storage.jobs import JobRepository
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
 from tests.tones import write_tone
+
+LABELS = {p.name: p.label for p in (LocalProvider, MusicGPTProvider, SoundpieceProvider, SoundverseProvider)}
+
+
+def failure_text(job: Job) -> str:
+    """Why the job failed, in the words its status message shows (empty when it did not fail)."""
+    return texts.failure(job.error, LABELS.get(job.provider, job.provider)) if job.error else ""
 
 
 def title_of(revision_or_message: Any) -> str:

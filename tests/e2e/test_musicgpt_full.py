@@ -11,7 +11,16 @@ import aiohttp
 import pytest
 
 from domain.jobs import JobState
-from tests.e2e.harness import Harness, free_port, harness, song, status_message_of, status_text, title_of
+from tests.e2e.harness import (
+    Harness,
+    failure_text,
+    free_port,
+    harness,
+    song,
+    status_message_of,
+    status_text,
+    title_of,
+)
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
@@ -243,9 +252,7 @@ async def test_voice_autocomplete_filters_the_cached_catalogue(tmp_path: Path):
             ("Drake (2019)", "Drake-2019"),
         ]
         assert len(await h.discord.autocomplete("generate", "voice", "")) == 25
-        assert [c["value"] for c in await h.discord.autocomplete("generate", "voice", "ADELE")] == [
-            "Adele"
-        ]
+        assert [c["value"] for c in await h.discord.autocomplete("generate", "voice", "ADELE")] == ["Adele"]
         pages = [r for r in fake.requests if r[1].endswith("/getAllVoices")]
         assert len(pages) == 3, "240 voices, 100 a page, loaded once"
         # With the offline provider picked there are no voices to offer.
@@ -282,7 +289,7 @@ async def test_documented_errors_reach_the_member(tmp_path: Path, faults, expect
             await h.start()
             await h.discord.run_slash_command("generate", {"prompt": "x"})
             job = await h.wait_for_job(1, lambda j: j.finished)
-            assert job.state is JobState.FAILED and expected in (job.error or "")
+            assert job.state is JobState.FAILED and expected in failure_text(job)
             status = await h.wait_for(
                 lambda: (m := status_message_of(h, 1)) and "Failed" in title_of(m) and m
             )
@@ -299,7 +306,7 @@ async def test_all_takes_flagged_reaches_the_member(tmp_path: Path):
             await h.discord.run_slash_command("generate", {"prompt": "x"})
             job = await h.wait_for_job(1, lambda j: j.finished)
             assert job.state is JobState.FAILED
-            assert "MusicGPT flagged this request (policy) and made no track" in (job.error or "")
+            assert "MusicGPT flagged this request (policy) and made no track" in failure_text(job)
             assert not h.result_messages()
 
 

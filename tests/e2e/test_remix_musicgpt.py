@@ -9,7 +9,7 @@ import pytest
 
 from audio.probe import probe
 from domain.jobs import JobState
-from tests.e2e.harness import harness, song, status_text, takes_of, title_of
+from tests.e2e.harness import failure_text, harness, song, status_text, takes_of, title_of
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
@@ -213,7 +213,7 @@ async def test_deadline_ends_a_stuck_job(tmp_path: Path):
                 "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
             )
             job = await h.wait_for_job(1, lambda j: j.finished)
-            assert job.state is JobState.FAILED and "longer than" in (job.error or "")
+            assert job.state is JobState.FAILED and "longer than" in failure_text(job)
 
 
 async def test_parallel_limit_queues_the_second_member(tmp_path: Path):
@@ -335,7 +335,7 @@ async def test_takes_over_the_download_cap_end_the_job_at_once(tmp_path: Path, m
         )
         job = await h.wait_for_job(1, lambda j: j.finished, timeout=10)
         assert job.state is JobState.FAILED
-        assert "None of the takes could be downloaded" in (job.error or "")
+        assert "None of the takes could be downloaded" in failure_text(job)
         assert not h.result_messages()
 
 
@@ -353,7 +353,7 @@ async def test_a_restart_mid_submit_is_not_resent_to_a_provider_without_idempote
             await h.stop()
             await h.start()
             job = await h.wait_for_job(1, lambda j: j.finished)
-            assert job.state is JobState.FAILED and "not sent again" in (job.error or "")
+            assert job.state is JobState.FAILED and "not sent again" in failure_text(job)
             assert musicgpt.submissions == 1
             [status] = h.status_messages()
             await h.wait_for(lambda: "Failed" in title_of(status))

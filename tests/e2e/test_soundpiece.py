@@ -15,7 +15,7 @@ import pytest
 from audio.probe import probe
 from domain.jobs import JobState
 from storage.db import Database
-from tests.e2e.harness import Harness, free_port, harness, song, status_text, takes_of, title_of
+from tests.e2e.harness import Harness, failure_text, free_port, harness, song, status_text, takes_of, title_of
 from tests.fakes.soundpiece import FakeSoundpiece
 
 pytestmark = pytest.mark.slow
@@ -253,5 +253,5 @@ async def test_failed_operation_and_validation_errors_are_clear(tmp_path: Path) 
         job = await h.wait_for_job(2, lambda j: j.finished)
         assert job.state is JobState.FAILED
         expected = "Soundpiece refused the request: lyrics: String should have at most 3000 characters"
-        assert expected in (job.error or "")
+        assert expected in failure_text(job)
         assert fake.created == 1

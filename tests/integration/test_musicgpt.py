@@ -14,10 +14,12 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Progress
+from face import texts
 from providers.base import JobRequest
 from providers.musicgpt import MusicGPTProvider
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 from tests.tones import tone_bytes
+from tests.wording import spoken
 
 
 class RecordingSleep:
@@ -211,7 +213,7 @@ async def test_402_is_insufficient_credits_and_not_retried(session, sleep, song)
         with pytest.raises(ProviderError) as info:
             await make(session, fake, sleep).submit(remix(song))
         assert info.value.kind == ErrorKind.INSUFFICIENT_CREDITS and not info.value.transient
-        assert "credits" in info.value.message and not info.value.maybe_accepted
+        assert "credits" in spoken(info.value, "MusicGPT") and not info.value.maybe_accepted
         assert sleep.delays == [] and len([r for r in fake.requests if r[1].endswith("/Remix")]) == 1
 
 
@@ -221,7 +223,7 @@ async def test_422_carries_the_providers_message(session, sleep, song) -> None:
         with pytest.raises(ProviderError) as info:
             await make(session, fake, sleep).submit(remix(song))
         assert info.value.kind == ErrorKind.INVALID_INPUT and info.value.status == 422
-        assert "Lyrics contain disallowed words." in info.value.message
+        assert "Lyrics contain disallowed words." in spoken(info.value, "MusicGPT")
         assert fake.submissions == 0
 
 
@@ -230,7 +232,9 @@ async def test_200_with_success_false_is_an_error(session, sleep, song) -> None:
         fake.script("Remix", Fault.refused("Audio too long"))
         with pytest.raises(ProviderError) as info:
             await make(session, fake, sleep).submit(remix(song))
-        assert info.value.kind == ErrorKind.INVALID_INPUT and "Audio too long" in info.value.message
+        assert info.value.kind == ErrorKind.INVALID_INPUT and "Audio too long" in spoken(
+            info.value, "MusicGPT"
+        )
 
 
 async def test_wrong_key_is_an_auth_error(session, sleep, song) -> None:
@@ -298,14 +302,18 @@ async def test_one_flagged_take_completes_with_the_other(session, sleep, song, s
         _, events = await run(make(session, fake, sleep), remix(song))
         done = events[-1]
         assert isinstance(done, Completed) and [o.index for o in done.outputs] == [1]
-        assert done.notes == ["Take 2 was flagged by MusicGPT (copyrighted melody) and is left out."]
+        assert [texts.note(n, "MusicGPT") for n in done.notes] == [
+            "Take 2 was flagged by MusicGPT (copyrighted melody) and is left out."
+        ]
 
 
 async def test_all_takes_flagged_is_content_flagged(session, sleep, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1, flagged={1: "hate speech", 2: "hate speech"}) as fake:
         with pytest.raises(ProviderError) as info:
             await run(make(session, fake, sleep), remix(song))
-        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in info.value.message
+        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in spoken(
+            info.value, "MusicGPT"
+        )
 
 
 # -- webhooks ----------------------------------------------------------------------------------------------

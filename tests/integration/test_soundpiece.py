@@ -17,9 +17,11 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError, WebhookRejected
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle
+from face import texts
 from providers.base import Inbox, JobRequest
 from providers.soundpiece import SoundpieceProvider
 from tests.fakes.soundpiece import FakeSoundpiece
+from tests.wording import spoken
 
 WHSEC = "whsec_" + base64.b64encode(b"soundpiece-test-signing-secret!!").decode()
 
@@ -104,7 +106,7 @@ async def test_progress_says_how_long_it_has_been_working(session: aiohttp.Clien
         events = provider.track(handle, request, asyncio.Queue())
         first = await anext(events)
         assert first.kind == "progress" and first.stage == "processing" and first.percent is None
-        assert "working for" in (first.detail or "")
+        assert first.detail and "Soundpiece has been working for" in texts.note(first.detail, "Soundpiece")
         fake.finish(handle.task_id)
         assert isinstance([e async for e in events][-1], Completed)
 
@@ -188,7 +190,7 @@ async def test_failed_operation_raises_a_clear_message(session: aiohttp.ClientSe
         with pytest.raises(ProviderError) as info:
             await run(provider_for(session, fake), job(fake))
         assert info.value.kind == ErrorKind.GENERATION_FAILED
-        assert info.value.message == (
+        assert spoken(info.value, "Soundpiece") == (
             "Soundpiece could not make this remix: The model could not follow the lyrics."
         )
 
@@ -198,7 +200,7 @@ async def test_flagged_operation_with_message_only_error(session: aiohttp.Client
         fake.fail_next_operation("Lyrics were flagged by moderation.", code=None)
         with pytest.raises(ProviderError) as info:
             await run(provider_for(session, fake), job(fake))
-        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "flagged" in info.value.message
+        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "flagged" in spoken(info.value, "Soundpiece")
 
 
 async def test_unreachable_source_fails_the_operation(session: aiohttp.ClientSession) -> None:
@@ -212,7 +214,7 @@ async def test_validation_error_names_the_field(session: aiohttp.ClientSession) 
         with pytest.raises(ProviderError) as info:
             await provider_for(session, fake).submit(job(fake, lyrics=""))
         assert info.value.kind == ErrorKind.INVALID_INPUT
-        assert "lyrics: String should have at least 1 character" in info.value.message
+        assert "lyrics: String should have at least 1 character" in spoken(info.value, "Soundpiece")
         assert fake.created == 0
 
 

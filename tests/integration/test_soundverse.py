@@ -28,6 +28,7 @@ from tests.fakes.soundverse import (
     ScriptedError,
 )
 from tests.tones import tone_bytes
+from tests.wording import spoken
 
 STAGES = [
     "validating",
@@ -43,11 +44,11 @@ STAGES = [
 ]
 
 ERROR_CASES = [
-    (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt or lyrics"),
+    (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt, lyrics, or both"),
     (TOO_LARGE, ErrorKind.INVALID_INPUT, "10 MB"),
-    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "rate limiting"),
+    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "too many requests"),
     (INSUFFICIENT_BALANCE, ErrorKind.INSUFFICIENT_CREDITS, "out of credits"),
-    (UNAVAILABLE, ErrorKind.UNAVAILABLE, "temporarily unavailable"),
+    (UNAVAILABLE, ErrorKind.UNAVAILABLE, "Soundverse is having trouble"),
 ]
 
 
@@ -273,7 +274,7 @@ async def test_documented_errors_as_http(
     fake.errors = [ScriptedError(body, status=status)]
     with pytest.raises(ProviderError) as info:
         await make().submit(song)
-    assert info.value.kind == kind and words in info.value.message
+    assert info.value.kind == kind and words in spoken(info.value, "Soundverse")
     assert not info.value.maybe_accepted
     # One request: a transient refusal is retried by the runner, which frees the slot meanwhile.
     assert fake.generation_requests == 1
@@ -287,7 +288,7 @@ async def test_documented_errors_in_stream_before_the_job(
     fake.errors = [ScriptedError(body, status=None, after_chunk=0)]
     with pytest.raises(ProviderError) as info:
         await make().submit(song)
-    assert info.value.kind == kind and words in info.value.message
+    assert info.value.kind == kind and words in spoken(info.value, "Soundverse")
     assert fake.generation_requests == 1
 
 
@@ -303,7 +304,7 @@ async def test_documented_errors_in_stream_after_the_job(
     handle = await provider.submit(song)
     with pytest.raises(ProviderError) as info:
         await follow(provider, handle, song)
-    assert info.value.kind == kind and words in info.value.message
+    assert info.value.kind == kind and words in spoken(info.value, "Soundverse")
     assert fake.generation_requests == 1
 
 
@@ -338,7 +339,7 @@ async def test_too_large_reference_is_refused_by_the_fetch(
     big = song.model_copy(update={"input_url": fake.add_file("big.mp3", b"\0" * (10 * 1024 * 1024 + 1))})
     with pytest.raises(ProviderError) as info:
         await make().submit(big)
-    assert info.value.kind == ErrorKind.INVALID_INPUT and "10 MB" in info.value.message
+    assert info.value.kind == ErrorKind.INVALID_INPUT and "10 MB" in spoken(info.value, "Soundverse")
     assert "10485761 bytes" in (info.value.detail or "")
 
 

@@ -242,7 +242,7 @@ async def test_withholding_every_take_refuses_the_post_and_tells_admins_and_memb
     completed = Completed(outputs=[])
     with pytest.raises(PostRefused) as refused:
         await policy.apply(job, [Take(1, Path("a"), "mp3", None, flagged=True)], completed)
-    assert "withholds flagged results" in refused.value.message
+    assert "withholds flagged results" in texts.failure(refused.value.failure, "MusicGPT")
     assert [e.kind for e in log.posted] == [AdminEventKind.FLAGGED_OUTPUT]
     assert log.told and log.told[0][0] == job.member_id
 
