@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -12,16 +13,25 @@ T = TypeVar("T")
 HANG_GUARD = 30.0
 
 
-async def until(predicate: Callable[[], T], *, guard: float = HANG_GUARD, poll: float = 0.005) -> T:
-    """Return predicate()'s value once it is truthy. Real time only bounds a hang: with a fake clock
-    nothing waits on it, so a test never depends on how fast the machine is."""
+async def until(
+    predicate: Callable[[], T | Awaitable[T]], *, guard: float = HANG_GUARD, poll: float = 0.005
+) -> T:
+    """Return predicate()'s value (awaited, if it is a coroutine) once it is truthy.
+
+    Real time only bounds a hang: with a fake clock nothing waits on it, so no test depends on
+    how fast the machine is."""
 
     async def check() -> T:
-        while not (value := predicate()):
-            await asyncio.sleep(poll)  # noqa: ASYNC110 - a predicate over plain state has no event
-        return value
+        while True:
+            value = predicate()
+            if inspect.isawaitable(value):
+                value = await value
+            if value:
+                return value  # type: ignore[return-value]
+            # A predicate over plain state has no event to wait on: look again after a short nap.
+            await asyncio.sleep(poll)
 
     try:
         return await asyncio.wait_for(check(), guard)
     except TimeoutError:
-        raise AssertionError(f"condition never held: {getattr(predicate, '__name__', predicate)}") from None
+        raise AssertionError(f"condition never held within the {guard:.0f} s hang guard") from None

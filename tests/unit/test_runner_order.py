@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 
 from domain.jobs import Job, JobState
 from domain.kinds import JobKind
-from engine.runner import fair_order
 from engine.retry import SUBMIT, TRACK, RetryPolicy
+from engine.runner import fair_order
 
 
 def job(job_id: int, member: int) -> Job:
