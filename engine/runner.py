@@ -443,13 +443,14 @@ class Runner:
         The takes were paid for: they stay on disk until a post lands or Discord refuses for good.
         """
         dest = take_dir(self.work_dir, job.id)
+        handle = job.handle
         try:
             takes, notes = await fetch_takes(
                 completed,
                 dest,
                 self.session,
                 max_bytes=self.max_take_bytes,
-                refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
+                refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
                 clock=self.clock,
             )
             completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})

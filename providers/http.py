@@ -192,12 +192,13 @@ class HttpClient:
         method: str,
         url: str,
         *,
+        idempotent: bool,
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: aiohttp.ClientTimeout,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
-        """Open a response to read incrementally (SSE). Errors are mapped; nothing is retried."""
+        """Open a response to read incrementally (SSE). Errors are mapped as by `request`."""
         await self._wait_if_paused()
         try:
             resp = await self.session.request(
@@ -209,6 +210,8 @@ class HttpClient:
             if resp.status >= 400:
                 error = self.parse_error(resp.status, await read_body(resp), resp.headers)
                 self._note_rate_limit(error)
+                if not idempotent and resp.status >= 500:
+                    error.maybe_accepted = True
                 raise error
             yield resp
         finally:

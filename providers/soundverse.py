@@ -396,6 +396,7 @@ class SoundverseProvider(Provider):
         stream = self._http.stream(
             "POST",
             self._base + REMIX_PATH,
+            idempotent=False,
             json_body=body,
             headers=self._headers(),
             timeout=self._stream_timeout,

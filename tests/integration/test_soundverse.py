@@ -375,3 +375,14 @@ async def test_close_releases_an_untracked_stream(fake: FakeSoundverse, make: An
     await provider.close()
     # The stream is gone; tracking still works by polling.
     assert done(await follow(provider, handle, song))
+
+
+async def test_a_5xx_answer_to_the_generation_may_have_been_accepted(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
+    # A gateway error can come after Soundverse took the job: the runner must not send it again.
+    fake.errors = [ScriptedError(UNAVAILABLE, status=502)]
+    with pytest.raises(ProviderError) as info:
+        await make().submit(song)
+    assert info.value.kind is ErrorKind.UNAVAILABLE and info.value.maybe_accepted
+    assert fake.generation_requests == 1
