@@ -236,7 +236,8 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     if status == 413:
         return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_FILE_TOO_LARGE, **common)
     if status == 429:
-        # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
+        # Without Retry-After (UNKNOWN whether it is sent) the client pauses its default and the
+        # engine its own backoff (engine/retry.py).
         return ProviderError(
             ErrorKind.RATE_LIMITED,
             texts.MUSICGPT_BUSY,

@@ -237,7 +237,7 @@ def detail_text(body: Any) -> str | None:
 
 
 def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderError:
-    """Map an HTTP error from Soundpiece. HttpClient decides what is retried from the kind."""
+    """Map an HTTP error from Soundpiece. The engine decides from the kind what is retried."""
     text = detail_text(body)
     if status in (400, 422):
         return ProviderError(
