@@ -20,24 +20,21 @@ from typing import Any
 
 import aiohttp
 
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
-from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobState, utcnow
+from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobState
 from domain.tracking import Completed, Note, Progress
 from engine.admin import JobHooks
 from engine.ports import PostRefused, ResultSink, StatusSink
-from engine.takes import Take, fetch_takes, take_dir
+from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, retry_transient
+from engine.takes import fetch_takes, take_dir
 from providers.base import Inbox, JobRequest, Provider
-from providers.http import backoff
 from providers.registry import Registry
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
 
 S = JobState
-MAX_SUBMIT_ATTEMPTS = 5
-MAX_TRACK_RETRIES = 8
-# About four minutes of backoff: long enough to ride out a short Discord or network outage.
-MAX_DELIVERY_ATTEMPTS = 8
 # How often kept inputs past their retention are looked for.
 SWEEP_EVERY = 15 * 60
 
@@ -78,6 +75,7 @@ class Runner:
         refresh_input_url: InputUrlRefresher | None = None,
         input_retention: float = 0.0,
         hooks: JobHooks | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -104,7 +102,9 @@ class Runner:
         self._wake = asyncio.Event()
         self._pump_task: asyncio.Task[None] | None = None
         self._sweep_task: asyncio.Task[None] | None = None
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Task[None] | None = None
+        # Every wait, backoff and deadline is on this clock (tests pass a fake one).
+        self.clock = clock
 
     # -- lifecycle ---------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -134,9 +134,7 @@ class Runner:
 
     async def close(self) -> None:
         """Stop driving jobs; they stay in the table and resume at the next start."""
-        if self._timer:
-            self._timer.cancel()
-        tasks = [t for t in (self._pump_task, self._sweep_task, *self._tasks.values()) if t]
+        tasks = [t for t in (self._pump_task, self._sweep_task, self._timer, *self._tasks.values()) if t]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -177,7 +175,7 @@ class Runner:
 
     async def sweep_inputs(self) -> int:
         """Remove kept inputs older than the retention; returns how many went."""
-        cutoff = utcnow() - timedelta(seconds=self.input_retention)
+        cutoff = self.clock.utcnow() - timedelta(seconds=self.input_retention)
         swept = 0
         for job in await self.jobs.kept_inputs(cutoff):
             if job.input_path:
@@ -193,7 +191,7 @@ class Runner:
                     log.info("removed %d kept inputs past their retention", swept)
             except Exception:
                 log.exception("sweeping kept inputs failed; will retry")
-            await asyncio.sleep(min(SWEEP_EVERY, self.input_retention))
+            await self.clock.sleep(min(SWEEP_EVERY, self.input_retention))
 
     # -- scheduling ------------------------------------------------------------------------------------
     async def _pump(self) -> None:
@@ -211,7 +209,7 @@ class Runner:
         busy_members = Counter(j.member_id for j in active)
         running = Counter(j.provider for j in active)
         queued = [j for j in await self.jobs.in_state(S.QUEUED) if self.owns(j)]
-        loop = asyncio.get_running_loop()
+        now = self.clock.monotonic()
         positions: dict[int, int] = {}
         waiting_per_provider: Counter[str] = Counter()
         next_retry: float | None = None
@@ -223,11 +221,11 @@ class Runner:
                 await self._fail(job, self._deadline_failure())
                 continue
             held_until = self._not_before.get(job.id, 0.0)
-            if running[job.provider] < self.registry.limit(job.provider) and held_until <= loop.time():
+            if running[job.provider] < self.registry.limit(job.provider) and held_until <= now:
                 running[job.provider] += 1
                 self._launch(job)
                 continue
-            if held_until > loop.time():
+            if held_until > now:
                 next_retry = min(next_retry or held_until, held_until)
             waiting_per_provider[job.provider] += 1
             positions[job.id] = waiting_per_provider[job.provider]
@@ -238,7 +236,11 @@ class Runner:
         if next_retry is not None:
             if self._timer:
                 self._timer.cancel()
-            self._timer = loop.call_at(next_retry, self.wake)
+            self._timer = asyncio.create_task(self._wake_after(next_retry - now), name="runner-timer")
+
+    async def _wake_after(self, seconds: float) -> None:
+        await self.clock.sleep(seconds)
+        self.wake()
 
     async def run_one(self, job: Job) -> Job:
         """Drive one job to its end without the pump (the CLI). Returns the final row."""
@@ -281,7 +283,7 @@ class Runner:
         if job.state is not S.DELIVERING:
             remaining = self._deadline_remaining(job)
             try:
-                async with asyncio.timeout(remaining):
+                async with deadline(self.clock, remaining):
                     if job.state is S.QUEUED:
                         submitted = await self._submit(job, provider, request)
                         if submitted is None:
@@ -320,7 +322,7 @@ class Runner:
     def _deadline_remaining(self, job: Job) -> float:
         started = job.queued_at or job.created_at
         deadline = started + timedelta(seconds=self.deadline_seconds)
-        return max(0.0, (deadline - utcnow()).total_seconds())
+        return max(0.0, (deadline - self.clock.utcnow()).total_seconds())
 
     def request_for(self, job: Job) -> JobRequest:
         webhook_url = None
@@ -360,10 +362,10 @@ class Runner:
             handle = await provider.submit(request)
         except ProviderError as error:
             resend_is_safe = not error.maybe_accepted or provider.capabilities.idempotent_submit
-            if error.transient and resend_is_safe and job.attempts < MAX_SUBMIT_ATTEMPTS:
-                delay = backoff(job.attempts, error.retry_after)
+            if error.transient and resend_is_safe and job.attempts < SUBMIT.attempts:
+                delay = SUBMIT.delay(job.attempts, error.retry_after)
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
-                self._not_before[job.id] = asyncio.get_running_loop().time() + delay
+                self._not_before[job.id] = self.clock.monotonic() + delay
                 job = await self.jobs.transition(job.id, S.QUEUED)
                 self.status.push(job)
                 return None
@@ -392,7 +394,8 @@ class Runner:
     ) -> Completed:
         assert job.handle is not None
         handle = job.handle
-        for attempt in range(1, MAX_TRACK_RETRIES + 1):
+        # One budget for the whole run: a provider's track starts afresh on each entry, this does not.
+        for attempt in range(1, TRACK.attempts + 1):
             try:
                 async for event in provider.track(handle, request, inbox):
                     if isinstance(event, Completed):
@@ -405,11 +408,11 @@ class Runner:
                     job = await self._progress(job, event)
                 raise ProviderError(ErrorKind.UNAVAILABLE, Reason.PROVIDER_STOPPED)
             except ProviderError as error:
-                if not error.transient or attempt == MAX_TRACK_RETRIES:
+                if not error.transient or attempt == TRACK.attempts:
                     raise
-                delay = backoff(attempt, error.retry_after)
+                delay = TRACK.delay(attempt, error.retry_after)
                 log.info("job %s: tracking interrupted (%s); again in %.0fs", job.id, error.kind, delay)
-                await asyncio.sleep(delay)
+                await self.clock.sleep(delay)
         raise AssertionError("unreachable")
 
     def _partial_at_deadline(self, job_id: int) -> Completed | None:
@@ -430,7 +433,9 @@ class Runner:
         fields: dict[str, Any] = {"stage": event.stage, "percent": event.percent}
         if event.eta_seconds is not None:
             # Providers say how long is left; the job keeps the whole span from submission.
-            since_submit = (utcnow() - job.submitted_at).total_seconds() if job.submitted_at else 0.0
+            since_submit = (
+                (self.clock.utcnow() - job.submitted_at).total_seconds() if job.submitted_at else 0.0
+            )
             fields["eta_seconds"] = since_submit + max(0.0, event.eta_seconds)
         if event.listen_url:
             fields["listen_url"] = event.listen_url
@@ -444,37 +449,40 @@ class Runner:
         return job
 
     async def _deliver(self, job: Job, provider: Provider, completed: Completed) -> None:
-        """Fetch the takes once and post them, retrying a post Discord could not take right now.
+        """Fetch the takes once (engine/takes.py retries each download) and post them, retrying a
+        post Discord could not take right now (the post carries a nonce, so a resend is safe).
 
         The takes were paid for: they stay on disk until a post lands or Discord refuses for good.
         """
         dest = take_dir(self.work_dir, job.id)
-        takes: list[Take] | None = None
+        handle = job.handle
         try:
-            for attempt in range(1, MAX_DELIVERY_ATTEMPTS + 1):
-                try:
-                    if takes is None:
-                        takes, notes = await fetch_takes(
-                            completed,
-                            dest,
-                            self.session,
-                            max_bytes=self.max_take_bytes,
-                            refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
-                        )
-                        completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
-                    message_id, result = await self.results.post(job, takes, completed.model_copy(deep=True))
-                    break
-                except PostRefused as refused:
-                    log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
-                    await self._fail(job, refused.failure)
-                    return
-                except ProviderError as error:
-                    if not error.transient or attempt == MAX_DELIVERY_ATTEMPTS:
-                        await self._fail(job, Failure.of(error), detail=error.detail)
-                        return
-                    delay = backoff(attempt, error.retry_after)
-                    log.info("job %s: delivery failed (%s); again in %.0fs", job.id, error.detail, delay)
-                    await asyncio.sleep(delay)
+            takes, notes = await fetch_takes(
+                completed,
+                dest,
+                self.session,
+                max_bytes=self.max_take_bytes,
+                refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
+                clock=self.clock,
+            )
+            completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
+
+            def again(error: ProviderError, delay: float) -> None:
+                log.info("job %s: result post failed (%s); again in %.0fs", job.id, error.detail, delay)
+
+            message_id, result = await retry_transient(
+                RESULT_POST,
+                self.clock,
+                lambda: self.results.post(job, takes, completed.model_copy(deep=True)),
+                on_retry=again,
+            )
+        except PostRefused as refused:
+            log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
+            await self._fail(job, refused.failure)
+            return
+        except ProviderError as error:
+            await self._fail(job, Failure.of(error), detail=error.detail)
+            return
         finally:
             shutil.rmtree(dest, ignore_errors=True)
             _remove_outputs(completed)

@@ -12,8 +12,10 @@ import aiohttp
 
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.tracking import Completed, Note, Output
+from engine.retry import TAKE_DOWNLOAD, retry_transient
 from providers.http import download_to
 
 log = logging.getLogger(__name__)
@@ -47,13 +49,25 @@ def _ext(output: Output) -> str:
     return tail[1].lower() if len(tail) == 2 and len(tail[1]) <= 4 else "mp3"
 
 
-async def _fetch_one(output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int) -> Path:
+async def _fetch_one(
+    output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int, clock: Clock
+) -> Path:
     if output.path is not None:
         return output.path
-    if not output.url:
+    url = output.url
+    if not url:
         raise ProviderError(ErrorKind.GENERATION_FAILED, Reason.TAKE_SILENT, params={"index": output.index})
     target = dest / f"take{output.index}.{_ext(output)}"
-    await download_to(session, output.url, target, max_bytes=max_bytes)
+
+    def again(error: ProviderError, delay: float) -> None:
+        log.info("take %s: download failed (%s); again in %.0fs", output.index, error.kind, delay)
+
+    await retry_transient(
+        TAKE_DOWNLOAD,
+        clock,
+        lambda: download_to(session, url, target, max_bytes=max_bytes),
+        on_retry=again,
+    )
     return target
 
 
@@ -64,6 +78,7 @@ async def fetch_takes(
     *,
     max_bytes: int,
     refresh: Refresh | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[list[Take], list[Note]]:
     """Every take on local disk. A take that cannot be had becomes a note, unless none can."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -76,7 +91,7 @@ async def fetch_takes(
         link = output.url
         try:
             try:
-                path = await _fetch_one(output, dest, session, max_bytes)
+                path = await _fetch_one(output, dest, session, max_bytes, clock)
             except ProviderError as error:
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
@@ -87,7 +102,7 @@ async def fetch_takes(
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
-                path = await _fetch_one(fresh, dest, session, max_bytes)
+                path = await _fetch_one(fresh, dest, session, max_bytes, clock)
                 link = fresh.url
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed

@@ -26,18 +26,18 @@ import json
 import logging
 import mimetypes
 import re
-import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO, Literal
 
 import aiohttp
 
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason, WebhookRejected
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider, Voice
-from providers.http import HttpClient, Sleep, error_text, parse_retry_after, said
+from providers.http import HttpClient, error_text, parse_retry_after, said
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +238,8 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     if status == 413:
         return ProviderError(ErrorKind.INVALID_INPUT, Reason.TOO_LARGE, **common)
     if status == 429:
-        # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
+        # Without Retry-After (UNKNOWN whether it is sent) the client pauses its default and the
+        # engine its own backoff (engine/retry.py).
         return ProviderError(
             ErrorKind.RATE_LIMITED,
             retry_after=parse_retry_after(headers.get("Retry-After")),
@@ -651,14 +652,15 @@ class MusicGPTProvider(Provider):
         base_url: str,
         poll_interval: float = 10.0,
         backstop_interval: float = 60.0,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
         not_found_polls: int = 12,
         submit_timeout: aiohttp.ClientTimeout = SUBMIT_TIMEOUT,
         poll_timeout: aiohttp.ClientTimeout = POLL_TIMEOUT,
         voices_ttl: float = 6 * 3600,
         voices_wait: float = 2.0,
     ) -> None:
-        self.http = HttpClient(session, name=self.name, parse_error=parse_error, backoff=2.0, sleep=sleep)
+        self.http = HttpClient(session, name=self.name, parse_error=parse_error, clock=clock)
+        self._clock = clock
         self.base_url = base_url.rstrip("/")
         self.poll_interval = poll_interval
         # With a webhook URL the deliveries carry the result and /byId only catches a lost one.
@@ -737,7 +739,7 @@ class MusicGPTProvider(Provider):
         board = _Board(handle.conversion_ids)
         pushed = bool(request.webhook_url)
         interval = self.backstop_interval if pushed else self.poll_interval
-        started = time.monotonic()
+        started = self._clock.monotonic()
         blind = 0
         yield Progress(stage="submitted", eta_seconds=eta)
         next_poll = started + first_poll_delay(eta, interval)
@@ -753,7 +755,7 @@ class MusicGPTProvider(Provider):
             if took:
                 yield self._progress("processing", started, eta, board)
                 continue
-            next_poll = time.monotonic() + interval
+            next_poll = self._clock.monotonic() + interval
             report = await self._poll(ctype, task_id=handle.task_id)
             if report is None:
                 blind += 1
@@ -779,7 +781,7 @@ class MusicGPTProvider(Provider):
             inbox,
             board,
             handle,
-            until=time.monotonic() + self.poll_interval,
+            until=self._clock.monotonic() + self.poll_interval,
             stop=lambda: not board.extras_missing(instrumental),
         )
         if not board.extras_missing(instrumental):
@@ -857,12 +859,11 @@ class MusicGPTProvider(Provider):
         """
         stop = stop or (lambda: board.done)
         while not stop():
-            remaining = until - time.monotonic()
+            remaining = until - self._clock.monotonic()
             if remaining <= 0:
                 return False
-            try:
-                payload = await asyncio.wait_for(inbox.get(), remaining)
-            except TimeoutError:
+            payload = await _get_within(self._clock, inbox, remaining)
+            if payload is None:
                 return False
             if self._take_delivery(payload, board, handle):
                 return True
@@ -882,9 +883,8 @@ class MusicGPTProvider(Provider):
             board.add_meta(event)
         return False
 
-    @staticmethod
-    def _progress(stage: str, started: float, eta: float | None, board: _Board) -> Progress:
-        elapsed = time.monotonic() - started
+    def _progress(self, stage: str, started: float, eta: float | None, board: _Board) -> Progress:
+        elapsed = self._clock.monotonic() - started
         ready = sum(1 for t in board.takes.values() if t.ok)
         return Progress(
             stage=stage,
@@ -917,7 +917,7 @@ class MusicGPTProvider(Provider):
     # -- voices ------------------------------------------------------------------------------------
 
     async def list_voices(self, query: str = "", *, limit: int = 25) -> list[Voice]:
-        if time.monotonic() >= self._voices_until:
+        if self._clock.monotonic() >= self._voices_until:
             if self._voices_task is None or self._voices_task.done():
                 self._voices_task = asyncio.create_task(self._load_voices(), name="musicgpt-voices")
             try:
@@ -950,12 +950,12 @@ class MusicGPTProvider(Provider):
                     break
         except ProviderError:
             # Keep what we had; ask again in a minute rather than on every keystroke.
-            self._voices_until = time.monotonic() + 60
+            self._voices_until = self._clock.monotonic() + 60
             if collected and len(collected) > len(self._voices):
                 self._voices = collected
             raise
         self._voices = collected
-        self._voices_until = time.monotonic() + self.voices_ttl
+        self._voices_until = self._clock.monotonic() + self.voices_ttl
         log.info("musicgpt: %d voices loaded", len(collected))
 
     async def close(self) -> None:
@@ -968,3 +968,24 @@ class MusicGPTProvider(Provider):
 def _positive(value: Any) -> float | None:
     number = _number(value)
     return number if number is not None and number > 0 else None
+
+
+async def _get_within(clock: Clock, inbox: Inbox, seconds: float) -> Any | None:
+    """The next inbox item, or None once `seconds` have passed on `clock` without one."""
+    if not inbox.empty():
+        return inbox.get_nowait()
+    getter = asyncio.ensure_future(inbox.get())
+    timer = asyncio.ensure_future(clock.sleep(seconds))
+    try:
+        await asyncio.wait({getter, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+        if not getter.done():
+            getter.cancel()
+    try:
+        # A get cancelled just as an item arrived still returns it: nothing is lost.
+        return await getter
+    except asyncio.CancelledError:
+        if not getter.cancelled():
+            raise
+        return None

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import re
-import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,11 +23,12 @@ from typing import Any
 
 import aiohttp
 
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason, WebhookRejected
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider
-from providers.http import HttpClient, Sleep, default_error, error_text, said
+from providers.http import HttpClient, default_error, error_text, said
 
 ROUTE = "create.remix_song"
 # Responses wrap the operation in a key named after the action's suffix.
@@ -242,7 +242,7 @@ def detail_text(body: Any) -> str | None:
 
 
 def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderError:
-    """Map an HTTP error from Soundpiece. HttpClient decides what is retried from the kind."""
+    """Map an HTTP error from Soundpiece. The engine decides from the kind what is retried."""
     text = detail_text(body)
     if status in (400, 422):
         return ProviderError(
@@ -364,10 +364,10 @@ class SoundpieceProvider(Provider):
         base_url: str,
         webhook_secret: str | None = None,
         webhook_tolerance: float = 300.0,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        self._http = HttpClient(session, name=self.name, parse_error=parse_error, sleep=sleep)
-        self._sleep = sleep
+        self._http = HttpClient(session, name=self.name, parse_error=parse_error, clock=clock)
+        self._clock = clock
         self._url = f"{base_url.rstrip('/')}/{ROUTE}"
         self._headers = {"Authorization": f"Bearer {api_key}"}
         self._webhook_keys = webhook_keys(webhook_secret) if webhook_secret else []
@@ -412,11 +412,11 @@ class SoundpieceProvider(Provider):
 
     async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
         wanted = variations(request)
-        started = time.monotonic()
+        started = self._clock.monotonic()
         # Set when a webhook said the operation ended: then ask at once instead of long-polling.
         nudged = False
         while True:
-            asked = time.monotonic()
+            asked = self._clock.monotonic()
             if nudged:
                 op = parse_operation(await self._get(handle.task_id, wait=False))
             else:
@@ -426,11 +426,11 @@ class SoundpieceProvider(Provider):
                 return
             if op.status == "failed":
                 raise op.error or operation_error(None)
-            yield Progress(stage="processing", detail=_elapsed_text(op.created_at, started))
-            rest = self.min_poll_interval - (time.monotonic() - asked)
+            yield Progress(stage="processing", detail=self._elapsed_text(op.created_at, started))
+            rest = self.min_poll_interval - (self._clock.monotonic() - asked)
             nudged = False
             if rest > 0:
-                pause = asyncio.ensure_future(self._sleep(rest))
+                pause = asyncio.ensure_future(self._clock.sleep(rest))
                 nudged = await self._webhook_first(pause, handle.task_id, inbox)
 
     async def refresh_outputs(self, handle: Handle) -> list[Output]:
@@ -450,7 +450,11 @@ class SoundpieceProvider(Provider):
         if not self._webhook_keys:
             raise WebhookRejected(404, "Soundpiece webhooks are not configured")
         webhook_id = verify_signature(
-            headers, body, self._webhook_keys, tolerance=self._webhook_tolerance, now=time.time()
+            headers,
+            body,
+            self._webhook_keys,
+            tolerance=self._webhook_tolerance,
+            now=self._clock.utcnow().timestamp(),
         )
         payload = parse_webhook_body(body)
         # The web layer dedupes deliveries on this id (stable across Soundpiece's retries).
@@ -493,6 +497,14 @@ class SoundpieceProvider(Provider):
                 task.cancel()
                 await asyncio.wait({task})
 
+    def _elapsed_text(self, created_at: datetime | None, started: float) -> Note:
+        """Soundpiece reports no percent or ETA; say how long it has been working."""
+        if created_at is not None:
+            seconds = (self._clock.utcnow() - created_at).total_seconds()
+        else:
+            seconds = self._clock.monotonic() - started
+        return Note(reason=Reason.WORKING_FOR, params={"seconds": seconds})
+
     async def _get(self, op_id: str, *, wait: bool) -> Any:
         return await self._http.request(
             "GET",
@@ -507,12 +519,3 @@ class SoundpieceProvider(Provider):
 def _drain(inbox: Inbox) -> None:
     while not inbox.empty():
         inbox.get_nowait()
-
-
-def _elapsed_text(created_at: datetime | None, started: float) -> Note:
-    """Soundpiece reports no percent or ETA; say how long it has been working."""
-    if created_at is not None:
-        seconds = (datetime.now(UTC) - created_at).total_seconds()
-    else:
-        seconds = time.monotonic() - started
-    return Note(reason=Reason.WORKING_FOR, params={"seconds": seconds})

@@ -11,12 +11,11 @@ Request building and chunk parsing are the pure functions at the top; the class 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 import math
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -24,6 +23,7 @@ from urllib.parse import quote, urlparse
 
 import aiohttp
 
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Output, Progress
@@ -353,7 +353,7 @@ class SoundverseProvider(Provider):
         status_path: str = "/status/generation/{message_id}",
         read_timeout: float = 600.0,
         poll_interval: float = 10.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._api_key = api_key
         self._base = base_url.rstrip("/")
@@ -362,8 +362,8 @@ class SoundverseProvider(Provider):
         self._stream_timeout = aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=read_timeout)
         self._poll_interval = poll_interval
         self._not_found_polls = max(1, math.ceil(NOT_FOUND_GRACE / max(poll_interval, 0.001)))
-        self._sleep = sleep
-        self._http = HttpClient(session, name=self.name, parse_error=parse_error, sleep=sleep)
+        self._clock = clock
+        self._http = HttpClient(session, name=self.name, parse_error=parse_error, clock=clock)
         self._live: dict[str, _LiveStream] = {}
 
     def _headers(self) -> dict[str, str]:
@@ -394,6 +394,7 @@ class SoundverseProvider(Provider):
         stream = self._http.stream(
             "POST",
             self._base + REMIX_PATH,
+            idempotent=False,
             json_body=body,
             headers=self._headers(),
             timeout=self._stream_timeout,
@@ -493,7 +494,7 @@ class SoundverseProvider(Provider):
                         yield event
                     if isinstance(event, Completed):
                         return
-            await self._sleep(self._poll_interval)
+            await self._clock.sleep(self._poll_interval)
 
     async def cancel(self, handle: Handle) -> None:
         """Soundverse documents no cancel; at least let go of a stream nobody will read."""

@@ -194,7 +194,7 @@ async def test_out_of_credits_ends_the_job_with_a_clear_message(tmp_path: Path, 
 
 
 async def test_rate_limited_submit_is_retried(tmp_path: Path, musicgpt: FakeMusicGPT):
-    musicgpt.script("Remix", Fault.rate_limited(retry_after=0.2), Fault.server_error(503))
+    musicgpt.script("Remix", Fault.rate_limited(retry_after=0.2), Fault.rate_limited(retry_after=0.2))
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
         await h.discord.run_slash_command(
@@ -203,6 +203,20 @@ async def test_rate_limited_submit_is_retried(tmp_path: Path, musicgpt: FakeMusi
         job = await h.wait_for_job(1, lambda j: j.finished, timeout=40)
         assert job.state is JobState.DELIVERED
         assert musicgpt.submissions == 1
+        assert [s for _, p, s in musicgpt.requests if p.endswith("/Remix")] == [429, 429, 200]
+
+
+async def test_a_5xx_submit_is_not_resent(tmp_path: Path, musicgpt: FakeMusicGPT):
+    # The vendor may have taken the job before its gateway failed: a resend could bill twice.
+    musicgpt.script("Remix", Fault.server_error(502))
+    async with harness(tmp_path, **mg(musicgpt)) as h:
+        await h.start()
+        await h.discord.run_slash_command(
+            "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
+        )
+        job = await h.wait_for_job(1, lambda j: j.finished, timeout=40)
+        assert job.state is JobState.FAILED and "did not confirm" in failure_text(job)
+        assert len([r for r in musicgpt.requests if r[1].endswith("/Remix")]) == 1
 
 
 async def test_deadline_ends_a_stuck_job(tmp_path: Path):

@@ -18,6 +18,7 @@ from domain.tracking import Completed, Event, Handle, Progress
 from providers import soundverse
 from providers.base import JobRequest
 from providers.soundverse import SoundverseProvider
+from tests.clock import FakeClock
 from tests.fakes.soundverse import (
     INSUFFICIENT_BALANCE,
     MISSING_PROMPT,
@@ -52,14 +53,6 @@ ERROR_CASES = [
 ]
 
 
-class Sleeps(list[float]):
-    """Records every wait the provider asks for, and waits only briefly."""
-
-    async def __call__(self, delay: float) -> None:
-        self.append(delay)
-        await asyncio.sleep(min(delay, 0.02))
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSoundverse]:
     async with FakeSoundverse() as server:
@@ -67,12 +60,12 @@ async def fake() -> AsyncIterator[FakeSoundverse]:
 
 
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
+def clock() -> FakeClock:
+    return FakeClock(instant=True)
 
 
 @pytest.fixture
-async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, sleeps: Sleeps) -> AsyncIterator[Any]:
+async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, clock: FakeClock) -> AsyncIterator[Any]:
     made: list[SoundverseProvider] = []
 
     def factory(**kw: Any) -> SoundverseProvider:
@@ -81,7 +74,7 @@ async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, sleeps: Sle
             "base_url": fake.base_url,
             "read_timeout": 2.0,
             "poll_interval": 0.05,
-            "sleep": sleeps,
+            "clock": clock,
         }
         provider = SoundverseProvider(session, **(options | kw))
         made.append(provider)
@@ -239,7 +232,7 @@ async def test_status_never_visible_gives_up(
 
 
 async def test_status_at_top_level_and_custom_path(
-    session: aiohttp.ClientSession, sleeps: Sleeps, song: JobRequest
+    session: aiohttp.ClientSession, clock: FakeClock, song: JobRequest
 ) -> None:
     async with FakeSoundverse(status_path="/v7/status/{message_id}") as other:
         other.drop_after, other.status_wrapper = 1, None
@@ -250,7 +243,7 @@ async def test_status_at_top_level_and_custom_path(
             base_url=other.base_url,
             status_path="/v7/status/{message_id}",
             poll_interval=0.05,
-            sleep=sleeps,
+            clock=clock,
         )
         try:
             events = await follow(provider, await provider.submit(request), request)
@@ -318,7 +311,7 @@ async def test_failure_seen_by_polling(fake: FakeSoundverse, make: Any, song: Jo
 
 
 async def test_rate_limited_submit_is_retried_after_retry_after(
-    fake: FakeSoundverse, make: Any, song: JobRequest, sleeps: Sleeps
+    fake: FakeSoundverse, make: Any, song: JobRequest, clock: FakeClock
 ) -> None:
     fake.errors = [ScriptedError(RATE_LIMITED, status=429, headers={"Retry-After": "3"})]
     provider = make()
@@ -329,7 +322,7 @@ async def test_rate_limited_submit_is_retried_after_retry_after(
     # The runner submits again later; every request of the account first waits out Retry-After.
     events = await follow(provider, await provider.submit(song), song)
     assert done(events)
-    assert sleeps and sleeps[0] == pytest.approx(3, abs=0.1)
+    assert clock.sleeps and clock.sleeps[0] == pytest.approx(3)
     assert fake.generation_requests == 2 and len(fake.jobs) == 1
 
 
@@ -377,3 +370,14 @@ async def test_close_releases_an_untracked_stream(fake: FakeSoundverse, make: An
     await provider.close()
     # The stream is gone; tracking still works by polling.
     assert done(await follow(provider, handle, song))
+
+
+async def test_a_5xx_answer_to_the_generation_may_have_been_accepted(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
+    # A gateway error can come after Soundverse took the job: the runner must not send it again.
+    fake.errors = [ScriptedError(UNAVAILABLE, status=502)]
+    with pytest.raises(ProviderError) as info:
+        await make().submit(song)
+    assert info.value.kind is ErrorKind.UNAVAILABLE and info.value.maybe_accepted
+    assert fake.generation_requests == 1
