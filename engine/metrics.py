@@ -10,13 +10,12 @@ so the number of series stays bounded however many jobs run.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ProviderError
 from domain.jobs import JobState
 
@@ -104,30 +103,25 @@ def set_job_counts(counts: dict[tuple[str, JobState], int]) -> None:
 
 
 @contextlib.contextmanager
-def provider_call(provider: str, call: str, clock: Callable[[], float] = time.perf_counter) -> Iterator[None]:
-    """Time one call to a provider; count its ProviderError by kind."""
-    started = clock()
+def provider_call(provider: str, call: str, clock: Clock = SYSTEM_CLOCK) -> Iterator[None]:
+    """Time one call to a provider (on the caller's clock); count its ProviderError by kind."""
+    started = clock.monotonic()
     try:
         yield
     except ProviderError as error:
         PROVIDER_ERRORS.labels(provider, call, error.kind.value).inc()
         raise
     finally:
-        PROVIDER_CALL.labels(provider, call).observe(clock() - started)
+        PROVIDER_CALL.labels(provider, call).observe(clock.monotonic() - started)
 
 
-async def watch_loop_lag(
-    interval: float = 0.5,
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> None:
+async def watch_loop_lag(interval: float = 0.5, *, clock: Clock = SYSTEM_CLOCK) -> None:
     """Sleep `interval` again and again; how much later than asked each sleep ends is the loop's lag.
 
     A loop busy with synchronous work (a slow callback, a blocking call) wakes sleepers late.
     Runs until cancelled.
     """
     while True:
-        started = clock()
-        await sleep(interval)
-        LOOP_LAG.observe(max(0.0, clock() - started - interval))
+        started = clock.monotonic()
+        await clock.sleep(interval)
+        LOOP_LAG.observe(max(0.0, clock.monotonic() - started - interval))

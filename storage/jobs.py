@@ -11,7 +11,17 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import aiosqlite
 
-from domain.jobs import ACTIVE, TRANSITIONS, IllegalTransition, Job, JobResult, JobState, NewJob, utcnow
+from domain.jobs import (
+    ACTIVE,
+    TRANSITIONS,
+    Failure,
+    IllegalTransition,
+    Job,
+    JobResult,
+    JobState,
+    NewJob,
+    utcnow,
+)
 from domain.tracking import Handle
 from storage.db import Database
 
@@ -24,6 +34,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _JSON_FIELDS = {"options", "handle", "result"}
+# The error column is TEXT: a Failure as JSON (an older row holds a sentence, which Failure reads).
 _STAMP_ON_ENTRY = {
     JobState.QUEUED: "queued_at",
     JobState.SUBMITTED: "submitted_at",
@@ -41,6 +52,8 @@ def _encode(name: str, value: Any) -> Any:
         if isinstance(value, Handle | JobResult):
             return value.model_dump_json()
         return json.dumps(value)
+    if isinstance(value, Failure):
+        return value.model_dump_json(exclude_none=True, exclude_defaults=True)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Path):

@@ -13,6 +13,7 @@ from yarl import URL
 from domain.errors import ErrorKind, ProviderError
 from engine import metrics
 from face.telemetry import acknowledged_interaction, discord_trace, route_template, snowflake_time
+from tests.clock import FakeClock
 
 
 @pytest.mark.parametrize(
@@ -59,39 +60,53 @@ def test_only_an_interaction_callback_is_an_acknowledgement():
     assert snowflake_time(0) == 1420070400.0
 
 
-async def test_loop_lag_is_how_late_the_sleep_ended():
-    now = [100.0]
-    late_by = iter([0.0, 0.25, 1.5])
+class LateClock(FakeClock):
+    """Each sleep ends later than asked, by the next of `late_by`; after the last, the watch is cancelled."""
 
-    async def sleep(seconds: float) -> None:
+    def __init__(self, late_by: list[float]) -> None:
+        super().__init__(instant=True)
+        self._late_by = iter(late_by)
+
+    async def sleep(self, seconds: float) -> None:
         try:
-            now[0] += seconds + next(late_by)
+            late = next(self._late_by)
         except StopIteration:
             raise asyncio.CancelledError from None
+        await super().sleep(seconds + late)
 
+
+async def test_loop_lag_is_how_late_the_sleep_ended():
+    clock = LateClock([0.0, 0.25, 1.5])
     count_before, sum_before = (
         value("remixbot_event_loop_lag_seconds_count"),
         value("remixbot_event_loop_lag_seconds_sum"),
     )
     with pytest.raises(asyncio.CancelledError):
-        await metrics.watch_loop_lag(0.5, clock=lambda: now[0], sleep=sleep)
+        await metrics.watch_loop_lag(0.5, clock=clock)
     assert value("remixbot_event_loop_lag_seconds_count") - count_before == 3
     assert value("remixbot_event_loop_lag_seconds_sum") - sum_before == pytest.approx(1.75)
 
 
-def test_provider_errors_are_counted_by_kind_and_reraised():
+async def test_provider_calls_are_timed_on_the_callers_clock_and_errors_counted_by_kind():
     errors = (
         "remixbot_provider_errors_total",
         {"provider": "musicgpt", "call": "submit", "kind": "rate_limited"},
     )
-    calls = ("remixbot_provider_call_seconds_count", {"provider": "musicgpt", "call": "submit"})
-    errors_before, calls_before = value(*errors), value(*calls)
-    with pytest.raises(ProviderError), metrics.provider_call("musicgpt", "submit"):
-        raise ProviderError(ErrorKind.RATE_LIMITED, "slow down")
-    with metrics.provider_call("musicgpt", "submit"):
-        pass
+    labels = {"provider": "musicgpt", "call": "submit"}
+    calls, seconds = (
+        ("remixbot_provider_call_seconds_count", labels),
+        ("remixbot_provider_call_seconds_sum", labels),
+    )
+    errors_before, calls_before, seconds_before = value(*errors), value(*calls), value(*seconds)
+    clock = FakeClock(instant=True)
+    with pytest.raises(ProviderError), metrics.provider_call("musicgpt", "submit", clock):
+        await clock.sleep(1.5)
+        raise ProviderError(ErrorKind.RATE_LIMITED, retry_after=5)
+    with metrics.provider_call("musicgpt", "submit", clock):
+        await clock.sleep(2.0)
     assert value(*errors) - errors_before == 1
     assert value(*calls) - calls_before == 2
+    assert value(*seconds) - seconds_before == pytest.approx(3.5)
 
 
 def value(name: str, labels: dict[str, str] | None = None) -> float:
