@@ -14,6 +14,7 @@ import yarl
 from pydantic import ValidationError
 
 from config import Settings
+from engine.downloads import DownloadPolicy
 from face.bot import BotOptions, RemixBot
 from providers.registry import build_registry
 from storage.db import Database
@@ -56,6 +57,7 @@ def bot_options(settings: Settings) -> BotOptions:
         public_base_url=settings.public_base_url,
         webhook_host=settings.webhook_host,
         webhook_port=settings.webhook_port,
+        downloads=DownloadPolicy.from_setting(settings.download_allowed_hosts),
     )
 
 

@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from audio.probe import NotAudio, probe
 from domain.errors import ProviderError
 from domain.jobs import IllegalTransition, Job, JobState, NewJob
 from domain.kinds import JobKind
+from engine.downloads import STRICT, DownloadPolicy, TooLarge
 from engine.runner import Runner
 from face import texts
 from providers.base import Capabilities
-from providers.http import TooLarge, download_to
 from providers.registry import Registry
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
@@ -115,8 +113,8 @@ class Intake:
         jobs: JobRepository,
         registry: Registry,
         runner: Runner,
-        session: aiohttp.ClientSession,
         *,
+        downloads: DownloadPolicy = STRICT,
         work_dir: Path,
         max_input_bytes: int,
         max_jobs_per_member: int,
@@ -125,7 +123,7 @@ class Intake:
         self.jobs = jobs
         self.registry = registry
         self.runner = runner
-        self.session = session
+        self.downloads = downloads
         self.work_dir = work_dir
         self.max_input_bytes = max_input_bytes
         self.max_jobs_per_member = max_jobs_per_member
@@ -288,7 +286,7 @@ class Intake:
     async def _download(self, job: Job) -> Path:
         assert job.input_url
         dest = self._input_dest(job)
-        await download_to(self.session, job.input_url, dest, max_bytes=self.input_limit(job.provider))
+        await self.downloads.fetch(job.input_url, dest, max_bytes=self.input_limit(job.provider))
         return dest
 
     async def _copy_in(self, job: Job, source: Path) -> Path:

@@ -18,11 +18,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from domain.errors import ErrorKind, ProviderError
 from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobState, utcnow
 from domain.tracking import Completed, Progress
+from engine.downloads import STRICT, DownloadPolicy
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.takes import Take, fetch_takes, take_dir
 from face import texts
@@ -69,7 +68,7 @@ class Runner:
         status: StatusSink,
         results: ResultSink,
         *,
-        session: aiohttp.ClientSession,
+        downloads: DownloadPolicy = STRICT,
         work_dir: Path,
         deadline_seconds: float,
         max_take_bytes: int,
@@ -82,7 +81,7 @@ class Runner:
         self.registry = registry
         self.status = status
         self.results = results
-        self.session = session
+        self.downloads = downloads
         self.work_dir = work_dir
         self.deadline_seconds = deadline_seconds
         self.max_take_bytes = max_take_bytes
@@ -445,7 +444,7 @@ class Runner:
                         takes, notes = await fetch_takes(
                             completed,
                             dest,
-                            self.session,
+                            self.downloads,
                             max_bytes=self.max_take_bytes,
                             refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
                         )

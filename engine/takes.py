@@ -8,14 +8,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
-
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
 from domain.errors import ErrorKind, ProviderError
 from domain.tracking import Completed, Output
+from engine.downloads import DownloadPolicy
 from face import texts
-from providers.http import download_to
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +45,20 @@ def _ext(output: Output) -> str:
     return tail[1].lower() if len(tail) == 2 and len(tail[1]) <= 4 else "mp3"
 
 
-async def _fetch_one(output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int) -> Path:
+async def _fetch_one(output: Output, dest: Path, downloads: DownloadPolicy, max_bytes: int) -> Path:
     if output.path is not None:
         return output.path
     if not output.url:
         raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(output.index))
     target = dest / f"take{output.index}.{_ext(output)}"
-    await download_to(session, output.url, target, max_bytes=max_bytes)
+    await downloads.fetch(output.url, target, max_bytes=max_bytes)
     return target
 
 
 async def fetch_takes(
     completed: Completed,
     dest: Path,
-    session: aiohttp.ClientSession,
+    downloads: DownloadPolicy,
     *,
     max_bytes: int,
     refresh: Refresh | None = None,
@@ -76,7 +74,7 @@ async def fetch_takes(
         link = output.url
         try:
             try:
-                path = await _fetch_one(output, dest, session, max_bytes)
+                path = await _fetch_one(output, dest, downloads, max_bytes)
             except ProviderError as error:
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
@@ -87,7 +85,7 @@ async def fetch_takes(
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
-                path = await _fetch_one(fresh, dest, session, max_bytes)
+                path = await _fetch_one(fresh, dest, downloads, max_bytes)
                 link = fresh.url
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed

@@ -14,6 +14,7 @@ import discord
 from discord.ext import commands
 
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
+from engine.downloads import STRICT, DownloadPolicy
 from engine.intake import Intake
 from engine.runner import Runner
 from face import texts
@@ -53,6 +54,8 @@ class BotOptions:
     public_base_url: str | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    # Where takes and attachments may be downloaded from (engine/downloads.py).
+    downloads: DownloadPolicy = STRICT
 
 
 class RemixBot(commands.Bot):
@@ -103,7 +106,7 @@ class RemixBot(commands.Bot):
             self.registry,
             self.status_board,
             self.results,
-            session=self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             deadline_seconds=s.job_deadline_seconds,
             max_take_bytes=s.max_take_bytes,
@@ -116,7 +119,7 @@ class RemixBot(commands.Bot):
             self.jobs,
             self.registry,
             self.runner,
-            self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             max_input_bytes=s.max_input_bytes,
             max_jobs_per_member=s.max_jobs_per_member,

@@ -787,3 +787,15 @@ def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[i
     if top:
         lines.append("Most takes delivered: " + ", ".join(f"<@{m}> {n}" for m, n in top))
     return "\n".join(lines)
+
+
+# -- downloads (engine/downloads.py): the link policy, the size and time caps ---------------------------
+DOWNLOAD_REFUSED = "The download link points somewhere the bot does not download from."
+
+
+def download_too_slow(limit: float) -> str:
+    return f"The download took longer than {seconds(limit)}, so I gave up on it."
+
+
+def file_larger_than(limit: int, provider: str) -> str:
+    return f"That file is larger than {mb(limit)}; {provider} takes files up to {mb(limit)}."

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yarl
+
 import bot as bot_main
 from audio.synth import write_tone
 from config import Settings
@@ -57,6 +59,7 @@ class Harness:
             musicgpt_poll_interval=0.1,
         )
         values.update(self.overrides)
+        values.setdefault("download_allowed_hosts", fake_hosts(values))
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     async def start(self) -> None:
@@ -67,8 +70,10 @@ class Harness:
         await self.discord.wait_for(
             lambda: (
                 self._crashed()
-                or (len([s for s in self.discord.sessions.values() if s.connected]) > 0
-                and len(self.discord.sessions) > sessions_before)
+                or (
+                    len([s for s in self.discord.sessions.values() if s.connected]) > 0
+                    and len(self.discord.sessions) > sessions_before
+                )
             ),
             timeout=15,
         )
@@ -140,6 +145,13 @@ class Harness:
                 last = f"last state {job.state} ({job.error})" if job else "no such job"
                 raise AssertionError(f"job {job_id} never got there; {last}")
             await asyncio.sleep(0.05)
+
+
+def fake_hosts(values: dict[str, Any]) -> str:
+    """DOWNLOAD_ALLOWED_HOSTS for the fakes in these settings: they serve takes and attachments over
+    plain http on 127.0.0.1, which the download policy refuses for every other address."""
+    urls = [v for k, v in values.items() if k.endswith(("_base_url", "_api_base")) and isinstance(v, str)]
+    return ",".join(sorted({f"{u.host}:{u.port}" for u in map(yarl.URL, urls) if u.host == "127.0.0.1"}))
 
 
 def free_port() -> int:

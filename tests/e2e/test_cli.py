@@ -11,6 +11,7 @@ import pytest
 
 from audio.probe import probe
 from audio.synth import write_tone
+from tests.e2e.harness import fake_hosts
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
@@ -24,6 +25,7 @@ async def cli(tmp: Path, *args: str, **env: str) -> tuple[int, str, str]:
         "DATABASE_PATH": str(tmp / "bot.sqlite3"),
         "WORK_DIR": str(tmp / "work"),
         "MUSICGPT_POLL_INTERVAL": "0.1",
+        "DOWNLOAD_ALLOWED_HOSTS": fake_hosts({k.lower(): v for k, v in env.items()}),
         **env,
     }
     proc = await asyncio.create_subprocess_exec(

@@ -15,6 +15,7 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Progress
+from engine.downloads import DownloadPolicy
 from providers.base import JobRequest
 from providers.musicgpt import MusicGPTProvider
 from tests.fakes.musicgpt import FakeMusicGPT, Fault, tone
@@ -117,7 +118,8 @@ async def test_clean_remix(session, sleep, song, tmp_path) -> None:
         assert last.cover_url and last.title == "Fake Song 1"
 
         dest = tmp_path / "take1.mp3"
-        await provider.http.download(last.outputs[0].url, dest, max_bytes=10_000_000)
+        fake_cdn = DownloadPolicy.parse_hosts(fake.base_url.split("/")[2])
+        await DownloadPolicy(allowed_hosts=fake_cdn).fetch(last.outputs[0].url, dest, max_bytes=10_000_000)
         with av.open(str(dest)) as container:
             assert container.streams.audio[0].codec_context.name.startswith("mp3")
 

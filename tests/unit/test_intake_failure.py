@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 import engine.intake
@@ -33,30 +32,28 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
     jobs = JobRepository(db)
     registry = Registry({"local": Entry(LocalProvider(tmp_path / "local"), 1)}, "local")
     song = write_tone(tmp_path / "song.wav", seconds=1)
-    async with aiohttp.ClientSession() as session:
-        intake = Intake(
-            jobs,
-            registry,
-            NoRunner(),
-            session,
-            work_dir=tmp_path,  # type: ignore[arg-type]
-            max_input_bytes=10**8,
-            max_jobs_per_member=1,
-        )
-        draft = Draft(
-            kind=JobKind.REMIX,
-            channel_id=1,
-            member_id=7,
-            guild_id=1,
-            upload_limit=10**8,
-            prompt="slowed",
-            input_path=song,
-            input_size=song.stat().st_size,
-        )
-        job = await intake.admit(draft)
-        assert not isinstance(job, str)
-        with pytest.raises(RuntimeError):
-            await intake.check_input(job, local_path=song)
+    intake = Intake(
+        jobs,
+        registry,
+        NoRunner(),
+        work_dir=tmp_path,  # type: ignore[arg-type]
+        max_input_bytes=10**8,
+        max_jobs_per_member=1,
+    )
+    draft = Draft(
+        kind=JobKind.REMIX,
+        channel_id=1,
+        member_id=7,
+        guild_id=1,
+        upload_limit=10**8,
+        prompt="slowed",
+        input_path=song,
+        input_size=song.stat().st_size,
+    )
+    job = await intake.admit(draft)
+    assert not isinstance(job, str)
+    with pytest.raises(RuntimeError):
+        await intake.check_input(job, local_path=song)
     failed = await jobs.get(job.id)
     assert failed.state is JobState.FAILED and failed.error == texts.interrupted()
     assert await jobs.active_count_for_member(7) == 0, "the member may start another job"
