@@ -246,8 +246,12 @@ class Intake:
             try:
                 path = await self._copy_in(job, local_path) if local_path else await self._download(job)
             except TooLarge as error:
+                # The size the bytes showed, never the size the upload declared (it may have lied).
                 return await self.reject(
-                    job, texts.file_too_large(job.input_size or error.limit + 1, error.limit, provider.label)
+                    job,
+                    texts.file_too_large(error.size, error.limit, provider.label)
+                    if error.size is not None
+                    else texts.file_larger_than(error.limit, provider.label),
                 )
             except ProviderError as error:
                 log.info("job %s: input download failed: %s", job.id, error.detail or error.message)
@@ -293,7 +297,7 @@ class Intake:
         """The job owns (and later deletes) its input, so a local file is copied, never moved."""
         size = source.stat().st_size
         if size > self.input_limit(job.provider):
-            raise TooLarge(self.input_limit(job.provider))
+            raise TooLarge(self.input_limit(job.provider), size)
         dest = self._input_dest(job)
         dest.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(shutil.copyfile, source, dest)

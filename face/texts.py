@@ -799,3 +799,10 @@ def download_too_slow(limit: float) -> str:
 
 def file_larger_than(limit: int, provider: str) -> str:
     return f"That file is larger than {mb(limit)}; {provider} takes files up to {mb(limit)}."
+
+
+# -- input that is not what it claims (audio/probe.py) ---------------------------------------------------
+def audio_length_mismatch(stated: float, decoded: float | None) -> str:
+    short = f"{decoded:.1f} s" if decoded is not None and decoded < 10 else seconds(decoded or 0)
+    held = f"only {short} of sound" if decoded is not None else "much less sound"
+    return f"This file says it is {seconds(stated)} long but holds {held}; it may be cut short or damaged."
