@@ -52,24 +52,22 @@ def result_embed(
 ) -> discord.Embed:
     """The result card: title, prompt, provider, every take, lyrics, cover art (or `image`, a waveform)."""
     title = result.title or texts.KIND_NAMES[job.kind].capitalize()
-    embed = discord.Embed(title=texts.clip(texts.defuse(title), 256), colour=discord.Colour.green())
+    embed = discord.Embed(title=texts.echo(title, 256), colour=discord.Colour.green())
     if job.prompt:
-        embed.description = texts.clip(texts.defuse(job.prompt), 1000)
+        embed.description = texts.echo(job.prompt, 1000)
     embed.add_field(name=texts.PROVIDER_FIELD, value=provider_label)
     # Takes are numbered by position: providers count from 0 or 1, members from 1.
     for number, take in enumerate(result.takes, start=1):
         parts = [texts.seconds(take.duration) if take.duration else texts.UNKNOWN_DURATION]
         if take.title and take.title != result.title:
-            parts.append(texts.clip(texts.defuse(take.title), 100))
+            parts.append(texts.echo(take.title, 100))
         if take.label:
             parts.append(texts.clip(take.label, 200))
         if take.url:
             parts.append(texts.download_link(take.url))
         embed.add_field(name=texts.take_name(number), value=texts.clip(" · ".join(parts), FIELD_LIMIT))
     if result.lyrics:
-        embed.add_field(
-            name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False
-        )
+        embed.add_field(name=texts.LYRICS_FIELD, value=texts.echo(result.lyrics, 500), inline=False)
     if result.notes:
         embed.add_field(name=texts.NOTE_FIELD, value=texts.clip("\n".join(result.notes), 1000), inline=False)
     if result.cover_url:

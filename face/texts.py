@@ -715,7 +715,7 @@ def no_jobs() -> str:
 
 
 def job_line(job_id: int, kind: str, state: str, prompt: str, links: list[str]) -> str:
-    what = f" · “{clip(defuse(prompt), 60)}”" if prompt else ""
+    what = f" · “{echo(prompt, 60)}”" if prompt else ""
     tail = f" · {' · '.join(links)}" if links else ""
     return f"**#{job_id}** {kind} · {STAGE_NAMES.get(state, state)}{what}{tail}"
 
@@ -806,3 +806,22 @@ def audio_length_mismatch(stated: float, decoded: float | None) -> str:
     short = f"{decoded:.1f} s" if decoded is not None and decoded < 10 else seconds(decoded or 0)
     held = f"only {short} of sound" if decoded is not None else "much less sound"
     return f"This file says it is {seconds(stated)} long but holds {held}; it may be cut short or damaged."
+
+
+# -- member text echoed into embeds: mentions defused, markdown escaped -------------------------------------
+# The same patterns as discord.utils.escape_markdown (as_needed=False, ignore_links=True), written out here
+# because this module is used without discord.py (cli.py). An unclosed ``` in a prompt would otherwise turn
+# the rest of an embed into a code block.
+_LINK = r"(?P<url><[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s])"
+_MARKDOWN = r"(?P<markdown>[_\\~|\*`]|^>(?:>>)?\s|\[.+\]\(.+\)|^#{1,3}|^\s*-)"
+_ESCAPE = re.compile(f"(?:{_LINK}|{_MARKDOWN})", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Every markdown character escaped with a backslash; links left as they are."""
+    return _ESCAPE.sub(lambda m: m.group("url") or "\\" + m.group("markdown"), text)
+
+
+def echo(text: str, limit: int) -> str:
+    """Member (or vendor) text shown inside an embed: defused, escaped, then clipped to `limit`."""
+    return clip(escape_markdown(defuse(text)), limit)
