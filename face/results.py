@@ -26,6 +26,7 @@ T = TypeVar("T")
 
 MAX_FILES_PER_MESSAGE = 10
 FIELD_LIMIT = 1024  # characters in one embed field value
+MAX_EMBED_URL = 2048  # characters in an embed image or thumbnail URL
 # Discord documents a 25 MiB cap per request; boosted servers accept larger single files.
 REQUEST_CAP = 25 * 1024 * 1024
 # The embed refers to the picture by this attachment name (attachment://...).
@@ -41,6 +42,15 @@ REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 def missing_permissions(permissions: discord.Permissions) -> list[str]:
     return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag, False)]
+
+
+def thumbnail_url(cover_url: str | None) -> str | None:
+    """The provider's cover art as an embed thumbnail, or None. The bot never downloads it: Discord's
+    media proxy fetches it. But Discord refuses a whole message whose embed has a non-web URL (a
+    file:// cover would lose the paid-for takes), so only http(s) links of an allowed length are used."""
+    if cover_url and cover_url.startswith(("https://", "http://")) and len(cover_url) <= MAX_EMBED_URL:
+        return cover_url
+    return None
 
 
 def _filename(job: Job, number: int, ext: str) -> str:
@@ -157,13 +167,13 @@ class DiscordResults:
         result = JobResult(
             title=completed.title,
             lyrics=lyrics,
-            cover_url=completed.cover_url,
+            cover_url=thumbnail_url(completed.cover_url),
             takes=infos,
             notes=completed.notes,
         )
         groups = message_parts(files, lambda f: f[0].stat().st_size, job.upload_limit) or [[]]
         image = None
-        if not completed.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
+        if not result.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
             waveform = await draw_waveform(takes[0], take_dir(self.work_dir, job.id))
             if waveform:
                 groups[0].append((waveform, WAVEFORM_NAME))

@@ -10,7 +10,7 @@ import pytest
 from domain.jobs import Job, JobResult, JobState, TakeInfo
 from domain.kinds import JobKind
 from face import texts
-from face.results import result_embed
+from face.results import result_embed, thumbnail_url
 from face.status import render_status
 
 UNCLOSED = "```py\nslowed + reverb <@123> @everyone **loud** _soft_"
@@ -79,3 +79,18 @@ def test_escaping_matches_discord_py(text: str):
 def test_echo_defuses_escapes_and_clips():
     assert texts.echo("@here *hi*", 100) == "@\u200bhere \\*hi\\*"
     assert len(texts.echo("_" * 50, 10)) == 10
+
+
+@pytest.mark.parametrize(
+    ("cover", "shown"),
+    [
+        ("https://cdn.example/art.png", True),
+        ("file:///etc/passwd", False),
+        ("javascript:alert(1)", False),
+        ("https://cdn.example/" + "a" * 3000, False),
+        (None, False),
+    ],
+)
+def test_cover_art_is_a_thumbnail_only_when_discord_would_accept_it(cover: str | None, shown: bool):
+    """The bot never downloads cover art; a URL Discord refuses would sink the whole result post."""
+    assert thumbnail_url(cover) == (cover if shown else None)
