@@ -150,7 +150,8 @@ class Harness:
 def fake_hosts(values: dict[str, Any]) -> str:
     """DOWNLOAD_ALLOWED_HOSTS for the fakes in these settings: they serve takes and attachments over
     plain http on 127.0.0.1, which the download policy refuses for every other address."""
-    urls = [v for k, v in values.items() if k.endswith(("_base_url", "_api_base")) and isinstance(v, str)]
+    fakes = ("musicgpt_base_url", "soundverse_base_url", "soundpiece_base_url", "discord_api_base")
+    urls = [v for k, v in values.items() if k in fakes and isinstance(v, str)]
     return ",".join(sorted({f"{u.host}:{u.port}" for u in map(yarl.URL, urls) if u.host == "127.0.0.1"}))
 
 
