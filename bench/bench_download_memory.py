@@ -57,7 +57,6 @@ async def main(size_mb: int) -> None:
     runner, url = await serve(size_mb)
     with tempfile.TemporaryDirectory() as tmp:
         async with aiohttp.ClientSession() as session:
-
             # The local server is let through the way DOWNLOAD_ALLOWED_HOSTS lets test fakes through.
             policy = DownloadPolicy(allowed_hosts=DownloadPolicy.parse_hosts(url.split("/")[2]))
 
