@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from av.container import InputContainer
 from av.stream import Disposition
 from pydantic import BaseModel, ConfigDict
 
-from face import texts
+from domain.errors import Reason
 
 # Decoding a few seconds proves the codec really works on these bytes; a header alone can lie.
 _CHECK_SECONDS = 2.0
@@ -53,11 +53,13 @@ _AIFF = (b"AIFF", b"AIFC")
 
 
 class NotAudio(Exception):
-    """The file cannot be used as audio. `reason` is a short sentence a member can read."""
+    """The file cannot be used as audio. `reason` says why, for a face to word; `params` are the
+    figures that reason names (Reason.AUDIO_LENGTH_MISMATCH: stated, decoded)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Reason, params: Mapping[str, float] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.params: dict[str, float] = dict(params or {})
 
 
 class AudioInfo(BaseModel):
@@ -81,7 +83,7 @@ def open_input(path: Path) -> Iterator[InputContainer]:
         try:
             container = av.open(fh, "r")
         except av.FFmpegError as exc:
-            raise NotAudio(texts.AUDIO_NOT_AUDIO) from exc
+            raise NotAudio(Reason.AUDIO_NOT_AUDIO) from exc
         with container:
             yield container
 
@@ -90,11 +92,11 @@ def probe(path: Path) -> AudioInfo:
     """Describe the first audio stream of `path`, or raise NotAudio with the reason."""
     size = path.stat().st_size
     if size == 0:
-        raise NotAudio(texts.AUDIO_EMPTY)
+        raise NotAudio(Reason.AUDIO_EMPTY)
     with path.open("rb") as fh:
         head = fh.read(4096)
     if not is_audio_container(head):
-        raise NotAudio(texts.AUDIO_NOT_AUDIO)
+        raise NotAudio(Reason.AUDIO_NOT_AUDIO)
     with open_input(path) as container:
         if not container.streams.audio:
             raise NotAudio(_reason_without_audio(container))
@@ -104,17 +106,17 @@ def probe(path: Path) -> AudioInfo:
         decoded = _count_decoded_seconds(container, limit)
         if decoded == 0.0:
             # A header promising sound that decodes to nothing is broken; an empty header is just empty.
-            raise NotAudio(texts.AUDIO_DAMAGED if stated else texts.AUDIO_SILENT)
+            raise NotAudio(Reason.AUDIO_DAMAGED if stated else Reason.AUDIO_SILENT)
         if stated and decoded < _CHECK_SECONDS and stated > decoded + _CHECK_SECONDS:
             # The decoder ran out of sound well before the length the header states.
-            raise NotAudio(texts.audio_length_mismatch(stated, decoded))
+            raise NotAudio(Reason.AUDIO_LENGTH_MISMATCH, {"stated": stated, "decoded": decoded})
         if stated and stated > 2 * _CHECK_SECONDS and not _decodes_near(container, stated * _TAIL_AT):
-            raise NotAudio(texts.audio_length_mismatch(stated, None))
+            raise NotAudio(Reason.AUDIO_LENGTH_MISMATCH, {"stated": stated})
         duration = stated or decoded
         claimed = wav_claimed_seconds(head)
         if claimed is not None and claimed > 1.5 * duration + _CHECK_SECONDS:
             # FFmpeg trusts the file size over a WAV header; a provider may not.
-            raise NotAudio(texts.audio_length_mismatch(claimed, duration))
+            raise NotAudio(Reason.AUDIO_LENGTH_MISMATCH, {"stated": claimed, "decoded": duration})
         return AudioInfo(
             format_name=container.format.name,
             codec=stream.codec_context.name,
@@ -175,14 +177,14 @@ def _decodes_near(container: InputContainer, seconds: float) -> bool:
     return False
 
 
-def _reason_without_audio(container: InputContainer) -> str:
+def _reason_without_audio(container: InputContainer) -> Reason:
     # A still image (png_pipe, image2, ...) opens as a one-frame "video", and stray bytes can be probed
     # as a raw video stream of no size; only a sized video in a real container is "a video".
     if _is_image_format(container):
-        return texts.AUDIO_NOT_AUDIO
+        return Reason.AUDIO_NOT_AUDIO
     if any(_is_real_video(s) and s.codec_context.width > 0 for s in container.streams.video):
-        return texts.AUDIO_VIDEO_WITHOUT_SOUND
-    return texts.AUDIO_NOT_AUDIO
+        return Reason.AUDIO_VIDEO_WITHOUT_SOUND
+    return Reason.AUDIO_NOT_AUDIO
 
 
 def _is_image_format(container: InputContainer) -> bool:
@@ -217,8 +219,8 @@ def _count_decoded_seconds(container: InputContainer, limit: float) -> float:
             seconds += frame.samples / frame.sample_rate
             if seconds >= limit:
                 if limit >= MAX_COUNT_SECONDS:
-                    raise NotAudio(texts.AUDIO_UNKNOWN_LENGTH)
+                    raise NotAudio(Reason.AUDIO_UNKNOWN_LENGTH)
                 return seconds
     except (av.FFmpegError, ValueError) as exc:
-        raise NotAudio(texts.AUDIO_DAMAGED) from exc
+        raise NotAudio(Reason.AUDIO_DAMAGED) from exc
     return seconds

@@ -27,8 +27,7 @@ from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from yarl import URL
 
-from domain.errors import ErrorKind, ProviderError
-from face import texts
+from domain.errors import ErrorKind, ProviderError, Reason
 from providers.http import default_error
 
 log = logging.getLogger(__name__)
@@ -40,13 +39,6 @@ TOTAL_SECONDS = 600.0
 STALL_SECONDS = 60.0
 CHUNK = 256 * 1024
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-# Reason codes (ERRORS_CONTRACT.md): the face picks the words from kind + reason.
-REFUSED_SCHEME = "download_scheme"
-REFUSED_ADDRESS = "download_address"
-TOO_MANY_REDIRECTS = "download_redirects"
-TOO_SLOW = "download_too_slow"
-TOO_LARGE = "too_large"
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -70,8 +62,8 @@ def forbidden_class(address: IpAddress) -> str | None:
 class Refused(ProviderError):
     """The policy refused a URL or an address. Permanent: the same link fails the same way again."""
 
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(ErrorKind.GENERATION_FAILED, texts.DOWNLOAD_REFUSED, reason=reason, detail=detail)
+    def __init__(self, reason: Reason, detail: str, **params: object) -> None:
+        super().__init__(ErrorKind.GENERATION_FAILED, reason, params=params, detail=detail)
 
 
 class TooLarge(ProviderError):
@@ -79,12 +71,8 @@ class TooLarge(ProviderError):
     counting just past the limit and the true size is unknown)."""
 
     def __init__(self, limit: int, size: int | None = None) -> None:
-        super().__init__(
-            ErrorKind.INVALID_INPUT,
-            texts.download_too_large(limit),
-            reason=TOO_LARGE,
-            params={"limit": limit, "size": size},
-        )
+        params = {"limit": limit} if size is None else {"limit": limit, "size": size}
+        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params=params)
         self.limit = limit
         self.size = size
 
@@ -131,9 +119,9 @@ class DownloadPolicy:
         host = url.raw_host
         exempt = host is not None and url.port is not None and self.exempt(host, url.port)
         if url.scheme != "https" and not (url.scheme == "http" and exempt):
-            raise Refused(REFUSED_SCHEME, f"scheme {url.scheme or 'none'!r} refused: {_safe(url)}")
+            raise Refused(Reason.DOWNLOAD_SCHEME, f"scheme {url.scheme or 'none'!r} refused: {_safe(url)}")
         if not host:
-            raise Refused(REFUSED_SCHEME, f"no host: {_safe(url)}")
+            raise Refused(Reason.DOWNLOAD_SCHEME, f"no host: {_safe(url)}")
         if exempt:
             return
         try:
@@ -146,7 +134,7 @@ class DownloadPolicy:
         if self.exempt(host, port):
             return
         if why := forbidden_class(address):
-            raise Refused(REFUSED_ADDRESS, f"{host} resolves to a {why} address ({address})")
+            raise Refused(Reason.DOWNLOAD_ADDRESS, f"{host} resolves to a {why} address ({address})")
 
     async def fetch(self, url: str, dest: Path, *, max_bytes: int) -> int:
         """Stream `url` to `dest` under the policy; the number of bytes written."""
@@ -165,10 +153,10 @@ class DownloadPolicy:
                 except (TimeoutError, aiohttp.ClientError) as exc:
                     raise _broke_off(exc) from exc
         except TimeoutError as exc:
+            # Permanent: a link this slow now will be as slow on the next attempt.
             raise ProviderError(
                 ErrorKind.GENERATION_FAILED,
-                texts.download_too_slow(self.total_seconds),
-                reason=TOO_SLOW,
+                Reason.DOWNLOAD_TOO_SLOW,
                 params={"limit": self.total_seconds},
                 detail=f"over {self.total_seconds:g} s",
             ) from exc
@@ -185,7 +173,7 @@ class DownloadPolicy:
                     url = resp.url.join(URL(resp.headers["Location"]))
                     continue
                 if resp.status in (401, 403, 410):
-                    raise ProviderError(ErrorKind.EXPIRED, texts.DOWNLOAD_LINK_EXPIRED, status=resp.status)
+                    raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
                 if resp.status >= 400:
                     raise default_error(resp.status, None, resp.headers)
                 declared = resp.content_length
@@ -200,7 +188,11 @@ class DownloadPolicy:
                         fh.write(chunk)
             os.replace(part, dest)
             return size
-        raise Refused(TOO_MANY_REDIRECTS, f"more than {self.max_redirects} redirects from {_safe(url)}")
+        raise Refused(
+            Reason.DOWNLOAD_REDIRECTS,
+            f"more than {self.max_redirects} redirects from {_safe(url)}",
+            limit=self.max_redirects,
+        )
 
 
 class _PolicyResolver(ThreadedResolver):
@@ -221,8 +213,9 @@ class _PolicyResolver(ThreadedResolver):
 
 
 def _broke_off(exc: BaseException) -> ProviderError:
+    """A dropped or stalled connection: transient, the next attempt may get through."""
     return ProviderError(
-        ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
+        ErrorKind.UNAVAILABLE, Reason.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
     )
 
 

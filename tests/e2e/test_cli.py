@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from audio.probe import probe
-from audio.synth import write_tone
 from tests.e2e.harness import fake_hosts
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
+from tests.tones import write_tone
 
 pytestmark = pytest.mark.slow
 

@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from audio.synth import write_tone
-from domain.errors import ErrorKind, ProviderError
+from domain.errors import ErrorKind, ProviderError, Reason
 from domain.tracking import Completed, Output
-from engine.downloads import (
-    REFUSED_ADDRESS,
-    REFUSED_SCHEME,
-    TOO_MANY_REDIRECTS,
-    TOO_SLOW,
-    DownloadPolicy,
-    TooLarge,
-)
+from engine.downloads import DownloadPolicy, TooLarge
+from engine.retry import TAKE_DOWNLOAD
 from engine.takes import fetch_takes
+from tests.clock import FakeClock
+from tests.tones import write_tone
 
 
 class Server:
@@ -97,6 +92,20 @@ async def cdn(tmp_path: Path) -> AsyncIterator[Server]:
     async def declared(request: web.Request) -> web.Response:
         return web.Response(body=b"x" * 300_000)
 
+    drops = {"left": 2}
+
+    async def flaky(request: web.Request) -> web.StreamResponse:
+        """Drops the connection mid-body until `drops` runs out, then serves the take."""
+        if drops["left"] <= 0:
+            return web.Response(body=audio)
+        drops["left"] -= 1
+        resp = web.StreamResponse(headers={"Content-Length": str(len(audio))})
+        await resp.prepare(request)
+        await resp.write(audio[:1000])
+        assert request.transport is not None
+        request.transport.close()
+        return resp
+
     app = web.Application()
     app.router.add_get("/take.mp3", take)
     app.router.add_get("/redirect", redirect)
@@ -104,6 +113,7 @@ async def cdn(tmp_path: Path) -> AsyncIterator[Server]:
     app.router.add_get("/slow", slow)
     app.router.add_get("/endless", endless)
     app.router.add_get("/declared", declared)
+    app.router.add_get("/flaky.mp3", flaky)
     server = Server(app)
     await server.start()
     yield server
@@ -122,7 +132,7 @@ async def test_an_allowed_fake_serves_its_take(cdn: Server, tmp_path: Path):
 async def test_without_the_allowance_a_loopback_fake_is_refused(cdn: Server, tmp_path: Path):
     with pytest.raises(ProviderError) as refused:
         await DownloadPolicy().fetch(f"{cdn.url}/take.mp3", tmp_path / "t.mp3", max_bytes=10**7)
-    assert refused.value.reason == REFUSED_SCHEME and cdn.hits == []
+    assert refused.value.reason == Reason.DOWNLOAD_SCHEME and cdn.hits == []
 
 
 @pytest.mark.parametrize(
@@ -141,7 +151,7 @@ async def test_a_redirect_to_a_forbidden_place_is_refused(
     to = target.format(internal=internal.url, port=internal.port)
     with pytest.raises(ProviderError) as refused:
         await policy_for(cdn).fetch(f"{cdn.url}/redirect?to={to}", tmp_path / "t.mp3", max_bytes=10**7)
-    assert refused.value.reason in (REFUSED_SCHEME, REFUSED_ADDRESS)
+    assert refused.value.reason in (Reason.DOWNLOAD_SCHEME, Reason.DOWNLOAD_ADDRESS)
     assert not refused.value.transient, "refused for good: no retry can make it allowed"
     assert internal.hits == [], "the internal service was never reached"
     assert not (tmp_path / "t.mp3").exists()
@@ -152,7 +162,7 @@ async def test_endless_redirects_stop(cdn: Server, tmp_path: Path):
         await policy_for(cdn, max_redirects=3).fetch(
             f"{cdn.url}/loop", tmp_path / "dl" / "t", max_bytes=10**7
         )
-    assert refused.value.reason == TOO_MANY_REDIRECTS and cdn.hits == ["/loop"] * 4
+    assert refused.value.reason == Reason.DOWNLOAD_REDIRECTS and cdn.hits == ["/loop"] * 4
 
 
 async def test_a_download_slower_than_the_time_cap_fails_for_good(cdn: Server, tmp_path: Path):
@@ -160,7 +170,7 @@ async def test_a_download_slower_than_the_time_cap_fails_for_good(cdn: Server, t
         await policy_for(cdn, total_seconds=0.3).fetch(
             f"{cdn.url}/slow", tmp_path / "dl" / "t", max_bytes=10**7
         )
-    assert slow.value.reason == TOO_SLOW and not slow.value.transient
+    assert slow.value.reason == Reason.DOWNLOAD_TOO_SLOW and not slow.value.transient
     assert not list((tmp_path / "dl").iterdir()), "no partial file is left behind"
 
 
@@ -182,3 +192,41 @@ async def test_a_take_served_as_file_url_fails_at_once_and_is_not_worth_retrying
         await fetch_takes(completed, tmp_path / "takes", DownloadPolicy(), max_bytes=10**7)
     assert not failed.value.transient, "the runner retries only transient failures"
     assert failed.value.kind is ErrorKind.GENERATION_FAILED
+
+
+async def test_a_dropped_connection_is_retried_on_the_clock_until_the_take_arrives(
+    cdn: Server, tmp_path: Path
+):
+    clock = FakeClock(instant=True)
+    completed = Completed(outputs=[Output(index=1, url=f"{cdn.url}/flaky.mp3")])
+    takes, notes = await fetch_takes(
+        completed, tmp_path / "takes", policy_for(cdn), max_bytes=10**7, clock=clock
+    )
+    assert [take.index for take in takes] == [1] and notes == []
+    assert cdn.hits == ["/flaky.mp3"] * 3, "two dropped connections, then the take"
+    assert len(clock.sleeps) == 2 and max(clock.sleeps) <= TAKE_DOWNLOAD.cap
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        ("/redirect?to=https://10.0.0.1/take.mp3", {}),  # a forbidden address
+        ("/loop", {"max_redirects": 2}),  # too many redirects
+        ("/endless", {}),  # too large (see max_bytes below)
+        ("/slow", {"total_seconds": 0.3}),  # too slow
+    ],
+    ids=["address", "redirects", "too-large", "too-slow"],
+)
+async def test_a_policy_refusal_is_tried_once_and_never_retried(
+    cdn: Server, tmp_path: Path, path: str, extra: dict[str, float]
+):
+    clock = FakeClock(instant=True)
+    second = Output(index=2, url=f"{cdn.url}/take.mp3")
+    completed = Completed(outputs=[Output(index=1, url=f"{cdn.url}{path}"), second])
+    takes, notes = await fetch_takes(
+        completed, tmp_path / "takes", policy_for(cdn, **extra), max_bytes=200_000, clock=clock
+    )
+    assert [take.index for take in takes] == [2], "the other take still arrives"
+    assert [note.params["index"] for note in notes] == [1]
+    assert clock.sleeps == [], "a refusal is permanent: no wait, no second attempt"
+    assert cdn.hits.count(path.split("?")[0]) == (1 if "max_redirects" not in extra else 3)

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from aiohttp import web
 
-from audio.synth import write_tone
-from domain.jobs import Job, JobState
+from domain.errors import Reason
+from domain.jobs import Job, JobState, Refusal
 from domain.kinds import JobKind
 from engine.downloads import DownloadPolicy
 from engine.intake import Draft, Intake
@@ -26,6 +26,7 @@ from providers.local import LocalProvider
 from providers.registry import Entry, Registry
 from storage.db import Database
 from storage.jobs import JobRepository
+from tests.tones import write_tone
 
 
 @dataclass
@@ -111,8 +112,13 @@ async def check(s: Setup, name: str, *, path: Path | None = None, url: str | Non
         input_size=size,
     )
     job = await s.intake.admit(draft)
-    assert not isinstance(job, str), job
+    assert not isinstance(job, Refusal), job
     return await s.intake.check_input(job, local_path=path)
+
+
+def why(job: Job) -> str:
+    """What the member reads about the refusal (empty when there is none)."""
+    return texts.failure(job.error, "Offline effects") if job.error else ""
 
 
 def lying_wav(path: Path, *, data_seconds: float, claimed_seconds: float, rate: int = 8000) -> Path:
@@ -143,7 +149,7 @@ async def test_a_zip_named_mp3_is_refused_though_ffmpeg_finds_mp3_inside(setup: 
     with zipfile.ZipFile(mixtape, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.write(tmp_path / "song.mp3", "song.mp3")
     job = await check(setup, "mixtape.mp3", path=mixtape, size=mixtape.stat().st_size)
-    assert job.state is JobState.REJECTED and job.error == texts.not_audio(texts.AUDIO_NOT_AUDIO)
+    assert job.state is JobState.REJECTED and why(job) == texts.not_audio(Reason.AUDIO_NOT_AUDIO)
     assert setup.queue.enqueued == []
 
 
@@ -153,7 +159,7 @@ async def test_a_2_kb_mp3_fragment_is_refused(setup: Setup, tmp_path: Path, star
     fragment.write_bytes(mp3_fragment(setup.files["song.mp3"], start=start))
     job = await check(setup, "clip.mp3", path=fragment, size=2048)
     assert job.state is JobState.REJECTED and setup.queue.enqueued == []
-    assert "long" in (job.error or ""), job.error  # too short, or shorter than its header says
+    assert "long" in why(job), job.error  # too short, or shorter than its header says
 
 
 async def test_a_wav_whose_header_claims_ten_hours_is_refused(setup: Setup, tmp_path: Path):
@@ -161,7 +167,7 @@ async def test_a_wav_whose_header_claims_ten_hours_is_refused(setup: Setup, tmp_
         wav = lying_wav(tmp_path / "long.wav", data_seconds=data_seconds, claimed_seconds=10 * 3600)
         job = await check(setup, "long.wav", path=wav, size=wav.stat().st_size)
         assert job.state is JobState.REJECTED, data_seconds
-        assert "says it is 600:00 long" in (job.error or ""), job.error
+        assert "says it is 600:00 long" in why(job), why(job)
     assert setup.queue.enqueued == []
 
 
@@ -169,8 +175,8 @@ async def test_a_file_larger_than_declared_is_refused_quoting_what_arrived(setup
     setup.files["big.mp3"] = setup.files["song.mp3"] + b"\0" * (2 * 1024 * 1024)
     job = await check(setup, "big.mp3", url=f"{setup.base_url}/files/big.mp3", size=157 * 1024)
     assert job.state is JobState.REJECTED
-    assert "larger than 1 MB" in (job.error or ""), job.error
-    assert "157 KB" not in (job.error or ""), "the declared size is not what arrived"
+    assert "larger than 1 MB" in why(job), why(job)
+    assert "157 KB" not in why(job), "the declared size is not what arrived"
 
 
 async def test_an_attachment_redirected_to_an_internal_service_is_refused(setup: Setup):
@@ -180,5 +186,5 @@ async def test_an_attachment_redirected_to_an_internal_service_is_refused(setup:
         url=f"{setup.base_url}/redirect?to={setup.internal_url}",
         size=len(setup.files["song.mp3"]),
     )
-    assert job.state is JobState.REJECTED and job.error == texts.attachment_unreachable()
+    assert job.state is JobState.REJECTED and why(job) == texts.attachment_unreachable()
     assert setup.internal_hits == [] and setup.queue.enqueued == []

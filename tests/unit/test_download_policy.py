@@ -7,13 +7,11 @@ import ipaddress
 import pytest
 from yarl import URL
 
-from domain.errors import ProviderError
-from engine.downloads import (
-    REFUSED_ADDRESS,
-    REFUSED_SCHEME,
-    DownloadPolicy,
-    forbidden_class,
-)
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.tracking import Note
+from engine.downloads import DownloadPolicy, TooLarge, forbidden_class
+from face import texts
+from tests.wording import spoken
 
 FORBIDDEN = {
     "127.0.0.1": "loopback",
@@ -42,7 +40,7 @@ def test_every_non_public_address_class_is_refused(address: str, why: str):
     assert forbidden_class(ipaddress.ip_address(address)) == why
     with pytest.raises(ProviderError) as refused:
         DownloadPolicy().check_address("cdn.example", 443, ipaddress.ip_address(address))
-    assert refused.value.reason == REFUSED_ADDRESS and not refused.value.transient
+    assert refused.value.reason == Reason.DOWNLOAD_ADDRESS and not refused.value.transient
 
 
 @pytest.mark.parametrize("address", ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
@@ -65,7 +63,7 @@ def test_public_addresses_pass(address: str):
 def test_anything_but_https_is_refused_for_good(url: str):
     with pytest.raises(ProviderError) as refused:
         DownloadPolicy().check_url(URL(url))
-    assert refused.value.reason == REFUSED_SCHEME and not refused.value.transient
+    assert refused.value.reason == Reason.DOWNLOAD_SCHEME and not refused.value.transient
 
 
 @pytest.mark.parametrize(
@@ -75,7 +73,7 @@ def test_anything_but_https_is_refused_for_good(url: str):
 def test_a_literal_forbidden_address_is_refused_before_any_connection(url: str):
     with pytest.raises(ProviderError) as refused:
         DownloadPolicy().check_url(URL(url))
-    assert refused.value.reason == REFUSED_ADDRESS
+    assert refused.value.reason == Reason.DOWNLOAD_ADDRESS
 
 
 def test_https_to_a_hostname_passes_the_url_check():
@@ -110,3 +108,20 @@ def test_malformed_allowed_hosts_are_an_error(value: str):
 
 def test_an_empty_setting_allows_nothing_extra():
     assert DownloadPolicy.from_setting("") == DownloadPolicy()
+
+
+def test_a_refused_take_is_worded_in_the_note_the_member_reads():
+    """The reason codes travel up as codes; face/texts.py words them, naming no address."""
+    with pytest.raises(ProviderError) as refused:
+        DownloadPolicy().check_url(URL("https://10.0.0.1/take.mp3"))
+    error = refused.value
+    note = Note(
+        reason=Reason.TAKE_NOT_DOWNLOADED,
+        params={"kind": error.kind.value, "cause": error.reason, **error.params, "index": 2},
+    )
+    assert texts.note(note, "MusicGPT") == (
+        "Take 2 could not be downloaded: The download link points somewhere the bot does not download from."
+    )
+    assert spoken(TooLarge(200 * 1024 * 1024), "MusicGPT") == "The file is larger than 200 MB."
+    slow = ProviderError(ErrorKind.GENERATION_FAILED, Reason.DOWNLOAD_TOO_SLOW, params={"limit": 600.0})
+    assert spoken(slow, "MusicGPT") == "The download took longer than 10:00, so I gave up on it."
