@@ -17,6 +17,7 @@ from config import Settings
 from domain.admin import FlaggedMode
 from engine.admin import RuleDefaults
 from engine.budgets import Price, Pricing
+from engine.downloads import DownloadPolicy
 from face.bot import BotOptions, RemixBot
 from providers.registry import build_registry
 from storage.db import Database
@@ -60,6 +61,7 @@ def bot_options(settings: Settings) -> BotOptions:
         webhook_host=settings.webhook_host,
         webhook_port=settings.webhook_port,
         metrics_enabled=settings.metrics_enabled,
+        downloads=DownloadPolicy.from_setting(settings.download_allowed_hosts),
         rule_defaults=rule_defaults(settings),
         pricing=pricing(settings),
     )

@@ -27,6 +27,7 @@ from config import Settings
 from domain.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, Refusal, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Completed
+from engine.downloads import DownloadPolicy
 from engine.intake import Draft, Intake
 from engine.runner import Runner
 from engine.takes import Take
@@ -173,12 +174,13 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
             jobs = JobRepository(db)
             progress = ProgressBar()
             results = FileResults(args.out)
+            downloads = DownloadPolicy.from_setting(settings.download_allowed_hosts)
             runner = Runner(
                 jobs,
                 registry,
                 progress,
                 results,
-                session=session,
+                downloads=downloads,
                 work_dir=settings.work_dir,
                 deadline_seconds=settings.job_deadline_seconds,
                 max_take_bytes=settings.max_take_bytes,
@@ -188,7 +190,7 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
                 jobs,
                 registry,
                 runner,
-                session,
+                downloads=downloads,
                 work_dir=settings.work_dir,
                 max_input_bytes=settings.max_input_bytes,
                 max_jobs_per_member=10**6,

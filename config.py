@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     # Test use only: point discord.py at a fake Discord.
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
+    # Test use only: host:port pairs (comma-separated) of fakes that downloads may reach over http.
+    download_allowed_hosts: str = ""
 
     @field_validator("soundverse_status_path")
     @classmethod
@@ -105,6 +107,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must start with / and contain {message_id}, e.g. /status/generation/{message_id}"
             )
+        return value
+
+    @field_validator("download_allowed_hosts")
+    @classmethod
+    def _hosts_are_host_port(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            host, sep, port = item.rpartition(":")
+            if not sep or not host or not port.isdigit():
+                raise ValueError(f"{item!r} is not host:port, e.g. 127.0.0.1:8081")
         return value
 
     @field_validator("public_base_url", "default_provider", "discord_api_base", "discord_gateway_url")

@@ -39,7 +39,12 @@ class Reason(StrEnum):
     LINK_EXPIRED = "link_expired"
     DOWNLOAD_BROKE_OFF = "download_broke_off"
     TOO_LARGE = "too_large"  # limit (bytes, optional): the vendor refused the input's size
-    DOWNLOAD_TOO_LARGE = "download_too_large"  # limit (bytes): more than we accept to download
+    DOWNLOAD_TOO_LARGE = "download_too_large"  # limit (bytes), size (bytes, when the server declared it)
+    # The download policy (engine/downloads.py) refused the link: permanent, never retried.
+    DOWNLOAD_SCHEME = "download_scheme"  # not https (or no host at all)
+    DOWNLOAD_ADDRESS = "download_address"  # a loopback, private, link-local or other non-public address
+    DOWNLOAD_REDIRECTS = "download_redirects"  # limit: more redirects than the policy follows
+    DOWNLOAD_TOO_SLOW = "download_too_slow"  # limit (seconds): the whole download's time cap
     ANSWERED = "answered"  # status: an HTTP error the conventions do not name
     REFUSED = "refused"  # said (optional)
     FLAGGED = "flagged"  # said (optional)
@@ -95,7 +100,7 @@ class Reason(StrEnum):
     INSTRUMENTAL_AND_VOCAL_ONLY = "instrumental_and_vocal_only"
     VARIATIONS_NOT_SUPPORTED = "variations_not_supported"  # supporters
     VARIATIONS_OUT_OF_RANGE = "variations_out_of_range"  # wanted, limit
-    FILE_TOO_LARGE = "file_too_large"  # size, limit
+    FILE_TOO_LARGE = "file_too_large"  # size (optional: unknown when a download stopped at the cap), limit
     AUDIO_TOO_LONG = "audio_too_long"  # duration, limit
     AUDIO_TOO_SHORT = "audio_too_short"  # duration, limit
     NOT_AUDIO = "not_audio"  # why (an audio check's Reason)
@@ -112,6 +117,7 @@ class Reason(StrEnum):
     AUDIO_SILENT = "audio_silent"
     AUDIO_VIDEO_WITHOUT_SOUND = "audio_video_without_sound"
     AUDIO_UNKNOWN_LENGTH = "audio_unknown_length"
+    AUDIO_LENGTH_MISMATCH = "audio_length_mismatch"  # stated, decoded (optional): a header that lies
 
 
 class ProviderError(Exception):

@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from audio.probe import NotAudio, probe
 from domain.errors import ProviderError, Reason
 from domain.jobs import Failure, IllegalTransition, Job, JobState, NewJob, Refusal
 from domain.kinds import JobKind
 from engine.admin import AdminRules, Member
+from engine.downloads import STRICT, DownloadPolicy, TooLarge
 from engine.runner import Runner
 from providers.base import Capabilities
-from providers.http import TooLarge, download_to
 from providers.registry import Registry
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
@@ -129,8 +127,8 @@ class Intake:
         jobs: JobRepository,
         registry: Registry,
         runner: Runner,
-        session: aiohttp.ClientSession,
         *,
+        downloads: DownloadPolicy = STRICT,
         work_dir: Path,
         max_input_bytes: int,
         max_jobs_per_member: int,
@@ -140,7 +138,7 @@ class Intake:
         self.jobs = jobs
         self.registry = registry
         self.runner = runner
-        self.session = session
+        self.downloads = downloads
         self.work_dir = work_dir
         self.max_input_bytes = max_input_bytes
         self.max_jobs_per_member = max_jobs_per_member
@@ -286,9 +284,13 @@ class Intake:
             try:
                 path = await self._copy_in(job, local_path) if local_path else await self._download(job)
             except TooLarge as error:
-                size = job.input_size or error.limit + 1
+                # The size the bytes showed, never the size the upload declared (it may have lied);
+                # none when the download stopped counting just past the limit.
                 return await self.reject(
-                    job, refusal(Reason.FILE_TOO_LARGE, size=size, limit=error.limit, provider=provider.label)
+                    job,
+                    refusal(
+                        Reason.FILE_TOO_LARGE, size=error.size, limit=error.limit, provider=provider.label
+                    ),
                 )
             except ProviderError as error:
                 log.info("job %s: input download failed: %s", job.id, error)
@@ -297,7 +299,7 @@ class Intake:
                 info = await asyncio.to_thread(probe, path)
             except NotAudio as error:
                 path.unlink(missing_ok=True)
-                return await self.reject(job, refusal(Reason.NOT_AUDIO, why=error.reason))
+                return await self.reject(job, refusal(Reason.NOT_AUDIO, why=error.reason, **error.params))
             duration = info.duration
             limit = self.input_limit(job.provider)
             if info.size > limit:
@@ -327,14 +329,14 @@ class Intake:
     async def _download(self, job: Job) -> Path:
         assert job.input_url
         dest = self._input_dest(job)
-        await download_to(self.session, job.input_url, dest, max_bytes=self.input_limit(job.provider))
+        await self.downloads.fetch(job.input_url, dest, max_bytes=self.input_limit(job.provider))
         return dest
 
     async def _copy_in(self, job: Job, source: Path) -> Path:
         """The job owns (and later deletes) its input, so a local file is copied, never moved."""
         size = (await asyncio.to_thread(source.stat)).st_size
         if size > self.input_limit(job.provider):
-            raise TooLarge(self.input_limit(job.provider))
+            raise TooLarge(self.input_limit(job.provider), size)
         dest = self._input_dest(job)
         dest.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(shutil.copyfile, source, dest)

@@ -15,6 +15,8 @@ decides, counts and waits, on the injected Clock.
 
 Caps apply to a server's Retry-After too, so the worst case is `cap x (attempts - 1)` of waiting,
 plus the attempts themselves (HTTP timeouts: a submit or poll <= 120 s, a download <= 600 s).
+A take download is retried only when its connection dropped or stalled; whatever the download
+policy (engine/downloads.py) refused (scheme, address, redirects, size, total time) is permanent.
 A submit that may have been accepted (`maybe_accepted`) is never resent unless the provider
 dedupes by idempotency key (capabilities.idempotent_submit). Tracking is re-entered after a
 transient failure; the runner counts re-entries for the whole job run, so no re-entry resets the

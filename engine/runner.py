@@ -18,14 +18,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobState
 from domain.tracking import Completed, Handle, Note, Progress
 from engine import metrics
 from engine.admin import JobHooks
+from engine.downloads import STRICT, DownloadPolicy
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, retry_transient
 from engine.takes import fetch_takes, take_dir
@@ -67,7 +66,7 @@ class Runner:
         status: StatusSink,
         results: ResultSink,
         *,
-        session: aiohttp.ClientSession,
+        downloads: DownloadPolicy = STRICT,
         work_dir: Path,
         deadline_seconds: float,
         max_take_bytes: int,
@@ -82,7 +81,7 @@ class Runner:
         self.registry = registry
         self.status = status
         self.results = results
-        self.session = session
+        self.downloads = downloads
         self.work_dir = work_dir
         self.deadline_seconds = deadline_seconds
         self.max_take_bytes = max_take_bytes
@@ -478,7 +477,7 @@ class Runner:
             takes, notes = await fetch_takes(
                 completed,
                 dest,
-                self.session,
+                self.downloads,
                 max_bytes=self.max_take_bytes,
                 refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
                 clock=self.clock,

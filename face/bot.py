@@ -16,6 +16,7 @@ from discord.ext import commands
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
 from engine.admin import AdminRules, JobHooks, RuleDefaults
 from engine.budgets import Budgets, Pricing
+from engine.downloads import STRICT, DownloadPolicy
 from engine.intake import Intake
 from engine.runner import Runner
 from face import texts
@@ -61,6 +62,8 @@ class BotOptions:
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
     metrics_enabled: bool = False
+    # Where takes and attachments may be downloaded from (engine/downloads.py).
+    downloads: DownloadPolicy = STRICT
     # Server admin rules: defaults for servers that set nothing, and what jobs cost (engine/admin.py).
     rule_defaults: RuleDefaults = field(default_factory=RuleDefaults)
     pricing: Pricing = field(default_factory=Pricing)
@@ -136,7 +139,7 @@ class RemixBot(commands.Bot):
             self.registry,
             self.status_board,
             self.results,
-            session=self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             deadline_seconds=s.job_deadline_seconds,
             max_take_bytes=s.max_take_bytes,
@@ -150,7 +153,7 @@ class RemixBot(commands.Bot):
             self.jobs,
             self.registry,
             self.runner,
-            self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             max_input_bytes=s.max_input_bytes,
             max_jobs_per_member=s.max_jobs_per_member,

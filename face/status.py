@@ -53,7 +53,7 @@ def render_status(
         colour=COLOURS.get(job.state, discord.Colour.blurple()),
     )
     if job.prompt:
-        embed.description = texts.clip(texts.defuse(job.prompt), 300)
+        embed.description = texts.echo(job.prompt, 300)
     lines = [texts.requested_by(job.member_id, provider_label)]
     if job.state is S.QUEUED and position:
         lines.append(texts.queue_position(position))

@@ -138,7 +138,10 @@ def variations_out_of_range(wanted: object, limit: int, provider: str) -> str:
     return f"{provider} makes 1 to {limit} variations, not {wanted}. Change the `variations` option."
 
 
-def file_too_large(size: int, limit: int, provider: str) -> str:
+def file_too_large(size: int | None, limit: int, provider: str) -> str:
+    """`size` is what the bytes showed; None when a download stopped counting just past the limit."""
+    if size is None:
+        return f"That file is larger than {mb(limit)}; {provider} takes files up to {mb(limit)}."
     return f"That file is {mb(size)}; {provider} takes files up to {mb(limit)}."
 
 
@@ -150,7 +153,9 @@ def audio_too_short(duration: float, limit: float, provider: str) -> str:
     return f"That audio is only {seconds(duration)} long; {provider} needs at least {seconds(limit)}."
 
 
-def not_audio(why: Reason | str | None) -> str:
+def not_audio(why: Reason | str | None, params: Mapping[str, Any] | None = None) -> str:
+    if why == Reason.AUDIO_LENGTH_MISMATCH and params and "stated" in params:
+        return f"I can't use that file: {audio_length_mismatch(params['stated'], params.get('decoded'))}"
     return f"I can't use that file: {AUDIO_WORDS.get(why or '', AUDIO_WORDS[Reason.AUDIO_NOT_AUDIO])}"
 
 
@@ -208,7 +213,18 @@ AUDIO_WORDS: dict[str, str] = {
     Reason.AUDIO_SILENT: "This audio file has no sound in it.",
     Reason.AUDIO_VIDEO_WITHOUT_SOUND: "This video has no sound track.",
     Reason.AUDIO_UNKNOWN_LENGTH: "I could not tell how long this audio is.",
+    # Without its figures (stated, decoded), which audio_length_mismatch puts in.
+    Reason.AUDIO_LENGTH_MISMATCH: (
+        "This file is much shorter than its header says; it may be cut short or damaged."
+    ),
 }
+
+
+def audio_length_mismatch(stated: float, decoded: float | None) -> str:
+    """A header that claims more sound than the file holds (a fragment, a cut-short file, a lie)."""
+    short = f"{decoded:.1f} s" if decoded is not None and decoded < 10 else seconds(decoded or 0)
+    held = f"only {short} of sound" if decoded is not None else "much less sound"
+    return f"This file says it is {seconds(stated)} long but holds {held}; it may be cut short or damaged."
 
 
 # -- acknowledgements --------------------------------------------------------------------------------
@@ -332,6 +348,9 @@ def _kind_name(params: Mapping[str, Any]) -> str:
     return KIND_NAMES[JobKind(kind)] if kind in set(JobKind) else "track"
 
 
+# The download policy (engine/downloads.py) refused the link; where it pointed stays in the log.
+DOWNLOAD_REFUSED = "The download link points somewhere the bot does not download from."
+
 REASON_WORDS: dict[Reason, Words] = {
     # a provider or a download
     Reason.UNREACHABLE: lambda p, provider: f"{provider} could not be reached.",
@@ -345,6 +364,12 @@ REASON_WORDS: dict[Reason, Words] = {
     ),
     Reason.DOWNLOAD_TOO_LARGE: lambda p, provider: (
         f"The file is larger than {p['limit'] // (1024 * 1024)} MB."
+    ),
+    Reason.DOWNLOAD_SCHEME: lambda p, provider: DOWNLOAD_REFUSED,
+    Reason.DOWNLOAD_ADDRESS: lambda p, provider: DOWNLOAD_REFUSED,
+    Reason.DOWNLOAD_REDIRECTS: lambda p, provider: "The download link redirected too many times.",
+    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider: (
+        f"The download took longer than {seconds(p['limit'])}, so I gave up on it."
     ),
     Reason.ANSWERED: lambda p, provider: _said(p, f"{provider} answered with an error ({p.get('status')})"),
     Reason.REFUSED: lambda p, provider: _said(p, f"{provider} refused the request"),
@@ -435,10 +460,10 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.VARIATIONS_OUT_OF_RANGE: lambda p, provider: variations_out_of_range(
         p.get("wanted"), p["limit"], provider
     ),
-    Reason.FILE_TOO_LARGE: lambda p, provider: file_too_large(p["size"], p["limit"], provider),
+    Reason.FILE_TOO_LARGE: lambda p, provider: file_too_large(p.get("size"), p["limit"], provider),
     Reason.AUDIO_TOO_LONG: lambda p, provider: audio_too_long(p["duration"], p["limit"], provider),
     Reason.AUDIO_TOO_SHORT: lambda p, provider: audio_too_short(p["duration"], p["limit"], provider),
-    Reason.NOT_AUDIO: lambda p, provider: not_audio(p.get("why")),
+    Reason.NOT_AUDIO: lambda p, provider: not_audio(p.get("why"), p),
     Reason.EMPTY_UPLOAD: lambda p, provider: empty_upload(),
     Reason.NO_AUDIO_ATTACHED: lambda p, provider: no_audio_attached(),
     Reason.ATTACHMENT_UNREACHABLE: lambda p, provider: attachment_unreachable(),
@@ -681,7 +706,7 @@ def no_jobs() -> str:
 
 
 def job_line(job_id: int, kind: str, state: str, prompt: str, links: list[str]) -> str:
-    what = f" · “{clip(defuse(prompt), 60)}”" if prompt else ""
+    what = f" · “{echo(prompt, 60)}”" if prompt else ""
     tail = f" · {' · '.join(links)}" if links else ""
     return f"**#{job_id}** {kind} · {STAGE_NAMES.get(state, state)}{what}{tail}"
 
@@ -1001,3 +1026,22 @@ def usage_export_ready(days: int, jobs: int) -> str:
 
 def usage_csv_name(days: int) -> str:
     return f"usage-{days}d.csv"
+
+
+# -- member text echoed into embeds: mentions defused, markdown escaped -------------------------------------
+# The same patterns as discord.utils.escape_markdown (as_needed=False, ignore_links=True), written out here
+# because this module is used without discord.py (cli.py). An unclosed ``` in a prompt would otherwise turn
+# the rest of an embed into a code block.
+_LINK = r"(?P<url><[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s])"
+_MARKUP = r"(?P<markdown>[_\\~|\*`]|^>(?:>>)?\s|\[.+\]\(.+\)|^#{1,3}|^\s*-)"
+_ESCAPE = re.compile(f"(?:{_LINK}|{_MARKUP})", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Every markdown character escaped with a backslash; links left as they are."""
+    return _ESCAPE.sub(lambda m: m.group("url") or "\\" + m.group("markdown"), text)
+
+
+def echo(text: str, limit: int) -> str:
+    """Member (or vendor) text shown inside an embed: defused, escaped, then clipped to `limit`."""
+    return clip(escape_markdown(defuse(text)), limit)

@@ -26,7 +26,8 @@ class Capabilities(BaseModel):
     # How the provider gets the input audio: uploaded by us, or fetched from a public URL.
     input_mode: Literal["upload", "url"] = "upload"
     max_input_bytes: int | None = None
-    min_input_seconds: float | None = None
+    # Less than this is a fragment, not a song, whatever a provider would bill for it.
+    min_input_seconds: float | None = 3.0
     max_input_seconds: float | None = None
     max_prompt_chars: int = 1000
     max_lyrics_chars: int = 2000

@@ -14,7 +14,6 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -32,8 +31,6 @@ RATE_LIMIT_PAUSE = 5.0
 MAX_PAUSE = 120.0
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
-# Takes can be large and slow to arrive; a stalled read is what matters.
-DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -217,49 +214,6 @@ class HttpClient:
             yield resp
         finally:
             resp.release()
-
-
-class TooLarge(ProviderError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params={"limit": limit})
-        self.limit = limit
-
-
-async def download_to(
-    session: aiohttp.ClientSession,
-    url: str,
-    dest: Path,
-    *,
-    max_bytes: int,
-    timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
-) -> int:
-    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
-    try:
-        async with session.get(url, timeout=timeout) as resp:
-            if resp.status in (401, 403, 410):
-                raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
-            if resp.status >= 400:
-                raise default_error(resp.status, None, resp.headers)
-            declared = resp.content_length
-            if declared is not None and declared > max_bytes:
-                raise TooLarge(max_bytes)
-            size = 0
-            with part.open("wb") as fh:
-                async for chunk in resp.content.iter_chunked(256 * 1024):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise TooLarge(max_bytes)
-                    fh.write(chunk)
-        part.replace(dest)
-        return size
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        raise ProviderError(
-            ErrorKind.UNAVAILABLE, Reason.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
-        ) from exc
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def _path(url: str) -> str:

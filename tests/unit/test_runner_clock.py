@@ -6,8 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
-
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.jobs import Job, JobState, NewJob
 from domain.kinds import JobKind
@@ -66,13 +64,11 @@ async def start(tmp_path: Path, provider: Provider, clock: FakeClock, deadline: 
         )
     )
     job = await jobs.transition(job.id, JobState.QUEUED)
-    session = aiohttp.ClientSession()
     runner = Runner(
         jobs,
         Registry({"flaky": Entry(provider, 1)}, "flaky"),
         Quiet(),
         None,  # type: ignore[arg-type]
-        session=session,
         work_dir=tmp_path,
         deadline_seconds=deadline,
         max_take_bytes=1,
@@ -81,7 +77,6 @@ async def start(tmp_path: Path, provider: Provider, clock: FakeClock, deadline: 
     task = asyncio.create_task(runner.run_one(job))
 
     async def close() -> None:
-        await session.close()
         await db.close()
 
     return task, close

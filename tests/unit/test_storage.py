@@ -136,7 +136,7 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
     from tests.tones import write_tone
 
     source = tmp_path / "in.mp3"
-    write_tone(source, seconds=1.0, fmt="mp3")
+    write_tone(source, seconds=3.5, fmt="mp3")
     job = await repo.create(new_job())
     await repo.transition(job.id, JobState.CANCELLED)
     runner = Runner()
@@ -144,7 +144,6 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
         repo,
         Registry(),
         runner,
-        None,
         work_dir=tmp_path,
         max_input_bytes=10**8,  # type: ignore[arg-type]
         max_jobs_per_member=3,
