@@ -113,7 +113,6 @@ async def webhook_rig(tmp: Path, *, metrics_enabled: bool = False) -> AsyncItera
             registry,
             Sink(),
             None,  # type: ignore[arg-type]  # no result sink: the job is never finished
-            session=session,
             work_dir=tmp,
             deadline_seconds=3600,
             max_take_bytes=1,
