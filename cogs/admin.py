@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,8 @@ from face.tree import UserFacingError
 
 if TYPE_CHECKING:
     from face.bot import RemixBot
+
+HEALTH_WAIT = 2.0
 
 
 @app_commands.guild_only()
@@ -34,6 +37,9 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
     async def show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id
         server = await self.bot.guilds_repo.get(interaction.guild_id)
+        names = self.bot.registry.names()
+        # Discord wants an answer within 3 s: a slow health check counts as not reachable.
+        reachable = await asyncio.gather(*(self._reachable(n) for n in names))
         await self._reply(
             interaction,
             texts.config_summary(
@@ -41,9 +47,18 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
                 self.bot.registry.default,
                 server.channel_id,
                 server.max_jobs_per_member or self.bot.options.max_jobs_per_member,
-                [self.bot.registry.get(n).label + f" (`{n}`)" for n in self.bot.registry.names()],
+                [
+                    self.bot.registry.get(n).label + f" (`{n}`)" + texts.reachability(ok)
+                    for n, ok in zip(names, reachable, strict=True)
+                ],
             ),
         )
+
+    async def _reachable(self, name: str) -> bool | None:
+        try:
+            return await asyncio.wait_for(self.bot.registry.get(name).health(), HEALTH_WAIT)
+        except TimeoutError:
+            return False
 
     @app_commands.command(name="provider", description=texts.DESCRIBE_CONFIG_PROVIDER)
     @app_commands.describe(**texts.OPTIONS_CONFIG_PROVIDER)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -26,8 +27,10 @@ class ProviderError(Exception):
     def __init__(
         self,
         kind: ErrorKind,
-        message: str,
+        message: str = "",
         *,
+        reason: str | None = None,
+        params: Mapping[str, object] | None = None,
         retry_after: float | None = None,
         detail: str | None = None,
         status: int | None = None,
@@ -36,6 +39,9 @@ class ProviderError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+        # A finer cause the face words from (reason, params), naming the provider itself.
+        self.reason = reason
+        self.params = dict(params or {})
         self.retry_after = retry_after
         self.detail = detail
         self.status = status

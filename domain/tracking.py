@@ -38,6 +38,8 @@ class Completed(BaseModel):
     cover_url: str | None = None
     # What a member should know about takes that did not make it.
     notes: list[str] = Field(default_factory=list)
+    # The same, as reason codes the face words (providers build no sentences), one per take.
+    note_reasons: list[str] = Field(default_factory=list)
 
 
 class Progress(BaseModel):

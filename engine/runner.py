@@ -95,6 +95,9 @@ class Runner:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
+        # When each job's submit first failed in a way that may pass (loop time), for providers
+        # that wait out an outage for a set time (Capabilities.unavailable_grace).
+        self._troubled_since: dict[int, float] = {}
         self._positions: dict[int, int] = {}
         # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
         self._partials: dict[int, Completed] = {}
@@ -297,7 +300,7 @@ class Runner:
                 )
                 completed, job = partial, await self._current(job)
             except ProviderError as error:
-                await self._fail(await self._current(job), error.message, error.kind)
+                await self._fail(await self._current(job), _words(error, provider), error.kind)
                 return
             job = await self.jobs.transition(job.id, S.DELIVERING, stage=None)
             self.status.push(job)
@@ -355,7 +358,13 @@ class Runner:
             handle = await provider.submit(request)
         except ProviderError as error:
             resend_is_safe = not error.maybe_accepted or provider.capabilities.idempotent_submit
-            if error.transient and resend_is_safe and job.attempts < MAX_SUBMIT_ATTEMPTS:
+            loop = asyncio.get_running_loop()
+            since = self._troubled_since.setdefault(job.id, loop.time())
+            if (
+                error.transient
+                and resend_is_safe
+                and _keep_trying(provider, job.attempts, MAX_SUBMIT_ATTEMPTS, loop.time() - since)
+            ):
                 delay = backoff(job.attempts, error.retry_after)
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
                 self._not_before[job.id] = asyncio.get_running_loop().time() + delay
@@ -364,7 +373,9 @@ class Runner:
                 return None
             if error.maybe_accepted and not provider.capabilities.idempotent_submit:
                 log.warning("job %s: submit unconfirmed (%s); not resending", job.id, error.detail)
-                await self._fail(job, texts.submit_unconfirmed(), None)
+                await self._fail(
+                    job, _words(error, provider) if error.reason else texts.submit_unconfirmed(), None
+                )
                 return None
             raise
         # The handle is saved before anything else happens: from here on the job is only tracked.
@@ -376,6 +387,7 @@ class Runner:
             eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
         )
         self._not_before.pop(job.id, None)
+        self._troubled_since.pop(job.id, None)
         self.status.push(job)
         log.info("job %s: submitted to %s as %s", job.id, job.provider, handle.task_id)
         return job
@@ -385,9 +397,14 @@ class Runner:
     ) -> Completed:
         assert job.handle is not None
         handle = job.handle
-        for attempt in range(1, MAX_TRACK_RETRIES + 1):
+        loop = asyncio.get_running_loop()
+        attempt = 0
+        # Since when tracking has kept failing; any event from the provider clears it.
+        since: float | None = None
+        while True:
             try:
                 async for event in provider.track(handle, request, inbox):
+                    since = None
                     if isinstance(event, Completed):
                         return event
                     if event.partial is not None and event.partial.outputs:
@@ -398,12 +415,15 @@ class Runner:
                     job = await self._progress(job, event)
                 raise ProviderError(ErrorKind.UNAVAILABLE, texts.provider_stopped())
             except ProviderError as error:
-                if not error.transient or attempt == MAX_TRACK_RETRIES:
+                attempt += 1
+                since = loop.time() if since is None else since
+                if not error.transient or not _keep_trying(
+                    provider, attempt, MAX_TRACK_RETRIES, loop.time() - since
+                ):
                     raise
                 delay = backoff(attempt, error.retry_after)
                 log.info("job %s: tracking interrupted (%s); again in %.0fs", job.id, error.kind, delay)
                 await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
 
     def _partial_at_deadline(self, job_id: int) -> Completed | None:
         """The takes ready when the deadline passed, with a note about the rest; None if none are."""
@@ -458,7 +478,7 @@ class Runner:
                     return
                 except ProviderError as error:
                     if not error.transient or attempt == MAX_DELIVERY_ATTEMPTS:
-                        await self._fail(job, error.message, error.kind)
+                        await self._fail(job, _words(error, provider), error.kind)
                         return
                     delay = backoff(attempt, error.retry_after)
                     log.info("job %s: delivery failed (%s); again in %.0fs", job.id, error.detail, delay)
@@ -482,6 +502,7 @@ class Runner:
     async def _finish(self, job: Job) -> None:
         self._inboxes.pop(job.id, None)
         self._not_before.pop(job.id, None)
+        self._troubled_since.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)
         # A delivered job's input is kept for a while so it can be rerolled; the sweep removes it later.
@@ -490,6 +511,17 @@ class Runner:
             job.input_path.unlink(missing_ok=True)
             await self.jobs.update(job.id, input_path=None)
         self.wake()
+
+
+def _keep_trying(provider: Provider, attempt: int, max_attempts: int, troubled_for: float) -> bool:
+    """Whether a failure that may pass is worth another try: within the provider's grace period
+    where it declares one (a self-hosted server being restarted), else within `max_attempts`."""
+    grace = provider.capabilities.unavailable_grace
+    return troubled_for < grace if grace is not None else attempt < max_attempts
+
+
+def _words(error: ProviderError, provider: Provider) -> str:
+    return texts.provider_error_text(error, provider.label)
 
 
 def _remove_outputs(completed: Completed) -> None:

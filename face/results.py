@@ -156,12 +156,13 @@ class DiscordResults:
             if take.lyrics_lrc:
                 files.append(await self._lrc_file(job, number, take))
         lyrics = completed.lyrics or next((o.lyrics for o in completed.outputs if o.lyrics), None)
+        label = self.provider_labels.get(job.provider, job.provider)
         result = JobResult(
             title=completed.title,
             lyrics=lyrics,
             cover_url=completed.cover_url,
             takes=infos,
-            notes=completed.notes,
+            notes=[*completed.notes, *texts.provider_notes(completed.note_reasons, label)],
         )
         groups = message_parts(files, lambda f: f[0].stat().st_size, job.upload_limit) or [[]]
         image = None
@@ -170,7 +171,7 @@ class DiscordResults:
             if waveform:
                 groups[0].append((waveform, WAVEFORM_NAME))
                 image = f"attachment://{WAVEFORM_NAME}"
-        embed = result_embed(job, result, self.provider_labels.get(job.provider, job.provider), image=image)
+        embed = result_embed(job, result, label, image=image)
         view = self.view_for(job, result) if self.view_for else None
         channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(job.member_id)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.errors import ErrorKind
+from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
 
 # -- names and formatting every section uses -----------------------------------------------------------
@@ -70,9 +70,9 @@ def unknown_provider(name: str, available: list[str]) -> str:
 
 # Which providers can make what, for members on a bot where none of those is set up.
 CAPABLE_ELSEWHERE = {
-    JobKind.REMIX: "MusicGPT, Soundpiece or Soundverse",
+    JobKind.REMIX: "MusicGPT, Soundpiece, Soundverse or a self-hosted ACE-Step",
     JobKind.SING: "MusicGPT",
-    JobKind.GENERATE: "MusicGPT",
+    JobKind.GENERATE: "MusicGPT or a self-hosted ACE-Step",
 }
 
 
@@ -118,6 +118,11 @@ def variations_not_supported(provider: str, supporters: list[str]) -> str:
 
 def variations_out_of_range(wanted: object, limit: int, provider: str) -> str:
     return f"{provider} makes 1 to {limit} variations, not {wanted}. Change the `variations` option."
+
+
+def strength_not_supported(provider: str, supporters: list[str]) -> str:
+    others = f", or use {', '.join(supporters)}" if supporters else ""
+    return f"{provider} has no remix strength to set. Leave out the `strength` option{others}."
 
 
 def file_too_large(size: int, limit: int, provider: str) -> str:
@@ -441,6 +446,70 @@ OFFLINE_INPUT_GONE = "The audio to remix is no longer available."
 OFFLINE_RENDER_FAILED = "I could not process this audio; it may be damaged."
 
 
+# Reason codes of provider failures (ProviderError.reason), worded here because providers build no
+# sentences. `label` names the provider; `params` carries the numbers. Self-hosted ACE-Step
+# (providers/acestep.py) is the first provider to use them.
+def _minutes(value: object) -> str:
+    total = float(value) if isinstance(value, int | float) else 0.0
+    return f"{total / 60:g} minutes" if total >= 120 else f"{total:g} seconds"
+
+
+def provider_reason_text(reason: str, params: dict[str, object], label: str) -> str:
+    grace = _minutes(params.get("grace"))
+    words = {
+        "server_lost_job": (
+            f"The {label} server lost this job (it was probably restarted). "
+            "It was not sent again: run the command again."
+        ),
+        "take_silent": f"Every take from {label} came out silent and was dropped.",
+        "unreachable": (
+            f"The {label} server could not be reached for {grace}; the machine running it may be off."
+        ),
+        "queue_full": f"The {label} server's queue stayed full for {grace}.",
+        "server_error": f"The {label} server kept failing (HTTP {params.get('status', '5xx')}) for {grace}.",
+        "server_refused": f"The {label} server refused the request (HTTP {params.get('status', '4xx')}).",
+        "server_failed": f"The {label} server could not make this one.",
+        "bad_key": f"The {label} server refused the bot's key: ACESTEP_API_KEY must match the server's key.",
+        "no_answer": (
+            f"The {label} server did not confirm that it got this job. It was not sent again, so the "
+            "server never makes it twice; if no result shows up, run the command again."
+        ),
+        "unreadable": f"The {label} server sent an answer the bot could not read.",
+        "take_missing": f"The {label} server no longer has the takes it made.",
+        "download_failed": f"The takes could not be downloaded from the {label} server for {grace}.",
+        "audio_required": "This needs an audio file to work on.",
+        "option_unsupported": (
+            f"{label} can't do `{params.get('option')}`; leave it out or pick another provider."
+        ),
+    }
+    return words.get(reason, f"{label} could not make this one.")
+
+
+def provider_error_text(error: ProviderError, label: str) -> str:
+    """The sentence for a provider failure: from its reason code where it has one."""
+    return provider_reason_text(error.reason, error.params, label) if error.reason else error.message
+
+
+def provider_notes(reasons: list[str], label: str) -> list[str]:
+    """Completed.note_reasons as sentences: one line per kind of reason."""
+    notes = []
+    for reason in dict.fromkeys(reasons):
+        count = reasons.count(reason)
+        if reason == "take_silent":
+            notes.append(
+                f"{count} take came out silent and was dropped."
+                if count == 1
+                else f"{count} takes came out silent and were dropped."
+            )
+        else:
+            notes.append(provider_reason_text(reason, {}, label))
+    return notes
+
+
+def reachability(reachable: bool | None) -> str:
+    return "" if reachable is None else " · reachable" if reachable else " · **not reachable**"
+
+
 # -- results --------------------------------------------------------------------------------------------
 def result_ready(member_id: int, count: int) -> str:
     takes = "take is" if count == 1 else f"{count} takes are"
@@ -605,6 +674,7 @@ OPTIONS_REMIX = {
     "gender": "Voice for the vocals",
     "provider": "Which AI service makes it",
     "variations": "How many takes to make, 1 to 3 (providers that offer a choice)",
+    "strength": "How closely to keep the original, 0.0 to 1.0 (default 1.0; lower drifts further)",
 }
 OPTIONS_SING = {
     "audio": "The instrumental to sing over (an audio file)",

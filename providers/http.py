@@ -239,11 +239,14 @@ class HttpClient:
         *,
         max_bytes: int,
         timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
     ) -> int:
         """Stream `url` to `dest`, refusing to write more than `max_bytes`. Returns the size."""
         for attempt in range(1, self.max_attempts + 1):
             try:
-                return await download_to(self.session, url, dest, max_bytes=max_bytes, timeout=timeout)
+                return await download_to(
+                    self.session, url, dest, max_bytes=max_bytes, timeout=timeout, headers=headers
+                )
             except ProviderError as error:
                 if not error.transient or attempt >= self.max_attempts:
                     raise
@@ -264,12 +267,14 @@ async def download_to(
     *,
     max_bytes: int,
     timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
 ) -> int:
-    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments."""
+    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments.
+    `headers` is for a self-hosted server that wants its key on downloads too."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     try:
-        async with session.get(url, timeout=timeout) as resp:
+        async with session.get(url, timeout=timeout, headers=headers) as resp:
             if resp.status in (401, 403, 410):
                 raise ProviderError(ErrorKind.EXPIRED, texts.DOWNLOAD_LINK_EXPIRED, status=resp.status)
             if resp.status >= 400:
