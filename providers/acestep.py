@@ -395,12 +395,15 @@ class AceStepProvider(Provider):
         max_take_bytes: int,
         poll_interval: float = 3.0,
         unreachable_grace: float = 600.0,
-        retry_delay: float = RETRY_DELAY,
+        retry_delay: float | None = None,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._grace = unreachable_grace
+        # An outage is looked at again ten poll intervals apart, at most every RETRY_DELAY seconds.
+        if retry_delay is None:
+            retry_delay = min(RETRY_DELAY, 10 * poll_interval)
         self._retry_delay = min(retry_delay, unreachable_grace)
         # One attempt per request: the engine decides what is tried again (and, for the submit,
         # nothing is ever resent once it may have reached the server).

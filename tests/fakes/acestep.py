@@ -265,8 +265,10 @@ class FakeAceStep:
             raw = (await request.post()).get("task_id_list", "[]")
         ids = json.loads(raw) if isinstance(raw, str) else list(raw)
         self.queries.append(ids)
+        answer = self._wrap([self._report(task_id) for task_id in ids])
+        # The worker moves on after answering, so the first answer still shows the job queued.
         self.step()
-        return self._wrap([self._report(task_id) for task_id in ids])
+        return answer
 
     def _report(self, task_id: str) -> dict[str, Any]:
         task = self.tasks.get(task_id)
