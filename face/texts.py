@@ -451,7 +451,9 @@ OFFLINE_RENDER_FAILED = "I could not process this audio; it may be damaged."
 # (providers/acestep.py) is the first provider to use them.
 def _minutes(value: object) -> str:
     total = float(value) if isinstance(value, int | float) else 0.0
-    return f"{total / 60:g} minutes" if total >= 120 else f"{total:g} seconds"
+    if total >= 120:
+        return f"{total / 60:g} minutes"
+    return "1 second" if total == 1 else f"{total:g} seconds"
 
 
 def provider_reason_text(reason: str, params: dict[str, object], label: str) -> str:

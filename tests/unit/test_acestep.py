@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,8 +30,8 @@ TASK = "550e8400-e29b-41d4-a716-446655440000"
 FILE = "/v1/audio?path=%2Fsrv%2Facestep%2Fapi_audio%2Fab12.mp3"
 
 
-def request(**changes: object) -> JobRequest:
-    fields: dict[str, object] = {
+def request(**changes: Any) -> JobRequest:
+    fields: dict[str, Any] = {
         "kind": JobKind.REMIX,
         "prompt": "lo-fi with chill beats",
         "lyrics": "[Verse]\nhello",
