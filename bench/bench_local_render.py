@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from audio.synth import write_chord
 from domain.kinds import JobKind
 from domain.tracking import Completed
 from providers.base import JobRequest
 from providers.local import LocalProvider
+from tests.tones import write_chord
 
 PROMPTS = ["slowed + reverb", "nightcore", "lo-fi chill", "bass boosted", "vaporwave"]
 

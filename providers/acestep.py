@@ -6,7 +6,8 @@ at once, `GET /v1/audio?path=...` serves the takes. The server has no idempotenc
 cancel, works through an in-memory queue one job at a time, and forgets everything on restart.
 
 Request building and response parsing are plain functions below; the class only does the I/O.
-Providers build no sentences: failures carry a reason code (below) the face words.
+Providers build no sentences: failures carry a domain.errors.Reason the face words. How long a
+job waits for a server that is off or busy is the engine's (engine/retry.py, the ACE-Step row).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,29 +22,17 @@ from typing import Any
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
-from domain.tracking import Completed, Event, Handle, Output, Progress
+from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider
-from providers.http import HttpClient, Sleep, TooLarge, read_body
+from providers.http import HttpClient, TooLarge, download_to, read_body
 
 log = logging.getLogger(__name__)
 
-# Reason codes of this provider's failures (the face words them; see face/texts.py).
-SERVER_LOST_JOB = "server_lost_job"  # the server restarted and forgot the job
-TAKE_SILENT = "take_silent"  # a take came out silent and the server dropped it (params: count)
-UNREACHABLE = "unreachable"  # the GPU box does not answer (params: grace)
-QUEUE_FULL = "queue_full"  # the server's queue is full (params: grace)
-SERVER_ERROR = "server_error"  # a 5xx (params: grace, status)
-SERVER_REFUSED = "server_refused"  # a 4xx the bot caused; the server's `detail` is in the log
-SERVER_FAILED = "server_failed"  # the job ended with status 2 (an exception, out of memory)
-BAD_KEY = "bad_key"  # 401, or 503 "API key is not configured"
-NO_ANSWER = "no_answer"  # the submit may have arrived but no answer came
-UNREADABLE = "unreadable"  # an answer the adapter cannot read
-TAKE_MISSING = "take_missing"  # /v1/audio said 403/404 for a take the server reported
-DOWNLOAD_FAILED = "download_failed"  # a take's download broke off or the server erred (params: grace)
-AUDIO_REQUIRED = "audio_required"
-OPTION_UNSUPPORTED = "option_unsupported"  # params: option
+# The key setting a refused key names (the operator's fix).
+KEY_SETTING = "ACESTEP_API_KEY"
 
 # The stages a member sees, in order (the server's own `stage` strings are mapped onto these).
 STAGES = ("queued", "preparing", "generating", "decoding")
@@ -75,7 +63,7 @@ def strength(request: JobRequest) -> float:
     """`options["strength"]` (0.0-1.0, default 1.0): how closely the remix keeps the original."""
     raw = request.options.get("strength", 1.0)
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0.0 <= raw <= 1.0:
-        raise ProviderError(ErrorKind.INVALID_INPUT, reason=OPTION_UNSUPPORTED, params={"option": "strength"})
+        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.OPTION_UNSUPPORTED, params={"option": "strength"})
     return float(raw)
 
 
@@ -84,7 +72,7 @@ def build_submit_fields(request: JobRequest) -> dict[str, str]:
     opts = request.options
     for option in ("vocal_only", "voice_id"):
         if opts.get(option):
-            raise ProviderError(ErrorKind.INVALID_INPUT, reason=OPTION_UNSUPPORTED, params={"option": option})
+            raise ProviderError(ErrorKind.INVALID_INPUT, Reason.OPTION_UNSUPPORTED, params={"option": option})
     lyrics = (request.lyrics or "").strip()
     if opts.get("instrumental") or not lyrics:
         # Empty lyrics mean instrumental too [S SRV]; saying so keeps the intent unambiguous.
@@ -108,7 +96,7 @@ def build_submit_fields(request: JobRequest) -> dict[str, str]:
             fields["audio_duration"] = f"{float(opts['length']):g}"
     else:
         raise ProviderError(
-            ErrorKind.INVALID_INPUT, reason=OPTION_UNSUPPORTED, params={"option": request.kind}
+            ErrorKind.INVALID_INPUT, Reason.OPTION_UNSUPPORTED, params={"option": str(request.kind)}
         )
     return fields
 
@@ -120,7 +108,7 @@ def build_submit_form(request: JobRequest) -> aiohttp.FormData:
         form.add_field(name, value)
     if request.kind is JobKind.REMIX:
         if request.input_path is None or not request.input_path.exists():
-            raise ProviderError(ErrorKind.INVALID_INPUT, reason=AUDIO_REQUIRED)
+            raise ProviderError(ErrorKind.INVALID_INPUT, Reason.AUDIO_MISSING)
         form.add_field(
             "src_audio",
             request.input_path.read_bytes(),
@@ -141,12 +129,16 @@ def envelope_data(body: Any) -> Any:
     """`data` of the `{"data", "code", "error", ...}` envelope; some replies are HTTP 200 with code 500."""
     if not isinstance(body, Mapping) or "data" not in body:
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, reason=UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
+            ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
         )
     code = body.get("code", 200)
     if isinstance(code, int) and code >= 400:
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, reason=SERVER_ERROR, status=code, detail=str(body.get("error"))[:300]
+            ErrorKind.UNAVAILABLE,
+            Reason.ANSWERED,
+            params={"status": code},
+            status=code,
+            detail=str(body.get("error"))[:300],
         )
     return body["data"]
 
@@ -162,7 +154,7 @@ def parse_submit(body: Any) -> str:
     if not isinstance(task_id, str) or not task_id:
         raise ProviderError(
             ErrorKind.UNAVAILABLE,
-            reason=UNREADABLE,
+            Reason.UNREADABLE,
             maybe_accepted=True,
             detail=f"no task_id in {str(body)[:200]}",
         )
@@ -185,10 +177,10 @@ def decode_result(raw: Any) -> list[Mapping[str, Any]]:
             raw = json.loads(raw) if raw.strip() else []
         except ValueError as exc:
             raise ProviderError(
-                ErrorKind.UNAVAILABLE, reason=UNREADABLE, detail=f"result: {raw[:200]}"
+                ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=f"result: {raw[:200]}"
             ) from exc
     if not isinstance(raw, list):
-        raise ProviderError(ErrorKind.UNAVAILABLE, reason=UNREADABLE, detail=f"result: {str(raw)[:200]}")
+        raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=f"result: {str(raw)[:200]}")
     return [item for item in raw if isinstance(item, Mapping)]
 
 
@@ -196,7 +188,7 @@ def parse_query(body: Any) -> dict[str, TaskReport]:
     """The reports of a `/query_result` reply, by task id."""
     data = envelope_data(body)
     if not isinstance(data, list):
-        raise ProviderError(ErrorKind.UNAVAILABLE, reason=UNREADABLE, detail=f"data: {str(data)[:200]}")
+        raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=f"data: {str(data)[:200]}")
     reports: dict[str, TaskReport] = {}
     for entry in data:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("task_id"), str):
@@ -241,8 +233,8 @@ def interpret(report: TaskReport, *, age: float, wanted: int = TAKES) -> Progres
             # Every output was silent and dropped [S INF].
             raise ProviderError(
                 ErrorKind.GENERATION_FAILED,
-                reason=TAKE_SILENT,
-                params={"count": wanted},
+                Reason.TAKES_SILENT,
+                params={"count": wanted, "wanted": wanted},
                 detail=f"task {report.task_id} succeeded without files",
             )
         return outputs
@@ -254,29 +246,32 @@ def interpret(report: TaskReport, *, age: float, wanted: int = TAKES) -> Progres
         error = next((i.get("error") for i in report.items if i.get("error")), None)
         raise ProviderError(
             ErrorKind.GENERATION_FAILED,
-            reason=SERVER_FAILED,
+            Reason.MADE_NOTHING,
             detail=f"task {report.task_id} failed: {str(error)[:300] if error else 'no reason given'}",
         )
     if not report.items:
         # A known job, even a queued one, reports one item: none means the server forgot it.
         raise ProviderError(
-            ErrorKind.NOT_FOUND, reason=SERVER_LOST_JOB, detail=f"task {report.task_id} answered []"
+            ErrorKind.NOT_FOUND, Reason.SERVER_FORGOT_JOB, detail=f"task {report.task_id} answered []"
         )
     stage, percent = stage_of(report.items[0])
     return Progress(stage=stage, percent=percent)
 
 
 def completed(outputs: list[Output], wanted: int = TAKES) -> Completed:
-    """The takes, with one note per take the server dropped as silent."""
-    return Completed(outputs=outputs, note_reasons=[TAKE_SILENT] * max(0, wanted - len(outputs)))
+    """The takes, with a note when the server dropped some as silent."""
+    dropped = max(0, wanted - len(outputs))
+    notes = [Note(reason=Reason.TAKES_SILENT, params={"count": dropped, "wanted": wanted})] if dropped else []
+    return Completed(outputs=outputs, notes=notes)
 
 
 # --------------------------------------------------------------------------- HTTP errors
 
 
 def detail_of(body: Any) -> str | None:
-    if isinstance(body, Mapping) and isinstance(body.get("detail"), str):
-        return body["detail"]
+    detail = body.get("detail") if isinstance(body, Mapping) else None
+    if isinstance(detail, str):
+        return detail
     if isinstance(body, str) and body.strip():
         return body.strip()[:300]
     return None
@@ -290,27 +285,30 @@ def parse_error(
     if status == 429:
         return ProviderError(
             ErrorKind.RATE_LIMITED,
-            reason=QUEUE_FULL,
+            Reason.QUEUE_FULL,
             params={"grace": grace},
             retry_after=retry_delay,
             detail=detail,
             status=status,
         )
     if status == 401 or (status == 503 and detail and "api key" in detail.lower()):
-        return ProviderError(ErrorKind.AUTH, reason=BAD_KEY, detail=detail, status=status)
+        return ProviderError(
+            ErrorKind.AUTH, Reason.BAD_KEY, params={"setting": KEY_SETTING}, detail=detail, status=status
+        )
     if status >= 500:
         return ProviderError(
             ErrorKind.UNAVAILABLE,
-            reason=SERVER_ERROR,
+            Reason.SERVER_KEPT_FAILING,
             params={"grace": grace, "status": status},
             retry_after=retry_delay,
             detail=detail,
             status=status,
         )
-    # 400, 403, 404, 415, 422: something the bot sent; the server's words go to the log.
+    # 400, 403, 404, 415, 422: something the bot sent; the server's words go to the log only (they
+    # are about the request, with server paths in them, not the member's input).
     return ProviderError(
         ErrorKind.INVALID_INPUT,
-        reason=SERVER_REFUSED,
+        Reason.ANSWERED,
         params={"status": status},
         detail=detail,
         status=status,
@@ -328,10 +326,10 @@ class BatchPoller:
     Each tracker gets, on its own queue, the report on its task or the error the request failed with.
     """
 
-    def __init__(self, query: Query, *, interval: float, sleep: Sleep) -> None:
+    def __init__(self, query: Query, *, interval: float, clock: Clock) -> None:
         self._query = query
         self.interval = interval
-        self._sleep = sleep
+        self._clock = clock
         self._watchers: dict[str, asyncio.Queue[TaskReport | ProviderError]] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -351,7 +349,7 @@ class BatchPoller:
 
     async def _loop(self) -> None:
         while self._watchers:
-            await self._sleep(self.interval)
+            await self._clock.sleep(self.interval)
             ids = list(self._watchers)
             if not ids:
                 break
@@ -361,7 +359,7 @@ class BatchPoller:
                 answer = error
             except Exception as exc:  # one bad answer must not leave every tracker waiting forever
                 log.exception("acestep poll failed")
-                answer = ProviderError(ErrorKind.UNAVAILABLE, reason=UNREADABLE, detail=repr(exc))
+                answer = ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=repr(exc))
             for task_id in ids:
                 queue = self._watchers.get(task_id)
                 if queue is None:
@@ -396,8 +394,7 @@ class AceStepProvider(Provider):
         poll_interval: float = 3.0,
         unreachable_grace: float = 600.0,
         retry_delay: float | None = None,
-        sleep: Sleep = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._grace = unreachable_grace
@@ -405,7 +402,7 @@ class AceStepProvider(Provider):
         if retry_delay is None:
             retry_delay = min(RETRY_DELAY, 10 * poll_interval)
         self._retry_delay = min(retry_delay, unreachable_grace)
-        # One attempt per request: the engine decides what is tried again (and, for the submit,
+        # The client sends once; the engine decides what is tried again (and, for the submit,
         # nothing is ever resent once it may have reached the server).
         self._http = HttpClient(
             session,
@@ -413,14 +410,13 @@ class AceStepProvider(Provider):
             parse_error=lambda s, b, h: parse_error(
                 s, b, h, grace=self._grace, retry_delay=self._retry_delay
             ),
-            max_attempts=1,
-            sleep=sleep,
+            clock=clock,
         )
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._work_dir = work_dir
         self._max_take_bytes = max_take_bytes
         self._clock = clock
-        self._poller = BatchPoller(self._query, interval=poll_interval, sleep=sleep)
+        self._poller = BatchPoller(self._query, interval=poll_interval, clock=clock)
         self.capabilities = Capabilities(
             # Singing over an instrumental would need `lego`, which the turbo models lack (§3).
             kinds=frozenset({JobKind.REMIX, JobKind.GENERATE}),
@@ -448,7 +444,9 @@ class AceStepProvider(Provider):
             timeout=SUBMIT_TIMEOUT,
         )
         task_id = parse_submit(answer)
-        return Handle(task_id=task_id, data={"submitted_at": self._clock(), "takes": TAKES})
+        # Wall-clock seconds: the handle outlives a restart of the bot.
+        submitted_at = self._clock.utcnow().timestamp()
+        return Handle(task_id=task_id, data={"submitted_at": submitted_at, "takes": TAKES})
 
     async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
         submitted_at = handle.data.get("submitted_at")
@@ -459,7 +457,11 @@ class AceStepProvider(Provider):
                 report = await queue.get()
                 if isinstance(report, ProviderError):
                     raise report
-                age = self._clock() - submitted_at if isinstance(submitted_at, int | float) else 0.0
+                age = (
+                    self._clock.utcnow().timestamp() - submitted_at
+                    if isinstance(submitted_at, int | float)
+                    else 0.0
+                )
                 outcome = interpret(report, age=age, wanted=wanted)
                 if isinstance(outcome, Progress):
                     yield outcome
@@ -500,7 +502,10 @@ class AceStepProvider(Provider):
             path = dest / f"take{output.index}.{output.ext}"
             log.debug("acestep task %s take %d from %s", task_id, output.index, output.url)
             try:
-                await self._http.download(
+                # The operator's own server, usually at a private address, and with the key: not
+                # the engine's take downloader, which sends no key (and keeps to public https).
+                await download_to(
+                    self._http.session,
                     f"{self.base_url}/{output.url.lstrip('/')}",
                     path,
                     max_bytes=self._max_take_bytes,
@@ -515,14 +520,14 @@ class AceStepProvider(Provider):
     def _download_error(self, error: ProviderError) -> ProviderError:
         """The download's error with server paths kept out of it (aiohttp puts URLs in messages)."""
         if error.status == 401:
-            return ProviderError(ErrorKind.AUTH, reason=BAD_KEY, status=401)
+            return ProviderError(ErrorKind.AUTH, Reason.BAD_KEY, params={"setting": KEY_SETTING}, status=401)
         if error.status in (403, 404, 410):
-            return ProviderError(ErrorKind.GENERATION_FAILED, reason=TAKE_MISSING, status=error.status)
+            return ProviderError(ErrorKind.GENERATION_FAILED, Reason.NOTHING_TO_DOWNLOAD, status=error.status)
         if isinstance(error, TooLarge):
             return error
         return ProviderError(
             error.kind,
-            reason=DOWNLOAD_FAILED,
+            Reason.DOWNLOAD_BROKE_OFF,
             params={"grace": self._grace},
             retry_after=self._retry_delay,
             status=error.status,
@@ -534,10 +539,10 @@ class AceStepProvider(Provider):
         try:
             return await self._http.request(method, f"{self.base_url}{path}", headers=self._headers, **kwargs)
         except ProviderError as error:
-            if error.reason is None and error.kind is ErrorKind.UNAVAILABLE:
+            if error.reason in (Reason.UNREACHABLE, Reason.NO_ANSWER) and error.status is None:
                 raise ProviderError(
                     ErrorKind.UNAVAILABLE,
-                    reason=NO_ANSWER if error.maybe_accepted else UNREACHABLE,
+                    Reason.NO_ANSWER if error.maybe_accepted else Reason.UNREACHABLE,
                     params={"grace": self._grace},
                     retry_after=self._retry_delay,
                     maybe_accepted=error.maybe_accepted,

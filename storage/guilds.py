@@ -18,6 +18,11 @@ class GuildSettings(BaseModel):
     max_jobs_per_member: int | None = None
 
 
+# The settings columns, checked against before a name goes into SQL.
+_SETTINGS = tuple(name for name in GuildSettings.model_fields if name != "guild_id")
+_COLUMNS = ", ".join(GuildSettings.model_fields)
+
+
 class UsageRow(BaseModel):
     provider: str
     state: str
@@ -30,27 +35,37 @@ class GuildRepository:
 
     async def get(self, guild_id: int) -> GuildSettings:
         async with self.conn.execute(
-            "SELECT guild_id, default_provider, channel_id, max_jobs_per_member FROM guild_settings "
-            "WHERE guild_id = ?",
-            (guild_id,),
+            f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = ?", (guild_id,)
         ) as cur:
             row = await cur.fetchone()
         return GuildSettings.model_validate(dict(row)) if row else GuildSettings(guild_id=guild_id)
 
     async def update(self, guild_id: int, updated_by: int, **fields: Any) -> GuildSettings:
-        """Set the given fields (None clears one); the others keep their value."""
-        current = (await self.get(guild_id)).model_dump()
-        current.update(fields)
-        await self.conn.execute(
-            "INSERT INTO guild_settings (guild_id, default_provider, channel_id, max_jobs_per_member, "
-            "updated_at, updated_by) VALUES (:guild_id, :default_provider, :channel_id, :max_jobs_per_member, "
-            ":updated_at, :updated_by) ON CONFLICT (guild_id) DO UPDATE SET "
-            "default_provider = excluded.default_provider, channel_id = excluded.channel_id, "
-            "max_jobs_per_member = excluded.max_jobs_per_member, updated_at = excluded.updated_at, "
-            "updated_by = excluded.updated_by",
-            {**current, "updated_at": utcnow().isoformat(), "updated_by": updated_by},
-        )
-        return GuildSettings.model_validate(current)
+        """Set the given fields (None clears one); the others keep their value.
+
+        One upsert that names only the given fields, so two admins changing different settings at
+        once both keep their change (a read-modify-write would let the later one restore the other).
+        """
+        unknown = set(fields) - set(_SETTINGS)
+        if unknown:
+            raise ValueError(f"not a server setting: {', '.join(sorted(unknown))}")
+        values = {
+            **fields,
+            "guild_id": guild_id,
+            "updated_at": utcnow().isoformat(),
+            "updated_by": updated_by,
+        }
+        columns = ", ".join(values)
+        marks = ", ".join(f":{name}" for name in values)
+        changes = ", ".join(f"{name} = excluded.{name}" for name in values if name != "guild_id")
+        async with self.conn.execute(
+            f"INSERT INTO guild_settings ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT (guild_id) DO UPDATE SET {changes} RETURNING {_COLUMNS}",
+            values,
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return GuildSettings.model_validate(dict(row))
 
     async def usage(self, guild_id: int, since: datetime) -> list[UsageRow]:
         async with self.conn.execute(
@@ -63,7 +78,8 @@ class GuildRepository:
 
     async def top_members(self, guild_id: int, since: datetime, limit: int = 5) -> list[tuple[int, int]]:
         async with self.conn.execute(
-            "SELECT member_id, COUNT(*) FROM jobs WHERE guild_id = ? AND created_at >= ? AND state = 'delivered' "
+            "SELECT member_id, COUNT(*) FROM jobs "
+            "WHERE guild_id = ? AND created_at >= ? AND state = 'delivered' "
             "GROUP BY member_id ORDER BY COUNT(*) DESC, member_id LIMIT ?",
             (guild_id, since.isoformat(), limit),
         ) as cur:

@@ -10,7 +10,17 @@ from typing import Any
 
 import aiosqlite
 
-from domain.jobs import ACTIVE, TRANSITIONS, IllegalTransition, Job, JobResult, JobState, NewJob, utcnow
+from domain.jobs import (
+    ACTIVE,
+    TRANSITIONS,
+    Failure,
+    IllegalTransition,
+    Job,
+    JobResult,
+    JobState,
+    NewJob,
+    utcnow,
+)
 from domain.tracking import Handle
 from storage.db import Database
 
@@ -20,6 +30,7 @@ _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
 }
 
 _JSON_FIELDS = {"options", "handle", "result"}
+# The error column is TEXT: a Failure as JSON (an older row holds a sentence, which Failure reads).
 _STAMP_ON_ENTRY = {
     JobState.QUEUED: "queued_at",
     JobState.SUBMITTED: "submitted_at",
@@ -37,6 +48,8 @@ def _encode(name: str, value: Any) -> Any:
         if isinstance(value, Handle | JobResult):
             return value.model_dump_json()
         return json.dumps(value)
+    if isinstance(value, Failure):
+        return value.model_dump_json(exclude_none=True, exclude_defaults=True)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Path):
@@ -46,7 +59,6 @@ def _encode(name: str, value: Any) -> Any:
 
 def _decode(row: aiosqlite.Row) -> Job:
     data = dict(row)
-    data.pop("task_id", None)
     for name in _JSON_FIELDS:
         if data.get(name) is not None:
             data[name] = json.loads(data[name])
@@ -96,10 +108,8 @@ class JobRepository:
     async def _write(self, job_id: int, fields: dict[str, Any], to: JobState | None) -> Job:
         now = utcnow()
         fields = dict(fields, updated_at=now)
-        if "handle" in fields:
-            handle = fields["handle"]
-            fields["task_id"] = handle.task_id if handle else None
-        where, params = "id = ?", [job_id]
+        where = "id = ?"
+        params: list[Any] = [job_id]
         if to is not None:
             fields["state"] = to.value
             stamp = _STAMP_ON_ENTRY.get(to)
@@ -148,8 +158,14 @@ class JobRepository:
         return int(row[0]) if row else 0
 
     async def recent_for_member(self, member_id: int, guild_id: int | None, limit: int = 10) -> list[Job]:
+        """The member's newest jobs in one server (or outside any server), for /jobs and autocomplete."""
+        if guild_id is None:
+            return await self._select(
+                "SELECT * FROM jobs WHERE member_id = ? AND guild_id IS NULL ORDER BY id DESC LIMIT ?",
+                (member_id, limit),
+            )
         return await self._select(
-            "SELECT * FROM jobs WHERE member_id = ? AND guild_id IS ? ORDER BY id DESC LIMIT ?",
+            "SELECT * FROM jobs WHERE member_id = ? AND guild_id = ? ORDER BY id DESC LIMIT ?",
             (member_id, guild_id, limit),
         )
 
@@ -169,8 +185,8 @@ class JobRepository:
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
         """Remember a webhook delivery. False when it was seen before (a duplicate)."""
         async with self.conn.execute(
-            "INSERT OR IGNORE INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING",
             (provider, delivery_id, job_id, utcnow().isoformat()),
         ) as cur:
             return cur.rowcount == 1

@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 
 from domain.jobs import JobState
-from tests.e2e.harness import Harness, harness, song, status_message_of, status_text, takes_of, title_of
+from tests.e2e.harness import (
+    Harness,
+    failure_text,
+    harness,
+    song,
+    status_message_of,
+    status_text,
+    takes_of,
+    title_of,
+)
 from tests.fakes.acestep import FakeAceStep, Outcome
 
 pytestmark = pytest.mark.slow
@@ -103,7 +112,7 @@ async def test_a_server_that_restarted_lost_the_job_and_the_member_is_told(tmp_p
 
         job = await h.wait_for_job(1, lambda j: j.finished)
         assert job.state is JobState.FAILED
-        assert "lost this job" in (job.error or "") and "run the command again" in (job.error or "")
+        assert "lost this job" in failure_text(job) and "run the command again" in failure_text(job)
         status = status_message_of(h, 1)
         assert status is not None
         await h.wait_for(lambda: "lost this job" in status_text(status))
@@ -130,7 +139,7 @@ async def test_a_queue_full_past_the_grace_fails_clearly(tmp_path: Path):
         await remix(h, tmp_path)
         job = await h.wait_for_job(1, lambda j: j.finished)
         assert job.state is JobState.FAILED
-        assert "queue stayed full" in (job.error or "")
+        assert "queue stayed full" in failure_text(job)
         assert fake.submitted == []
 
 
@@ -147,7 +156,8 @@ async def test_a_server_switched_off_mid_job_is_waited_for(tmp_path: Path):
         await fake.switch_on()
 
         await h.wait_for(lambda: h.result_messages(), timeout=30)
-        assert (await h.job(1)).state is JobState.DELIVERED
+        # The state is written just after the post lands.
+        await h.wait_for_job(1, lambda j: j.state is JobState.DELIVERED)
         assert len(fake.submitted) == 1
 
 
@@ -159,7 +169,7 @@ async def test_a_server_that_stays_off_fails_the_job_after_the_grace(tmp_path: P
             await remix(h, tmp_path)
             job = await h.wait_for_job(1, lambda j: j.finished)
             assert job.state is JobState.FAILED
-            assert "could not be reached" in (job.error or "")
+            assert "could not be reached" in failure_text(job)
 
 
 async def test_a_take_dropped_as_silent_is_noted(tmp_path: Path):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from audio.probe import probe
-from audio.synth import write_tone
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
+from tests.tones import write_tone
 
 pytestmark = pytest.mark.slow
 

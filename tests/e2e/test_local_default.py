@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from audio.probe import probe
-from audio.synth import dominant_frequency
 from domain.jobs import JobState
 from tests.e2e.harness import harness, song
+from tests.tones import dominant_frequency
 
 pytestmark = pytest.mark.slow
 

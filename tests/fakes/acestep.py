@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
 
-from tests.fakes.musicgpt import tone
+from tests.tones import tone_bytes
 
 # (progress, stage) of a running job, one per step [S SRV, HND, llm_inference.py].
 STEPS = [
@@ -148,7 +148,7 @@ class FakeAceStep:
             kept = max(0, head.batch - head.outcome.silent)
             for n in range(kept):
                 path = self._out / f"{head.task_id}-{n}.mp3"
-                path.write_bytes(tone("mp3", seconds=1.0, freq=330.0 + 110 * n))
+                path.write_bytes(tone_bytes("mp3", seconds=1.0, freq=330.0 + 110 * n))
                 head.outputs.append(path)
 
     def file_url(self, path: Path) -> str:

@@ -24,8 +24,6 @@ the most GETs of it open at once; a GET whose client hung up is no longer open).
 from __future__ import annotations
 
 import asyncio
-import functools
-import io
 import json
 import secrets
 import string
@@ -37,8 +35,6 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import aiohttp
-import av
-import numpy as np
 from aiohttp import web
 from pydantic import (
     AnyHttpUrl,
@@ -51,24 +47,11 @@ from pydantic import (
 )
 from standardwebhooks import Webhook
 
+from tests.tones import tone_bytes
+
 OP_ALPHABET = string.digits + string.ascii_lowercase
 API_PREFIX = "/v1"
 ROUTE = "create.remix_song"
-
-
-@functools.lru_cache(maxsize=8)
-def flac_tone(seconds: float = 1.0, freq: float = 440.0, rate: int = 44100) -> bytes:
-    """A short mono sine as real, decodable FLAC bytes."""
-    buf = io.BytesIO()
-    with av.open(buf, "w", format="flac") as out:
-        stream = out.add_stream("flac", rate=rate, layout="mono")
-        n = int(seconds * rate)
-        samples = (np.sin(2 * np.pi * freq * np.arange(n) / rate) * 0.3 * 32767).astype(np.int16)
-        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
-        frame.rate = rate
-        for packet in [*stream.encode(frame), *stream.encode(None)]:
-            out.mux(packet)
-    return buf.getvalue()
 
 
 class AudioSource(BaseModel):
@@ -151,7 +134,7 @@ class FakeSoundpiece:
         self.early_return = early_return
         self.omit_status = omit_status
         self.url_ttl = url_ttl
-        self.audio = audio if audio is not None else flac_tone(audio_seconds)
+        self.audio = audio if audio is not None else tone_bytes("flac", seconds=audio_seconds)
         self.audio_seconds = audio_seconds
         self.signing_secret = signing_secret
         self.raw_secret = raw_secret

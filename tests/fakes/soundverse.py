@@ -1,7 +1,7 @@
 """A fake Soundverse API on 127.0.0.1, following the AI Remix v7 page (seed 003).
 
     async with FakeSoundverse() as fake:
-        song = fake.add_file("song.mp3", tone_mp3(12))
+        song = fake.add_file("song.mp3", tone_bytes("mp3", seconds=12))
         provider = SoundverseProvider(session, api_key=fake.api_key, base_url=fake.base_url)
 
 `POST /v7/generate/remix` checks the Bearer key and the body, fetches `song_reference_url` over
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import json
 import time
 import uuid
@@ -24,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 import aiohttp
-import av
-import numpy as np
 from aiohttp import web
 from aiohttp_sse import EventSourceResponse, sse_response
+
+from tests.tones import tone_bytes
 
 MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 
@@ -89,22 +88,6 @@ class FakeJob:
         return merged
 
 
-def tone_mp3(seconds: float = 1.0, freq: float = 440.0, rate: int = 44100) -> bytes:
-    """A decodable mono sine-tone mp3, made in memory."""
-    samples = (0.3 * np.sin(2 * np.pi * freq * np.arange(int(seconds * rate)) / rate)).astype(np.float32)
-    buf = io.BytesIO()
-    with av.open(buf, "w", format="mp3") as out:
-        stream = out.add_stream("libmp3lame", rate=rate, layout="mono")
-        for start in range(0, len(samples), 1152):
-            block = samples[None, start : start + 1152]
-            frame = av.AudioFrame.from_ndarray(block, format="fltp", layout="mono")
-            frame.sample_rate = rate
-            frame.pts = start
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode(None))
-    return buf.getvalue()
-
-
 class FakeSoundverse:
     def __init__(
         self,
@@ -115,7 +98,7 @@ class FakeSoundverse:
     ) -> None:
         self.api_key = api_key
         self.status_path = status_path
-        self.output_audio = output_audio if output_audio is not None else tone_mp3()
+        self.output_audio = output_audio if output_audio is not None else tone_bytes("mp3")
         # Knobs. Stage timing:
         self.chunk_delay = 0.01
         self.progress_steps: tuple[int, ...] = (0, 50, 90, 100)

@@ -11,20 +11,15 @@ from typing import Any
 import aiohttp
 import pytest
 
-from domain.errors import ErrorKind, ProviderError
+from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
-from domain.tracking import Completed, Event, Progress
+from domain.tracking import Completed, Event, Note, Progress
 from providers import acestep
 from providers.acestep import AceStepProvider
 from providers.base import JobRequest
+from tests.clock import FakeClock
 from tests.fakes.acestep import FakeAceStep, Fault, Outcome
-from tests.fakes.musicgpt import tone
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+from tests.tones import tone_bytes
 
 
 @pytest.fixture
@@ -41,14 +36,16 @@ def provider_for(
         api_key="test-key",
         work_dir=tmp / "acestep",
         max_take_bytes=10_000_000,
-        poll_interval=0.01,
+        poll_interval=3.0,
+        # Polls wait on virtual time: the fake moves a job one step per poll, not per second.
+        clock=FakeClock(instant=True),
     )
     return AceStepProvider(session, **(options | kwargs))
 
 
 def remix(tmp: Path, **changes: Any) -> JobRequest:
     song = tmp / "song.mp3"
-    song.write_bytes(tone("mp3"))
+    song.write_bytes(tone_bytes("mp3"))
     fields: dict[str, Any] = {
         "kind": JobKind.REMIX,
         "prompt": "jazz",
@@ -77,7 +74,7 @@ async def test_a_remix_uploads_the_audio_shows_stages_and_downloads_two_takes(se
     assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == list(acestep.STAGES)
     assert any(e.percent for e in events if isinstance(e, Progress) and e.stage == "generating")
     done = events[-1]
-    assert isinstance(done, Completed) and len(done.outputs) == 2 and not done.note_reasons
+    assert isinstance(done, Completed) and len(done.outputs) == 2 and not done.notes
     for output in done.outputs:
         # Downloaded with the key; no server path is handed on.
         assert output.url is None and output.path and output.path.read_bytes()[:3] in (b"ID3", b"\xff\xfb")
@@ -104,7 +101,7 @@ async def test_a_restarted_server_lost_the_job_and_it_is_not_resubmitted(session
         async for _ in provider.track(handle, request, asyncio.Queue()):
             pass
     await provider.close()
-    assert caught.value.reason == acestep.SERVER_LOST_JOB and not caught.value.transient
+    assert caught.value.reason == Reason.SERVER_FORGOT_JOB and not caught.value.transient
     assert len(fake.submitted) == 1
     # It failed on the first answer: within two poll intervals.
     assert len([q for q in fake.queries if handle.task_id in q]) == 1
@@ -117,7 +114,7 @@ async def test_a_silent_take_is_dropped_with_a_note(session, fake, tmp_path):
     await provider.close()
     done = events[-1]
     assert isinstance(done, Completed) and len(done.outputs) == 1
-    assert done.note_reasons == [acestep.TAKE_SILENT]
+    assert done.notes == [Note(reason=Reason.TAKES_SILENT, params={"count": 1, "wanted": 2})]
 
 
 async def test_a_failed_job_is_a_generation_failure(session, fake, tmp_path):
@@ -134,7 +131,7 @@ async def test_a_full_queue_and_a_wrong_key_are_typed(session, tmp_path):
         provider = provider_for(session, fake, tmp_path, retry_delay=5)
         with pytest.raises(ProviderError) as caught:
             await provider.submit(remix(tmp_path))
-        assert caught.value.reason == acestep.QUEUE_FULL and caught.value.retry_after == 5
+        assert caught.value.reason == Reason.QUEUE_FULL and caught.value.retry_after == 5
         assert not caught.value.maybe_accepted
 
         wrong = provider_for(session, fake, tmp_path, api_key="nope")
@@ -160,7 +157,7 @@ async def test_an_unreachable_server_is_unavailable_and_health_says_so(session, 
     assert await provider.health() is False
     with pytest.raises(ProviderError) as caught:
         await provider.submit(remix(tmp_path))
-    assert caught.value.kind is ErrorKind.UNAVAILABLE and caught.value.reason == acestep.UNREACHABLE
+    assert caught.value.kind is ErrorKind.UNAVAILABLE and caught.value.reason == Reason.UNREACHABLE
     assert not caught.value.maybe_accepted and caught.value.params == {"grace": 60}
 
 
@@ -170,5 +167,5 @@ async def test_a_missing_take_file_is_typed_without_the_server_path(session, fak
     with pytest.raises(ProviderError) as caught:
         await run(provider, remix(tmp_path))
     await provider.close()
-    assert caught.value.reason == acestep.TAKE_MISSING
+    assert caught.value.reason == Reason.NOTHING_TO_DOWNLOAD
     assert "api_audio" not in repr(caught.value.detail) + str(caught.value)

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from domain.errors import ErrorKind, ProviderError
+from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
-from domain.tracking import Progress
+from domain.tracking import Note, Progress
 from face import texts
-from providers import acestep
 from providers.acestep import (
     TaskReport,
     build_submit_fields,
@@ -25,6 +24,7 @@ from providers.acestep import (
     stage_of,
 )
 from providers.base import JobRequest
+from tests.wording import spoken
 
 TASK = "550e8400-e29b-41d4-a716-446655440000"
 FILE = "/v1/audio?path=%2Fsrv%2Facestep%2Fapi_audio%2Fab12.mp3"
@@ -93,8 +93,8 @@ def test_generate_is_text2music_with_style_and_length():
 def test_options_the_server_cannot_honour_are_refused(option: str):
     with pytest.raises(ProviderError) as caught:
         build_submit_fields(request(kind=JobKind.GENERATE, options={option: True}))
-    assert caught.value.reason == acestep.OPTION_UNSUPPORTED
-    assert option in texts.provider_error_text(caught.value, "ACE-Step")
+    assert caught.value.reason == Reason.OPTION_UNSUPPORTED
+    assert option in spoken(caught.value, "ACE-Step")
 
 
 def test_the_member_audio_is_uploaded_as_src_audio(tmp_path: Path):
@@ -105,7 +105,7 @@ def test_the_member_audio_is_uploaded_as_src_audio(tmp_path: Path):
     assert "src_audio" in names and "task_type" in names
     with pytest.raises(ProviderError) as caught:
         build_submit_form(request())
-    assert caught.value.reason == acestep.AUDIO_REQUIRED
+    assert caught.value.reason == Reason.AUDIO_MISSING
 
 
 # -- replies ----------------------------------------------------------------------------------------
@@ -154,8 +154,8 @@ def test_an_unknown_id_answering_empty_means_the_server_lost_the_job():
     [report] = parse_query(reply(0, [])).values()
     with pytest.raises(ProviderError) as caught:
         interpret(report, age=5)
-    assert caught.value.reason == acestep.SERVER_LOST_JOB and not caught.value.transient
-    words = texts.provider_error_text(caught.value, "ACE-Step")
+    assert caught.value.reason == Reason.SERVER_FORGOT_JOB and not caught.value.transient
+    words = spoken(caught.value, "ACE-Step")
     assert "lost this job" in words and "run the command again" in words
 
 
@@ -164,15 +164,16 @@ def test_success_lists_the_files_and_notes_silent_drops():
     outputs = interpret(report, age=5)
     assert isinstance(outputs, list) and [o.url for o in outputs] == [FILE]
     done = completed(outputs)
-    assert done.note_reasons == [acestep.TAKE_SILENT]
-    assert texts.provider_notes(done.note_reasons, "ACE-Step") == ["1 take came out silent and was dropped."]
+    assert done.notes == [Note(reason=Reason.TAKES_SILENT, params={"count": 1, "wanted": 2})]
+    assert [texts.note(n, "ACE-Step") for n in done.notes] == ["1 take came out silent and was dropped."]
 
 
 def test_success_with_only_an_empty_file_means_every_take_was_silent():
     [report] = parse_query(reply(1, [{"file": "", "status": 1}])).values()
     with pytest.raises(ProviderError) as caught:
         interpret(report, age=5)
-    assert caught.value.reason == acestep.TAKE_SILENT
+    assert caught.value.reason == Reason.TAKES_SILENT
+    assert spoken(caught.value, "ACE-Step") == "Every take from ACE-Step came out silent and was dropped."
 
 
 def test_failure_is_final_unless_the_job_is_over_an_hour_old():
@@ -194,7 +195,7 @@ def error(status: int, body: object) -> ProviderError:
 def test_a_full_queue_is_retried_later_and_worded():
     e = error(429, {"detail": "Server busy: queue is full"})
     assert e.kind is ErrorKind.RATE_LIMITED and e.retry_after == 30
-    assert "queue stayed full for 10 minutes" in texts.provider_error_text(e, "ACE-Step")
+    assert "queue stayed full for 10 minutes" in spoken(e, "ACE-Step")
 
 
 def test_client_errors_are_not_retried_and_keep_the_detail_for_the_log():
@@ -204,7 +205,7 @@ def test_client_errors_are_not_retried_and_keep_the_detail_for_the_log():
     ):
         e = error(status, body)
         assert e.kind is ErrorKind.INVALID_INPUT and not e.transient and e.detail
-        assert e.detail not in texts.provider_error_text(e, "ACE-Step")
+        assert e.detail not in spoken(e, "ACE-Step")
 
 
 def test_key_problems_and_server_errors():

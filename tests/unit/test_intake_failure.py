@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 import engine.intake
-from audio.synth import write_tone
-from domain.jobs import JobState
+from domain.errors import Reason
+from domain.jobs import Failure, JobState, Refusal
 from domain.kinds import JobKind
 from engine.intake import Draft, Intake
-from face import texts
 from providers.local import LocalProvider
 from providers.registry import Entry, Registry
 from storage.db import Database
 from storage.jobs import JobRepository
+from tests.tones import write_tone
 
 
 class NoRunner:
@@ -24,7 +23,7 @@ class NoRunner:
         raise AssertionError("a job whose check crashed is never queued")
 
 
-async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path: Path, monkeypatch):
+async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path: Path, monkeypatch, session):
     def broken_probe(path):
         raise RuntimeError("bug")
 
@@ -33,31 +32,30 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
     jobs = JobRepository(db)
     registry = Registry({"local": Entry(LocalProvider(tmp_path / "local"), 1)}, "local")
     song = write_tone(tmp_path / "song.wav", seconds=1)
-    async with aiohttp.ClientSession() as session:
-        intake = Intake(
-            jobs,
-            registry,
-            NoRunner(),
-            session,
-            work_dir=tmp_path,  # type: ignore[arg-type]
-            max_input_bytes=10**8,
-            max_jobs_per_member=1,
-        )
-        draft = Draft(
-            kind=JobKind.REMIX,
-            channel_id=1,
-            member_id=7,
-            guild_id=1,
-            upload_limit=10**8,
-            prompt="slowed",
-            input_path=song,
-            input_size=song.stat().st_size,
-        )
-        job = await intake.admit(draft)
-        assert not isinstance(job, str)
-        with pytest.raises(RuntimeError):
-            await intake.check_input(job, local_path=song)
+    intake = Intake(
+        jobs,
+        registry,
+        NoRunner(),
+        session,
+        work_dir=tmp_path,  # type: ignore[arg-type]
+        max_input_bytes=10**8,
+        max_jobs_per_member=1,
+    )
+    draft = Draft(
+        kind=JobKind.REMIX,
+        channel_id=1,
+        member_id=7,
+        guild_id=1,
+        upload_limit=10**8,
+        prompt="slowed",
+        input_path=song,
+        input_size=song.stat().st_size,
+    )
+    job = await intake.admit(draft)
+    assert not isinstance(job, Refusal)
+    with pytest.raises(RuntimeError):
+        await intake.check_input(job, local_path=song)
     failed = await jobs.get(job.id)
-    assert failed.state is JobState.FAILED and failed.error == texts.interrupted()
+    assert failed.state is JobState.FAILED and failed.error == Failure(reason=Reason.INTERRUPTED)
     assert await jobs.active_count_for_member(7) == 0, "the member may start another job"
     await db.close()

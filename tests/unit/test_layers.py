@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from audio.synth import write_tone
+from tests.tones import write_tone
 
 ROOT = Path(__file__).resolve().parents[2]
 

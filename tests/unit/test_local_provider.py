@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from audio.probe import probe
-from audio.synth import (
+from domain.errors import ErrorKind, ProviderError
+from domain.kinds import JobKind
+from domain.tracking import Completed, Handle, Progress
+from providers.base import JobRequest
+from providers.local import REVERB_TAIL, SPEEDS, LocalProvider, choose_presets
+from tests.tones import (
     band_energy,
     dominant_frequency,
     duration_of,
@@ -17,11 +22,8 @@ from audio.synth import (
     write_chord,
     write_tone,
 )
-from domain.errors import ErrorKind, ProviderError
-from domain.kinds import JobKind
-from domain.tracking import Completed, Handle, Progress
-from providers.base import JobRequest
-from providers.local import REVERB_TAIL, SPEEDS, LocalProvider, choose_presets
+from face import texts
+from tests.wording import spoken
 
 SECONDS = 4.0
 
@@ -167,7 +169,7 @@ async def test_end_to_end(tmp_path: Path) -> None:
 async def test_default_preset_is_labelled(tmp_path: Path, tone: Path) -> None:
     done = await _remix(tmp_path, tone, "make it cool")
     assert all("default" in (o.label or "") for o in done.outputs)
-    assert done.notes and "slowed + reverb" in done.notes[0]
+    assert done.notes and "slowed + reverb" in texts.note(done.notes[0], LocalProvider.label)
 
 
 async def test_track_again_after_restart_reuses_takes(tmp_path: Path, tone: Path) -> None:
@@ -240,7 +242,9 @@ async def test_track_refuses_non_audio(tmp_path: Path) -> None:
     with pytest.raises(ProviderError) as err:
         await _run(provider, request, await provider.submit(request))
     assert err.value.kind == ErrorKind.INVALID_INPUT
-    assert err.value.message == "This doesn't look like an audio file."
+    assert (
+        spoken(err.value, "Offline effects") == "I can't use that file: This doesn't look like an audio file."
+    )
 
 
 async def test_track_reports_missing_input(tmp_path: Path, tone: Path) -> None:
@@ -264,7 +268,7 @@ async def test_reverb_rings_on_after_the_music_stops(tmp_path: Path, tone: Path)
     """Echoes are heard after the slowed tone ends; a take without reverb is silent there."""
     import numpy as np
 
-    from audio.synth import decode_mono
+    from tests.tones import decode_mono
 
     reverb = await _remix(tmp_path / "r", tone, "slowed")
     dry = await _remix(tmp_path / "d", tone, "nightcore")

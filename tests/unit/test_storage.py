@@ -1,4 +1,7 @@
+import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
@@ -6,12 +9,13 @@ from domain.jobs import IllegalTransition, JobResult, JobState, NewJob, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Handle
 from storage.db import Database, migrations
+from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
 
 
-def new_job(n: int = 1, member: int = 10) -> NewJob:
+def new_job(n: int = 1, member: int = 10, guild: int | None = 1) -> NewJob:
     return NewJob(
-        guild_id=1,
+        guild_id=guild,
         channel_id=2,
         member_id=member,
         kind=JobKind.REMIX,
@@ -106,12 +110,13 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
             return LocalProvider(tmp_path)
 
     class Runner:
-        enqueued: list[int] = []
+        def __init__(self) -> None:
+            self.enqueued: list[int] = []
 
         async def enqueue(self, job):
             self.enqueued.append(job.id)
 
-    from audio.synth import write_tone
+    from tests.tones import write_tone
 
     source = tmp_path / "in.mp3"
     write_tone(source, seconds=1.0, fmt="mp3")
@@ -130,3 +135,114 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
     checked = await intake.check_input(job, local_path=source)
     assert checked.state is JobState.CANCELLED and runner.enqueued == []
     assert not list((tmp_path / "inputs").iterdir()), "the copied input is removed"
+
+
+async def test_a_members_jobs_are_listed_per_server_newest_first(repo):
+    here = [await repo.create(new_job(n)) for n in (1, 2)]
+    await repo.create(new_job(3, guild=2))
+    await repo.create(new_job(4, member=11))
+    outside = await repo.create(new_job(5, guild=None))
+    assert [j.id for j in await repo.recent_for_member(10, 1)] == [here[1].id, here[0].id]
+    assert [j.id for j in await repo.recent_for_member(10, 1, limit=1)] == [here[1].id]
+    assert [j.id for j in await repo.recent_for_member(10, None)] == [outside.id]
+
+
+async def plans(repo: JobRepository, call: Callable[[], Awaitable[Any]]) -> list[str]:
+    """SQLite's plan for each SELECT that `call` runs, with the values it bound."""
+    statements: list[str] = []
+    await repo.conn.set_trace_callback(statements.append)
+    try:
+        await call()
+    finally:
+        # sqlite3 takes None to stop tracing; aiosqlite's type hint leaves it out.
+        await repo.conn.set_trace_callback(None)  # type: ignore[arg-type]
+    found = []
+    for sql in statements:
+        if sql.lstrip().upper().startswith("SELECT"):
+            async with repo.conn.execute("EXPLAIN QUERY PLAN " + sql) as cur:
+                found.append(" / ".join(row[3] for row in await cur.fetchall()))
+    assert found, "the call ran no SELECT"
+    return found
+
+
+@pytest.mark.parametrize("guild", [1, None])
+@pytest.mark.parametrize("limit", [10, 50])  # /jobs lists 10, the job autocomplete looks at 50
+async def test_jobs_and_autocomplete_read_the_member_index_in_order(repo, guild, limit):
+    for n in range(1, 6):
+        await repo.create(new_job(n, member=10 + n % 2, guild=guild))
+    # Only the index, already newest first: no scan of the table, no sort of the member's history.
+    assert await plans(repo, lambda: repo.recent_for_member(10, guild, limit=limit)) == [
+        "SEARCH jobs USING INDEX jobs_by_member (member_id=? AND guild_id=?)"
+    ]
+
+
+async def test_start_up_scans_read_the_state_index(repo):
+    for n in range(1, 6):
+        job = await repo.create(new_job(n))
+        if n % 2:
+            await repo.transition(job.id, JobState.REJECTED, error="no")
+    # engine.runner start resumes unfinished jobs; face.bot start rechecks jobs left in RECEIVED.
+    for call in (repo.unfinished, lambda: repo.in_state(JobState.RECEIVED)):
+        for plan in await plans(repo, call):
+            assert plan.startswith("SEARCH jobs USING INDEX jobs_by_state (state=?)"), plan
+
+
+async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        for version, _, sql in migrations()[:3]:
+            old.executescript(f"{sql}\nPRAGMA user_version = {version};")
+        old.execute(
+            "INSERT INTO jobs (guild_id, channel_id, member_id, kind, provider, upload_limit, "
+            "idempotency_key, webhook_token, state, created_at, updated_at, task_id, interaction_id, "
+            "input_duration) VALUES (1, 2, 10, 'remix', 'musicgpt', 100, 'k', 't', 'running', "
+            "'2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 'task-1', 99, 3.5)"
+        )
+    old.close()
+    db = await Database.open(path)
+    try:
+        assert await db.version() == len(migrations())
+        jobs = JobRepository(db)
+        assert [j.id for j in await jobs.unfinished()] == [1]
+        assert [j.id for j in await jobs.recent_for_member(10, 1)] == [1]
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def guilds(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    yield GuildRepository(db)
+    await db.close()
+
+
+async def test_config_changes_keep_the_settings_they_do_not_name(guilds):
+    assert (await guilds.get(1)).default_provider is None
+    await guilds.update(1, 7, default_provider="local", max_jobs_per_member=2)
+    saved = await guilds.update(1, 7, channel_id=55)
+    assert saved == await guilds.get(1)
+    assert (saved.default_provider, saved.channel_id, saved.max_jobs_per_member) == ("local", 55, 2)
+    cleared = await guilds.update(1, 8, default_provider=None)
+    assert (cleared.default_provider, cleared.channel_id) == (None, 55)
+    assert (await guilds.get(2)).channel_id is None, "other servers are untouched"
+    with pytest.raises(ValueError):
+        await guilds.update(1, 7, colour="red")  # never a column name from a caller
+
+
+@pytest.mark.parametrize("connections", [1, 2])
+async def test_two_config_changes_at_once_both_persist(tmp_path, connections):
+    dbs = [await Database.open(tmp_path / "bot.sqlite3") for _ in range(connections)]
+    first, second = GuildRepository(dbs[0]), GuildRepository(dbs[-1])
+    try:
+        for guild in range(1, 6):  # a new server's first settings, then changes to existing ones
+            for _ in range(2):
+                await asyncio.gather(
+                    first.update(guild, 7, default_provider=f"p{guild}"),
+                    second.update(guild, 8, channel_id=guild * 10),
+                )
+                settings = await first.get(guild)
+                assert (settings.default_provider, settings.channel_id) == (f"p{guild}", guild * 10)
+                await first.update(guild, 7, default_provider=None, channel_id=None)
+    finally:
+        for db in dbs:
+            await db.close()

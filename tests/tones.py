@@ -1,15 +1,17 @@
-"""Synthesised test signals and simple measurements of decoded audio.
+"""Synthesised test signals and simple measurements of decoded audio: the one tone generator.
 
-No audio file is ever committed: tests and benchmarks write tones here, run the code under test,
-and measure the result with the analysis helpers below.
+No audio file is ever committed: tests, fake servers and benchmarks make tones here, run the code
+under test, and measure the result with the analysis helpers below.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import av
 import numpy as np
@@ -33,11 +35,17 @@ def write_signal(path: Path, signal: np.ndarray, *, sample_rate: int = 44100, fm
 
     The container is chosen by `fmt`, not by the file name, so tests can write misleading names.
     """
+    _encode(str(path), signal, sample_rate, fmt)
+    return path
+
+
+def _encode(target: str | BinaryIO, signal: np.ndarray, sample_rate: int, fmt: Fmt) -> None:
     container_format, codec, bit_rate = _ENCODERS[fmt]
     signal = np.ascontiguousarray(np.clip(signal, -1.0, 1.0), dtype=np.float32)
     layout = "mono" if signal.shape[0] == 1 else "stereo"
-    with av.open(str(path), "w", format=container_format) as out:
+    with av.open(target, "w", format=container_format) as out:
         stream = out.add_stream(codec, rate=sample_rate)
+        assert isinstance(stream, av.AudioStream)
         stream.codec_context.layout = layout
         if bit_rate:
             stream.codec_context.bit_rate = bit_rate
@@ -53,7 +61,6 @@ def write_signal(path: Path, signal: np.ndarray, *, sample_rate: int = 44100, fm
             frame.time_base = Fraction(1, sample_rate)
             out.mux(stream.encode(frame))
         out.mux(stream.encode(None))
-    return path
 
 
 def chord(
@@ -83,6 +90,23 @@ def write_tone(
     """A pure sine tone."""
     signal = chord([freq], seconds=seconds, sample_rate=sample_rate, channels=channels, amplitude=amplitude)
     return write_signal(path, signal, sample_rate=sample_rate, fmt=fmt)
+
+
+@functools.cache
+def tone_bytes(
+    fmt: Fmt = "mp3",
+    *,
+    seconds: float = 1.0,
+    freq: float = 440.0,
+    sample_rate: int = 44100,
+    channels: int = 1,
+    amplitude: float = 0.3,
+) -> bytes:
+    """A sine tone encoded in memory: what the fake servers hand out as their audio."""
+    signal = chord([freq], seconds=seconds, sample_rate=sample_rate, channels=channels, amplitude=amplitude)
+    buffer = io.BytesIO()
+    _encode(buffer, signal, sample_rate, fmt)
+    return buffer.getvalue()
 
 
 def write_chord(
