@@ -19,7 +19,7 @@ from engine.admin import RuleDefaults
 from engine.budgets import Price, Pricing
 from engine.downloads import DownloadPolicy
 from face.bot import BotOptions, RemixBot
-from providers.registry import build_registry
+from providers.registry import build_registry, log_health
 from storage.db import Database
 
 log = logging.getLogger("bot")
@@ -101,6 +101,7 @@ async def run(settings: Settings) -> None:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
             try:
+                await log_health(registry)
                 async with RemixBot(
                     options=bot_options(settings), db=db, session=session, registry=registry
                 ) as bot:

@@ -116,7 +116,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.add_argument("--prompt", default="", help="how it should sound")
         p.add_argument("--lyrics", help="lyrics to sing")
         p.add_argument("--gender", choices=["male", "female", "neutral"])
-        p.add_argument("--provider", help="musicgpt, soundpiece, soundverse or local")
+        p.add_argument("--provider", help="musicgpt, soundpiece, soundverse, acestep or local")
         p.add_argument("-o", "--out", type=Path, default=Path("out"), help="where to write the takes")
         return p
 

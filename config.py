@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     soundpiece_webhook_secret: SecretStr | None = None
     soundpiece_max_parallel: int = Field(default=3, ge=1, le=50)
 
+    # ACE-Step 1.5 on the operator's own GPU: configured when the base URL is set.
+    acestep_base_url: str | None = None
+    acestep_api_key: SecretStr | None = None
+    # Jobs sent to the server at once; it works through its own queue one at a time.
+    acestep_max_parallel: int = Field(default=2, ge=1, le=50)
+    acestep_poll_interval: float = Field(default=3.0, gt=0)
+    # Seconds a job waits for an unreachable server (or a full queue) before it fails.
+    acestep_unreachable_grace: float = Field(default=600.0, ge=0)
+
     local_max_parallel: int = Field(default=1, ge=1, le=8)
 
     # Webhook receiver inside the bot; PUBLIC_BASE_URL is how providers reach it.
@@ -118,7 +127,9 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r} is not host:port, e.g. 127.0.0.1:8081")
         return value
 
-    @field_validator("public_base_url", "default_provider", "discord_api_base", "discord_gateway_url")
+    @field_validator(
+        "public_base_url", "default_provider", "discord_api_base", "discord_gateway_url", "acestep_base_url"
+    )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip().rstrip("/") or None if value else None
@@ -129,6 +140,7 @@ class Settings(BaseSettings):
         "soundverse_api_key",
         "soundpiece_api_key",
         "soundpiece_webhook_secret",
+        "acestep_api_key",
         mode="before",
     )
     @classmethod

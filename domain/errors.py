@@ -66,6 +66,14 @@ class Reason(StrEnum):
     RENDER_FAILED = "render_failed"
     TAKE_SILENT = "take_silent"  # index: a take without usable audio
     NO_TAKES_DOWNLOADED = "no_takes_downloaded"
+    # UNREACHABLE and DOWNLOAD_BROKE_OFF take grace (seconds, optional) from a self-hosted provider
+    # that waited that long (Capabilities.unavailable_grace); the codes below are its own.
+    SERVER_FORGOT_JOB = "server_forgot_job"  # a self-hosted server restarted and forgot the job
+    QUEUE_FULL = "queue_full"  # grace: a self-hosted server's queue stayed full that long
+    SERVER_KEPT_FAILING = "server_kept_failing"  # status, grace
+    BAD_KEY = "bad_key"  # setting: the bot's setting that must match the server's key
+    OPTION_UNSUPPORTED = "option_unsupported"  # option
+    TAKES_SILENT = "takes_silent"  # count, wanted: takes the server dropped as silent
 
     # -- the engine's own causes (a job's Failure)
     DEADLINE_PASSED = "deadline_passed"  # limit (seconds)
@@ -100,6 +108,7 @@ class Reason(StrEnum):
     INSTRUMENTAL_AND_VOCAL_ONLY = "instrumental_and_vocal_only"
     VARIATIONS_NOT_SUPPORTED = "variations_not_supported"  # supporters
     VARIATIONS_OUT_OF_RANGE = "variations_out_of_range"  # wanted, limit
+    STRENGTH_NOT_SUPPORTED = "strength_not_supported"  # supporters
     FILE_TOO_LARGE = "file_too_large"  # size (optional: unknown when a download stopped at the cap), limit
     AUDIO_TOO_LONG = "audio_too_long"  # duration, limit
     AUDIO_TOO_SHORT = "audio_too_short"  # duration, limit

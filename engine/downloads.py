@@ -28,7 +28,7 @@ from aiohttp.resolver import ThreadedResolver
 from yarl import URL
 
 from domain.errors import ErrorKind, ProviderError, Reason
-from providers.http import default_error
+from providers.http import TooLarge, default_error
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +64,6 @@ class Refused(ProviderError):
 
     def __init__(self, reason: Reason, detail: str, **params: object) -> None:
         super().__init__(ErrorKind.GENERATION_FAILED, reason, params=params, detail=detail)
-
-
-class TooLarge(ProviderError):
-    """More than `limit` bytes. `size` is what the server declared, when it did (else we stopped
-    counting just past the limit and the true size is unknown)."""
-
-    def __init__(self, limit: int, size: int | None = None) -> None:
-        params = {"limit": limit} if size is None else {"limit": limit, "size": size}
-        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params=params)
-        self.limit = limit
-        self.size = size
 
 
 @dataclass(frozen=True)

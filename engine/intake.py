@@ -95,8 +95,16 @@ def check_generate_options(draft: Draft) -> Refusal | None:
     return None
 
 
-def check_options(draft: Draft, caps: Capabilities, label: str, supporters: list[str]) -> Refusal | None:
+def check_options(
+    draft: Draft,
+    caps: Capabilities,
+    label: str,
+    supporters: list[str],
+    strength_supporters: list[str] | None = None,
+) -> Refusal | None:
     """Options only some providers honour: refused where they would be silently ignored."""
+    if draft.options.get("strength") is not None and not caps.strength:
+        return refusal(Reason.STRENGTH_NOT_SUPPORTED, provider=label, supporters=strength_supporters or [])
     wanted = draft.options.get("variations")
     if wanted is None:
         return None
@@ -189,7 +197,10 @@ class Intake:
             for p in self.registry
             if p.capabilities.max_variations and draft.kind in p.capabilities.kinds
         ]
-        if reason := check_options(draft, provider.capabilities, provider.label, choosers):
+        strength = [
+            p.label for p in self.registry if p.capabilities.strength and draft.kind in p.capabilities.kinds
+        ]
+        if reason := check_options(draft, provider.capabilities, provider.label, choosers, strength):
             return reason
         limit = self.input_limit(draft.provider)
         if draft.input_size is not None and draft.input_size > limit:

@@ -26,7 +26,7 @@ from engine import metrics
 from engine.admin import JobHooks
 from engine.downloads import STRICT, DownloadPolicy
 from engine.ports import PostRefused, ResultSink, StatusSink
-from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, retry_transient
+from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider, retry_transient
 from engine.takes import fetch_takes, take_dir
 from providers.base import Inbox, JobRequest, Provider
 from providers.registry import Registry
@@ -96,6 +96,9 @@ class Runner:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
+        # When each job's submit first failed in a way that may pass (clock.monotonic()), for
+        # providers that wait out an outage for a set time (Capabilities.unavailable_grace).
+        self._troubled_since: dict[int, float] = {}
         self._positions: dict[int, int] = {}
         # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
         self._partials: dict[int, Completed] = {}
@@ -376,8 +379,11 @@ class Runner:
                 handle = await provider.submit(request)
         except ProviderError as error:
             resend_is_safe = not error.maybe_accepted or provider.capabilities.idempotent_submit
-            if error.transient and resend_is_safe and job.attempts < SUBMIT.attempts:
-                delay = SUBMIT.delay(job.attempts, error.retry_after)
+            since = self._troubled_since.setdefault(job.id, self.clock.monotonic())
+            policy = for_provider(SUBMIT, provider.capabilities.unavailable_grace)
+            troubled_for = self.clock.monotonic() - since
+            if error.transient and resend_is_safe and not policy.spent(job.attempts, troubled_for):
+                delay = policy.delay(job.attempts, error.retry_after)
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
                 self._not_before[job.id] = self.clock.monotonic() + delay
                 job = await self.jobs.transition(job.id, S.QUEUED)
@@ -398,6 +404,7 @@ class Runner:
         )
         self._not_before.pop(job.id, None)
         self._handles[job.id] = handle
+        self._troubled_since.pop(job.id, None)
         if self.hooks is not None:
             await self.hooks.submitted(job)
         self.status.push(job)
@@ -410,9 +417,15 @@ class Runner:
         assert job.handle is not None
         handle = job.handle
         # One budget for the whole run: a provider's track starts afresh on each entry, this does not.
-        for attempt in range(1, TRACK.attempts + 1):
+        # A provider that waits out outages for a set time counts that time instead (engine/retry.py).
+        policy = for_provider(TRACK, provider.capabilities.unavailable_grace)
+        attempt = 0
+        # Since when tracking has kept failing; any event from the provider clears it.
+        since: float | None = None
+        while True:
             try:
                 async for event in provider.track(handle, request, inbox):
+                    since = None
                     if isinstance(event, Completed):
                         return event
                     if event.partial is not None and event.partial.outputs:
@@ -425,12 +438,13 @@ class Runner:
                 raise ProviderError(ErrorKind.UNAVAILABLE, Reason.PROVIDER_STOPPED)
             except ProviderError as error:
                 metrics.PROVIDER_ERRORS.labels(job.provider, "track", error.kind.value).inc()
-                if not error.transient or attempt == TRACK.attempts:
+                attempt += 1
+                since = self.clock.monotonic() if since is None else since
+                if not error.transient or policy.spent(attempt, self.clock.monotonic() - since):
                     raise
-                delay = TRACK.delay(attempt, error.retry_after)
+                delay = policy.delay(attempt, error.retry_after)
                 log.info("job %s: tracking interrupted (%s); again in %.0fs", job.id, error.kind, delay)
                 await self.clock.sleep(delay)
-        raise AssertionError("unreachable")
 
     def _partial_at_deadline(self, job_id: int) -> Completed | None:
         """The takes ready when the deadline passed, with a note about the rest; None if none are."""
@@ -527,6 +541,7 @@ class Runner:
         self._live.pop((job.provider, job.webhook_token), None)
         self._handles.pop(job.id, None)
         self._not_before.pop(job.id, None)
+        self._troubled_since.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)
         if self.hooks is not None:

@@ -84,9 +84,9 @@ def unknown_provider(name: str, available: list[str]) -> str:
 
 # Which providers can make what, for members on a bot where none of those is set up.
 CAPABLE_ELSEWHERE = {
-    JobKind.REMIX: "MusicGPT, Soundpiece or Soundverse",
+    JobKind.REMIX: "MusicGPT, Soundpiece, Soundverse or a self-hosted ACE-Step",
     JobKind.SING: "MusicGPT",
-    JobKind.GENERATE: "MusicGPT",
+    JobKind.GENERATE: "MusicGPT or a self-hosted ACE-Step",
 }
 
 
@@ -136,6 +136,11 @@ def variations_not_supported(provider: str, supporters: list[str]) -> str:
 
 def variations_out_of_range(wanted: object, limit: int, provider: str) -> str:
     return f"{provider} makes 1 to {limit} variations, not {wanted}. Change the `variations` option."
+
+
+def strength_not_supported(provider: str, supporters: list[str]) -> str:
+    others = f", or use {', '.join(supporters)}" if supporters else ""
+    return f"{provider} has no remix strength to set. Leave out the `strength` option{others}."
 
 
 def file_too_large(size: int | None, limit: int, provider: str) -> str:
@@ -353,10 +358,18 @@ DOWNLOAD_REFUSED = "The download link points somewhere the bot does not download
 
 REASON_WORDS: dict[Reason, Words] = {
     # a provider or a download
-    Reason.UNREACHABLE: lambda p, provider: f"{provider} could not be reached.",
+    Reason.UNREACHABLE: lambda p, provider: (
+        f"{provider} could not be reached for {during(p['grace'])}; the machine running it may be off."
+        if p.get("grace") is not None
+        else f"{provider} could not be reached."
+    ),
     Reason.NO_ANSWER: lambda p, provider: f"{provider} did not answer in time.",
     Reason.LINK_EXPIRED: lambda p, provider: "The download link has expired.",
-    Reason.DOWNLOAD_BROKE_OFF: lambda p, provider: "The download failed part way.",
+    Reason.DOWNLOAD_BROKE_OFF: lambda p, provider: (
+        f"The takes could not be downloaded from {provider} for {during(p['grace'])}."
+        if p.get("grace") is not None
+        else "The download failed part way."
+    ),
     Reason.TOO_LARGE: lambda p, provider: (
         f"The audio file is too large for {provider}: the limit is {mb(p['limit'])}."
         if p.get("limit")
@@ -398,6 +411,23 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.RENDER_FAILED: lambda p, provider: "I could not process this audio; it may be damaged.",
     Reason.TAKE_SILENT: lambda p, provider: f"Take {p['index']} came back without audio.",
     Reason.NO_TAKES_DOWNLOADED: lambda p, provider: "None of the takes could be downloaded.",
+    Reason.SERVER_FORGOT_JOB: lambda p, provider: (
+        f"The {provider} server lost this job (it was probably restarted). "
+        "It was not sent again: run the command again."
+    ),
+    Reason.QUEUE_FULL: lambda p, provider: (
+        f"The {provider} server's queue stayed full for {during(p['grace'])}."
+    ),
+    Reason.SERVER_KEPT_FAILING: lambda p, provider: (
+        f"The {provider} server kept failing (HTTP {p.get('status', '5xx')}) for {during(p['grace'])}."
+    ),
+    Reason.BAD_KEY: lambda p, provider: (
+        f"The {provider} server refused the bot's key: {p['setting']} must match the server's key."
+    ),
+    Reason.OPTION_UNSUPPORTED: lambda p, provider: (
+        f"{provider} can't do `{p['option']}`; leave it out or pick another provider."
+    ),
+    Reason.TAKES_SILENT: lambda p, provider: takes_silent(p["count"], p["wanted"], provider),
     # the engine's own causes
     Reason.DEADLINE_PASSED: lambda p, provider: (
         f"This took longer than {seconds(p['limit'])}, so I stopped waiting. "
@@ -457,6 +487,9 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.VARIATIONS_NOT_SUPPORTED: lambda p, provider: variations_not_supported(
         provider, p.get("supporters", [])
     ),
+    Reason.STRENGTH_NOT_SUPPORTED: lambda p, provider: strength_not_supported(
+        provider, p.get("supporters", [])
+    ),
     Reason.VARIATIONS_OUT_OF_RANGE: lambda p, provider: variations_out_of_range(
         p.get("wanted"), p["limit"], provider
     ),
@@ -511,6 +544,26 @@ def note(item: Note, provider: str) -> str:
 def refusal(item: Refusal) -> str:
     """Why a request was not started; a refusal names the provider it is about in its params."""
     return rejected(words(item.reason, None, item.params, ""))
+
+
+def during(value: object) -> str:
+    """A self-hosted provider's grace period, in minutes from two minutes up, else in seconds."""
+    total = float(value) if isinstance(value, int | float) else 0.0
+    if total >= 120:
+        return f"{total / 60:g} minutes"
+    return "1 second" if total == 1 else f"{total:g} seconds"
+
+
+def takes_silent(count: int, wanted: int, provider: str) -> str:
+    if count >= wanted:
+        return f"Every take from {provider} came out silent and was dropped."
+    if count == 1:
+        return "1 take came out silent and was dropped."
+    return f"{count} takes came out silent and were dropped."
+
+
+def reachability(reachable: bool | None) -> str:
+    return "" if reachable is None else " · reachable" if reachable else " · **not reachable**"
 
 
 # -- results --------------------------------------------------------------------------------------------
@@ -596,6 +649,7 @@ OPTIONS_REMIX = {
     "gender": "Voice for the vocals",
     "provider": "Which AI service makes it",
     "variations": "How many takes to make, 1 to 3 (providers that offer a choice)",
+    "strength": "How closely to keep the original, 0.0 to 1.0 (default 1.0; lower drifts further)",
 }
 OPTIONS_SING = {
     "audio": "The instrumental to sing over (an audio file)",

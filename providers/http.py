@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -214,6 +215,61 @@ class HttpClient:
             yield resp
         finally:
             resp.release()
+
+
+# A take from the operator's own server can be large; a stalled read is what matters.
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
+
+
+class TooLarge(ProviderError):
+    """More than `limit` bytes. `size` is what the server declared, when it did (else we stopped
+    counting just past the limit and the true size is unknown)."""
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        params = {"limit": limit} if size is None else {"limit": limit, "size": size}
+        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params=params)
+        self.limit = limit
+        self.size = size
+
+
+async def download_to(
+    session: aiohttp.ClientSession,
+    url: str,
+    dest: Path,
+    *,
+    max_bytes: int,
+    timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
+) -> int:
+    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments.
+    `headers` is for a self-hosted server that wants its key on downloads too."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    try:
+        # No redirects: the file must come from the server the operator configured.
+        async with session.get(url, timeout=timeout, headers=headers, allow_redirects=False) as resp:
+            if resp.status in (401, 403, 410):
+                raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
+            if resp.status >= 300:
+                raise default_error(resp.status, None, resp.headers)
+            declared = resp.content_length
+            if declared is not None and declared > max_bytes:
+                raise TooLarge(max_bytes, declared)
+            size = 0
+            with part.open("wb") as fh:
+                async for chunk in resp.content.iter_chunked(256 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise TooLarge(max_bytes)
+                    fh.write(chunk)
+        part.replace(dest)
+        return size
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, Reason.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
+        ) from exc
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _path(url: str) -> str:

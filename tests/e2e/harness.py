@@ -16,6 +16,7 @@ import bot as bot_main
 from config import Settings
 from domain.jobs import Job
 from face import texts
+from providers.acestep import AceStepProvider
 from providers.local import LocalProvider
 from providers.musicgpt import MusicGPTProvider
 from providers.soundpiece import SoundpieceProvider
@@ -25,12 +26,17 @@ from storage.jobs import JobRepository
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
 from tests.tones import write_tone
 
-LABELS = {p.name: p.label for p in (LocalProvider, MusicGPTProvider, SoundpieceProvider, SoundverseProvider)}
+LABELS = {
+    p.name: p.label
+    for p in (AceStepProvider, LocalProvider, MusicGPTProvider, SoundpieceProvider, SoundverseProvider)
+}
 
 
 def failure_text(job: Job) -> str:
     """Why the job failed, in the words its status message shows (empty when it did not fail)."""
     return texts.failure(job.error, LABELS.get(job.provider, job.provider)) if job.error else ""
+
+
 from tests.waiting import until
 
 

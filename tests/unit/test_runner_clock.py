@@ -111,3 +111,33 @@ async def test_the_job_deadline_follows_the_injected_clock(tmp_path: Path):
     await close()
     assert final.state is JobState.FAILED and final.error is not None
     assert "longer than" in texts.failure(final.error, "Flaky")
+
+
+class SelfHosted(Flaky):
+    """A server that waits out outages for a grace period (like ACE-Step) and is switched off."""
+
+    capabilities = Capabilities(kinds=frozenset({JobKind.REMIX}), unavailable_grace=100.0)
+
+    async def track(self, handle: Handle, request: JobRequest, inbox) -> AsyncIterator[Event]:  # type: ignore[override]
+        self.tracks += 1
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, params={"grace": 100.0}, retry_after=30
+        )
+        yield Progress(stage="never")  # an async generator, as track must be
+
+
+async def test_a_grace_period_bounds_tracking_by_time_not_by_count(tmp_path: Path):
+    clock = FakeClock()
+    provider = SelfHosted()
+    task, close = await start(tmp_path, provider, clock, deadline=24 * 3600)
+    while not task.done():
+        await until(lambda: task.done() or clock.sleeping >= 2)
+        if not task.done():
+            await clock.advance_to_next()
+    final: Job = await task
+    await close()
+    assert final.state is JobState.FAILED and final.error is not None
+    # Tried at 0, 30, 60 and 90 s of trouble (all within the 100 s grace), failed at 120 s.
+    assert provider.tracks == 5 != TRACK.attempts
+    assert [s for s in clock.sleeps if s < 3600] == [30, 30, 30, 30]
+    assert "could not be reached for 100 seconds" in texts.failure(final.error, "Self-hosted")
