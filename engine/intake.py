@@ -58,6 +58,7 @@ class Draft:
     input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
     reply_to_message_id: int | None = None
     source_message_id: int | None = None
+    session_id: int | None = None
 
 
 def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
@@ -214,6 +215,7 @@ class Intake:
                 upload_limit=draft.upload_limit,
                 reply_to_message_id=draft.reply_to_message_id,
                 source_message_id=draft.source_message_id,
+                session_id=draft.session_id,
                 idempotency_key=str(uuid.uuid4()),
                 webhook_token=secrets.token_urlsafe(24),
             )

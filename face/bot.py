@@ -13,24 +13,30 @@ import aiohttp
 import discord
 from discord.ext import commands
 
+from domain.clock import Clock, SystemClock
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
 from engine.intake import Intake
 from engine.runner import Runner
+from engine.session_scheduler import SessionScheduler
+from engine.sessions import SessionEngine
 from face import texts
 from face.attachments import fresh_url
 from face.results import DiscordResults
+from face.session_views import SESSION_ITEMS, session_result_view
+from face.sessions import DiscordSessions
 from face.status import StatusBoard
 from face.tree import RemixTree
-from face.views import DYNAMIC_ITEMS, result_view, status_view
+from face.views import DYNAMIC_ITEMS, status_view
 from providers.registry import Registry
 from storage.db import Database
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
+from storage.sessions import SessionRepository
 from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin")
+EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin", "cogs.sessions")
 
 
 def started_in_discord(job: Job) -> bool:
@@ -64,6 +70,7 @@ class RemixBot(commands.Bot):
         session: aiohttp.ClientSession,
         registry: Registry,
         extensions: tuple[str, ...] = EXTENSIONS,
+        clock: Clock | None = None,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
@@ -82,13 +89,15 @@ class RemixBot(commands.Bot):
         self.jobs = JobRepository(db)
         self.guilds_repo = GuildRepository(db)
         self._background: set[asyncio.Task[None]] = set()
+        # Session deadlines are read on this clock (tests move it).
+        self.clock: Clock = clock or SystemClock()
 
     async def setup_hook(self) -> None:
         s = self.options
         labels = {p.name: p.label for p in self.registry}
         stages = {p.name: p.capabilities.stages for p in self.registry}
         # Buttons are found again by their custom_id, so they keep working after a restart.
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *SESSION_ITEMS)
         self.status_board = StatusBoard(
             self,
             self.jobs,
@@ -97,7 +106,8 @@ class RemixBot(commands.Bot):
             provider_stages=stages,
             view_for=status_view,
         )
-        self.results = DiscordResults(self, labels, s.work_dir, view_for=result_view)
+        # A session job's result carries Enter take N; any other result the usual buttons.
+        self.results = DiscordResults(self, labels, s.work_dir, view_for=session_result_view)
         self.runner = Runner(
             self.jobs,
             self.registry,
@@ -130,12 +140,20 @@ class RemixBot(commands.Bot):
             port=s.webhook_port,
             is_ready=self.is_serving,
         )
+        # -- remix sessions: the engine exists before the cogs that use it --
+        self.session_face = DiscordSessions(self, interval=s.status_edit_interval)
+        self.session_engine = SessionEngine(
+            SessionRepository(self.db), self.session_face, self.clock, s.work_dir
+        )
+        self.session_scheduler = SessionScheduler(self.session_engine, self.clock)
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         await self._sync_commands()
         await self.runner.start()
         # After the runner: a webhook for a resumed job then finds its tracker waiting.
         await self.web.start()
+        # After the runner too: catching up on deadlines missed while down posts entries and results.
+        self.session_scheduler.start()
         for job in await self.jobs.in_state(JobState.RECEIVED):
             if started_in_discord(job):
                 self._spawn(self._recheck(job))
@@ -186,7 +204,9 @@ class RemixBot(commands.Bot):
         for task in list(self._background):
             task.cancel()
         if hasattr(self, "runner"):
+            await self.session_scheduler.stop()
             await self.runner.close()
             await self.status_board.close()
+            await self.session_face.close()
             await self.web.stop()
         await super().close()
