@@ -297,7 +297,7 @@ class MyEntriesButton(
             )
             lines.append(texts.session_my_entry_line(position, what, int(entry.created_at.timestamp())))
             button = WithdrawButton(session.id, entry.id)
-            button.item.label = f"{texts.BUTTON_SESSION_WITHDRAW} {position}"
+            button.item.label = texts.button_session_withdraw(position)
             view.add_item(button)
         await interaction.response.send_message(
             texts.session_my_entries(lines, session.entries_per_member),

@@ -1111,3 +1111,7 @@ def session_config_summary(role_id: int | None, forum_id: int | None, joined_bef
 
 def button_session_enter(number: int) -> str:
     return f"Enter take {number}"
+
+
+def button_session_withdraw(position: int) -> str:
+    return f"Withdraw {position}"

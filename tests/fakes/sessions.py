@@ -1,9 +1,10 @@
-"""A clock that tests move by hand, and a session face that records what the engine asked of it."""
+"""Clocks that tests move by hand, and a session face that records what the engine asked of it."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 from domain.sessions import Entry, Results, Session, SessionStats
 
@@ -48,6 +49,28 @@ class FakeClock:
         while not any(not future.done() for _, future in self._sleepers):
             self._registered.clear()
             await asyncio.wait_for(self._registered.wait(), timeout=10)
+
+
+class JumpClock:
+    """Wall time plus an offset a test moves with jump(), for a whole bot: it keeps running across a
+    restart (a FakeClock waits for sleepers, and a stopped bot has none). Sleeps are cut to `poll` so
+    a sleeper sees a jump at once."""
+
+    def __init__(self, poll: float = 0.05) -> None:
+        self.offset = timedelta(0)
+        self.poll = poll
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.offset.total_seconds()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(min(max(0.0, seconds), self.poll))
+
+    def jump(self, span: timedelta) -> None:
+        self.offset += span
 
 
 class RecordingFace:
