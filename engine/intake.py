@@ -159,7 +159,13 @@ class Intake:
     async def precheck(self, draft: Draft) -> str | None:
         """Checks that need no I/O beyond a couple of reads: the refusal text, or None."""
         server = await self.guilds.get(draft.guild_id) if self.guilds and draft.guild_id else None
-        if server and server.channel_id and draft.channel_id != server.channel_id:
+        # A session's jobs run in its thread, wherever the server's remix channel is.
+        if (
+            server
+            and server.channel_id
+            and draft.channel_id != server.channel_id
+            and draft.session_id is None
+        ):
             return texts.wrong_channel(server.channel_id)
         if reason := self.resolve_provider(draft, server.default_provider if server else None):
             return reason
