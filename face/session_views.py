@@ -199,7 +199,7 @@ class SessionRemixForm(ui.Modal):
         draft.session_id = session.id
         await start_job(self.bot, interaction, draft)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]  # discord.py types the form's own on_error narrower
         await report(interaction, error, "session remix form")
 
 
@@ -233,7 +233,7 @@ class _SessionButton:
         raise NotImplementedError
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: RemixBot = interaction.client  # type: ignore[assignment]
+        bot: RemixBot = interaction.client  # type: ignore[assignment]  # the client is always this bot
         try:
             session = await find_session(bot, interaction, self.session_id)
             await self.run(bot, interaction, session)
@@ -435,7 +435,7 @@ class EnterTakeButton(
         return cls(int(match["job"]), int(match["take"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: RemixBot = interaction.client  # type: ignore[assignment]
+        bot: RemixBot = interaction.client  # type: ignore[assignment]  # the client is always this bot
         try:
             await self._enter(bot, interaction)
         except Exception as error:
