@@ -110,6 +110,10 @@ class SessionEngine:
     async def get(self, session_id: int) -> Session | None:
         return await self.store.get(session_id)
 
+    async def by_thread(self, thread_id: int) -> Session | None:
+        """The session a command run in a thread belongs to."""
+        return await self.store.by_thread(thread_id)
+
     async def stats(self, session_id: int) -> SessionStats:
         return await self.store.stats(session_id)
 

@@ -102,10 +102,10 @@ async def session_here(bot: RemixBot, interaction: discord.Interaction, value: s
         if not text.isdigit():
             raise UserFacingError(texts.session_unknown(echo(value, 40)))
         return await find_session(bot, interaction, int(text))
-    if interaction.guild_id is not None:
-        for session in await bot.session_engine.list_for_guild(interaction.guild_id):
-            if session.thread_id is not None and session.thread_id == interaction.channel_id:
-                return session
+    if interaction.channel_id is not None:
+        session = await bot.session_engine.by_thread(interaction.channel_id)
+        if session is not None and session.guild_id == interaction.guild_id:
+            return session
     raise UserFacingError(texts.session_which())
 
 

@@ -84,6 +84,13 @@ class SessionRepository:
         row = await self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
         return Session.model_validate(dict(row)) if row else None
 
+    async def by_thread(self, thread_id: int) -> Session | None:
+        """The session whose thread (or forum post) this is."""
+        row = await self._one(
+            "SELECT * FROM sessions WHERE thread_id = ? ORDER BY id DESC LIMIT 1", (thread_id,)
+        )
+        return Session.model_validate(dict(row)) if row else None
+
     async def update(self, session_id: int, **fields: Any) -> Session | None:
         """Change fields other than the phase (message ids, archived_at)."""
         if "phase" in fields:

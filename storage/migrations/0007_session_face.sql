@@ -7,3 +7,5 @@ ALTER TABLE guild_settings ADD COLUMN session_role_id INTEGER;
 ALTER TABLE guild_settings ADD COLUMN session_forum_id INTEGER;
 -- /config session-voters: 0 lets members who joined after a session started vote in it too.
 ALTER TABLE guild_settings ADD COLUMN session_voters_joined_before INTEGER;
+-- Commands run in a session's thread find their session by it.
+CREATE INDEX sessions_by_thread ON sessions (thread_id);

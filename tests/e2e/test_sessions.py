@@ -357,7 +357,7 @@ async def test_buttons_work_after_a_restart_during_submissions(
 async def test_both_deadlines_pass_while_the_bot_is_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     async with world(tmp_path, monkeypatch) as (h, clock):
         await h.start()
-        session, card = await start(h, submissions="2h", voting="1d")
+        session, _card = await start(h, submissions="2h", voting="1d")
         await submit(h, session, BOB)
         await submit(h, session, CAROL)
         await h.stop()
@@ -394,6 +394,11 @@ async def test_a_tie_withdrawal_and_a_session_in_a_forum(tmp_path: Path, monkeyp
         assert [a.filename for a in card.attachments] == ["session-source.mp3"] and card.embeds
         assert not [m for m in h.bot_messages(h.discord.default_channel_id) if m.embeds]
 
+        # Remix this reads the track from the post's first message (the card).
+        result = await remix_this(h, session, ALICE, "tape stop")
+        [job] = await h.jobs()
+        assert job.source_message_id == card.id and job.channel_id == post.id
+        assert f"session:enter:{job.id}:1" in buttons(result)
         await submit(h, session, BOB)
         await submit(h, session, CAROL, name="first.wav")
         # Carol withdraws her first entry (no confirmation; the private reply confirms) and enters another.
@@ -462,3 +467,39 @@ async def test_cancel_list_and_autocomplete(tmp_path: Path, monkeypatch: pytest.
             "session", {"session": str(session.id)}, subcommand="results", user_id=ALICE
         )
         assert "has no results" in await answer(h, results)
+
+
+async def test_voters_setting_and_uploads_checked_like_any_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    async with world(tmp_path, monkeypatch) as (h, _):
+        await h.start()
+        setting = await h.discord.run_slash_command(
+            "config", {"joined_before": False}, subcommand="session-voters", user_id=HOST
+        )
+        assert "Who may vote: every member" in await answer(h, setting)
+        session, card = await start(h, "Open to all")
+        assert "Who may vote: every member" in card_text(card)
+
+        not_audio = await h.discord.run_slash_command(
+            "session",
+            {},
+            subcommand="submit",
+            user_id=BOB,
+            channel_id=session.thread_id,
+            attachments=[("fake.mp3", b"this is not audio at all" * 100, "audio/mpeg")],
+        )
+        assert "I can't use that file" in await answer(h, not_audio, "can't use")
+        too_early = await h.discord.run_slash_command(
+            "session", {}, subcommand="next", user_id=BOB, channel_id=session.thread_id
+        )
+        assert "Only hosts" in await answer(h, too_early)
+        assert await entries(h, session.id) == []
+
+        await submit(h, session, BOB)
+        opened = await h.discord.click_button(card.id, f"session:open:{session.id}", user_id=HOST)
+        await answer(h, opened, "entries are being posted")
+        [post] = await h.wait_for(lambda: entry_posts(h, session))
+        assert "Your vote is on Entry 1" in await vote(h, post, LATE), (
+            "a newcomer may vote when the setting is off"
+        )
