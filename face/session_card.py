@@ -7,6 +7,7 @@ from discord import ui
 
 from domain.sessions import Session, SessionPhase, SessionStats
 from face import texts
+from face.session_views import EndVotingButton, MyEntriesButton, OpenVotingButton, RemixThisButton
 
 P = SessionPhase
 COLOURS = {
@@ -82,8 +83,6 @@ def render_card(
 def card_view(session: Session) -> ui.View | None:
     """Remix this, My entries and the host's Open voting while submissions are open; End voting while
     voting is; nothing once the session is over."""
-    from face.session_views import EndVotingButton, MyEntriesButton, OpenVotingButton, RemixThisButton
-
     view = ui.View(timeout=None)
     if session.phase is P.SUBMISSIONS:
         view.add_item(RemixThisButton(session.id))

@@ -175,7 +175,7 @@ async def start_session(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
             host_id=interaction.user.id,
-            title=title.strip(),
+            title=title.strip() or audio.filename,
             provider=name,
             entries_per_member=entries_per_member,
             voters_joined_before=settings.session_voters_joined_before is not False,
@@ -275,7 +275,7 @@ async def submit_upload(
             interaction.user.id,
             entry_file,
             max_bytes=limit,
-            upload_filename=audio.filename if entry_file is path else entry_file.name,
+            upload_filename=Path(audio.filename).with_suffix(entry_file.suffix).name,
         )
     finally:
         path.unlink(missing_ok=True)
