@@ -67,7 +67,12 @@ async def one_member(
     )
     ix = await h.discord.click_button(result.id, enter, user_id=member)
     await h.wait_for(lambda: any("is entered" in m.content for m in ix.followups), timeout=PATIENCE)
+    progress(f"member {member - FIRST_MEMBER} entered")
     return time.monotonic() - pressed
+
+
+def progress(line: str) -> None:
+    print(f"  {line}", file=sys.stderr, flush=True)
 
 
 async def main(members: int, spread: float) -> None:
@@ -97,6 +102,7 @@ async def main(members: int, spread: float) -> None:
                         attachments=[("track.mp3", song(tmp, seconds=3.0), "audio/mpeg")],
                     )
                     await answered(h, start)
+                    progress("session start answered")
                     await h.wait_for(lambda: fake.threads(fake.default_channel_id), timeout=PATIENCE)
                     db = await Database.open(tmp / "bot.sqlite3")
                     store = SessionRepository(db)
@@ -106,6 +112,7 @@ async def main(members: int, spread: float) -> None:
                         session = found[0] if found else None
                         await asyncio.sleep(0.1)
                     assert session.card_message_id and session.thread_id
+                    progress(f"session {session.id} open; members pressing Remix this")
                     delays = sorted(random.uniform(0, spread) for _ in ids)
                     waits = await asyncio.gather(
                         *(
@@ -114,18 +121,23 @@ async def main(members: int, spread: float) -> None:
                         )
                     )
                     entered = time.monotonic()
+                    progress("every member entered a take; the host opens voting")
                     opened = await fake.click_button(
                         session.card_message_id, f"session:open:{session.id}", user_id=HOST
                     )
                     await answered(h, opened)
-                    await h.wait_for(lambda: opened.followups, timeout=PATIENCE)
+                    card = fake.message(session.card_message_id)
+                    end_id = f"session:end:{session.id}"
+                    # The host presses End voting once the card shows it.
+                    await h.wait_for(
+                        lambda: opened.followups and end_id in str(card.components), timeout=PATIENCE
+                    )
                     ended = await fake.click_button(
                         session.card_message_id, f"session:end:{session.id}", user_id=HOST
                     )
                     await answered(h, ended)
                     thread = fake.channels[session.thread_id]
-                    await h.wait_for(lambda: thread.archived, timeout=PATIENCE)
-                    card = fake.message(session.card_message_id)
+                    await h.wait_for(lambda: thread.archived and ended.followups, timeout=PATIENCE)
                     await h.wait_for(
                         lambda: "Closed" in str(card.embeds) and "See the results" in str(card.embeds),
                         timeout=30,

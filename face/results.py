@@ -43,8 +43,13 @@ def missing_permissions(permissions: discord.Permissions) -> list[str]:
     return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag, False)]
 
 
+def take_stem(job: Job, number: int) -> str:
+    """A posted take's file name without its extension (buttons find take N on a message by it)."""
+    return f"{job.kind}-{job.id}-take{number}"
+
+
 def _filename(job: Job, number: int, ext: str) -> str:
-    return f"{job.kind}-{job.id}-take{number}.{ext}"
+    return f"{take_stem(job, number)}.{ext}"
 
 
 def result_embed(

@@ -15,7 +15,7 @@ import discord
 from discord import ui
 
 from domain.errors import ProviderError
-from domain.jobs import Job, JobResult
+from domain.jobs import Job, JobResult, JobState
 from domain.kinds import JobKind
 from domain.session_outcomes import (
     EnterCode,
@@ -29,6 +29,7 @@ from domain.session_outcomes import (
 from domain.sessions import Session, SessionPhase
 from engine.sessions import Voter
 from face import texts
+from face.results import take_stem
 from face.sources import Source, attached_takes, follow_up, take_of
 from face.start import start_job
 from face.tree import UserFacingError, report
@@ -197,7 +198,11 @@ class SessionRemixForm(ui.Modal):
         # Status and takes go to the session thread, wherever the card was pressed.
         draft.channel_id = session.thread_id
         draft.session_id = session.id
-        await start_job(self.bot, interaction, draft)
+        job = await start_job(self.bot, interaction, draft)
+        if job is not None and job.state is JobState.QUEUED:
+            # start_job says "in this channel"; the card may be in another one than the thread.
+            url = f"https://discord.com/channels/{session.guild_id}/{session.thread_id}"
+            await interaction.edit_original_response(content=texts.session_job_in_thread(url))
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]  # discord.py types the form's own on_error narrower
         await report(interaction, error, "session remix form")
@@ -477,10 +482,18 @@ class EnterTakeButton(
 
 def _take_source(interaction: discord.Interaction, job: Job, number: int) -> Source | None:
     """Take `number` from the message the button is on (its URL fresh with this interaction)."""
-    take = dict(attached_takes(job)).get(number)
-    if take is None or interaction.message is None:
+    if interaction.message is None:
         return None
-    found = next((a for a in interaction.message.attachments if a.filename == take.filename), None)
+    take = dict(attached_takes(job)).get(number)
+    # The job row records its result just after the post; a press in between finds the take by name.
+    found = next(
+        (
+            a
+            for a in interaction.message.attachments
+            if (a.filename == take.filename if take else a.filename.startswith(f"{take_stem(job, number)}."))
+        ),
+        None,
+    )
     if found is None:
         return None
     return Source(found.filename, found.size, url=found.url, message_id=interaction.message.id)

@@ -420,6 +420,8 @@ async def test_a_tie_withdrawal_and_a_session_in_a_forum(tmp_path: Path, monkeyp
         await vote(h, posts[(by_member[BOB].number or 0) - 1], ALICE)
         await vote(h, posts[(by_member[CAROL].number or 0) - 1], DAVE)
 
+        # A member can press only what the card shows: End voting once the card says voting is open.
+        await h.wait_for(lambda: f"session:end:{session.id}" in buttons(h.discord.message(card.id)))
         end = await h.discord.click_button(card.id, f"session:end:{session.id}", user_id=HOST)
         await answer(h, end, "results are being posted")
         await h.wait_for(lambda: post.locked and post.archived, timeout=30)
