@@ -155,10 +155,12 @@ async def start_session(
     submissions_span = duration(submissions, DEFAULT_SUBMISSIONS, texts.SESSION_FIELD_SUBMISSIONS.lower())
     voting_span = duration(voting, DEFAULT_VOTING, texts.SESSION_FIELD_VOTING.lower())
     name = (provider or "").strip().lower() or None
-    if name is not None and (
-        name not in bot.registry or JobKind.REMIX not in bot.registry.get(name).capabilities.kinds
-    ):
-        raise UserFacingError(texts.unknown_provider(name, bot.registry.supporting(JobKind.REMIX)))
+    remixers = bot.registry.supporting(JobKind.REMIX)
+    if name is not None and name not in bot.registry:
+        raise UserFacingError(texts.unknown_provider(echo(name, 40), remixers))
+    if name is not None and name not in remixers:
+        labels = [bot.registry.get(n).label for n in remixers]
+        raise UserFacingError(texts.kind_not_supported(bot.registry.get(name).label, JobKind.REMIX, labels))
     checker = bot.registry.get(name or bot.registry.default_for(JobKind.REMIX))
     if missing := missing_permissions(interaction.app_permissions):
         raise UserFacingError(texts.missing_permissions(missing))
