@@ -107,6 +107,12 @@ class SessionEngine:
         fields = {name: value for name, value in given.items() if value is not None}
         return await self.store.update(session_id, **fields) if fields else await self.store.get(session_id)
 
+    async def show_open_cards(self) -> None:
+        """At start: card edits still waiting when the last process stopped are gone; show every open
+        session's state again."""
+        for session in await self.store.open_sessions():
+            await self._card(session.id)
+
     async def get(self, session_id: int) -> Session | None:
         return await self.store.get(session_id)
 

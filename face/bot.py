@@ -154,6 +154,7 @@ class RemixBot(commands.Bot):
         await self.web.start()
         # After the runner too: catching up on deadlines missed while down posts entries and results.
         self.session_scheduler.start()
+        self._spawn(self.session_engine.show_open_cards())
         for job in await self.jobs.in_state(JobState.RECEIVED):
             if started_in_discord(job):
                 self._spawn(self._recheck(job))

@@ -125,6 +125,11 @@ class SessionRepository:
         )
         return row is not None
 
+    async def open_sessions(self) -> list[Session]:
+        return await self._sessions(
+            f"SELECT * FROM sessions WHERE phase IN ({_marks(_OPEN)}) ORDER BY id", _OPEN
+        )
+
     async def due(self, now: datetime) -> list[Session]:
         """Open sessions whose current deadline has passed, oldest deadline first."""
         moment = stamp(now)

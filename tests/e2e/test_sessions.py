@@ -331,8 +331,12 @@ async def test_buttons_work_after_a_restart_during_submissions(
         [job] = await h.jobs()
         assert "Your remix is entered" in await submit(h, session, BOB)
 
+        await card_says(h, session, "1 entry")
         await h.stop()
+        edits = len(h.discord.message(card.id).revisions)
         await h.start()
+        # Card edits waiting at the stop are gone: a start shows every open session's card again.
+        await h.wait_for(lambda: len(h.discord.message(card.id).revisions) > edits)
 
         # Enter take N, My entries, Withdraw and the host's button are found again by their custom_id.
         pressed = await h.discord.click_button(result.id, f"session:enter:{job.id}:2", user_id=ALICE)
