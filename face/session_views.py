@@ -452,10 +452,13 @@ class EnterTakeButton(
             raise UserFacingError(texts.job_not_found(self.job_id))
         if interaction.user.id != job.member_id:
             raise UserFacingError(texts.session_only_requester())
+        session = await bot.session_engine.get(job.session_id)
+        if session is None or session.phase is not P.SUBMISSIONS:
+            raise UserFacingError(texts.session_not_submitting())  # before any download
         await interaction.response.defer(ephemeral=True, thinking=True)
         source = _take_source(interaction, job, self.number) or await take_of(bot, job, self.number)
         assert source.url is not None
-        session_id = job.session_id
+        session_id = session.id
         suffix = Path(source.filename or "").suffix[:8]
         dest = bot.options.work_dir / "tmp" / f"enter-{job.id}-{self.number}-{secrets.token_hex(4)}{suffix}"
         limit = interaction.filesize_limit

@@ -268,6 +268,8 @@ async def test_a_full_session_with_ai_entries_and_an_own_upload(
         assert bob_upload.filename.endswith(".wav"), "an upload is posted as uploaded"
         card = await card_says(h, session, "Voting open")
         assert set(buttons(card)) == {f"session:end:{session.id}"}
+        late_entry = await h.discord.click_button(result.id, f"session:enter:{job.id}:2", user_id=ALICE)
+        assert "Submissions for this session are closed" in await answer(h, late_entry)
 
         # Votes: own entry refused, cast, already, moved; ineligible and bots refused.
         assert "your own entry" in await vote(h, post_of[ALICE], ALICE)
