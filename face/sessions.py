@@ -123,7 +123,7 @@ async def fetch_audio(bot: RemixBot, attachment: discord.Attachment, limit: int,
     except TooLarge as exc:
         raise UserFacingError(texts.file_too_large(attachment.size, limit, label)) from exc
     except ProviderError as exc:
-        log.info("session upload unreachable: %s", exc.detail or exc.message)
+        log.info("session upload unreachable: %s", exc)
         raise UserFacingError(texts.attachment_unreachable()) from exc
     return dest
 
@@ -171,8 +171,8 @@ async def start_session(
             info = await asyncio.to_thread(probe, path)
         except NotAudio as exc:
             raise UserFacingError(texts.not_audio(exc.reason)) from exc
-        if reason := check_duration(info.duration, checker.capabilities, checker.label):
-            raise UserFacingError(reason)
+        if refused := check_duration(info.duration, checker.capabilities, checker.label):
+            raise UserFacingError(texts.refusal(refused))
         plan = SessionPlan(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,

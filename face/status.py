@@ -4,7 +4,7 @@ Edits go through the bot token (channel routes), so jobs longer than the 15-minu
 token still finish. Per message, the newest state replaces any edit still waiting, at most one
 edit is in flight, and edits are spaced by `interval`; the final state is always written.
 discord.py does the rate-limit waiting; because only the newest state is kept, nothing stale
-queues up behind it.
+queues up behind it. Spacing and retries run on the injected Clock (policy: engine/retry.py).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from typing import Generic, TypeVar
 
 import discord
 
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.jobs import Job, JobState
+from engine.retry import STATUS_EDIT_FINAL
 from face import texts
-from providers.http import backoff
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,6 @@ COLOURS = {
     S.CANCELLED: discord.Colour.dark_grey(),
     S.REJECTED: discord.Colour.dark_grey(),
 }
-
-FINAL_WRITE_ATTEMPTS = 6
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -78,9 +77,9 @@ def render_status(
     if job.state is S.DELIVERED and result_url:
         lines.append(texts.result_link(result_url))
     if job.state in (S.FAILED, S.REJECTED) and job.error:
-        lines.append(texts.clip(job.error, 1000))
+        lines.append(texts.clip(texts.failure(job.error, provider_label), 1000))
     if job.state is S.CANCELLED:
-        lines.append(texts.cancelled(job.error))
+        lines.append(texts.cancelled(texts.failure(job.error, provider_label) if job.error else None))
     # An embed field holds 1024 characters; a longer one makes Discord refuse the whole edit.
     embed.add_field(name=texts.STATUS_FIELD, value=texts.clip("\n".join(lines), 1024), inline=False)
     embed.set_footer(text=texts.job_footer(job.id))
@@ -101,11 +100,13 @@ class Coalescer(Generic[K, T]):
         interval: float,
         is_final: Callable[[T], bool],
         name: str,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.write = write
         self.interval = interval
         self.is_final = is_final
         self.name = name
+        self.clock = clock
         self._latest: dict[K, T] = {}
         self._workers: dict[K, asyncio.Task[None]] = {}
 
@@ -136,13 +137,13 @@ class Coalescer(Generic[K, T]):
                 if self.is_final(state):
                     self._latest.pop(key, None)
                     break
-                await asyncio.sleep(self.interval)
+                await self.clock.sleep(self.interval)
         finally:
             self._workers.pop(key, None)
 
     async def _write_with_retries(self, key: K, state: T) -> None:
         """A passing state may be skipped when Discord fails; the final one is retried, never dropped."""
-        attempts = FINAL_WRITE_ATTEMPTS if self.is_final(state) else 1
+        attempts = STATUS_EDIT_FINAL.attempts if self.is_final(state) else 1
         for attempt in range(1, attempts + 1):
             try:
                 await self.write(state)
@@ -150,7 +151,7 @@ class Coalescer(Generic[K, T]):
             except Exception:
                 log.exception("%s %s: update failed (attempt %d)", self.name, key, attempt)
                 if attempt < attempts:
-                    await asyncio.sleep(backoff(attempt, cap=30.0))
+                    await self.clock.sleep(STATUS_EDIT_FINAL.delay(attempt))
 
 
 class StatusBoard:
@@ -163,6 +164,7 @@ class StatusBoard:
         interval: float,
         view_for: ViewFactory | None = None,
         provider_stages: dict[str, tuple[str, ...]] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.client = client
         self.jobs = jobs
@@ -170,8 +172,13 @@ class StatusBoard:
         self.provider_stages = provider_stages or {}
         self.interval = interval
         self.view_for = view_for
+        self.clock = clock
         self._edits: Coalescer[int, tuple[Job, int | None]] = Coalescer(
-            self._write_state, interval=interval, is_final=lambda state: state[0].finished, name="status"
+            self._write_state,
+            interval=interval,
+            is_final=lambda state: state[0].finished,
+            name="status",
+            clock=clock,
         )
         self._posted: dict[int, int] = {}  # status messages this board posted, by job
 
