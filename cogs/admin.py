@@ -240,6 +240,36 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
             interaction, texts.blocklist_shown(await self.bot.rules_repo.blocklist(interaction.guild_id))
         )
 
+    # == remix sessions (/config session-role, session-forum, session-voters) ==========================
+    async def _session_saved(self, interaction: discord.Interaction, **fields: object) -> None:
+        assert interaction.guild_id
+        server = await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, **fields)
+        await _reply(
+            interaction,
+            texts.session_config_summary(
+                server.session_role_id,
+                server.session_forum_id,
+                server.session_voters_joined_before is not False,
+            ),
+        )
+
+    @app_commands.command(name="session-role", description=texts.DESCRIBE_CONFIG_SESSION_ROLE)
+    async def session_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        await self._session_saved(interaction, session_role_id=role.id if role else None)
+
+    @app_commands.command(name="session-forum", description=texts.DESCRIBE_CONFIG_SESSION_FORUM)
+    async def session_forum(
+        self, interaction: discord.Interaction, forum: discord.ForumChannel | None = None
+    ) -> None:
+        await self._session_saved(interaction, session_forum_id=forum.id if forum else None)
+
+    @app_commands.command(name="session-voters", description=texts.DESCRIBE_CONFIG_SESSION_VOTERS)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_SESSION_VOTERS)
+    async def session_voters(self, interaction: discord.Interaction, joined_before: bool) -> None:
+        await self._session_saved(interaction, session_voters_joined_before=joined_before)
+
+    # == end of remix sessions ==========================================================================
+
     provider.autocomplete("name")(_providers)
     budget.autocomplete("provider")(_providers)
 

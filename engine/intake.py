@@ -56,6 +56,7 @@ class Draft:
     input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
     reply_to_message_id: int | None = None
     source_message_id: int | None = None
+    session_id: int | None = None
     # Server admin rules (engine/admin.py): the member's roles, and whether they waive the limits.
     member_roles: tuple[int, ...] = ()
     limits_waived: bool = False
@@ -182,7 +183,13 @@ class Intake:
     async def precheck(self, draft: Draft) -> Refusal | None:
         """Checks that need no I/O beyond a couple of reads: the refusal, or None."""
         server = await self.guilds.get(draft.guild_id) if self.guilds and draft.guild_id else None
-        if server and server.channel_id and draft.channel_id != server.channel_id:
+        # A session's jobs run in its thread, wherever the server's remix channel is.
+        if (
+            server
+            and server.channel_id
+            and draft.channel_id != server.channel_id
+            and draft.session_id is None
+        ):
             return refusal(Reason.WRONG_CHANNEL, channel_id=server.channel_id)
         if reason := self.resolve_provider(draft, server.default_provider if server else None):
             return reason
@@ -261,6 +268,7 @@ class Intake:
                 upload_limit=draft.upload_limit,
                 reply_to_message_id=draft.reply_to_message_id,
                 source_message_id=draft.source_message_id,
+                session_id=draft.session_id,
                 idempotency_key=str(uuid.uuid4()),
                 webhook_token=secrets.token_urlsafe(24),
             )

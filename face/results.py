@@ -54,8 +54,13 @@ def thumbnail_url(cover_url: str | None) -> str | None:
     return None
 
 
+def take_stem(job: Job, number: int) -> str:
+    """A posted take's file name without its extension (buttons find take N on a message by it)."""
+    return f"{job.kind}-{job.id}-take{number}"
+
+
 def _filename(job: Job, number: int, ext: str) -> str:
-    return f"{job.kind}-{job.id}-take{number}.{ext}"
+    return f"{take_stem(job, number)}.{ext}"
 
 
 def result_embed(
