@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -83,6 +84,14 @@ class Settings(BaseSettings):
                 "must start with / and contain {message_id}, e.g. /status/generation/{message_id}"
             )
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _a_known_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
 
     @field_validator("public_base_url", "default_provider", "discord_api_base", "discord_gateway_url")
     @classmethod

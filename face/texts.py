@@ -787,3 +787,44 @@ def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[i
     if top:
         lines.append("Most takes delivered: " + ", ".join(f"<@{m}> {n}" for m, n in top))
     return "\n".join(lines)
+
+
+# -- for the operator: cli.py and bot.py print these on a terminal, one line per failure -------------
+PROVIDER_ANSWER_TOO_LARGE = "The provider sent an answer far larger than any it should; it was not read."
+CANCELLED_FROM_TERMINAL = "Stopped with Ctrl-C in the terminal."
+DISCORD_TOKEN_REFUSED = (
+    "Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token)."
+)
+
+
+def cli_job_ended(job_id: int, state: str, reason: str | None) -> str:
+    return f"job {job_id} {state}: {reason or 'no reason given'}"
+
+
+def cli_job_cancelled(job_id: int) -> str:
+    return f"job {job_id} cancelled (Ctrl-C); its work files are removed"
+
+
+def cli_out_is_a_file(path: object) -> str:
+    return f"{path} is a file: -o names the directory the takes are written to"
+
+
+def cli_take_exists(path: object) -> str:
+    return f"{path} already exists: pass --force to overwrite it, or -o another directory"
+
+
+def discord_unreachable(api_base: str, cause: str) -> str:
+    return (
+        f"Can't reach Discord at {api_base} ({cause}): check the network, and DISCORD_API_BASE if it is set."
+    )
+
+
+def webhook_port_unavailable(host: str, port: int, cause: str) -> str:
+    return (
+        f"Can't listen on WEBHOOK_HOST={host} WEBHOOK_PORT={port} ({cause}): "
+        "choose a free WEBHOOK_PORT, or stop what is using it."
+    )
+
+
+def start_failed(cause: str) -> str:
+    return f"The bot stopped: {cause}. Run bot.py --verbose to see the traceback."
