@@ -95,6 +95,8 @@ class Runner:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
+        # Why each deferred submit went back to the queue: run_one (the CLI) has no later to wait for.
+        self._deferred: dict[int, ProviderError] = {}
         self._positions: dict[int, int] = {}
         # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
         self._partials: dict[int, Completed] = {}
@@ -238,11 +240,19 @@ class Runner:
             self._timer = loop.call_at(next_retry, self.wake)
 
     async def run_one(self, job: Job) -> Job:
-        """Drive one job to its end without the pump (the CLI). Returns the final row."""
+        """Drive one job to its end without the pump (the CLI). Returns the final row.
+
+        A submit the bot would put back in the queue (provider unreachable or busy) ends the job
+        failed with that reason: nothing would carry a terminal's job on later.
+        """
         self._launch(job)
         await asyncio.shield(self._tasks[job.id])
         final = await self.jobs.get(job.id)
         assert final is not None
+        deferred = self._deferred.pop(job.id, None)
+        if deferred is not None and final.state is S.QUEUED:
+            await self._fail(final, deferred.message, deferred.kind)
+            final = await self._current(final)
         return final
 
     def _launch(self, job: Job) -> None:
@@ -359,6 +369,7 @@ class Runner:
                 delay = backoff(job.attempts, error.retry_after)
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
                 self._not_before[job.id] = asyncio.get_running_loop().time() + delay
+                self._deferred[job.id] = error
                 job = await self.jobs.transition(job.id, S.QUEUED)
                 self.status.push(job)
                 return None
@@ -482,6 +493,7 @@ class Runner:
     async def _finish(self, job: Job) -> None:
         self._inboxes.pop(job.id, None)
         self._not_before.pop(job.id, None)
+        self._deferred.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)
         # A delivered job's input is kept for a while so it can be rerolled; the sweep removes it later.
