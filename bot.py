@@ -19,7 +19,7 @@ import yarl
 from pydantic import ValidationError
 
 from config import Settings
-from domain.redact import redact
+from domain.redact import RedactingFormatter, redact
 from face import texts
 from face.bot import BotOptions, RemixBot
 from providers.registry import build_registry
@@ -30,11 +30,9 @@ log = logging.getLogger("bot")
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
     # discord.py's HTTP debug lines include request bodies; keep them out of normal logs.
     logging.getLogger("discord.http").setLevel(max(logging.INFO, logging.getLogger().level))
 

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from config import Settings
 from domain.jobs import TERMINAL_CHANNEL, IllegalTransition, Job, JobResult, JobState, TakeInfo
 from domain.kinds import JobKind
+from domain.redact import RedactingFormatter
 from domain.tracking import Completed
 from engine.intake import Draft, Intake
 from engine.runner import Runner
@@ -289,7 +290,9 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -22,6 +22,7 @@ from audio.probe import NotAudio, probe
 from domain.errors import ProviderError
 from domain.jobs import IllegalTransition, Job, JobState, NewJob
 from domain.kinds import JobKind
+from domain.redact import redact
 from engine.runner import Runner
 from face import texts
 from providers.base import Capabilities
@@ -249,7 +250,7 @@ class Intake:
                     job, texts.file_too_large(job.input_size or error.limit + 1, error.limit, provider.label)
                 )
             except ProviderError as error:
-                log.info("job %s: input download failed: %s", job.id, error.detail or error.message)
+                log.info("job %s: input download failed: %s", job.id, redact(error.detail or error.message))
                 return await self.reject(job, texts.attachment_unreachable())
             try:
                 info = await asyncio.to_thread(probe, path)

@@ -13,6 +13,7 @@ import aiohttp
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
 from domain.errors import ErrorKind, ProviderError
+from domain.redact import redact
 from domain.tracking import Completed, Output
 from face import texts
 from providers.http import download_to
@@ -92,7 +93,9 @@ async def fetch_takes(
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed
         except ProviderError as error:
-            log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
+            log.warning(
+                "take %s could not be fetched: %s (%s)", output.index, error.message, redact(error.detail)
+            )
             notes.append(texts.take_not_downloaded(output.index, error.message))
             failures.append(error)
             continue

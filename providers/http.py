@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 
 from domain.errors import ErrorKind, ProviderError
+from domain.redact import redact, redact_url
 from face import texts
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,9 @@ Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
 # Takes can be large and slow to arrive; a stalled read is what matters.
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
+# API answers are small JSON documents. A bigger one is no answer we can use (a misrouted download,
+# a proxy's page), and reading it whole would only cost memory; takes go through download_to instead.
+MAX_API_BODY = 1024 * 1024
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -101,8 +105,29 @@ def default_error(status: int, body: Any, headers: Mapping[str, str]) -> Provide
     )
 
 
-async def read_body(resp: aiohttp.ClientResponse) -> Any:
-    raw = await resp.read()
+class AnswerTooLarge(ProviderError):
+    """An API answer over MAX_API_BODY: refused unread, never retried (the same request would get
+    the same answer)."""
+
+    def __init__(self, limit: int, status: int) -> None:
+        super().__init__(
+            ErrorKind.GENERATION_FAILED,
+            texts.PROVIDER_ANSWER_TOO_LARGE,
+            detail=f"HTTP {status} answer over {limit} bytes",
+            status=status,
+        )
+        self.limit = limit
+
+
+async def read_body(resp: aiohttp.ClientResponse, *, limit: int = MAX_API_BODY) -> Any:
+    """The answer as JSON, or as text when it is not JSON; at most `limit` bytes are read."""
+    if resp.content_length is not None and resp.content_length > limit:
+        raise AnswerTooLarge(limit, resp.status)
+    raw = bytearray()
+    async for chunk in resp.content.iter_any():
+        raw += chunk
+        if len(raw) > limit:
+            raise AnswerTooLarge(limit, resp.status)
     text = raw.decode("utf-8", errors="replace")
     try:
         return json.loads(text)
@@ -183,14 +208,16 @@ class HttpClient:
                     if resp.status < 400 and resp.status not in retry_statuses:
                         return payload
                     error = self.parse_error(resp.status, payload, resp.headers)
-                    log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), resp.status, error.kind)
+                    log.info(
+                        "%s %s %s -> %s (%s)", self.name, method, redact_url(url), resp.status, error.kind
+                    )
             except aiohttp.ClientConnectorError as exc:
-                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc))
+                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=redact(exc))
             except (TimeoutError, aiohttp.ClientError) as exc:
                 error = ProviderError(
                     ErrorKind.UNAVAILABLE,
                     texts.PROVIDER_NO_ANSWER,
-                    detail=f"{type(exc).__name__}: {exc}",
+                    detail=redact(f"{type(exc).__name__}: {exc}"),
                     maybe_accepted=not idempotent,
                 )
                 if not idempotent:
@@ -200,7 +227,9 @@ class HttpClient:
             if not error.transient or attempt >= self.max_attempts:
                 raise error
             delay = self._delay(attempt, error)
-            log.info("%s retrying %s %s in %.1fs (attempt %d)", self.name, method, _path(url), delay, attempt)
+            log.info(
+                "%s retrying %s %s in %.1fs (attempt %d)", self.name, method, redact_url(url), delay, attempt
+            )
             await self._sleep(delay)
 
     @contextlib.asynccontextmanager
@@ -221,7 +250,9 @@ class HttpClient:
                 method, url, json=json_body, params=params, headers=headers, timeout=timeout
             )
         except aiohttp.ClientConnectorError as exc:
-            raise ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc)) from exc
+            raise ProviderError(
+                ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=redact(exc)
+            ) from exc
         try:
             if resp.status >= 400:
                 error = self.parse_error(resp.status, await read_body(resp), resp.headers)
@@ -288,12 +319,7 @@ async def download_to(
         return size
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
+            ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF, detail=redact(f"{type(exc).__name__}: {exc}")
         ) from exc
     finally:
         part.unlink(missing_ok=True)
-
-
-def _path(url: str) -> str:
-    """Log the path only: query strings can carry tokens."""
-    return url.split("?", 1)[0]

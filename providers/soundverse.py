@@ -26,6 +26,7 @@ import aiohttp
 
 from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
+from domain.redact import redact
 from domain.tracking import Completed, Event, Handle, Output, Progress
 from face import texts
 from providers.base import Capabilities, Inbox, JobRequest, Provider
@@ -334,7 +335,7 @@ class _LiveStream:
                 if chunk is not None:
                     return chunk
         except (TimeoutError, aiohttp.ClientError) as exc:
-            raise _StreamLost(f"{type(exc).__name__}: {exc}") from exc
+            raise _StreamLost(redact(f"{type(exc).__name__}: {exc}")) from exc
         raise _StreamLost("end of stream")
 
     async def close(self) -> None:
@@ -407,14 +408,16 @@ class SoundverseProvider(Provider):
         except aiohttp.ConnectionTimeoutError as exc:
             # Never connected, so nothing was sent: safe to retry.
             raise ProviderError(
-                ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNREACHABLE, detail=f"{type(exc).__name__}: {exc}"
+                ErrorKind.UNAVAILABLE,
+                texts.SOUNDVERSE_UNREACHABLE,
+                detail=redact(f"{type(exc).__name__}: {exc}"),
             ) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             # The request was sent: a job may exist that we will never hear of.
             raise ProviderError(
                 ErrorKind.UNAVAILABLE,
                 texts.SOUNDVERSE_NO_ANSWER,
-                detail=f"{type(exc).__name__}: {exc}",
+                detail=redact(f"{type(exc).__name__}: {exc}"),
                 maybe_accepted=True,
             ) from exc
         events = aiter_sse(resp)

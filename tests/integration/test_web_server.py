@@ -28,3 +28,43 @@ async def test_healthz_follows_the_bots_readiness():
                 assert resp.status == 200 and (await resp.json()) == {"ok": True}
     finally:
         await server.stop()
+
+
+async def test_a_sender_dropping_mid_body_is_one_debug_line_each(caplog):
+    import asyncio
+    import logging
+    from types import SimpleNamespace
+
+    class Jobs:
+        async def by_webhook_token(self, provider: str, token: str) -> SimpleNamespace:
+            return SimpleNamespace(id=7, handle=None, finished=False)
+
+    caplog.set_level(logging.DEBUG)
+    server = WebServer(
+        Jobs(),  # type: ignore[arg-type]
+        {"musicgpt": object()},  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        host="127.0.0.1",
+        port=0,
+        is_ready=lambda: True,
+    )
+    await server.start()
+    try:
+        for _ in range(5):
+            _, writer = await asyncio.open_connection("127.0.0.1", server.bound_port)
+            writer.write(
+                b"POST /webhooks/musicgpt/token HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 1000\r\n\r\n{"conversion_id": '
+            )
+            await writer.drain()
+            await asyncio.sleep(0.1)  # the handler is reading the body now
+            writer.transport.abort()
+        for _ in range(50):
+            if caplog.text.count("dropped the connection") == 5:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await server.stop()
+    records = [r for r in caplog.records if r.name.startswith(("web", "aiohttp"))]
+    assert [r.levelno for r in records if "dropped" in r.getMessage()] == [logging.DEBUG] * 5
+    assert all(r.levelno < logging.WARNING and r.exc_info is None for r in records), caplog.text
