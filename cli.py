@@ -24,7 +24,18 @@ import aiohttp
 from pydantic import ValidationError
 
 from config import Settings
-from domain.jobs import TERMINAL_CHANNEL, IllegalTransition, Job, JobResult, JobState, TakeInfo
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import Reason
+from domain.jobs import (
+    TERMINAL_CHANNEL,
+    Failure,
+    IllegalTransition,
+    Job,
+    JobResult,
+    JobState,
+    Refusal,
+    TakeInfo,
+)
 from domain.kinds import JobKind
 from domain.redact import RedactingFormatter
 from domain.tracking import Completed
@@ -37,6 +48,7 @@ from storage.db import Database
 from storage.jobs import JobRepository
 
 NO_UPLOAD_LIMIT = 2**62
+STOPPED = Failure(reason=Reason.CANCELLED_FROM_TERMINAL)
 
 
 class ProgressBar:
@@ -167,7 +179,10 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
     )
 
 
-async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+async def run_job(
+    settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, *, clock: Clock = SYSTEM_CLOCK
+) -> int:
+    """Run one job to its end; `clock` times the engine's waits (a test passes a fake one)."""
     path: Path | None = getattr(args, "file", None)
     if path is not None and not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)
@@ -192,6 +207,7 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
                 deadline_seconds=settings.job_deadline_seconds,
                 max_take_bytes=settings.max_take_bytes,
                 owns=lambda job: job.channel_id == TERMINAL_CHANNEL,
+                clock=clock,
             )
             intake = Intake(
                 jobs,
@@ -215,19 +231,20 @@ async def _run(
     intake: Intake, runner: Runner, draft: Draft, results: FileResults, out: TextIO, *, force: bool
 ) -> int:
     job = await intake.admit(draft)
-    if isinstance(job, str):
-        print(f"error: {job}", file=sys.stderr)
+    if isinstance(job, Refusal):
+        print(f"error: {texts.refusal(job)}", file=sys.stderr)
         return 2
+    label = intake.registry.get(job.provider).label
     # Takes are named after the job; a database started afresh reuses ids an old -o directory holds.
     taken = sorted(results.out_dir.glob(f"{job.kind}-{job.id}-take*"))
     if taken and not force:
-        await intake.reject(job, texts.cli_take_exists(taken[0]))
+        await intake.reject(job, Refusal(reason=Reason.TAKE_EXISTS, params={"path": str(taken[0])}))
         print(f"error: {texts.cli_take_exists(taken[0])}", file=sys.stderr)
         return 2
     try:
         job = await intake.check_input(job, local_path=draft.input_path)
         if job.state is JobState.REJECTED:
-            print(f"error: {job.error}", file=sys.stderr)
+            print(f"error: {_failure_text(job, label)}", file=sys.stderr)
             return 2
         job = await runner.run_one(job)
     except asyncio.CancelledError:
@@ -240,26 +257,26 @@ async def _run(
         return 130
     await runner.status.flush(job.id)
     if job.state is not JobState.DELIVERED:
-        print(f"error: {texts.cli_job_ended(job.id, job.state, job.error)}", file=sys.stderr)
+        print(f"error: {texts.cli_job_ended(job.id, job.state, _failure_text(job, label))}", file=sys.stderr)
         return 1
     if job.result and job.result.title:
         print(job.result.title, file=out)
     for path in results.written:
         print(path, file=out)
     for note in job.result.notes if job.result else []:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {texts.note(note, label)}", file=sys.stderr)
     return 0
 
 
 async def _cancel(intake: Intake, runner: Runner, job: Job) -> None:
     """End an interrupted job for good and remove what it left in the work directory."""
     try:
-        await runner.cancel(job.id, texts.CANCELLED_FROM_TERMINAL)
+        await runner.cancel(job.id, STOPPED)
     except IllegalTransition:
         # Already posting its takes (or just finished): a terminal job has nobody to post to.
         current = await intake.jobs.get(job.id)
         if current is not None and not current.finished:
-            await intake.jobs.transition(job.id, JobState.FAILED, error=texts.CANCELLED_FROM_TERMINAL)
+            await intake.jobs.transition(job.id, JobState.FAILED, error=STOPPED)
     await runner.close()  # the job's driver stops before its files go
     current = await intake.jobs.get(job.id) or job
     for path in (current.input_path, intake.input_dest(current)):
@@ -268,6 +285,10 @@ async def _cancel(intake: Intake, runner: Runner, job: Job) -> None:
     if current.input_path is not None:
         await intake.jobs.update(job.id, input_path=None)
     await asyncio.to_thread(shutil.rmtree, take_dir(runner.work_dir, job.id), True)
+
+
+def _failure_text(job: Job, label: str) -> str:
+    return texts.failure(job.error, label) if job.error else ""
 
 
 async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
@@ -284,7 +305,8 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
         line = f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} {job.state:<10} {where:<20} {prompt}"
         print(line.rstrip(), file=out)
         if job.error and job.finished:
-            print(f"       {texts.clip(job.error, 100)}", file=out)
+            # Listing needs no providers set up, so they are named by their configured names here.
+            print(f"       {texts.clip(texts.failure(job.error, job.provider), 100)}", file=out)
     return 0
 
 

@@ -11,6 +11,42 @@ of sleeping.
         ix = await fake.run_slash_command("remix", attachments=[("in.wav", data, "audio/wav")])
         callback = await ix.wait_response(timeout=3)
 
+Knobs (FakeDiscord(...) keywords):
+    guild_id, channels, members    the first guild, its text channels and the members (shared by all guilds)
+    preferred_locale               the first guild's locale (interactions' `guild_locale`)
+    application_id, bot_name, bot_token (None: any "Bot ..." token), app_permissions
+    token_lifetime (900 s)         interaction token life; then webhook routes answer 401 / 50027
+    callback_window (3 s)          time to acknowledge an interaction; then 404 / 10062
+    attachment_size_limit          per file (10 MiB); a request may carry max(25 MiB, this)
+    cdn_url_lifetime, nonce_ttl, heartbeat_interval_ms
+    write_limit (None)             per-channel write budget (count, seconds), e.g. DEFAULT_WRITE_LIMIT
+                                   (5 per 5 s, Discord's rough figure) or (5, 0.5) in tests. Message
+                                   create/edit/delete and thread creation in one channel share it (one
+                                   X-RateLimit-Bucket); over it: 429 with retry_after, global false,
+                                   Retry-After, Via and X-RateLimit-* (Scope: user). Off by default:
+                                   the older suite was written without it.
+    shard_count (1)                what GET /gateway/bot recommends
+
+World building (before the bot connects, so READY / GUILD_CREATE carry it):
+    add_guild(id, name, preferred_locale=, channels=)   another guild
+    add_channel(name, channel_id=, guild_id=, type=GUILD_FORUM|GUILD_TEXT, bot_permissions=)
+    add_member(id, name, joined_at=, bot=, locale=, permissions=)   FakeMember.accepts_dms=False
+                                   makes DMs to it answer 403 / 50007
+
+Driving and scripting: run_slash_command / run_message_command / autocomplete / click_button /
+submit_modal (each takes locale= for that interaction), post_user_message, script_rate_limit,
+script_outage, expire_token, disconnect_gateway, set_bot_permissions(channel_id, send_messages=,
+attach_files=, permissions=) (dispatches CHANNEL_UPDATE), dispatch(event, data, guild_id=).
+
+Records: requests / requests_to, messages(channel_id) (threads and DMs are channels too), message(id),
+interactions, sessions (each with its shard and backlog), commands / guild_commands(guild_id) /
+command(name) (as synced, localizations included), threads(parent_id), dm_channel(user_id),
+writes / writes_to(channel_id) (budgeted writes with time and status), rate_limited (Counter of 429s
+by "METHOD /route/{template}", scripted ones included).
+
+Sharding: a session that IDENTIFYs with shard [id, count] gets READY and GUILD_CREATE for the guilds
+with (guild_id >> 22) % count == id only, and only their events and interactions; DMs go to shard 0.
+
 See /work/shared/DISCORD.md for the platform facts this models.
 """
 
@@ -28,6 +64,7 @@ import mimetypes
 import re
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -41,6 +78,7 @@ __all__ = [
     "FakeAttachment",
     "FakeChannel",
     "FakeDiscord",
+    "FakeGuild",
     "FakeInteraction",
     "FakeMember",
     "FakeMessage",
@@ -48,6 +86,7 @@ __all__ = [
     "MessageRevision",
     "RecordedRequest",
     "Upload",
+    "WriteRecord",
     "patched_discord",
 ]
 
@@ -76,6 +115,8 @@ ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 USE_EXTERNAL_EMOJIS = 1 << 18
 USE_APPLICATION_COMMANDS = 1 << 31
+MANAGE_THREADS = 1 << 34
+CREATE_PUBLIC_THREADS = 1 << 35
 SEND_MESSAGES_IN_THREADS = 1 << 38
 DEFAULT_BOT_PERMISSIONS = (
     VIEW_CHANNEL
@@ -86,6 +127,7 @@ DEFAULT_BOT_PERMISSIONS = (
     | USE_EXTERNAL_EMOJIS
     | ADD_REACTIONS
     | SEND_MESSAGES_IN_THREADS
+    | CREATE_PUBLIC_THREADS
 )
 DEFAULT_MEMBER_PERMISSIONS = (
     VIEW_CHANNEL
@@ -98,7 +140,9 @@ DEFAULT_MEMBER_PERMISSIONS = (
 )
 
 # Gateway intents that change what the fake dispatches.
+INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_DIRECT_MESSAGES = 1 << 12
 INTENT_MESSAGE_CONTENT = 1 << 15
 
 # Interaction types and the callback types Discord accepts for each.
@@ -113,6 +157,16 @@ MAX_ATTACHMENTS, MAX_CONTENT, MAX_EMBEDS = 10, 2000, 10
 # The documented cap on the files of one request; where single files may be larger (boosts), so
 # may the request.
 REQUEST_SIZE_LIMIT = 25 * MIB
+
+# Channel types (https://discord.com/developers/docs/resources/channel#channel-object-channel-types).
+GUILD_TEXT, DM, GUILD_ANNOUNCEMENT = 0, 1, 5
+ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD, GUILD_FORUM = 10, 11, 12, 15
+THREAD_TYPES = (ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD)
+HAS_THREAD = 1 << 5  # message flag: a thread was started from this message
+
+# The per-channel write budget Discord roughly applies to message create/edit/delete: 5 per 5 s.
+DEFAULT_WRITE_LIMIT = (5, 5.0)
+DEFAULT_JOINED_AT = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 DEFAULT_CHANNELS = ((800000000000000201, "general"), (800000000000000202, "remix"))
 DEFAULT_MEMBERS = ((800000000000000301, "alice"), (800000000000000302, "bob"))
@@ -280,9 +334,29 @@ class FakeChannel:
     id: int
     name: str
     position: int = 0
-    type: int = 0  # GUILD_TEXT
+    type: int = GUILD_TEXT
     topic: str | None = None
     bot_permissions: int = DEFAULT_BOT_PERMISSIONS  # what the bot may do here (overwrites included)
+    guild_id: int | None = None  # None for DM channels
+    parent_id: int | None = None  # threads: the text or forum channel they live in
+    owner_id: int | None = None  # threads: who started it
+    archived: bool = False
+    locked: bool = False
+    auto_archive_duration: int = 1440
+    created_at: dt.datetime = field(default_factory=_now)
+    archive_changed_at: dt.datetime | None = None  # threads: when `archived` last changed
+    recipient_id: int | None = None  # DM channels: the member at the other end
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in THREAD_TYPES
+
+
+@dataclass
+class FakeGuild:
+    id: int
+    name: str
+    preferred_locale: str = "en-US"
 
 
 @dataclass
@@ -292,6 +366,10 @@ class FakeMember:
     bot: bool = False
     permissions: int = DEFAULT_MEMBER_PERMISSIONS
     nick: str | None = None
+    joined_at: dt.datetime = DEFAULT_JOINED_AT
+    locale: str = "en-US"  # the member's client language, sent as an interaction's `locale`
+    accepts_dms: bool = True  # False: DMs from the bot answer 403 / 50007
+    roles: list[int] = field(default_factory=list)  # guild role ids (see "Roles and direct messages")
 
     def user_payload(self) -> dict[str, Any]:
         return {
@@ -303,6 +381,16 @@ class FakeMember:
             "bot": self.bot,
             "public_flags": 0,
         }
+
+
+@dataclass
+class WriteRecord:
+    """One write counted against a channel's budget (message create/edit/delete, thread create)."""
+
+    channel_id: int
+    route: str  # e.g. "POST /channels/{channel_id}/messages"
+    at: float  # time.monotonic()
+    status: int = 0  # 429 when the budget refused it
 
 
 @dataclass
@@ -402,7 +490,13 @@ class GatewaySession:
     close_codes: list[int | None] = field(default_factory=list)  # as sent by whoever closed
     server_close_code: int | None = None  # set while the fake itself is closing the connection
     resumes: int = 0
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count) from IDENTIFY
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def holds(self, guild_id: int | None) -> bool:
+        """Discord's shard formula; DMs go to shard 0."""
+        shard_id, count = self.shard
+        return (0 if guild_id is None else (guild_id >> 22) % count) == shard_id
 
     @property
     def connected(self) -> bool:
@@ -430,7 +524,7 @@ _BODY = web.RequestKey("body", _Body)  # the parsed body, shared by the middlewa
 
 
 class _RateLimitHeaders:
-    """Honest X-RateLimit headers for a generous fixed window; the fake never 429s on its own."""
+    """Honest X-RateLimit headers for a generous fixed window, for routes outside the write budget."""
 
     def __init__(self, limit: int = 50, window: float = 1.0) -> None:
         self.limit, self.window = limit, window
@@ -452,6 +546,59 @@ class _RateLimitHeaders:
             "X-RateLimit-Reset-After": f"{max(reset - now, 0.001):.3f}",
             "X-RateLimit-Bucket": hashlib.sha1(key.split("|")[0].encode()).hexdigest()[:16],
         }
+
+
+class _WriteBudget:
+    """Discord's per-channel message write limit, as a fixed window per channel.
+
+    Create, edit and delete of messages (and thread creation) in one channel share one bucket, so the
+    same X-RateLimit-Bucket is announced for all of them and discord.py pools them as Discord does.
+    """
+
+    BUCKET = hashlib.sha1(b"channel-writes").hexdigest()[:16]
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self._windows: dict[int, tuple[float, int]] = {}  # channel id -> (window start, writes)
+
+    def take(self, channel_id: int) -> tuple[bool, dict[str, str]]:
+        """Count one write; (allowed, headers) — when not allowed, headers are those of a 429."""
+        now = time.monotonic()
+        start, count = self._windows.get(channel_id, (now, 0))
+        if now - start >= self.window:
+            start, count = now, 0
+        allowed = count < self.limit
+        if allowed:
+            count += 1
+            self._windows[channel_id] = (start, count)
+        reset_after = max(start + self.window - now, 0.001)
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.limit - count),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": self.BUCKET,
+        }
+        if not allowed:
+            headers.update(
+                {
+                    # discord.py treats a 429 without Via as a Cloudflare ban and raises instead of retrying.
+                    "Via": "1.1 google",
+                    "Retry-After": str(max(1, round(reset_after))),
+                    "X-RateLimit-Scope": "user",
+                }
+            )
+        return allowed, headers
+
+
+# Routes (aiohttp canonical templates) that spend the channel's write budget.
+WRITE_ROUTES = {
+    ("POST", API_PREFIX + "/channels/{channel_id}/messages"),
+    ("PATCH", API_PREFIX + "/channels/{channel_id}/messages/{message_id}"),
+    ("DELETE", API_PREFIX + "/channels/{channel_id}/messages/{message_id}"),
+    ("POST", API_PREFIX + "/channels/{channel_id}/threads"),
+    ("POST", API_PREFIX + "/channels/{channel_id}/messages/{message_id}/threads"),
+}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -476,9 +623,16 @@ class FakeDiscord:
         cdn_url_lifetime: float = 24 * 3600,
         nonce_ttl: float = 300.0,
         heartbeat_interval_ms: int = 41250,
+        write_limit: tuple[int, float] | None = None,
+        shard_count: int = 1,
+        preferred_locale: str = "en-US",
     ) -> None:
         self._ids = _Snowflakes()
-        self.guild_id = guild_id
+        self.guild_id = guild_id  # the first guild; add_guild() adds more
+        self.guilds: dict[int, FakeGuild] = {
+            guild_id: FakeGuild(guild_id, "Fake Remix Guild", preferred_locale)
+        }
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
         self.application_id = application_id
         self.bot = FakeMember(application_id, bot_name, bot=True, permissions=app_permissions)
         self.bot_token = bot_token  # None: any "Bot <token>" is accepted
@@ -496,6 +650,9 @@ class FakeDiscord:
         for member_id, name in members:
             self.add_member(member_id, name)
 
+        # Roles and direct messages (see that section below).
+        self.roles: dict[int, str] = {}
+
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[int, FakeInteraction] = {}
         self.sessions: dict[str, GatewaySession] = {}
@@ -508,6 +665,9 @@ class FakeDiscord:
         self._by_token: dict[str, FakeInteraction] = {}
         self._scripted: list[_ScriptedRateLimit] = []
         self._ratelimits = _RateLimitHeaders()
+        self._write_budget = _WriteBudget(*write_limit) if write_limit else None
+        self.writes: list[WriteRecord] = []  # every budgeted write, refused ones included
+        self.rate_limited: Counter[str] = Counter()  # "METHOD /route/{template}" -> 429s answered
         self._cdn_secret = secrets.token_bytes(16)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -567,23 +727,78 @@ class FakeDiscord:
         channel_id: int | None = None,
         position: int | None = None,
         bot_permissions: int | None = None,
+        guild_id: int | None = None,
+        type: int = GUILD_TEXT,
     ) -> FakeChannel:
-        """Add a text channel (before the bot connects, so GUILD_CREATE carries it)."""
+        """Add a text (or, with type=GUILD_FORUM, forum) channel to a guild (default: the first one).
+
+        Add it before the bot connects, so GUILD_CREATE carries it.
+        """
+        guild_id = guild_id or self.guild_id
+        if guild_id not in self.guilds:
+            raise LookupError(f"no guild {guild_id}; add_guild() first")
         channel = FakeChannel(
             id=channel_id or self._ids.next(),
             name=name,
             position=len(self.channels) if position is None else position,
+            type=type,
             bot_permissions=self.bot.permissions if bot_permissions is None else bot_permissions,
+            guild_id=guild_id,
         )
         self.channels[channel.id] = channel
         return channel
 
+    def add_guild(
+        self,
+        guild_id: int,
+        name: str = "Another Guild",
+        *,
+        preferred_locale: str = "en-US",
+        channels: Sequence[tuple[int, str]] = (),
+    ) -> FakeGuild:
+        """Add another guild (before the bot connects); members are shared by every guild."""
+        guild = FakeGuild(guild_id, name, preferred_locale)
+        self.guilds[guild_id] = guild
+        for channel_id, channel_name in channels:
+            self.add_channel(channel_name, channel_id=channel_id, guild_id=guild_id)
+        return guild
+
     def add_member(
-        self, member_id: int, name: str, *, permissions: int = DEFAULT_MEMBER_PERMISSIONS
+        self,
+        member_id: int,
+        name: str,
+        *,
+        permissions: int = DEFAULT_MEMBER_PERMISSIONS,
+        joined_at: dt.datetime = DEFAULT_JOINED_AT,
+        bot: bool = False,
+        locale: str = "en-US",
     ) -> FakeMember:
-        member = FakeMember(member_id, name, permissions=permissions)
+        """A member of every guild; `joined_at` is what interactions and the member routes report."""
+        member = FakeMember(
+            member_id, name, bot=bot, permissions=permissions, joined_at=joined_at, locale=locale
+        )
         self.members[member_id] = member
         return member
+
+    def threads(self, parent_id: int | None = None) -> list[FakeChannel]:
+        """Threads (forum posts included), of one parent channel if given, oldest first."""
+        found = (c for c in self.channels.values() if c.is_thread)
+        return [c for c in found if parent_id is None or c.parent_id == parent_id]
+
+    def dm_channel(self, user_id: int) -> FakeChannel | None:
+        """The DM channel the bot opened with this member, if any."""
+        return next((c for c in self.channels.values() if c.type == DM and c.recipient_id == user_id), None)
+
+    def command(self, name: str, guild_id: int | None = None) -> dict[str, Any]:
+        """The synced command as stored (localizations included): guild commands first, then global."""
+        for command in [*self.guild_commands(guild_id), *self.global_commands()]:
+            if command["name"] == name:
+                return command
+        raise LookupError(f"command {name!r} was never synced")
+
+    def writes_to(self, channel_id: int) -> list[WriteRecord]:
+        """The budgeted writes to one channel, refused ones included, oldest first."""
+        return [w for w in self.writes if w.channel_id == channel_id]
 
     @property
     def default_channel_id(self) -> int:
@@ -668,6 +883,32 @@ class FakeDiscord:
         """Make the interaction token stale now (webhook routes answer 401 / 50027)."""
         interaction.expires_at = time.monotonic()
 
+    async def set_bot_permissions(
+        self,
+        channel_id: int,
+        *,
+        send_messages: bool | None = None,
+        attach_files: bool | None = None,
+        permissions: int | None = None,
+    ) -> FakeChannel:
+        """Revoke (False) or restore (True) the bot's Send Messages / Attach Files in a channel mid-test.
+
+        `permissions` replaces the whole set instead. The channel's permission overwrites change
+        accordingly and CHANNEL_UPDATE is dispatched, as when a moderator edits the channel; writes the
+        bot may no longer make answer 403 / 50013.
+        """
+        channel = self.channels[channel_id]
+        if permissions is not None:
+            channel.bot_permissions = permissions
+        for bit, grant in ((SEND_MESSAGES, send_messages), (ATTACH_FILES, attach_files)):
+            if grant is not None:
+                channel.bot_permissions = (
+                    channel.bot_permissions | bit if grant else channel.bot_permissions & ~bit
+                )
+        await self.dispatch("CHANNEL_UPDATE", self.channel_payload(channel), guild_id=channel.guild_id)
+        self._notify()
+        return channel
+
     async def disconnect_gateway(self, code: int = 4000) -> None:
         """Close every gateway connection as Discord does on trouble; discord.py should RESUME."""
         for session in self.sessions.values():
@@ -742,6 +983,12 @@ class FakeDiscord:
         r.add_post(api + "/webhooks/{app}/{token}", self._post_followup)
         r.add_route("*", api + "/webhooks/{app}/{token}/messages/{message_ref}", self._webhook_message_route)
         r.add_get(api + "/channels/{channel_id}", self._get_channel)
+        r.add_patch(api + "/channels/{channel_id}", self._edit_channel)
+        r.add_post(api + "/channels/{channel_id}/threads", self._start_thread)
+        r.add_post(api + "/channels/{channel_id}/messages/{message_id}/threads", self._start_thread)
+        r.add_get(api + "/guilds/{guild}/members/{user_id}", self._get_member)
+        r.add_post(api + "/users/@me/channels", self._open_dm)
+        r.add_get(api + "/users/{user_id:\\d+}", self._get_user)
         r.add_post(api + "/channels/{channel_id}/typing", self._typing)
         r.add_get(api + "/channels/{channel_id}/messages", self._list_messages)
         r.add_post(api + "/channels/{channel_id}/messages", self._create_message)
@@ -766,20 +1013,57 @@ class FakeDiscord:
             at=time.monotonic(),
         )
         self.requests.append(record)
+        budget_headers: dict[str, str] | None = None
+        write: WriteRecord | None = None
         try:
             if sum(len(data) for _, _, data in body.raw_files) > self.request_size_limit:
                 raise ApiError(413, 40005, "Request entity too large")
-            response = self._scripted_429(record) or await handler(request)
+            response = self._scripted_429(record)
+            if response is None:
+                response, budget_headers, write = self._spend_write_budget(request)
+            if response is None:
+                response = await handler(request)
         except ApiError as error:
             response = error.response()
         except web.HTTPException as error:
             log.warning("fake Discord has no route for %s %s", request.method, request.path)
             response = _json({"message": f"{error.status}: {error.reason}", "code": 0}, error.status)
-        if is_api and response.status != 429:
+        if budget_headers is not None:
+            response.headers.update(budget_headers)
+        elif is_api and response.status != 429:
             response.headers.update(self._ratelimits.headers(self._bucket_key(request)))
+        if response.status == 429:
+            self.rate_limited[f"{request.method} {self._route_template(request)}"] += 1
         record.status = response.status
+        if write is not None:
+            write.status = response.status
         self._notify()
         return response
+
+    @staticmethod
+    def _route_template(request: web.Request) -> str:
+        resource = request.match_info.route.resource
+        template = resource.canonical if resource is not None else request.path
+        return template.removeprefix(API_PREFIX)
+
+    def _spend_write_budget(
+        self, request: web.Request
+    ) -> tuple[web.Response | None, dict[str, str] | None, WriteRecord | None]:
+        """Count a message write against its channel: (a 429 or None, X-RateLimit headers, the record)."""
+        resource = request.match_info.route.resource
+        template = resource.canonical if resource is not None else ""
+        if self._write_budget is None or (request.method, template) not in WRITE_ROUTES:
+            return None, None, None
+        channel_id = int(request.match_info["channel_id"])
+        allowed, headers = self._write_budget.take(channel_id)
+        route = f"{request.method} {template.removeprefix(API_PREFIX)}"
+        write = WriteRecord(channel_id, route, time.monotonic())
+        self.writes.append(write)
+        if allowed:
+            return None, headers, write
+        retry_after = float(headers["X-RateLimit-Reset-After"])
+        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+        return _json(body, 429), headers, write
 
     def _bucket_key(self, request: web.Request) -> str:
         route = request.match_info.route.resource
@@ -819,7 +1103,7 @@ class FakeDiscord:
 
     async def _get_gateway(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return _json({"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit})
 
     async def _get_me(self, request: web.Request) -> web.Response:
         self._require_bot_auth(request)
@@ -847,7 +1131,7 @@ class FakeDiscord:
         if int(request.match_info["app"]) != self.application_id:
             raise ApiError(403, 50001, "Missing Access")
         guild = request.match_info.get("guild")
-        if guild is not None and int(guild) != self.guild_id:
+        if guild is not None and int(guild) not in self.guilds:
             raise ApiError(403, 50001, "Missing Access")
         return int(guild) if guild is not None else None
 
@@ -884,12 +1168,19 @@ class FakeDiscord:
     # -- channels and messages (bot token) ---------------------------------------------------------
 
     def _channel(self, request: web.Request) -> FakeChannel:
-        channel = self.channels.get(int(request.match_info["channel_id"]))
+        channel_id = int(request.match_info["channel_id"])
+        channel = self.channels.get(channel_id)
         if channel is None:
             raise unknown_channel()
-        if not channel.bot_permissions & VIEW_CHANNEL:
+        if not self.bot_permissions_in(channel) & VIEW_CHANNEL:
             raise ApiError(403, 50001, "Missing Access")
         return channel
+
+    def bot_permissions_in(self, channel: FakeChannel) -> int:
+        """What the bot may do in a channel; a thread has its parent's permissions, as on Discord."""
+        if channel.is_thread and channel.parent_id in self.channels:
+            return self.channels[channel.parent_id].bot_permissions
+        return channel.bot_permissions
 
     def _channel_message(self, request: web.Request, channel: FakeChannel) -> FakeMessage:
         message = self._messages.get(int(request.match_info["message_id"]))
@@ -899,24 +1190,80 @@ class FakeDiscord:
         return message
 
     def channel_payload(self, channel: FakeChannel) -> dict[str, Any]:
+        if channel.type == DM:
+            recipient = self.members[channel.recipient_id or 0].user_payload()
+            return {
+                "id": str(channel.id),
+                "type": DM,
+                "last_message_id": None,
+                "recipients": [recipient],
+                "flags": 0,
+            }
+        if channel.is_thread:
+            return self.thread_payload(channel)
         denied = self.bot.permissions & ~channel.bot_permissions
         overwrites = []
         if denied:
             overwrites.append({"id": str(self.bot.id), "type": 1, "allow": "0", "deny": str(denied)})
-        return {
+        payload: dict[str, Any] = {
             "id": str(channel.id),
             "type": channel.type,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(channel.guild_id),
             "name": channel.name,
             "position": channel.position,
             "parent_id": None,
             "topic": channel.topic,
             "nsfw": False,
             "rate_limit_per_user": 0,
-            "last_message_id": None,
+            "last_message_id": self._last_message_id(channel),
             "permission_overwrites": overwrites,
             "flags": 0,
         }
+        if channel.type == GUILD_FORUM:
+            payload.update(
+                available_tags=[],
+                default_reaction_emoji=None,
+                default_sort_order=None,
+                default_forum_layout=0,
+                default_thread_rate_limit_per_user=0,
+            )
+        return payload
+
+    def thread_payload(self, thread: FakeChannel) -> dict[str, Any]:
+        """A thread channel object as Discord returns it (parent_id, owner_id, thread_metadata)."""
+        count = len(self._channel_messages.get(thread.id, []))
+        archived_at = thread.archive_changed_at or thread.created_at
+        payload: dict[str, Any] = {
+            "id": str(thread.id),
+            "type": thread.type,
+            "guild_id": str(thread.guild_id),
+            "parent_id": str(thread.parent_id),
+            "owner_id": str(thread.owner_id),
+            "name": thread.name,
+            "last_message_id": self._last_message_id(thread),
+            "rate_limit_per_user": 0,
+            "message_count": count,
+            "member_count": 1,
+            "total_message_sent": count,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": thread.archived,
+                "auto_archive_duration": thread.auto_archive_duration,
+                "archive_timestamp": _iso(archived_at),
+                "locked": thread.locked,
+                "create_timestamp": _iso(thread.created_at),
+            },
+        }
+        if thread.type == PRIVATE_THREAD:
+            payload["thread_metadata"]["invitable"] = True
+        parent = self.channels.get(thread.parent_id or 0)
+        if parent is not None and parent.type == GUILD_FORUM:
+            payload["applied_tags"] = []
+        return payload
+
+    def _last_message_id(self, channel: FakeChannel) -> str | None:
+        ids = self._channel_messages.get(channel.id)
+        return str(ids[-1]) if ids else None
 
     async def _get_channel(self, request: web.Request) -> web.Response:
         self._require_bot_auth(request)
@@ -927,10 +1274,167 @@ class FakeDiscord:
         self._channel(request)
         return web.Response(status=204)
 
+    async def _edit_channel(self, request: web.Request) -> web.Response:
+        """PATCH /channels/{id}: the thread fields (name, archived, locked, auto_archive_duration).
+
+        Locking needs Manage Threads; the thread's creator may rename, archive and unarchive it
+        (unless it is locked). Other channels need Manage Channels, which the fake's bot never has.
+        """
+        self._require_bot_auth(request)
+        channel = self._channel(request)
+        if not channel.is_thread:
+            raise missing_permissions()
+        payload = request[_BODY].json or {}
+        moderator = bool(self.bot_permissions_in(channel) & MANAGE_THREADS)
+        owner = channel.owner_id == self.bot.id
+        if ("locked" in payload or channel.locked) and not moderator:
+            raise missing_permissions()
+        if not (owner or moderator):
+            raise missing_permissions()
+        await self._update_thread(
+            channel,
+            name=payload.get("name"),
+            archived=payload.get("archived"),
+            locked=payload.get("locked"),
+            auto_archive_duration=payload.get("auto_archive_duration"),
+        )
+        return _json(self.thread_payload(channel))
+
+    async def _update_thread(
+        self,
+        thread: FakeChannel,
+        *,
+        name: str | None = None,
+        archived: bool | None = None,
+        locked: bool | None = None,
+        auto_archive_duration: int | None = None,
+    ) -> None:
+        """Change a thread and send THREAD_UPDATE, as Discord does for every change."""
+        if name is not None:
+            thread.name = name
+        if archived is not None and archived != thread.archived:
+            thread.archived, thread.archive_changed_at = archived, _now()
+        if locked is not None:
+            thread.locked = locked
+        if auto_archive_duration is not None:
+            thread.auto_archive_duration = int(auto_archive_duration)
+        await self.dispatch("THREAD_UPDATE", self.thread_payload(thread), guild_id=thread.guild_id)
+
+    async def _start_thread(self, request: web.Request) -> web.Response:
+        """POST /channels/{id}/threads and /channels/{id}/messages/{mid}/threads.
+
+        From a message: a public thread whose id is the message's. Without one: a thread of the given
+        type (private by default, as in API v10). In a forum: a post, which needs a `message`; its
+        starter message carries the thread's id and comes back in the response's `message` field.
+        """
+        self._require_bot_auth(request)
+        parent = self._channel(request)
+        body: _Body = request[_BODY]
+        payload = body.json or {}
+        name = str(payload.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            raise invalid_form("name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+        permissions = self.bot_permissions_in(parent)
+        if parent.type not in (GUILD_TEXT, GUILD_ANNOUNCEMENT, GUILD_FORUM):
+            raise ApiError(400, 50024, "Cannot execute action on this channel type")
+        starter: FakeMessage | None = None
+        if "message_id" in request.match_info:
+            if parent.type == GUILD_FORUM:
+                raise ApiError(400, 50024, "Cannot execute action on this channel type")
+            starter = self._channel_message(request, parent)
+            if starter.id in self.channels:
+                raise ApiError(400, 160004, "A thread has already been created for this message")
+            kind = ANNOUNCEMENT_THREAD if parent.type == GUILD_ANNOUNCEMENT else PUBLIC_THREAD
+        elif parent.type == GUILD_FORUM:
+            kind = PUBLIC_THREAD
+            if not isinstance(payload.get("message"), Mapping):
+                raise invalid_form("message", "BASE_TYPE_REQUIRED", "This field is required")
+            # Creating a post takes Send Messages (plus what its message carries), not Create Public Threads.
+            needed = SEND_MESSAGES | (ATTACH_FILES if body.uploads else 0)
+            needed |= EMBED_LINKS if payload["message"].get("embeds") else 0
+            if permissions & needed != needed:
+                raise missing_permissions()
+        else:
+            kind = int(payload.get("type") or PRIVATE_THREAD)
+            if kind not in THREAD_TYPES:
+                raise invalid_form("type", "BASE_TYPE_CHOICES", "Value must be one of (10, 11, 12).")
+        if parent.type != GUILD_FORUM and kind != PRIVATE_THREAD and not permissions & CREATE_PUBLIC_THREADS:
+            raise missing_permissions()
+        thread = FakeChannel(
+            id=starter.id if starter is not None else self._ids.next(),
+            name=name,
+            type=kind,
+            guild_id=parent.guild_id,
+            parent_id=parent.id,
+            owner_id=self.bot.id,
+            auto_archive_duration=int(payload.get("auto_archive_duration") or 1440),
+        )
+        first: FakeMessage | None = None
+        if parent.type == GUILD_FORUM:
+            # The starter message of a post has the post's id, as on Discord.
+            first = self._new_message(
+                thread.id,
+                self.bot.user_payload(),
+                payload["message"],
+                body,
+                via="forum post",
+                message_id=thread.id,
+            )
+        self.channels[thread.id] = thread
+        if starter is not None:
+            starter.flags |= HAS_THREAD
+        created = self.thread_payload(thread) | {
+            "newly_created": True,
+            "member": {
+                "id": str(thread.id),
+                "user_id": str(self.bot.id),
+                "join_timestamp": _iso(thread.created_at),
+                "flags": 1,
+            },
+        }
+        await self.dispatch("THREAD_CREATE", created, intent=INTENT_GUILDS, guild_id=thread.guild_id)
+        if first is not None:
+            await self._broadcast_message("MESSAGE_CREATE", first)
+        if starter is not None:
+            await self._broadcast_message("MESSAGE_UPDATE", starter)
+        response = self.thread_payload(thread)
+        if first is not None:
+            response["message"] = self.message_payload(first)
+        return _json(response, 201)
+
+    async def _get_member(self, request: web.Request) -> web.Response:
+        self._require_bot_auth(request)
+        guild_id = int(request.match_info["guild"])
+        if guild_id not in self.guilds:
+            raise ApiError(404, 10004, "Unknown Guild")
+        member = self.members.get(int(request.match_info["user_id"]))
+        if member is None:
+            raise ApiError(404, 10007, "Unknown Member")
+        return _json(self._member_payload(member, guild_id=guild_id))
+
+    async def _get_user(self, request: web.Request) -> web.Response:
+        self._require_bot_auth(request)
+        member = self.members.get(int(request.match_info["user_id"]))
+        if member is None:
+            raise ApiError(404, 10013, "Unknown User")
+        return _json(member.user_payload())
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        """POST /users/@me/channels: the DM channel with a member (the same one every time)."""
+        self._require_bot_auth(request)
+        recipient = int((request[_BODY].json or {}).get("recipient_id") or 0)
+        if recipient not in self.members or recipient == self.bot.id:
+            raise ApiError(400, 50033, "Invalid Recipient(s)")
+        channel = self.dm_channel(recipient)
+        if channel is None:
+            channel = FakeChannel(id=self._ids.next(), name="", type=DM, recipient_id=recipient)
+            self.channels[channel.id] = channel
+        return _json(self.channel_payload(channel))
+
     async def _list_messages(self, request: web.Request) -> web.Response:
         self._require_bot_auth(request)
         channel = self._channel(request)
-        if not channel.bot_permissions & READ_MESSAGE_HISTORY:
+        if not self.bot_permissions_in(channel) & READ_MESSAGE_HISTORY:
             return _json([])
         limit = min(int(request.query.get("limit", 50)), 100)
         before = int(request.query.get("before", 1 << 63))
@@ -944,7 +1448,7 @@ class FakeDiscord:
     async def _get_message(self, request: web.Request) -> web.Response:
         self._require_bot_auth(request)
         channel = self._channel(request)
-        if not channel.bot_permissions & READ_MESSAGE_HISTORY:
+        if not self.bot_permissions_in(channel) & READ_MESSAGE_HISTORY:
             raise missing_permissions()
         return _json(self.message_payload(self._channel_message(request, channel)))
 
@@ -960,6 +1464,8 @@ class FakeDiscord:
             if earlier and time.monotonic() - earlier[0] < self.nonce_ttl:
                 return _json(self.message_payload(self._messages[earlier[1]]))
         message = self._new_message(channel.id, self.bot.user_payload(), payload, body, via="POST channel")
+        if channel.is_thread and channel.archived:  # a message unarchives an unlocked thread
+            await self._update_thread(channel, archived=False)
         if payload.get("message_reference"):
             message.message_reference = self._reference(channel.id, payload["message_reference"])
             message.type = 19  # REPLY
@@ -977,7 +1483,7 @@ class FakeDiscord:
         if message.author_id != self.bot.id:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
         body: _Body = request[_BODY]
-        if body.uploads and not channel.bot_permissions & ATTACH_FILES:
+        if body.uploads and not self.bot_permissions_in(channel) & ATTACH_FILES:
             raise missing_permissions()
         self._apply_edit(message, body.json or {}, body, via="PATCH channel")
         await self._broadcast_message("MESSAGE_UPDATE", message)
@@ -987,33 +1493,42 @@ class FakeDiscord:
         self._require_bot_auth(request)
         channel = self._channel(request)
         message = self._channel_message(request, channel)
-        if message.author_id != self.bot.id and not channel.bot_permissions & MANAGE_MESSAGES:
+        if message.author_id != self.bot.id and not self.bot_permissions_in(channel) & MANAGE_MESSAGES:
             raise missing_permissions()
         await self._delete(message)
         return web.Response(status=204)
 
     def _check_send_permissions(self, channel: FakeChannel, payload: Mapping[str, Any], body: _Body) -> None:
-        needed = SEND_MESSAGES
+        if channel.type == DM:
+            if not self.members[channel.recipient_id or 0].accepts_dms:
+                raise ApiError(403, 50007, "Cannot send messages to this user")
+            return
+        if channel.type == GUILD_FORUM:  # a forum holds posts (threads), never messages of its own
+            raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
+        # Threads need Send Messages in Threads (the parent's), not Send Messages.
+        needed = SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES
         if body.uploads:
             needed |= ATTACH_FILES
         if payload.get("embeds"):
             needed |= EMBED_LINKS
-        if channel.bot_permissions & needed != needed:
+        if self.bot_permissions_in(channel) & needed != needed:
             raise missing_permissions()
+        if channel.is_thread and channel.archived and channel.locked:
+            raise ApiError(400, 50083, "Thread is archived")
 
     def _reference(self, channel_id: int, reference: Mapping[str, Any]) -> dict[str, Any]:
         target = self._messages.get(int(reference["message_id"]))
-        if target is None or target.deleted:
-            if reference.get("fail_if_not_exists", True):
-                raise invalid_form(
-                    "message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message"
-                )
-        return {
+        if (target is None or target.deleted) and reference.get("fail_if_not_exists", True):
+            raise invalid_form("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
+        reference_payload = {
             "type": 0,
             "message_id": str(reference["message_id"]),
             "channel_id": str(channel_id),
-            "guild_id": str(self.guild_id),
         }
+        guild_id = self.channels[channel_id].guild_id
+        if guild_id is not None:
+            reference_payload["guild_id"] = str(guild_id)
+        return reference_payload
 
     # -- message model -----------------------------------------------------------------------------
 
@@ -1028,10 +1543,11 @@ class FakeDiscord:
         flags: int = 0,
         message_type: int = 0,
         allow_empty: bool = False,
+        message_id: int | None = None,
     ) -> FakeMessage:
         """Validate and store a new message (not dispatched: callers decide)."""
         message = FakeMessage(
-            id=self._ids.next(),
+            id=message_id or self._ids.next(),
             channel_id=channel_id,
             author=author,
             content=str(payload.get("content") or ""),
@@ -1137,10 +1653,10 @@ class FakeDiscord:
         return payload
 
     def message_payload(self, message: FakeMessage) -> dict[str, Any]:
+        guild_id = self._guild_of(message.channel_id)
         payload: dict[str, Any] = {
             "id": str(message.id),
             "channel_id": str(message.channel_id),
-            "guild_id": str(self.guild_id),
             "author": message.author,
             "content": message.content,
             "timestamp": _iso(message.created_at),
@@ -1156,6 +1672,11 @@ class FakeDiscord:
             "type": message.type,
             "flags": message.flags,
         }
+        if guild_id is not None:
+            payload["guild_id"] = str(guild_id)
+        thread = self.channels.get(message.id)
+        if thread is not None and thread.is_thread and thread.parent_id == message.channel_id:
+            payload["thread"] = self.thread_payload(thread)  # the thread started from this message
         if message.nonce is not None:
             payload["nonce"] = message.nonce
         if message.webhook_id is not None:
@@ -1168,31 +1689,38 @@ class FakeDiscord:
             target = self._messages.get(int(message.message_reference["message_id"]))
             alive = target is not None and not target.deleted
             payload["referenced_message"] = self.message_payload(target) if target and alive else None
-        if message.author_id in self.members and message.author_id != self.bot.id:
+        if guild_id is not None and message.author_id in self.members and message.author_id != self.bot.id:
             payload["member"] = self._member_payload(self.members[message.author_id], with_user=False)
         return payload
+
+    def _guild_of(self, channel_id: int) -> int | None:
+        channel = self.channels.get(channel_id)
+        return channel.guild_id if channel is not None else self.guild_id
 
     async def _delete(self, message: FakeMessage) -> None:
         message.deleted = True
         if not message.ephemeral:
-            data = {
-                "id": str(message.id),
-                "channel_id": str(message.channel_id),
-                "guild_id": str(self.guild_id),
-            }
-            await self.dispatch("MESSAGE_DELETE", data, intent=INTENT_GUILD_MESSAGES)
+            guild_id = self._guild_of(message.channel_id)
+            data = {"id": str(message.id), "channel_id": str(message.channel_id)}
+            if guild_id is not None:
+                data["guild_id"] = str(guild_id)
+            intent = INTENT_GUILD_MESSAGES if guild_id is not None else INTENT_DIRECT_MESSAGES
+            await self.dispatch("MESSAGE_DELETE", data, intent=intent, guild_id=guild_id)
 
     async def _broadcast_message(self, event: str, message: FakeMessage) -> None:
         if message.ephemeral:
             return  # ephemeral messages never reach the gateway
+        guild_id = self._guild_of(message.channel_id)
+        intent = INTENT_GUILD_MESSAGES if guild_id is not None else INTENT_DIRECT_MESSAGES
         for session in list(self.sessions.values()):
-            if session.ready and session.intents & INTENT_GUILD_MESSAGES:
+            if session.ready and session.intents & intent and session.holds(guild_id):
                 await self._send_dispatch(session, event, self._message_event(message, session.intents))
 
     def _message_event(self, message: FakeMessage, intents: int) -> dict[str, Any]:
         payload = self.message_payload(message)
-        # Without the privileged MESSAGE_CONTENT intent, others' messages arrive hollow.
-        if not intents & INTENT_MESSAGE_CONTENT and message.author_id != self.bot.id:
+        # Without the privileged MESSAGE_CONTENT intent, others' messages arrive hollow (DMs excepted).
+        in_dm = self._guild_of(message.channel_id) is None
+        if not intents & INTENT_MESSAGE_CONTENT and message.author_id != self.bot.id and not in_dm:
             payload.update(content="", embeds=[], attachments=[], components=[])
         return payload
 
@@ -1322,7 +1850,7 @@ class FakeDiscord:
             "id": str(interaction.id),
             "type": interaction.type,
             "user": user,
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "authorizing_integration_owners": {"0": str(self._guild_of(interaction.channel_id))},
         }
         await self._broadcast_message("MESSAGE_CREATE", message)
         return message
@@ -1404,8 +1932,8 @@ class FakeDiscord:
             return await self._resume(ws, data or {})
         elif op == 8 and session is not None:  # REQUEST_GUILD_MEMBERS
             chunk = {
-                "guild_id": str(self.guild_id),
-                "members": self._members_payload(),
+                "guild_id": str((data or {}).get("guild_id") or self.guild_id),
+                "members": self._members_payload(int((data or {}).get("guild_id") or self.guild_id)),
                 "chunk_index": 0,
                 "chunk_count": 1,
                 "nonce": (data or {}).get("nonce"),
@@ -1421,11 +1949,18 @@ class FakeDiscord:
             await ws.close(code=4004, message=b"Authentication failed.")
             return None
         session = GatewaySession(session_id=secrets.token_hex(16), intents=int(data.get("intents", 0)), ws=ws)
+        if "shard" in data:
+            shard_id, shard_count = (int(n) for n in data["shard"])
+            if not 0 <= shard_id < shard_count:
+                await ws.close(code=4010, message=b"Invalid shard.")
+                return None
+            session.shard = (shard_id, shard_count)
         self.sessions[session.session_id] = session
+        held = [g for g in self.guilds if session.holds(g)]
         ready = {
             "v": 10,
             "user": self.bot.user_payload() | {"verified": True, "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(g), "unavailable": True} for g in held],
             "session_id": session.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": 0},
@@ -1440,7 +1975,8 @@ class FakeDiscord:
             ready["shard"] = data["shard"]
         await self._send_dispatch(session, "READY", ready)
         # GUILD_CREATE right away: on_ready fires guild_ready_timeout after the last one.
-        await self._send_dispatch(session, "GUILD_CREATE", self.guild_payload())
+        for guild_id in held:
+            await self._send_dispatch(session, "GUILD_CREATE", self.guild_payload(guild_id))
         session.ready = True
         self._notify()
         return session
@@ -1472,18 +2008,28 @@ class FakeDiscord:
             with contextlib.suppress(ConnectionResetError, RuntimeError):
                 await session.ws.send_str(json.dumps(frame))
 
-    async def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> int:
-        """Send a dispatch to every live (or resumable) session; returns how many got it."""
-        targets = [s for s in self.sessions.values() if s.ready and (intent is None or s.intents & intent)]
+    async def dispatch(
+        self, event: str, data: Any, *, intent: int | None = None, guild_id: int | None = None
+    ) -> int:
+        """Send a dispatch to every live (or resumable) session; returns how many got it.
+
+        With `guild_id`, only sessions whose shard holds that guild get it, as on Discord.
+        """
+        targets = [
+            s
+            for s in self.sessions.values()
+            if s.ready and (intent is None or s.intents & intent) and (guild_id is None or s.holds(guild_id))
+        ]
         for session in targets:
             await self._send_dispatch(session, event, data)
         return len(targets)
 
-    def guild_payload(self) -> dict[str, Any]:
+    def guild_payload(self, guild_id: int | None = None) -> dict[str, Any]:
+        guild = self.guilds[guild_id or self.guild_id]
         everyone_permissions = DEFAULT_MEMBER_PERMISSIONS
         roles = [
             {
-                "id": str(self.guild_id),
+                "id": str(guild.id),
                 "name": "@everyone",
                 "permissions": str(everyone_permissions),
                 "position": 0,
@@ -1494,7 +2040,7 @@ class FakeDiscord:
                 "flags": 0,
             },
             {
-                "id": str(self._bot_role_id),
+                "id": str(self._bot_role_id(guild.id)),
                 "name": self.bot.name,
                 "permissions": str(self.bot.permissions),
                 "position": 1,
@@ -1506,10 +2052,12 @@ class FakeDiscord:
                 "tags": {"bot_id": str(self.bot.id)},
             },
         ]
-        members = self._members_payload()
+        roles += [self._role_payload(role_id) for role_id in self.roles]
+        members = self._members_payload(guild.id)
+        channels = [c for c in self.channels.values() if c.guild_id == guild.id]
         return {
-            "id": str(self.guild_id),
-            "name": "Fake Remix Guild",
+            "id": str(guild.id),
+            "name": guild.name,
             "icon": None,
             "owner_id": str(self.default_user_id),
             "afk_timeout": 300,
@@ -1519,13 +2067,13 @@ class FakeDiscord:
             "mfa_level": 0,
             "nsfw_level": 0,
             "premium_tier": 0,
-            "preferred_locale": "en-US",
+            "preferred_locale": guild.preferred_locale,
             "features": [],
             "roles": roles,
             "emojis": [],
             "stickers": [],
-            "channels": [self.channel_payload(c) | {"guild_id": None} for c in self.channels.values()],
-            "threads": [],
+            "channels": [self.channel_payload(c) | {"guild_id": None} for c in channels if not c.is_thread],
+            "threads": [self.thread_payload(c) for c in channels if c.is_thread and not c.archived],
             "members": members,
             "member_count": len(members),  # equal to members sent: discord.py then never chunks
             "large": False,
@@ -1536,17 +2084,20 @@ class FakeDiscord:
             "stage_instances": [],
             "guild_scheduled_events": [],
             "soundboard_sounds": [],
-            "system_channel_id": str(self.default_channel_id),
+            "system_channel_id": str(channels[0].id) if channels else None,
         }
 
-    @property
-    def _bot_role_id(self) -> int:
-        return self.guild_id + 1
+    def _bot_role_id(self, guild_id: int) -> int:
+        return guild_id + 1
 
-    def _member_payload(self, member: FakeMember, *, with_user: bool = True) -> dict[str, Any]:
+    def _member_payload(
+        self, member: FakeMember, *, with_user: bool = True, guild_id: int | None = None
+    ) -> dict[str, Any]:
+        # Only the bot has the managed bot role; other bots (user.bot) are plain members here.
+        is_me = member.id == self.bot.id
         payload: dict[str, Any] = {
-            "roles": [str(self._bot_role_id)] if member.bot else [],
-            "joined_at": "2024-01-01T00:00:00+00:00",
+            "roles": [str(self._bot_role_id(guild_id or self.guild_id))] if is_me else [str(r) for r in member.roles],
+            "joined_at": _iso(member.joined_at),
             "deaf": False,
             "mute": False,
             "flags": 0,
@@ -1560,8 +2111,8 @@ class FakeDiscord:
             payload["user"] = member.user_payload()
         return payload
 
-    def _members_payload(self) -> list[dict[str, Any]]:
-        return [self._member_payload(m) for m in self.members.values()]
+    def _members_payload(self, guild_id: int | None = None) -> list[dict[str, Any]]:
+        return [self._member_payload(m, guild_id=guild_id) for m in self.members.values()]
 
     # -- driving interactions ----------------------------------------------------------------------
 
@@ -1574,19 +2125,21 @@ class FakeDiscord:
         attachments: Sequence[Upload] = (),
         user_id: int | None = None,
         channel_id: int | None = None,
+        locale: str | None = None,
     ) -> FakeInteraction:
         """A member runs /name. Attachment options take Upload tuples, or fill from `attachments` in order.
 
-        `subcommand` is "sub" or "group sub".
+        `subcommand` is "sub" or "group sub"; `locale` is the member's client language for this one
+        interaction (default: the member's).
         """
-        command = self._find_command(name, 1)
+        command = self._find_command(name, 1, channel_id)
         resolved: dict[str, dict[str, Any]] = {}
         schema, wrap = self._descend(command, subcommand)
         built = self._build_options(schema, dict(options or {}), list(attachments), resolved)
         data = self._command_data(command) | {"options": wrap(built)}
         if resolved:
             data["resolved"] = resolved
-        return await self._start_interaction(APPLICATION_COMMAND, data, user_id, channel_id)
+        return await self._start_interaction(APPLICATION_COMMAND, data, user_id, channel_id, locale=locale)
 
     async def run_message_command(
         self,
@@ -1595,16 +2148,17 @@ class FakeDiscord:
         *,
         user_id: int | None = None,
         channel_id: int | None = None,
+        locale: str | None = None,
     ) -> FakeInteraction:
         """A member picks Apps > name on a message."""
-        command = self._find_command(name, 3)
         target = self.message(target_message_id)
+        command = self._find_command(name, 3, channel_id or target.channel_id)
         data = self._command_data(command) | {
             "target_id": str(target.id),
             "resolved": {"messages": {str(target.id): self.message_payload(target)}},
         }
         channel_id = channel_id or target.channel_id
-        return await self._start_interaction(APPLICATION_COMMAND, data, user_id, channel_id)
+        return await self._start_interaction(APPLICATION_COMMAND, data, user_id, channel_id, locale=locale)
 
     async def autocomplete(
         self,
@@ -1617,15 +2171,16 @@ class FakeDiscord:
         user_id: int | None = None,
         channel_id: int | None = None,
         timeout: float = 3.0,
+        locale: str | None = None,
     ) -> list[dict[str, Any]]:
         """A member types `value` into option `focused`; returns the choices the bot answered."""
-        command = self._find_command(name, 1)
+        command = self._find_command(name, 1, channel_id)
         schema, wrap = self._descend(command, subcommand)
         types = {o["name"]: o["type"] for o in schema}
         built = [{"name": k, "type": types[k], "value": v} for k, v in (options or {}).items()]
         built.append({"name": focused, "type": types[focused], "value": value, "focused": True})
         data = self._command_data(command) | {"options": wrap(built)}
-        interaction = await self._start_interaction(AUTOCOMPLETE, data, user_id, channel_id)
+        interaction = await self._start_interaction(AUTOCOMPLETE, data, user_id, channel_id, locale=locale)
         await interaction.wait_response(timeout)
         return interaction.choices or []
 
@@ -1637,6 +2192,7 @@ class FakeDiscord:
         user_id: int | None = None,
         component_type: int = 2,
         values: Sequence[str] | None = None,
+        locale: str | None = None,
     ) -> FakeInteraction:
         """A member clicks a button (or picks `values` in a select, with component_type 3)."""
         message = self.message(message_id)
@@ -1644,7 +2200,7 @@ class FakeDiscord:
         if values is not None:
             data["values"] = list(values)
         return await self._start_interaction(
-            MESSAGE_COMPONENT, data, user_id, message.channel_id, source_message=message
+            MESSAGE_COMPONENT, data, user_id, message.channel_id, source_message=message, locale=locale
         )
 
     async def submit_modal(
@@ -1654,6 +2210,7 @@ class FakeDiscord:
         *,
         user_id: int | None = None,
         channel_id: int | None = None,
+        locale: str | None = None,
     ) -> FakeInteraction:
         """A member submits the last modal the bot showed with this custom_id.
 
@@ -1675,13 +2232,17 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "components": [c for c in components if c is not None]}
         source = self.message(shown.source_message_id) if shown.source_message_id else None
         user_id, channel_id = user_id or shown.user_id, channel_id or shown.channel_id
-        return await self._start_interaction(MODAL_SUBMIT, data, user_id, channel_id, source_message=source)
+        return await self._start_interaction(
+            MODAL_SUBMIT, data, user_id, channel_id, source_message=source, locale=locale
+        )
 
-    def _find_command(self, name: str, kind: int) -> dict[str, Any]:
-        for command in [*self.guild_commands(), *self.global_commands()]:
+    def _find_command(self, name: str, kind: int, channel_id: int | None) -> dict[str, Any]:
+        channel = self.channels[channel_id or self.default_channel_id]
+        available = [*self.guild_commands(channel.guild_id), *self.global_commands()]
+        for command in available:
             if command["name"] == name and command.get("type", 1) == kind:
                 return command
-        known = [c["name"] for c in [*self.guild_commands(), *self.global_commands()]]
+        known = [c["name"] for c in available]
         raise LookupError(f"command {name!r} (type {kind}) was never synced; known: {known}")
 
     def _command_data(self, command: dict[str, Any]) -> dict[str, Any]:
@@ -1747,13 +2308,19 @@ class FakeDiscord:
         if kind in (6, 9):  # USER, MENTIONABLE (members only here)
             member = self.members[int(value)]
             resolved.setdefault("users", {})[str(member.id)] = member.user_payload()
-            member_data = self._member_payload(member, with_user=False)
+            member_data = self._member_payload(member, with_user=False)  # joined_at included
             member_data["permissions"] = str(member.permissions)
             resolved.setdefault("members", {})[str(member.id)] = member_data
             return str(member.id)
+        if kind == 8:  # ROLE
+            role_id = int(value)
+            resolved.setdefault("roles", {})[str(role_id)] = self._role_payload(role_id)
+            return str(role_id)
         if kind == 7:  # CHANNEL
             channel = self.channels[int(value)]
-            channel_data = self.channel_payload(channel) | {"permissions": str(channel.bot_permissions)}
+            channel_data = self.channel_payload(channel) | {
+                "permissions": str(self.bot_permissions_in(channel))
+            }
             resolved.setdefault("channels", {})[str(channel.id)] = channel_data
             return str(channel.id)
         return value
@@ -1766,32 +2333,42 @@ class FakeDiscord:
         channel_id: int | None,
         *,
         source_message: FakeMessage | None = None,
+        locale: str | None = None,
     ) -> FakeInteraction:
-        """Build a full INTERACTION_CREATE payload, register it and dispatch it."""
-        # A ready session that is briefly disconnected still counts: the event waits for its RESUME.
-        session = next((s for s in self.sessions.values() if s.ready), None)
-        if session is None:
-            raise RuntimeError("no client is connected to the fake gateway (await fake.wait_until_ready())")
+        """Build a full INTERACTION_CREATE payload, register it and dispatch it.
+
+        It goes to the session whose shard holds the channel's guild; `locale` overrides the member's.
+        """
         user = self.members[user_id or self.default_user_id]
         channel = self.channels[channel_id or self.default_channel_id]
+        if channel.guild_id is None:
+            raise ValueError("the fake models guild interactions only, not ones in DMs")
+        guild = self.guilds[channel.guild_id]
+        # A ready session that is briefly disconnected still counts: the event waits for its RESUME.
+        session = next((s for s in self.sessions.values() if s.ready and s.holds(guild.id)), None)
+        if session is None:
+            raise RuntimeError(
+                f"no client holding guild {guild.id} is connected to the fake gateway "
+                "(await fake.wait_until_ready())"
+            )
         interaction_id, token = self._ids.next(), "fake-ix-" + secrets.token_urlsafe(24)
         payload: dict[str, Any] = {
             "id": str(interaction_id),
             "application_id": str(self.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(self.guild_id),
-            "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
+            "guild_id": str(guild.id),
+            "guild": {"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
             "channel_id": str(channel.id),
             "channel": self.channel_payload(channel) | {"permissions": str(user.permissions)},
-            "member": self._member_payload(user) | {"permissions": str(user.permissions)},
+            "member": self._member_payload(user, guild_id=guild.id) | {"permissions": str(user.permissions)},
             "token": token,
             "version": 1,
-            "app_permissions": str(channel.bot_permissions),
-            "locale": "en-US",
-            "guild_locale": "en-US",
+            "app_permissions": str(self.bot_permissions_in(channel)),
+            "locale": locale or user.locale,
+            "guild_locale": guild.preferred_locale,
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
             "attachment_size_limit": self.attachment_size_limit,
         }
@@ -1817,6 +2394,36 @@ class FakeDiscord:
         interaction.expires_at = interaction.created_at + self.token_lifetime
         self._notify()
         return interaction
+
+    # -- roles and direct messages ---------------------------------------------------------------------
+    # Guild roles a member can hold (sent in the guild, member and interaction payloads, and resolved
+    # for ROLE options), and what the bot sent a member privately.
+
+    def add_role(self, name: str, *, members: Sequence[int] = ()) -> int:
+        """A new guild role (position above @everyone), given to `members`; returns its id."""
+        role_id = self._ids.next()
+        self.roles[role_id] = name
+        for member_id in members:
+            self.members[member_id].roles.append(role_id)
+        return role_id
+
+    def _role_payload(self, role_id: int) -> dict[str, Any]:
+        return {
+            "id": str(role_id),
+            "name": self.roles[role_id],
+            "permissions": "0",
+            "position": 1 + list(self.roles).index(role_id),
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+
+    def dm_messages(self, member_id: int) -> list[FakeMessage]:
+        """What the bot sent the member privately."""
+        channel = self.dm_channel(member_id)
+        return self.messages(channel.id) if channel else []
 
 
 # ---------------------------------------------------------------------------------------------------

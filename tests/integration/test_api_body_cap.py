@@ -8,8 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from domain.errors import ErrorKind
+from domain.errors import ErrorKind, Reason
+from engine.retry import TRACK, retry_transient
 from providers.http import MAX_API_BODY, AnswerTooLarge, HttpClient
+from tests.clock import FakeClock
+from tests.wording import spoken
 
 HUGE = 64 * MAX_API_BODY
 
@@ -55,14 +58,17 @@ async def firehose() -> AsyncIterator[tuple[Firehose, str]]:
 @pytest.mark.parametrize("announce", ["", "1"], ids=["chunked", "content-length"])
 async def test_a_huge_answer_is_refused_unread_and_not_retried(firehose, session, announce: str):
     fake, url = firehose
+    clock = FakeClock(instant=True)
+    client = HttpClient(session, name="vendor", clock=clock)
 
-    async def no_wait(seconds: float) -> None:
-        raise AssertionError("a huge answer is not retried")
+    async def poll() -> object:
+        return await client.request("GET", url, params={"announce": announce}, idempotent=True)
 
-    client = HttpClient(session, name="vendor", sleep=no_wait)
     with pytest.raises(AnswerTooLarge) as raised:
-        await client.request("GET", url, params={"announce": announce}, idempotent=True)
-    assert raised.value.kind is ErrorKind.GENERATION_FAILED and raised.value.limit == MAX_API_BODY
-    assert fake.requests == 1
+        await retry_transient(TRACK, clock, poll)  # the same request would get the same answer
+    error = raised.value
+    assert error.kind is ErrorKind.GENERATION_FAILED and error.reason is Reason.ANSWER_TOO_LARGE
+    assert error.limit == MAX_API_BODY and "1 MB" in spoken(error, "Vendor")
+    assert fake.requests == 1 and clock.sleeps == [], "not retried"
     await asyncio.wait_for(fake.hung_up.wait(), 10)
     assert fake.sent < HUGE / 2, "the client hung up instead of reading it all"
