@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Literal
 
@@ -126,6 +127,14 @@ class Settings(BaseSettings):
             if not sep or not host or not port.isdigit():
                 raise ValueError(f"{item!r} is not host:port, e.g. 127.0.0.1:8081")
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _a_known_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
 
     @field_validator(
         "public_base_url", "default_provider", "discord_api_base", "discord_gateway_url", "acestep_base_url"

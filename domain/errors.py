@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from domain.redact import redact
+
 
 class ErrorKind(StrEnum):
     INVALID_INPUT = "invalid_input"
@@ -45,6 +47,7 @@ class Reason(StrEnum):
     DOWNLOAD_ADDRESS = "download_address"  # a loopback, private, link-local or other non-public address
     DOWNLOAD_REDIRECTS = "download_redirects"  # limit: more redirects than the policy follows
     DOWNLOAD_TOO_SLOW = "download_too_slow"  # limit (seconds): the whole download's time cap
+    ANSWER_TOO_LARGE = "answer_too_large"  # limit (bytes): an API answer over it, left unread
     ANSWERED = "answered"  # status: an HTTP error the conventions do not name
     REFUSED = "refused"  # said (optional)
     FLAGGED = "flagged"  # said (optional)
@@ -86,6 +89,7 @@ class Reason(StrEnum):
     FLAGGED_WITHHELD = "flagged_withheld"  # the server withholds flagged results; nothing was posted
     MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags)
     CANCELLED_BY = "cancelled_by"  # member_id
+    CANCELLED_FROM_TERMINAL = "cancelled_from_terminal"  # Ctrl-C in cli.py
 
     # -- notes on a result (Note)
     TAKE_LEFT_OUT = "take_left_out"  # index (optional), flagged, said (optional)
@@ -118,6 +122,7 @@ class Reason(StrEnum):
     ATTACHMENT_UNREACHABLE = "attachment_unreachable"
     TOO_MANY_JOBS = "too_many_jobs"  # limit
     WRONG_CHANNEL = "wrong_channel"  # channel_id
+    TAKE_EXISTS = "take_exists"  # path: cli.py would overwrite a take of an earlier job
 
     # -- audio checks (audio/probe.py NotAudio.reason)
     AUDIO_EMPTY = "audio_empty"
@@ -132,7 +137,8 @@ class Reason(StrEnum):
 class ProviderError(Exception):
     """A provider's (or a download's) failure, typed. The engine decides from kind / retry_after /
     maybe_accepted; a face chooses the words from kind + reason + params, naming the provider by its
-    label. `detail` is the vendor's own text (or the exception), for the log only, never shown."""
+    label. `detail` is the vendor's own text (or the exception), for the log only, never shown; it
+    is kept with every URL in it redacted, since exceptions and vendors quote signed links and keys."""
 
     def __init__(
         self,
@@ -149,7 +155,7 @@ class ProviderError(Exception):
         self.kind = kind
         self.reason = reason
         self.params: dict[str, object] = dict(params or {})
-        self.detail = detail
+        self.detail = redact(detail) if detail is not None else None
         self.retry_after = retry_after
         self.status = status
         # The request may have reached the provider: resending could start (and bill) a second job.

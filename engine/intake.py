@@ -341,13 +341,14 @@ class Intake:
         await self.runner.enqueue(job)
         return job
 
-    def _input_dest(self, job: Job) -> Path:
+    def input_dest(self, job: Job) -> Path:
+        """Where the job's own copy of its input lives in the work directory."""
         suffix = Path(job.input_filename or "input").suffix[:8] or ".bin"
         return self.work_dir / "inputs" / f"job{job.id}{suffix}"
 
     async def _download(self, job: Job) -> Path:
         assert job.input_url
-        dest = self._input_dest(job)
+        dest = self.input_dest(job)
         await self.downloads.fetch(job.input_url, dest, max_bytes=self.input_limit(job.provider))
         return dest
 
@@ -356,7 +357,7 @@ class Intake:
         size = (await asyncio.to_thread(source.stat)).st_size
         if size > self.input_limit(job.provider):
             raise TooLarge(self.input_limit(job.provider), size)
-        dest = self._input_dest(job)
+        dest = self.input_dest(job)
         dest.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(shutil.copyfile, source, dest)
         return dest

@@ -99,6 +99,9 @@ class Runner:
         # When each job's submit first failed in a way that may pass (clock.monotonic()), for
         # providers that wait out an outage for a set time (Capabilities.unavailable_grace).
         self._troubled_since: dict[int, float] = {}
+        # The error that put each deferred submit back in the queue: run_one (the CLI) waits it out
+        # itself, and fails the job with it when the deadline leaves no time for another attempt.
+        self._deferred: dict[int, ProviderError] = {}
         self._positions: dict[int, int] = {}
         # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
         self._partials: dict[int, Completed] = {}
@@ -257,12 +260,25 @@ class Runner:
         self.wake()
 
     async def run_one(self, job: Job) -> Job:
-        """Drive one job to its end without the pump (the CLI). Returns the final row."""
-        self._launch(job)
-        await asyncio.shield(self._tasks[job.id])
-        final = await self.jobs.get(job.id)
-        assert final is not None
-        return final
+        """Drive one job to its end without the pump (the CLI). Returns the final row.
+
+        A submit put back in the queue (provider unreachable or busy) is sent again here once the
+        SUBMIT policy's wait is over, as the pump would, until it goes through or the policy gives
+        up. A wait that would outlast the job's deadline is not waited: the job fails with the last
+        submit error, which says more than "it took too long".
+        """
+        while True:
+            self._launch(job)
+            await asyncio.shield(self._tasks[job.id])
+            job = await self._current(job)
+            deferred = self._deferred.pop(job.id, None)
+            if deferred is None or job.state is not S.QUEUED:
+                return job
+            wait = max(0.0, self._not_before.get(job.id, 0.0) - self.clock.monotonic())
+            if wait >= self._deadline_remaining(job):
+                await self._fail(job, Failure.of(deferred), detail=deferred.detail)
+                return await self._current(job)
+            await self.clock.sleep(wait)
 
     def _launch(self, job: Job) -> None:
         self._inboxes.setdefault(job.id, asyncio.Queue())
@@ -386,6 +402,7 @@ class Runner:
                 delay = policy.delay(job.attempts, error.retry_after)
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
                 self._not_before[job.id] = self.clock.monotonic() + delay
+                self._deferred[job.id] = error
                 job = await self.jobs.transition(job.id, S.QUEUED)
                 self.status.push(job)
                 return None
@@ -542,6 +559,7 @@ class Runner:
         self._handles.pop(job.id, None)
         self._not_before.pop(job.id, None)
         self._troubled_since.pop(job.id, None)
+        self._deferred.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)
         if self.hooks is not None:

@@ -384,6 +384,9 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.DOWNLOAD_TOO_SLOW: lambda p, provider: (
         f"The download took longer than {seconds(p['limit'])}, so I gave up on it."
     ),
+    Reason.ANSWER_TOO_LARGE: lambda p, provider: (
+        f"{provider} sent an answer larger than any it should (over {mb(p['limit'])}), so it was not read."
+    ),
     Reason.ANSWERED: lambda p, provider: _said(p, f"{provider} answered with an error ({p.get('status')})"),
     Reason.REFUSED: lambda p, provider: _said(p, f"{provider} refused the request"),
     Reason.FLAGGED: lambda p, provider: f"{provider} flagged this request{_why(p)} and made no track.",
@@ -455,6 +458,7 @@ REASON_WORDS: dict[Reason, Words] = {
         [permission_name(flag) for flag in p.get("permissions", [])]
     ),
     Reason.CANCELLED_BY: lambda p, provider: cancelled_by(p["member_id"]),
+    Reason.CANCELLED_FROM_TERMINAL: lambda p, provider: "Stopped with Ctrl-C in the terminal.",
     # notes on a result, and a provider's progress detail
     Reason.TAKE_LEFT_OUT: lambda p, provider: take_left_out(p.get("index"), provider, p),
     Reason.FEWER_VARIATIONS: lambda p, provider: (
@@ -502,6 +506,7 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.ATTACHMENT_UNREACHABLE: lambda p, provider: attachment_unreachable(),
     Reason.TOO_MANY_JOBS: lambda p, provider: too_many_jobs(p["limit"]),
     Reason.WRONG_CHANNEL: lambda p, provider: wrong_channel(p["channel_id"]),
+    Reason.TAKE_EXISTS: lambda p, provider: cli_take_exists(p["path"]),
 }
 
 
@@ -1425,3 +1430,40 @@ def escape_markdown(text: str) -> str:
 def echo(text: str, limit: int) -> str:
     """Member (or vendor) text shown inside an embed: defused, escaped, then clipped to `limit`."""
     return clip(escape_markdown(defuse(text)), limit)
+# -- for the operator: cli.py and bot.py print these on a terminal, one line per failure -------------
+DISCORD_TOKEN_REFUSED = (
+    "Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token)."
+)
+
+
+def cli_job_ended(job_id: int, state: str, reason: str | None) -> str:
+    return f"job {job_id} {state}: {reason or 'no reason given'}"
+
+
+def cli_job_cancelled(job_id: int) -> str:
+    return f"job {job_id} cancelled (Ctrl-C); its work files are removed"
+
+
+def cli_out_is_a_file(path: object) -> str:
+    return f"{path} is a file: -o names the directory the takes are written to"
+
+
+def cli_take_exists(path: object) -> str:
+    return f"{path} already exists: pass --force to overwrite it, or -o another directory"
+
+
+def discord_unreachable(api_base: str, cause: str) -> str:
+    return (
+        f"Can't reach Discord at {api_base} ({cause}): check the network, and DISCORD_API_BASE if it is set."
+    )
+
+
+def webhook_port_unavailable(host: str, port: int, cause: str) -> str:
+    return (
+        f"Can't listen on WEBHOOK_HOST={host} WEBHOOK_PORT={port} ({cause}): "
+        "choose a free WEBHOOK_PORT, or stop what is using it."
+    )
+
+
+def start_failed(cause: str) -> str:
+    return f"The bot stopped: {cause}. Run bot.py --verbose to see the traceback."

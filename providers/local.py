@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -262,6 +263,10 @@ class LocalProvider(Provider):
             task_id=uuid.uuid4().hex,
             data={"presets": presets, "levels": list(LEVELS), "default": default},
         )
+
+    async def cancel(self, handle: Handle) -> None:
+        """A cancelled job's takes (whole or half rendered) are nobody's: remove them."""
+        await asyncio.to_thread(shutil.rmtree, self.work_dir / handle.task_id, True)
 
     async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
         presets, levels, default = _plan(handle)

@@ -23,6 +23,16 @@ log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 
 
+class CannotListen(Exception):
+    """The web server could not bind its address (the port is taken, the host is not ours)."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        super().__init__(f"{host}:{port}: {cause.strerror or cause}")
+        self.host = host
+        self.port = port
+        self.cause = cause
+
+
 class WebServer:
     def __init__(
         self,
@@ -55,7 +65,12 @@ class WebServer:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise CannotListen(self.host, self.port, exc) from exc
         server = site._server  # the bound port, when 0 was asked for
         sockets = getattr(server, "sockets", None) or []
         self.bound_port = sockets[0].getsockname()[1] if sockets else self.port
@@ -97,6 +112,10 @@ class WebServer:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return self._answer(name, "refused", {"error": "too large"}, 413)
+        except ConnectionResetError:
+            # The sender hung up mid-body (it will retry, or it was never a provider): nothing to do.
+            log.debug("webhook for job %s: the sender dropped the connection mid-body", target.job_id)
+            return web.Response(status=400)
         provider = self.registry.get(name)
         try:
             payload = provider.verify_webhook(request.headers, body)
