@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from domain.jobs import ACTIVE, TRANSITIONS, IllegalTransition, Job, JobResult, JobState, NewJob, utcnow
 from domain.tracking import Handle
-from storage.db import Database
+from storage.db import Database, Row
 
 # For each state, the states a job may come from: lets a transition be one compare-and-set UPDATE.
 _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
@@ -37,14 +35,12 @@ def _encode(name: str, value: Any) -> Any:
         if isinstance(value, Handle | JobResult):
             return value.model_dump_json()
         return json.dumps(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
     if isinstance(value, Path):
         return str(value)
     return value
 
 
-def _decode(row: aiosqlite.Row) -> Job:
+def _decode(row: Row) -> Job:
     data = dict(row)
     for name in _JSON_FIELDS:
         if data.get(name) is not None:
@@ -54,7 +50,7 @@ def _decode(row: aiosqlite.Row) -> Job:
 
 class JobRepository:
     def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+        self.db = db
 
     async def create(self, new: NewJob, state: JobState = JobState.RECEIVED) -> Job:
         now = utcnow()
@@ -62,24 +58,21 @@ class JobRepository:
         fields.update(state=state.value, created_at=now, updated_at=now)
         columns = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"INSERT INTO jobs ({columns}) VALUES ({marks}) RETURNING *",
             [_encode(k, v) for k, v in fields.items()],
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return _decode(row)
 
     async def get(self, job_id: int) -> Job | None:
-        async with self.conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return _decode(row) if row else None
 
     async def by_webhook_token(self, provider: str, token: str) -> Job | None:
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             "SELECT * FROM jobs WHERE provider = ? AND webhook_token = ?", (provider, token)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _decode(row) if row else None
 
     async def update(self, job_id: int, **fields: Any) -> Job:
@@ -107,10 +100,9 @@ class JobRepository:
             params += list(allowed)
         assignments = ", ".join(f"{name} = ?" for name in fields)
         values = [_encode(k, v) for k, v in fields.items()]
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"UPDATE jobs SET {assignments} WHERE {where} RETURNING *", values + params
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is not None:
             return _decode(row)
         current = await self.get(job_id)
@@ -119,10 +111,8 @@ class JobRepository:
         assert to is not None
         raise IllegalTransition(job_id, current.state, to)
 
-    async def _select(self, sql: str, params: Iterable[Any] = ()) -> list[Job]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            rows = await cur.fetchall()
-        return [_decode(row) for row in rows]
+    async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[Job]:
+        return [_decode(row) for row in await self.db.fetchall(sql, params)]
 
     async def unfinished(self) -> list[Job]:
         states = [s.value for s in ACTIVE]
@@ -138,10 +128,9 @@ class JobRepository:
     async def active_count_for_member(self, member_id: int) -> int:
         states = [s.value for s in ACTIVE]
         marks = ", ".join("?" for _ in states)
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"SELECT COUNT(*) FROM jobs WHERE member_id = ? AND state IN ({marks})", [member_id, *states]
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def recent_for_member(self, member_id: int, guild_id: int | None, limit: int = 10) -> list[Job]:
@@ -163,7 +152,7 @@ class JobRepository:
         return await self._select(
             f"SELECT * FROM jobs WHERE input_path IS NOT NULL AND state IN ({marks}) AND finished_at < ? "
             "ORDER BY id",
-            [*states, finished_before.isoformat()],
+            [*states, finished_before],
         )
 
     async def recent(self, limit: int = 20) -> list[Job]:
@@ -171,9 +160,9 @@ class JobRepository:
 
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
         """Remember a webhook delivery. False when it was seen before (a duplicate)."""
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING",
-            (provider, delivery_id, job_id, utcnow().isoformat()),
-        ) as cur:
-            return cur.rowcount == 1
+            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING job_id",
+            (provider, delivery_id, job_id, utcnow()),
+        )
+        return row is not None

@@ -1,4 +1,5 @@
-"""The sessions tables on a real SQLite file: the writes that must not happen twice, under races."""
+"""The sessions tables on SQLite and on PostgreSQL (the `db` and `backend` fixtures in tests/conftest.py):
+the writes that must not happen twice, under races."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from domain.sessions import EntryKind, EntryStatus, NewSession, SessionPhase, Se
 from storage.db import Database
 from storage.jobs import JobRepository
 from storage.sessions import SessionRepository
+from tests.backends import Backend
 
 P = SessionPhase
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -21,13 +23,6 @@ def plan(guild: int = 1, title: str = "Night drive", cap: int = 2) -> NewSession
     return NewSession.from_plan(
         SessionPlan(guild_id=guild, channel_id=2, host_id=3, title=title, entries_per_member=cap), T0
     )
-
-
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 @pytest.fixture
@@ -107,11 +102,11 @@ async def test_entries_are_capped_per_member(repo: SessionRepository) -> None:
     assert await upload(repo, session.id, 10, 5)  # a withdrawn entry frees its place
 
 
-async def test_racing_entries_at_the_cap_stay_capped(tmp_path: Path, repo: SessionRepository) -> None:
+async def test_racing_entries_at_the_cap_stay_capped(backend: Backend, repo: SessionRepository) -> None:
     """Several connections (as after a double press on two shards) insert at once: the cap holds."""
     session = await repo.create(plan(cap=2), T0)
     await upload(repo, session.id, 10, 1)
-    others = [await Database.open(tmp_path / "bot.sqlite3") for _ in range(4)]
+    others = [await backend.open() for _ in range(4)]
     try:
         made = await asyncio.gather(
             *(upload(SessionRepository(db), session.id, 10, 10 + i) for i, db in enumerate(others))
@@ -182,10 +177,10 @@ async def test_a_vote_is_one_ballot_that_moves(repo: SessionRepository) -> None:
 
 
 async def test_two_votes_at_once_by_one_member_make_one_ballot(
-    tmp_path: Path, repo: SessionRepository
+    backend: Backend, repo: SessionRepository
 ) -> None:
     session, (a, b, _c) = await voting_session(repo)
-    other = await Database.open(tmp_path / "bot.sqlite3")
+    other = await backend.open()
     try:
         results = await asyncio.gather(
             repo.vote(session.id, 7, a.id, T0), SessionRepository(other).vote(session.id, 7, b.id, T0)

@@ -1,16 +1,24 @@
+"""The jobs and guild repositories, on SQLite and on PostgreSQL (the `db` and `backend` fixtures in
+tests/conftest.py), plus what belongs to one backend: SQLite's query plans and upgrades of an old
+file, PostgreSQL's migrations under an advisory lock."""
+
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 import pytest
 
 from domain.jobs import IllegalTransition, JobResult, JobState, NewJob, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Handle
-from storage.db import Database, migrations
+from storage.db import Database, IntegrityError, migrations
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
+from storage.postgres import MIGRATION_LOCK, numbered
+from storage.sqlite import SqliteDatabase
+from tests.backends import Backend, drop_schema, fresh_schema
 
 
 def new_job(n: int = 1, member: int = 10, guild: int | None = 1) -> NewJob:
@@ -29,19 +37,45 @@ def new_job(n: int = 1, member: int = 10, guild: int | None = 1) -> NewJob:
 
 
 @pytest.fixture
-async def repo(tmp_path):
+def repo(db):
+    return JobRepository(db)
+
+
+@pytest.fixture
+async def sqlite_repo(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
     yield JobRepository(db)
     await db.close()
 
 
-async def test_migrations_set_user_version_and_wal(tmp_path):
+async def test_migrations_are_applied_once(db):
+    assert await db.version() == len(migrations(db.dialect))
+    await db.migrate()  # idempotent
+    assert await db.version() == len(migrations(db.dialect))
+    await db.set_meta("commands_digest", "abc")
+    assert await db.get_meta("commands_digest") == "abc"
+
+
+def test_both_backends_have_the_same_migration_numbers():
+    # A migration is one change of the schema: a new number needs its twin in the other folder.
+    assert [name for _, name, _ in migrations("sqlite")] == [name for _, name, _ in migrations("postgres")]
+
+
+async def test_sqlite_runs_in_wal_mode(tmp_path):
     db = await Database.open(tmp_path / "a.sqlite3")
-    assert await db.version() == len(migrations())
+    assert isinstance(db, SqliteDatabase)
     async with db.conn.execute("PRAGMA journal_mode") as cur:
         assert (await cur.fetchone())[0] == "wal"
-    await db.migrate()  # idempotent
     await db.close()
+
+
+def test_placeholders_are_numbered_outside_literals():
+    assert numbered("SELECT ? WHERE a = ? AND b LIKE '?%' ESCAPE '\\' AND \"c?\" = ?") == (
+        "SELECT $1 WHERE a = $2 AND b LIKE '?%' ESCAPE '\\' AND \"c?\" = $3"
+    )
+    assert (
+        numbered("SELECT 'it''s ?', ? -- why?\n, ? /* ? */") == "SELECT 'it''s ?', $1 -- why?\n, $2 /* ? */"
+    )
 
 
 async def test_job_round_trips_everything_a_restart_needs(repo):
@@ -96,7 +130,7 @@ async def test_webhook_deliveries_are_deduplicated(repo):
 
 async def test_idempotency_keys_are_unique(repo):
     await repo.create(new_job(1))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await repo.create(new_job(1))
 
 
@@ -150,16 +184,17 @@ async def test_a_members_jobs_are_listed_per_server_newest_first(repo):
 async def plans(repo: JobRepository, call: Callable[[], Awaitable[Any]]) -> list[str]:
     """SQLite's plan for each SELECT that `call` runs, with the values it bound."""
     statements: list[str] = []
-    await repo.conn.set_trace_callback(statements.append)
+    conn = repo.db.conn
+    await conn.set_trace_callback(statements.append)
     try:
         await call()
     finally:
         # sqlite3 takes None to stop tracing; aiosqlite's type hint leaves it out.
-        await repo.conn.set_trace_callback(None)  # type: ignore[arg-type]
+        await conn.set_trace_callback(None)  # type: ignore[arg-type]
     found = []
     for sql in statements:
         if sql.lstrip().upper().startswith("SELECT"):
-            async with repo.conn.execute("EXPLAIN QUERY PLAN " + sql) as cur:
+            async with conn.execute("EXPLAIN QUERY PLAN " + sql) as cur:
                 found.append(" / ".join(row[3] for row in await cur.fetchall()))
     assert found, "the call ran no SELECT"
     return found
@@ -167,7 +202,8 @@ async def plans(repo: JobRepository, call: Callable[[], Awaitable[Any]]) -> list
 
 @pytest.mark.parametrize("guild", [1, None])
 @pytest.mark.parametrize("limit", [10, 50])  # /jobs lists 10, the job autocomplete looks at 50
-async def test_jobs_and_autocomplete_read_the_member_index_in_order(repo, guild, limit):
+async def test_jobs_and_autocomplete_read_the_member_index_in_order(sqlite_repo, guild, limit):
+    repo = sqlite_repo
     for n in range(1, 6):
         await repo.create(new_job(n, member=10 + n % 2, guild=guild))
     # Only the index, already newest first: no scan of the table, no sort of the member's history.
@@ -176,7 +212,8 @@ async def test_jobs_and_autocomplete_read_the_member_index_in_order(repo, guild,
     ]
 
 
-async def test_start_up_scans_read_the_state_index(repo):
+async def test_start_up_scans_read_the_state_index(sqlite_repo):
+    repo = sqlite_repo
     for n in range(1, 6):
         job = await repo.create(new_job(n))
         if n % 2:
@@ -190,7 +227,7 @@ async def test_start_up_scans_read_the_state_index(repo):
 async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as old:
-        for version, _, sql in migrations()[:3]:
+        for version, _, sql in migrations("sqlite")[:3]:
             old.executescript(f"{sql}\nPRAGMA user_version = {version};")
         old.execute(
             "INSERT INTO jobs (guild_id, channel_id, member_id, kind, provider, upload_limit, "
@@ -201,7 +238,7 @@ async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
     old.close()
     db = await Database.open(path)
     try:
-        assert await db.version() == len(migrations())
+        assert await db.version() == len(migrations("sqlite"))
         jobs = JobRepository(db)
         assert [j.id for j in await jobs.unfinished()] == [1]
         assert [j.id for j in await jobs.recent_for_member(10, 1)] == [1]
@@ -210,10 +247,8 @@ async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
 
 
 @pytest.fixture
-async def guilds(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield GuildRepository(db)
-    await db.close()
+def guilds(db):
+    return GuildRepository(db)
 
 
 async def test_config_changes_keep_the_settings_they_do_not_name(guilds):
@@ -230,8 +265,8 @@ async def test_config_changes_keep_the_settings_they_do_not_name(guilds):
 
 
 @pytest.mark.parametrize("connections", [1, 2])
-async def test_two_config_changes_at_once_both_persist(tmp_path, connections):
-    dbs = [await Database.open(tmp_path / "bot.sqlite3") for _ in range(connections)]
+async def test_two_config_changes_at_once_both_persist(backend: Backend, connections):
+    dbs = [await backend.open() for _ in range(connections)]
     first, second = GuildRepository(dbs[0]), GuildRepository(dbs[-1])
     try:
         for guild in range(1, 6):  # a new server's first settings, then changes to existing ones
@@ -246,3 +281,54 @@ async def test_two_config_changes_at_once_both_persist(tmp_path, connections):
     finally:
         for db in dbs:
             await db.close()
+
+
+async def _waiting_for_the_migration_lock(conn: asyncpg.Connection) -> int:
+    # A bigint advisory key shows in pg_locks as classid (high half) and objid (low half).
+    return await conn.fetchval(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1 "
+        "AND (classid::bigint << 32 | objid::bigint) = $1",
+        MIGRATION_LOCK,
+    )
+
+
+async def test_two_processes_starting_together_migrate_once():
+    """Two bots (two pools) start on an empty PostgreSQL at the same moment: one migrates, the other
+    waits at the advisory lock and then finds nothing left to do."""
+    schema, url = await fresh_schema()
+    holder = await asyncpg.connect(url)
+    dbs: list[Database] = []
+    try:
+        # Hold the lock so both starts are certainly waiting at it together, then let them go.
+        await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        starts = [asyncio.create_task(Database.open(url)) for _ in range(2)]
+        for _ in range(1000):
+            if await _waiting_for_the_migration_lock(holder) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert await _waiting_for_the_migration_lock(holder) == 2
+        assert await holder.fetchval("SELECT to_regclass('jobs')") is None, "nobody migrated yet"
+        await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        dbs = list(await asyncio.gather(*starts))
+        applied = await holder.fetch("SELECT version, name FROM schema_migrations ORDER BY version")
+        assert [(r["version"], r["name"]) for r in applied] == [(v, n) for v, n, _ in migrations("postgres")]
+        assert [await db.version() for db in dbs] == [len(migrations("postgres"))] * 2
+        job = await JobRepository(dbs[0]).create(new_job())
+        assert (await JobRepository(dbs[1]).get(job.id)) == job
+    finally:
+        for db in dbs:
+            await db.close()
+        await holder.close()
+        await drop_schema(schema)
+
+
+async def test_a_missing_postgresql_skips_here_and_fails_under_ci(monkeypatch):
+    from tests.backends import admin_connection
+
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/test")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"no PostgreSQL at 127\.0\.0\.1:1/test"):
+        await admin_connection()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI needs PostgreSQL"):
+        await admin_connection()
