@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from config import Settings
 from face.bot import BotOptions, RemixBot
 from providers.registry import build_registry
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 
 log = logging.getLogger("bot")
 
@@ -62,7 +62,7 @@ def bot_options(settings: Settings) -> BotOptions:
 async def run(settings: Settings) -> None:
     assert settings.discord_token is not None
     point_discord_at(settings)
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
@@ -107,6 +107,8 @@ def main() -> None:
         asyncio.run(serve(settings))
     except discord.LoginFailure:
         sys.exit("Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token).")
+    except DatabaseUnavailable as exc:
+        sys.exit(f"{exc} (check DATABASE_URL in .env)")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from engine.runner import Runner
 from engine.takes import Take
 from face import texts
 from providers.registry import build_registry
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from storage.jobs import JobRepository
 
 NO_UPLOAD_LIMIT = 2**62
@@ -166,7 +166,7 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
     if path is not None and not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)
         return 2
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
@@ -226,7 +226,7 @@ async def _run(intake: Intake, runner: Runner, draft: Draft, results: FileResult
 
 
 async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         recent = await JobRepository(db).recent(limit)
     finally:
@@ -251,13 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    if args.command == "jobs":
-        return asyncio.run(list_jobs(settings, args.n))
     try:
+        if args.command == "jobs":
+            return asyncio.run(list_jobs(settings, args.n))
         return asyncio.run(run_job(settings, args))
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc} (check DATABASE_URL)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

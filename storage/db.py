@@ -30,6 +30,10 @@ class Row(Protocol):
     def keys(self) -> Iterable[str]: ...
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be reached at start; the message is one line for the operator."""
+
+
 class IntegrityError(Exception):
     """A constraint refused a write (a unique key taken, a check failed), whichever the backend."""
 

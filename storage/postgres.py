@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from storage.db import Database, IntegrityError, Queries, Row, migrations
+from storage.db import Database, DatabaseUnavailable, IntegrityError, Queries, Row, migrations
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,11 @@ class PostgresDatabase(Database):
     async def connect(cls, url: str, max_size: int = POOL_MAX) -> PostgresDatabase:
         """Query parameters of the URL other than libpq's connection options are server settings:
         `?search_path=bot` keeps the tables in schema `bot`."""
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=max_size)
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=max_size)
+        except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+            # The driver's words (host, port, user; never the password), not the URL itself.
+            raise DatabaseUnavailable(f"PostgreSQL refused or unreachable: {exc}") from exc
         db = cls(pool)
         try:
             await db.migrate()
