@@ -220,3 +220,12 @@ async def test_unsettled_finds_unfinished_follow_ups(repo: SessionRepository) ->
     assert [s.id for s in await repo.unsettled(T0)] == [session.id]  # thread not archived yet
     await repo.update(session.id, archived_at=T0)
     assert await repo.unsettled(T0) == []
+
+
+async def test_one_scheduler_holds_the_follow_up_lease_until_it_runs_out(repo: SessionRepository) -> None:
+    session = await repo.create(plan(), T0)
+    moved = await repo.transition(session.id, P.VOTING, T0, lease_until=T0 + timedelta(minutes=5))
+    assert moved is not None and moved.lease_until == T0 + timedelta(minutes=5)
+    assert not await repo.claim(session.id, T0 + timedelta(minutes=1), T0 + timedelta(minutes=6))
+    assert await repo.claim(session.id, T0 + timedelta(minutes=5), T0 + timedelta(minutes=10))
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=10)

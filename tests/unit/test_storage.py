@@ -246,6 +246,40 @@ async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
         await db.close()
 
 
+async def test_kept_inputs_and_recent_jobs(repo):
+    from datetime import timedelta
+    from pathlib import Path
+
+    kept = await repo.create(new_job(1))
+    running = await repo.create(new_job(2))
+    for job in (kept, running):
+        await repo.update(job.id, input_path=Path(f"in/{job.id}.mp3"))
+    done = await repo.transition(kept.id, JobState.REJECTED, error="no")
+    assert done.finished_at is not None and done.input_path == Path(f"in/{kept.id}.mp3")
+    assert await repo.kept_inputs(done.finished_at) == [], "not before its own end"
+    assert [j.id for j in await repo.kept_inputs(done.finished_at + timedelta(seconds=1))] == [kept.id]
+    assert [j.id for j in await repo.recent(limit=1)] == [running.id]
+
+
+async def test_usage_counts_a_servers_jobs_since_a_moment(db):
+    from datetime import timedelta
+
+    from domain.jobs import utcnow
+
+    jobs, guilds = JobRepository(db), GuildRepository(db)
+    start = utcnow()
+    for n, member in ((1, 10), (2, 10), (3, 11)):
+        job = await jobs.create(new_job(n, member=member))
+        for state in (JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.DELIVERING):
+            await jobs.transition(job.id, state)
+        await jobs.transition(job.id, JobState.DELIVERED)
+    await jobs.create(new_job(4, guild=2))
+    usage = await guilds.usage(1, start)
+    assert [(u.provider, u.state, u.jobs) for u in usage] == [("musicgpt", "delivered", 3)]
+    assert await guilds.top_members(1, start) == [(10, 2), (11, 1)]
+    assert await guilds.usage(1, utcnow() + timedelta(seconds=1)) == []
+
+
 @pytest.fixture
 def guilds(db):
     return GuildRepository(db)
