@@ -14,6 +14,9 @@ import yarl
 from pydantic import ValidationError
 
 from config import Settings
+from domain.admin import FlaggedMode
+from engine.admin import RuleDefaults
+from engine.budgets import Price, Pricing
 from face.bot import BotOptions, RemixBot
 from providers.registry import build_registry
 from storage.db import Database, DatabaseUnavailable
@@ -56,6 +59,34 @@ def bot_options(settings: Settings) -> BotOptions:
         public_base_url=settings.public_base_url,
         webhook_host=settings.webhook_host,
         webhook_port=settings.webhook_port,
+        rule_defaults=rule_defaults(settings),
+        pricing=pricing(settings),
+    )
+
+
+def rule_defaults(settings: Settings) -> RuleDefaults:
+    return RuleDefaults(
+        cooldown_seconds=settings.cooldown_seconds,
+        jobs_per_day=settings.member_jobs_per_day or None,
+        flagged_mode=FlaggedMode(settings.flagged_mode),
+        strikes_before_penalty=settings.blocked_attempts_before_cooldown,
+        penalty_seconds=settings.blocked_cooldown_seconds,
+    )
+
+
+def pricing(settings: Settings) -> Pricing:
+    prices = {}
+    if settings.soundpiece_credits_per_variation is not None:
+        prices["soundpiece"] = Price(per_variation=settings.soundpiece_credits_per_variation)
+    if settings.soundverse_credits_per_job is not None:
+        prices["soundverse"] = Price(per_job=settings.soundverse_credits_per_job)
+    return Pricing(
+        prices=prices,
+        fallback={
+            "musicgpt": settings.musicgpt_cost_estimate,
+            "soundpiece": settings.soundpiece_cost_estimate,
+            "soundverse": settings.soundverse_cost_estimate,
+        },
     )
 
 

@@ -24,7 +24,7 @@ import aiohttp
 from pydantic import ValidationError
 
 from config import Settings
-from domain.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, TakeInfo
+from domain.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, Refusal, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Completed
 from engine.intake import Draft, Intake
@@ -204,25 +204,33 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
 
 async def _run(intake: Intake, runner: Runner, draft: Draft, results: FileResults, out: TextIO) -> int:
     job = await intake.admit(draft)
-    if isinstance(job, str):
-        print(f"error: {job}", file=sys.stderr)
+    if isinstance(job, Refusal):
+        print(f"error: {texts.refusal(job)}", file=sys.stderr)
         return 2
+    label = intake.registry.get(job.provider).label
     job = await intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
-        print(f"error: {job.error}", file=sys.stderr)
+        print(f"error: {_failure_text(job, label)}", file=sys.stderr)
         return 2
     job = await runner.run_one(job)
     await runner.status.flush(job.id)
     if job.state is not JobState.DELIVERED:
-        print(f"error: job {job.id} {job.state}: {job.error or 'no reason given'}", file=sys.stderr)
+        print(
+            f"error: job {job.id} {job.state}: {_failure_text(job, label) or 'no reason given'}",
+            file=sys.stderr,
+        )
         return 1
     if job.result and job.result.title:
         print(job.result.title, file=out)
     for path in results.written:
         print(path, file=out)
     for note in job.result.notes if job.result else []:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {texts.note(note, label)}", file=sys.stderr)
     return 0
+
+
+def _failure_text(job: Job, label: str) -> str:
+    return texts.failure(job.error, label) if job.error else ""
 
 
 async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
@@ -239,7 +247,8 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
         line = f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} {job.state:<10} {where:<20} {prompt}"
         print(line.rstrip(), file=out)
         if job.error and job.finished:
-            print(f"       {texts.clip(job.error, 100)}", file=out)
+            # Listing needs no providers set up, so they are named by their configured names here.
+            print(f"       {texts.clip(texts.failure(job.error, job.provider), 100)}", file=out)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -70,6 +71,26 @@ class Settings(BaseSettings):
     # 0 deletes it when the job ends.
     input_retention_hours: float = Field(default=24.0, ge=0)
 
+    # -- server admins (defaults for servers that set nothing with /config) --
+    # Seconds a member waits between two jobs; 0: no cooldown.
+    cooldown_seconds: int = Field(default=0, ge=0)
+    # Jobs one member may start per day (UTC); 0: no daily limit.
+    member_jobs_per_day: int = Field(default=0, ge=0)
+    # Takes a provider flagged: "spoiler" (posted blurred) or "withhold" (not posted).
+    flagged_mode: Literal["spoiler", "withhold"] = "spoiler"
+    # Blocked requests within an hour before a member is put on a cooldown, and its first length in
+    # seconds (doubling with each further blocked request within the hour).
+    blocked_attempts_before_cooldown: int = Field(default=3, ge=1)
+    blocked_cooldown_seconds: int = Field(default=600, ge=0)
+    # Credits a job is assumed to cost before any cost was seen for that provider and kind of job.
+    musicgpt_cost_estimate: float = Field(default=0.0, ge=0)
+    soundpiece_cost_estimate: float = Field(default=0.0, ge=0)
+    soundverse_cost_estimate: float = Field(default=0.0, ge=0)
+    # Prices the APIs do not report: credits per variation (Soundpiece) and per job (Soundverse).
+    # Empty: unknown (the estimate above is used, and kept as the cost).
+    soundpiece_credits_per_variation: float | None = Field(default=None, ge=0)
+    soundverse_credits_per_job: float | None = Field(default=None, ge=0)
+
     # Test use only: point discord.py at a fake Discord.
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
@@ -114,6 +135,11 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("soundpiece_credits_per_variation", "soundverse_credits_per_job", mode="before")
+    @classmethod
+    def _blank_price_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("dev_guild_id", mode="before")

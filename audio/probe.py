@@ -11,7 +11,7 @@ from av.container import InputContainer
 from av.stream import Disposition
 from pydantic import BaseModel, ConfigDict
 
-from face import texts
+from domain.errors import Reason
 
 # Decoding a few seconds proves the codec really works on these bytes; a header alone can lie.
 _CHECK_SECONDS = 2.0
@@ -20,9 +20,9 @@ MAX_COUNT_SECONDS = 4 * 3600.0
 
 
 class NotAudio(Exception):
-    """The file cannot be used as audio. `reason` is a short sentence a member can read."""
+    """The file cannot be used as audio. `reason` says why, for a face to word."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Reason) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -48,7 +48,7 @@ def open_input(path: Path) -> Iterator[InputContainer]:
         try:
             container = av.open(fh, "r")
         except av.FFmpegError as exc:
-            raise NotAudio(texts.AUDIO_NOT_AUDIO) from exc
+            raise NotAudio(Reason.AUDIO_NOT_AUDIO) from exc
         with container:
             yield container
 
@@ -57,7 +57,7 @@ def probe(path: Path) -> AudioInfo:
     """Describe the first audio stream of `path`, or raise NotAudio with the reason."""
     size = path.stat().st_size
     if size == 0:
-        raise NotAudio(texts.AUDIO_EMPTY)
+        raise NotAudio(Reason.AUDIO_EMPTY)
     with open_input(path) as container:
         if not container.streams.audio:
             raise NotAudio(_reason_without_audio(container))
@@ -67,7 +67,7 @@ def probe(path: Path) -> AudioInfo:
         decoded = _count_decoded_seconds(container, limit)
         if decoded == 0.0:
             # A header promising sound that decodes to nothing is broken; an empty header is just empty.
-            raise NotAudio(texts.AUDIO_DAMAGED if stated else texts.AUDIO_SILENT)
+            raise NotAudio(Reason.AUDIO_DAMAGED if stated else Reason.AUDIO_SILENT)
         duration = stated or decoded
         return AudioInfo(
             format_name=container.format.name,
@@ -81,14 +81,14 @@ def probe(path: Path) -> AudioInfo:
         )
 
 
-def _reason_without_audio(container: InputContainer) -> str:
+def _reason_without_audio(container: InputContainer) -> Reason:
     # A still image (png_pipe, image2, ...) opens as a one-frame "video", and stray bytes can be probed
     # as a raw video stream of no size; only a sized video in a real container is "a video".
     if _is_image_format(container):
-        return texts.AUDIO_NOT_AUDIO
+        return Reason.AUDIO_NOT_AUDIO
     if any(_is_real_video(s) and s.codec_context.width > 0 for s in container.streams.video):
-        return texts.AUDIO_VIDEO_WITHOUT_SOUND
-    return texts.AUDIO_NOT_AUDIO
+        return Reason.AUDIO_VIDEO_WITHOUT_SOUND
+    return Reason.AUDIO_NOT_AUDIO
 
 
 def _is_image_format(container: InputContainer) -> bool:
@@ -123,8 +123,8 @@ def _count_decoded_seconds(container: InputContainer, limit: float) -> float:
             seconds += frame.samples / frame.sample_rate
             if seconds >= limit:
                 if limit >= MAX_COUNT_SECONDS:
-                    raise NotAudio(texts.AUDIO_UNKNOWN_LENGTH)
+                    raise NotAudio(Reason.AUDIO_UNKNOWN_LENGTH)
                 return seconds
     except (av.FFmpegError, ValueError) as exc:
-        raise NotAudio(texts.AUDIO_DAMAGED) from exc
+        raise NotAudio(Reason.AUDIO_DAMAGED) from exc
     return seconds

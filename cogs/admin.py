@@ -1,7 +1,9 @@
-"""Server settings and usage, for the server's admins."""
+"""Server settings and usage, for the server's admins (Manage Server by default, guild-only)."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -9,13 +11,34 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from domain.admin import FlaggedMode, RoleMode
 from domain.jobs import utcnow
+from engine.moderation import MAX_PATTERN_CHARS, MAX_PATTERNS, normalise_pattern
+from engine.usage import usage_csv, usage_report
 from face import actions, texts
 from face.results import missing_permissions
 from face.tree import UserFacingError
+from face.usage_chart import render_usage_chart
 
 if TYPE_CHECKING:
     from face.bot import RemixBot
+
+FLAGGED_MODES = [
+    app_commands.Choice(name=texts.FLAGGED_MODE_NAMES[m.value], value=m.value) for m in FlaggedMode
+]
+
+
+def provider_choices(bot: RemixBot, current: str) -> list[app_commands.Choice[str]]:
+    return [
+        app_commands.Choice(name=label, value=name)
+        for label, name in actions.provider_choices(bot, bot.registry.names(), current)
+    ]
+
+
+async def _reply(interaction: discord.Interaction, text: str) -> None:
+    await interaction.response.send_message(
+        text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+    )
 
 
 @app_commands.guild_only()
@@ -25,25 +48,36 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         self.bot = bot
         super().__init__()
 
-    async def _reply(self, interaction: discord.Interaction, text: str) -> None:
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
-
     @app_commands.command(name="show", description=texts.DESCRIBE_CONFIG_SHOW)
     async def show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id
-        server = await self.bot.guilds_repo.get(interaction.guild_id)
-        await self._reply(
-            interaction,
-            texts.config_summary(
-                server.default_provider,
-                self.bot.registry.default,
-                server.channel_id,
-                server.max_jobs_per_member or self.bot.options.max_jobs_per_member,
-                [self.bot.registry.get(n).label + f" (`{n}`)" for n in self.bot.registry.names()],
-            ),
+        guild_id = interaction.guild_id
+        server = await self.bot.guilds_repo.get(guild_id)
+        rules = await self.bot.rules_repo.get(guild_id)
+        roles = await self.bot.rules_repo.roles(guild_id)
+        defaults = self.bot.options.rule_defaults
+        now = utcnow()
+        budgets = [
+            (b.provider, b.daily, b.monthly, b.used_today(now), b.used_this_month(now))
+            for b in await self.bot.budgets_repo.all(guild_id)
+        ]
+        summary = texts.config_summary(
+            server.default_provider,
+            self.bot.registry.default,
+            server.channel_id,
+            server.max_jobs_per_member or self.bot.options.max_jobs_per_member,
+            [self.bot.registry.get(n).label + f" (`{n}`)" for n in self.bot.registry.names()],
         )
+        admin = texts.admin_summary(
+            budgets,
+            texts.roles_summary(roles[RoleMode.ALLOW], roles[RoleMode.BYPASS]),
+            rules.cooldown_seconds if rules.cooldown_seconds is not None else defaults.cooldown_seconds,
+            rules.jobs_per_day if rules.jobs_per_day is not None else defaults.jobs_per_day,
+            (rules.flagged_mode or defaults.flagged_mode).value,
+            rules.log_channel_id,
+            len(await self.bot.rules_repo.blocklist(guild_id)),
+        )
+        await _reply(interaction, texts.clip(f"{summary}\n{admin}", 2000))
 
     @app_commands.command(name="provider", description=texts.DESCRIBE_CONFIG_PROVIDER)
     @app_commands.describe(**texts.OPTIONS_CONFIG_PROVIDER)
@@ -52,63 +86,216 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         if name is not None and name not in self.bot.registry:
             raise UserFacingError(texts.unknown_provider(name, self.bot.registry.names()))
         await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, default_provider=name)
-        await self._reply(interaction, texts.config_saved())
+        await _reply(interaction, texts.config_saved())
 
-    @provider.autocomplete("name")
-    async def provider_choices(
+    async def _providers(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=label, value=name)
-            for label, name in actions.provider_choices(self.bot, self.bot.registry.names(), current)
-        ]
+        return provider_choices(self.bot, current)
 
     @app_commands.command(name="channel", description=texts.DESCRIBE_CONFIG_CHANNEL)
     async def channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         assert interaction.guild_id
-        if channel is not None and channel.guild.me:
-            if missing := missing_permissions(channel.permissions_for(channel.guild.me)):
-                raise UserFacingError(texts.missing_permissions(missing))
+        self._check_channel(channel)
         await self.bot.guilds_repo.update(
             interaction.guild_id, interaction.user.id, channel_id=channel.id if channel else None
         )
-        await self._reply(interaction, texts.config_saved())
+        await _reply(interaction, texts.config_saved())
 
-    @app_commands.command(name="member-limit", description=texts.DESCRIBE_CONFIG_MEMBER_LIMIT)
+    @staticmethod
+    def _check_channel(channel: discord.TextChannel | None) -> None:
+        me = channel.guild.me if channel is not None else None
+        if channel is not None and me and (missing := missing_permissions(channel.permissions_for(me))):
+            raise UserFacingError(texts.missing_permissions(missing))
+
+    @app_commands.command(name="member-limit", description=texts.DESCRIBE_CONFIG_MEMBER_LIMITS)
+    @app_commands.rename(at_once="at-once", per_day="per-day")
+    @app_commands.describe(**texts.OPTIONS_CONFIG_MEMBER_LIMITS)
     async def member_limit(
-        self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 20] | None = None
+        self,
+        interaction: discord.Interaction,
+        at_once: app_commands.Range[int, 1, 20] | None = None,
+        per_day: app_commands.Range[int, 0, 1000] | None = None,
     ) -> None:
         assert interaction.guild_id
         await self.bot.guilds_repo.update(
-            interaction.guild_id, interaction.user.id, max_jobs_per_member=limit
+            interaction.guild_id, interaction.user.id, max_jobs_per_member=at_once
         )
-        await self._reply(interaction, texts.config_saved())
+        if per_day is not None:
+            await self.bot.rules_repo.update(interaction.guild_id, interaction.user.id, jobs_per_day=per_day)
+        await _reply(interaction, texts.config_saved())
 
-
-class Usage(commands.Cog):
-    def __init__(self, bot: RemixBot) -> None:
-        self.bot = bot
-
-    @app_commands.command(name="usage", description=texts.DESCRIBE_USAGE)
-    @app_commands.guild_only()
-    @app_commands.default_permissions(manage_guild=True)
-    async def usage(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+    @app_commands.command(name="budget", description=texts.DESCRIBE_CONFIG_BUDGET)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_BUDGET)
+    async def budget(
+        self,
+        interaction: discord.Interaction,
+        provider: str,
+        daily: app_commands.Range[float, 0.0, 1e9] | None = None,
+        monthly: app_commands.Range[float, 0.0, 1e9] | None = None,
     ) -> None:
         assert interaction.guild_id
-        since = utcnow() - timedelta(days=days)
-        rows = await self.bot.guilds_repo.usage(interaction.guild_id, since)
-        top = await self.bot.guilds_repo.top_members(interaction.guild_id, since)
+        if provider not in self.bot.registry:
+            raise UserFacingError(texts.unknown_provider(provider, self.bot.registry.names()))
+        await self.bot.budgets_repo.set_limits(interaction.guild_id, provider, daily, monthly)
+        await _reply(interaction, texts.budget_saved(provider, daily, monthly))
+
+    @app_commands.command(name="roles", description=texts.DESCRIBE_CONFIG_ROLES)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_ROLES)
+    async def roles(
+        self,
+        interaction: discord.Interaction,
+        allow: discord.Role | None = None,
+        bypass: discord.Role | None = None,
+        remove: bool = False,
+    ) -> None:
+        assert interaction.guild_id
+        repo = self.bot.rules_repo
+        for role, mode in ((allow, RoleMode.ALLOW), (bypass, RoleMode.BYPASS)):
+            if role is None:
+                continue
+            if remove:
+                await repo.remove_role(interaction.guild_id, role.id, mode)
+            else:
+                await repo.add_role(interaction.guild_id, role.id, mode)
+        roles = await repo.roles(interaction.guild_id)
+        await _reply(interaction, texts.roles_saved(roles[RoleMode.ALLOW], roles[RoleMode.BYPASS]))
+
+    @app_commands.command(name="cooldown", description=texts.DESCRIBE_CONFIG_COOLDOWN)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_COOLDOWN)
+    async def cooldown(
+        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 0, 86400]
+    ) -> None:
+        assert interaction.guild_id
+        await self.bot.rules_repo.update(interaction.guild_id, interaction.user.id, cooldown_seconds=seconds)
+        await _reply(interaction, texts.config_saved())
+
+    @app_commands.command(name="flagged", description=texts.DESCRIBE_CONFIG_FLAGGED)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_FLAGGED)
+    @app_commands.choices(mode=FLAGGED_MODES)
+    async def flagged(self, interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
+        assert interaction.guild_id
+        await self.bot.rules_repo.update(
+            interaction.guild_id, interaction.user.id, flagged_mode=FlaggedMode(mode.value)
+        )
+        await _reply(interaction, texts.config_saved())
+
+    @app_commands.command(name="log-channel", description=texts.DESCRIBE_CONFIG_LOG_CHANNEL)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_LOG_CHANNEL)
+    async def log_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        assert interaction.guild_id
+        self._check_channel(channel)
+        channel_id = channel.id if channel else None
+        await self.bot.rules_repo.update(interaction.guild_id, interaction.user.id, log_channel_id=channel_id)
+        await _reply(interaction, texts.log_channel_saved(channel_id))
+
+    blocklist = app_commands.Group(name="blocklist", description=texts.DESCRIBE_CONFIG_BLOCKLIST)
+
+    @blocklist.command(name="add", description=texts.DESCRIBE_BLOCKLIST_ADD)
+    @app_commands.describe(**texts.OPTIONS_BLOCKLIST_WORD)
+    async def blocklist_add(
+        self, interaction: discord.Interaction, word: app_commands.Range[str, 1, 200]
+    ) -> None:
+        assert interaction.guild_id
+        pattern = normalise_pattern(word)
+        if pattern is None:
+            raise UserFacingError(texts.blocklist_invalid(MAX_PATTERN_CHARS))
+        if len(await self.bot.rules_repo.blocklist(interaction.guild_id)) >= MAX_PATTERNS:
+            raise UserFacingError(texts.blocklist_full(MAX_PATTERNS))
+        added = await self.bot.rules_repo.block(interaction.guild_id, pattern)
+        await _reply(interaction, texts.blocklist_added(added))
+
+    @blocklist.command(name="remove", description=texts.DESCRIBE_BLOCKLIST_REMOVE)
+    @app_commands.describe(**texts.OPTIONS_BLOCKLIST_WORD)
+    async def blocklist_remove(
+        self, interaction: discord.Interaction, word: app_commands.Range[str, 1, 200]
+    ) -> None:
+        assert interaction.guild_id
+        pattern = normalise_pattern(word)
+        removed = pattern is not None and await self.bot.rules_repo.unblock(interaction.guild_id, pattern)
+        await _reply(interaction, texts.blocklist_removed(removed))
+
+    @blocklist.command(name="show", description=texts.DESCRIBE_BLOCKLIST_SHOW)
+    async def blocklist_show(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id
+        await _reply(
+            interaction, texts.blocklist_shown(await self.bot.rules_repo.blocklist(interaction.guild_id))
+        )
+
+    provider.autocomplete("name")(_providers)
+    budget.autocomplete("provider")(_providers)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Usage(commands.GroupCog, group_name="usage", group_description=texts.DESCRIBE_USAGE):
+    def __init__(self, bot: RemixBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="show", description=texts.DESCRIBE_USAGE_SHOW)
+    @app_commands.describe(**texts.OPTIONS_USAGE)
+    async def show(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, 1, 365] = 30,
+        provider: str | None = None,
+    ) -> None:
+        assert interaction.guild_id
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await usage_report(self.bot.budgets_repo, interaction.guild_id, days, provider)
+        totals = report.providers
+        if not totals:
+            await interaction.followup.send(texts.usage_nothing(days), ephemeral=True)
+            return
         labels = {n: self.bot.registry.get(n).label for n in self.bot.registry.names()}
-        await interaction.response.send_message(
-            texts.usage_summary(
-                days, [(labels.get(r.provider, r.provider), r.state, r.jobs) for r in rows], top
-            ),
+        embed = discord.Embed(title=texts.usage_title(days, provider), colour=discord.Colour.blurple())
+        for name, (jobs, credits) in totals.items():
+            embed.add_field(name=labels.get(name, name), value=texts.usage_provider_line(jobs, credits))
+        embed.add_field(
+            name=texts.TOP_MEMBERS_FIELD,
+            value=texts.usage_top([(m.member_id, m.jobs, m.credits) for m in report.top]),
+            inline=False,
+        )
+        by_jobs = not any(credits for _, credits in totals.values())
+        png = await asyncio.to_thread(
+            render_usage_chart,
+            report.calendar,
+            report.series(by_jobs=by_jobs),
+            unit="jobs" if by_jobs else "credits",
+        )
+        embed.set_image(url=f"attachment://{texts.USAGE_CHART_NAME}")
+        await interaction.followup.send(
+            embed=embed,
+            file=discord.File(io.BytesIO(png), filename=texts.USAGE_CHART_NAME),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+    @app_commands.command(name="export", description=texts.DESCRIBE_USAGE_EXPORT)
+    @app_commands.describe(days=texts.OPTIONS_USAGE["days"])
+    async def export(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        assert interaction.guild_id
+        rows = await self.bot.budgets_repo.job_costs(interaction.guild_id, utcnow() - timedelta(days=days))
+        data = usage_csv(texts.USAGE_CSV_HEADER, rows)
+        await interaction.response.send_message(
+            texts.usage_export_ready(days, len(rows)),
+            file=discord.File(io.BytesIO(data), filename=texts.usage_csv_name(days)),
+            ephemeral=True,
+        )
+
+    async def _providers(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return provider_choices(self.bot, current)
+
+    show.autocomplete("provider")(_providers)
 
 
 async def setup(bot: RemixBot) -> None:

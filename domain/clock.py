@@ -1,4 +1,4 @@
-"""Time as the engine sees it: injected, so schedulers can be tested on a clock that tests move."""
+"""Time as a dependency: every wait and every deadline goes through a Clock, so tests can fake it."""
 
 from __future__ import annotations
 
@@ -9,21 +9,26 @@ from typing import Protocol
 
 
 class Clock(Protocol):
+    """Monotonic seconds for intervals, UTC for what is stored, and a sleep on the same time line."""
+
     def monotonic(self) -> float: ...
 
-    def now(self) -> datetime:
-        """The current time, timezone-aware UTC."""
-        ...
+    def utcnow(self) -> datetime: ...
 
     async def sleep(self, seconds: float) -> None: ...
 
 
 class SystemClock:
+    """The real clock (the default everywhere outside tests)."""
+
     def monotonic(self) -> float:
         return time.monotonic()
 
-    def now(self) -> datetime:
+    def utcnow(self) -> datetime:
         return datetime.now(UTC)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
+
+
+SYSTEM_CLOCK = SystemClock()

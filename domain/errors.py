@@ -1,7 +1,13 @@
-"""Typed failures: what went wrong, for the engine to decide and the faces to word."""
+"""Typed failures: what went wrong, for the engine to decide and the faces to word.
+
+Nothing here is a sentence. A failure is a kind (what the engine acts on) and, where the member
+should hear about it differently than the kind's generic sentence, a reason code with parameters;
+face/texts.py turns those into words, naming the provider by its label.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -20,24 +26,116 @@ class ErrorKind(StrEnum):
 TRANSIENT_KINDS = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE})
 
 
+class Reason(StrEnum):
+    """Why, more finely than the kind: one code per thing a member should hear differently.
+
+    Parameters a code expects are named after it. `said` is always the vendor's own words about the
+    member's input, which the face escapes before showing them.
+    """
+
+    # -- a provider or a download (ProviderError.reason)
+    UNREACHABLE = "unreachable"
+    NO_ANSWER = "no_answer"
+    LINK_EXPIRED = "link_expired"
+    DOWNLOAD_BROKE_OFF = "download_broke_off"
+    TOO_LARGE = "too_large"  # limit (bytes, optional): the vendor refused the input's size
+    DOWNLOAD_TOO_LARGE = "download_too_large"  # limit (bytes): more than we accept to download
+    ANSWERED = "answered"  # status: an HTTP error the conventions do not name
+    REFUSED = "refused"  # said (optional)
+    FLAGGED = "flagged"  # said (optional)
+    MADE_NOTHING = "made_nothing"  # said (optional)
+    UNKNOWN_JOB = "unknown_job"
+    SERVER_LOST_JOB = "server_lost_job"
+    DUPLICATE = "duplicate"
+    UNREADABLE = "unreadable"
+    NO_JOB_ID = "no_job_id"
+    WRONG_ADDRESS = "wrong_address"
+    STREAM_BROKE = "stream_broke"
+    NO_TAKES = "no_takes"
+    NOTHING_TO_DOWNLOAD = "nothing_to_download"
+    AUDIO_MISSING = "audio_missing"
+    LINK_MISSING = "link_missing"
+    BAD_SONG = "bad_song"  # said
+    CANNOT_RESUME = "cannot_resume"
+    INPUT_GONE = "input_gone"
+    RENDER_FAILED = "render_failed"
+    TAKE_SILENT = "take_silent"  # index: a take without usable audio
+    NO_TAKES_DOWNLOADED = "no_takes_downloaded"
+
+    # -- the engine's own causes (a job's Failure)
+    DEADLINE_PASSED = "deadline_passed"  # limit (seconds)
+    RESTART_LOST_SUBMIT = "restart_lost_submit"
+    SUBMIT_UNCONFIRMED = "submit_unconfirmed"
+    INTERRUPTED = "interrupted"
+    PROVIDER_GONE = "provider_gone"  # name
+    PROVIDER_STOPPED = "provider_stopped"
+    RESULT_REFUSED = "result_refused"
+    FLAGGED_WITHHELD = "flagged_withheld"  # the server withholds flagged results; nothing was posted
+    MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags)
+    CANCELLED_BY = "cancelled_by"  # member_id
+
+    # -- notes on a result (Note)
+    TAKE_LEFT_OUT = "take_left_out"  # index (optional), flagged, said (optional)
+    FEWER_VARIATIONS = "fewer_variations"  # got, wanted
+    TAKE_NOT_DOWNLOADED = "take_not_downloaded"  # index, kind, cause (a Reason or none)
+    TAKE_UNAVAILABLE = "take_unavailable"  # index
+    DEADLINE_PARTIAL = "deadline_partial"  # limit (seconds)
+    DEFAULT_EFFECTS = "default_effects"  # effects
+    TAKES_READY = "takes_ready"  # ready, expected (progress detail)
+    WORKING_FOR = "working_for"  # seconds (progress detail)
+
+    # -- refusals before anything starts (Refusal); a provider's own checks raise these codes too
+    UNKNOWN_PROVIDER = "unknown_provider"  # name, available
+    KIND_NOT_SUPPORTED = "kind_not_supported"  # job_kind, supporters (optional)
+    PROMPT_REQUIRED = "prompt_required"
+    LYRICS_REQUIRED = "lyrics_required"
+    PROMPT_OR_LYRICS_REQUIRED = "prompt_or_lyrics_required"
+    TOO_LONG = "too_long"  # field, limit, length (optional)
+    LENGTH_OUT_OF_RANGE = "length_out_of_range"  # length, low, high
+    INSTRUMENTAL_AND_VOCAL_ONLY = "instrumental_and_vocal_only"
+    VARIATIONS_NOT_SUPPORTED = "variations_not_supported"  # supporters
+    VARIATIONS_OUT_OF_RANGE = "variations_out_of_range"  # wanted, limit
+    FILE_TOO_LARGE = "file_too_large"  # size, limit
+    AUDIO_TOO_LONG = "audio_too_long"  # duration, limit
+    AUDIO_TOO_SHORT = "audio_too_short"  # duration, limit
+    NOT_AUDIO = "not_audio"  # why (an audio check's Reason)
+    EMPTY_UPLOAD = "empty_upload"
+    NO_AUDIO_ATTACHED = "no_audio_attached"
+    ATTACHMENT_UNREACHABLE = "attachment_unreachable"
+    TOO_MANY_JOBS = "too_many_jobs"  # limit
+    WRONG_CHANNEL = "wrong_channel"  # channel_id
+
+    # -- audio checks (audio/probe.py NotAudio.reason)
+    AUDIO_EMPTY = "audio_empty"
+    AUDIO_NOT_AUDIO = "audio_not_audio"
+    AUDIO_DAMAGED = "audio_damaged"
+    AUDIO_SILENT = "audio_silent"
+    AUDIO_VIDEO_WITHOUT_SOUND = "audio_video_without_sound"
+    AUDIO_UNKNOWN_LENGTH = "audio_unknown_length"
+
+
 class ProviderError(Exception):
-    """A failure with a message a member can read. `detail` is for the log only."""
+    """A provider's (or a download's) failure, typed. The engine decides from kind / retry_after /
+    maybe_accepted; a face chooses the words from kind + reason + params, naming the provider by its
+    label. `detail` is the vendor's own text (or the exception), for the log only, never shown."""
 
     def __init__(
         self,
         kind: ErrorKind,
-        message: str,
+        reason: Reason | None = None,
         *,
-        retry_after: float | None = None,
+        params: Mapping[str, object] | None = None,
         detail: str | None = None,
+        retry_after: float | None = None,
         status: int | None = None,
         maybe_accepted: bool = False,
     ) -> None:
-        super().__init__(message)
+        super().__init__(kind, reason)
         self.kind = kind
-        self.message = message
-        self.retry_after = retry_after
+        self.reason = reason
+        self.params: dict[str, object] = dict(params or {})
         self.detail = detail
+        self.retry_after = retry_after
         self.status = status
         # The request may have reached the provider: resending could start (and bill) a second job.
         self.maybe_accepted = maybe_accepted
@@ -46,8 +144,11 @@ class ProviderError(Exception):
     def transient(self) -> bool:
         return self.kind in TRANSIENT_KINDS
 
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.reason or '-'}: {self.detail or ''}".rstrip(": ")
+
     def __repr__(self) -> str:
-        return f"ProviderError({self.kind}, {self.message!r}, status={self.status})"
+        return f"ProviderError({self.kind}, {self.reason}, status={self.status})"
 
 
 class WebhookRejected(Exception):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from domain.admin import AdminReason
+from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
-from domain.tracking import Handle
+from domain.tracking import Handle, Note
 
 
 class JobState(StrEnum):
@@ -63,6 +66,39 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class Refusal(BaseModel):
+    """Why a request was not started: a reason code and its parameters, for a face to word."""
+
+    # The server admins' rules refuse with their own codes (domain/admin.py).
+    reason: Reason | AdminReason
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Failure(Note):
+    """Why a job ended without takes, was refused or was cancelled; kept in the job's error column as
+    JSON. An older row holds a finished sentence there instead: it reads as `text`."""
+
+    kind: ErrorKind | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_json(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("{"):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return {"text": value}
+        return value
+
+    @classmethod
+    def of(cls, error: ProviderError) -> Failure:
+        return cls(reason=error.reason, kind=error.kind, params=error.params)
+
+    @classmethod
+    def refused(cls, refusal: Refusal) -> Failure:
+        return cls(reason=refusal.reason, params=refusal.params)
+
+
 class TakeInfo(BaseModel):
     """What was posted for one take; kept so results can be shown again."""
 
@@ -80,7 +116,7 @@ class JobResult(BaseModel):
     lyrics: str | None = None
     cover_url: str | None = None
     takes: list[TakeInfo] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
 
 
 class NewJob(BaseModel):
@@ -118,9 +154,12 @@ class Job(NewJob):
     handle: Handle | None = None
     status_message_id: int | None = None
     result_message_id: int | None = None
-    error: str | None = None
+    error: Failure | None = None
     result: JobResult | None = None
     attempts: int = 0
+    # Provider credits: held in the server's budget until the cost is known, then the cost itself.
+    credits_reserved: float = 0.0
+    credits: float | None = None
     created_at: datetime
     updated_at: datetime
     queued_at: datetime | None = None

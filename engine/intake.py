@@ -19,11 +19,11 @@ from typing import Any
 import aiohttp
 
 from audio.probe import NotAudio, probe
-from domain.errors import ProviderError
-from domain.jobs import IllegalTransition, Job, JobState, NewJob
+from domain.errors import ProviderError, Reason
+from domain.jobs import Failure, IllegalTransition, Job, JobState, NewJob, Refusal
 from domain.kinds import JobKind
+from engine.admin import AdminRules, Member
 from engine.runner import Runner
-from face import texts
 from providers.base import Capabilities
 from providers.http import TooLarge, download_to
 from providers.registry import Registry
@@ -58,53 +58,68 @@ class Draft:
     input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
     reply_to_message_id: int | None = None
     source_message_id: int | None = None
+    # Server admin rules (engine/admin.py): the member's roles, and whether they waive the limits.
+    member_roles: tuple[int, ...] = ()
+    limits_waived: bool = False
 
 
-def check_text(draft: Draft, caps: Capabilities, label: str) -> str | None:
+def refusal(reason: Reason, **params: object) -> Refusal:
+    return Refusal(reason=reason, params=params)
+
+
+def check_text(draft: Draft, caps: Capabilities, label: str) -> Refusal | None:
     prompt, lyrics = draft.prompt.strip(), (draft.lyrics or "").strip()
     if draft.kind in caps.requires_prompt and not prompt:
-        return texts.prompt_required(label)
+        return refusal(Reason.PROMPT_REQUIRED, provider=label)
     if draft.kind in caps.requires_lyrics and not lyrics:
-        return texts.lyrics_required(label)
+        return refusal(Reason.LYRICS_REQUIRED, provider=label)
     if not prompt and not lyrics and draft.kind in caps.requires_words:
-        return texts.prompt_or_lyrics_required()
+        return refusal(Reason.PROMPT_OR_LYRICS_REQUIRED)
     if len(prompt) > caps.max_prompt_chars:
-        return texts.too_long("prompt", len(prompt), caps.max_prompt_chars, label)
+        return refusal(
+            Reason.TOO_LONG, field="prompt", length=len(prompt), limit=caps.max_prompt_chars, provider=label
+        )
     if len(lyrics) > caps.max_lyrics_chars:
-        return texts.too_long("lyrics", len(lyrics), caps.max_lyrics_chars, label)
+        return refusal(
+            Reason.TOO_LONG, field="lyrics", length=len(lyrics), limit=caps.max_lyrics_chars, provider=label
+        )
     return None
 
 
-def check_generate_options(draft: Draft) -> str | None:
+def check_generate_options(draft: Draft) -> Refusal | None:
     """The provider-neutral options of /generate: a length in range, no contradictory switches."""
     options = draft.options
     length = options.get("length")
     if length is not None and not MIN_LENGTH <= length <= MAX_LENGTH:
-        return texts.length_out_of_range(length, MIN_LENGTH, MAX_LENGTH)
+        return refusal(Reason.LENGTH_OUT_OF_RANGE, length=length, low=MIN_LENGTH, high=MAX_LENGTH)
     if options.get("instrumental") and options.get("vocal_only"):
-        return texts.instrumental_and_vocal_only()
+        return refusal(Reason.INSTRUMENTAL_AND_VOCAL_ONLY)
     return None
 
 
-def check_options(draft: Draft, caps: Capabilities, label: str, supporters: list[str]) -> str | None:
+def check_options(draft: Draft, caps: Capabilities, label: str, supporters: list[str]) -> Refusal | None:
     """Options only some providers honour: refused where they would be silently ignored."""
     wanted = draft.options.get("variations")
     if wanted is None:
         return None
     if not caps.max_variations:
-        return texts.variations_not_supported(label, supporters)
+        return refusal(Reason.VARIATIONS_NOT_SUPPORTED, provider=label, supporters=supporters)
     if isinstance(wanted, bool) or not isinstance(wanted, int) or not 1 <= wanted <= caps.max_variations:
-        return texts.variations_out_of_range(wanted, caps.max_variations, label)
+        return refusal(
+            Reason.VARIATIONS_OUT_OF_RANGE, wanted=wanted, limit=caps.max_variations, provider=label
+        )
     return None
 
 
-def check_duration(duration: float | None, caps: Capabilities, label: str) -> str | None:
+def check_duration(duration: float | None, caps: Capabilities, label: str) -> Refusal | None:
     if duration is None:
         return None
     if caps.max_input_seconds and duration > caps.max_input_seconds:
-        return texts.audio_too_long(duration, caps.max_input_seconds, label)
+        return refusal(Reason.AUDIO_TOO_LONG, duration=duration, limit=caps.max_input_seconds, provider=label)
     if caps.min_input_seconds and duration < caps.min_input_seconds:
-        return texts.audio_too_short(duration, caps.min_input_seconds, label)
+        return refusal(
+            Reason.AUDIO_TOO_SHORT, duration=duration, limit=caps.min_input_seconds, provider=label
+        )
     return None
 
 
@@ -120,6 +135,7 @@ class Intake:
         max_input_bytes: int,
         max_jobs_per_member: int,
         guilds: GuildRepository | None = None,
+        rules: AdminRules | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -129,24 +145,26 @@ class Intake:
         self.max_input_bytes = max_input_bytes
         self.max_jobs_per_member = max_jobs_per_member
         self.guilds = guilds
+        self.rules = rules
         # Checks and insert are one step, so two quick commands cannot both pass a member's limit.
         self._admission = asyncio.Lock()
 
-    def resolve_provider(self, draft: Draft, server_default: str | None = None) -> str | None:
-        """Fill in the provider; the refusal text when it cannot serve this kind of job."""
+    def resolve_provider(self, draft: Draft, server_default: str | None = None) -> Refusal | None:
+        """Fill in the provider; the refusal when it cannot serve this kind of job."""
         if server_default not in self.registry.supporting(draft.kind):
             server_default = None
         name = (
             (draft.provider or "").strip().lower() or server_default or self.registry.default_for(draft.kind)
         )
         if name not in self.registry:
-            return texts.unknown_provider(name, self.registry.names())
+            return refusal(Reason.UNKNOWN_PROVIDER, name=name, available=self.registry.names())
         provider = self.registry.get(name)
         if draft.kind not in provider.capabilities.kinds:
-            return texts.kind_not_supported(
-                provider.label,
-                draft.kind,
-                [self.registry.get(n).label for n in self.registry.supporting(draft.kind)],
+            return refusal(
+                Reason.KIND_NOT_SUPPORTED,
+                provider=provider.label,
+                job_kind=draft.kind.value,
+                supporters=[self.registry.get(n).label for n in self.registry.supporting(draft.kind)],
             )
         draft.provider = name
         return None
@@ -155,11 +173,11 @@ class Intake:
         cap = self.registry.get(provider).capabilities.max_input_bytes
         return min(cap, self.max_input_bytes) if cap else self.max_input_bytes
 
-    async def precheck(self, draft: Draft) -> str | None:
-        """Checks that need no I/O beyond a couple of reads: the refusal text, or None."""
+    async def precheck(self, draft: Draft) -> Refusal | None:
+        """Checks that need no I/O beyond a couple of reads: the refusal, or None."""
         server = await self.guilds.get(draft.guild_id) if self.guilds and draft.guild_id else None
         if server and server.channel_id and draft.channel_id != server.channel_id:
-            return texts.wrong_channel(server.channel_id)
+            return refusal(Reason.WRONG_CHANNEL, channel_id=server.channel_id)
         if reason := self.resolve_provider(draft, server.default_provider if server else None):
             return reason
         assert draft.provider
@@ -177,23 +195,43 @@ class Intake:
             return reason
         limit = self.input_limit(draft.provider)
         if draft.input_size is not None and draft.input_size > limit:
-            return texts.file_too_large(draft.input_size, limit, provider.label)
+            return refusal(Reason.FILE_TOO_LARGE, size=draft.input_size, limit=limit, provider=provider.label)
         if draft.input_size == 0:
-            return texts.empty_upload()
+            return refusal(Reason.EMPTY_UPLOAD)
         member_limit = (server.max_jobs_per_member if server else None) or self.max_jobs_per_member
-        if await self.jobs.active_count_for_member(draft.member_id) >= member_limit:
-            return texts.too_many_jobs(member_limit)
+        if (
+            not draft.limits_waived
+            and await self.jobs.active_count_for_member(draft.member_id) >= member_limit
+        ):
+            return refusal(Reason.TOO_MANY_JOBS, limit=member_limit)
         return None
 
-    async def admit(self, draft: Draft) -> Job | str:
-        """The new job, or the refusal text (recorded as a rejected job when the provider is known)."""
+    async def admit(self, draft: Draft) -> Job | Refusal:
+        """The new job, or the refusal (recorded as a rejected job when the provider is known)."""
         async with self._admission:
-            reason = await self.precheck(draft)
+            reason = await self.admin_check(draft) or await self.precheck(draft)
             if reason is None:
-                return await self.create(draft)
+                job = await self.create(draft)
+                # The server's budget: the estimated cost is reserved now, or the job is refused.
+                found = await self.rules.reserve(job) if self.rules is not None else None
+                if found is None:
+                    return job
+                refused = Refusal(reason=found.reason, params=dict(found.params))
+                await self.reject(job, refused)
+                return refused
         if draft.provider in self.registry:  # a typo'd provider name is not worth a row
             await self.reject(await self.create(draft), reason)
         return reason
+
+    async def admin_check(self, draft: Draft) -> Refusal | None:
+        """The server admins' rules (engine/admin.py): roles, blocklist, cooldowns, daily limit."""
+        if self.rules is None:
+            return None
+        member = Member(draft.guild_id, draft.member_id, draft.member_roles)
+        draft.limits_waived = await self.rules.waived(member)
+        words = [draft.prompt, draft.lyrics, *(v for v in draft.options.values() if isinstance(v, str))]
+        found = await self.rules.check(member, words)
+        return Refusal(reason=found.reason, params=dict(found.params)) if found is not None else None
 
     async def create(self, draft: Draft) -> Job:
         assert draft.provider, "precheck first"
@@ -219,8 +257,11 @@ class Intake:
             )
         )
 
-    async def reject(self, job: Job, reason: str) -> Job:
-        return await self.jobs.transition(job.id, JobState.REJECTED, error=reason)
+    async def reject(self, job: Job, reason: Refusal) -> Job:
+        job = await self.jobs.transition(job.id, JobState.REJECTED, error=Failure.refused(reason))
+        if self.rules is not None:  # nothing was sent: the budget gets the reservation back
+            await self.rules.budgets.finished(job)
+        return job
 
     async def check_input(self, job: Job, local_path: Path | None = None) -> Job:
         """Fetch and probe the input; queue the job or reject it with the reason.
@@ -234,7 +275,7 @@ class Intake:
             log.exception("job %s: input check failed", job.id)
             current = await self.jobs.get(job.id)
             if current is not None and current.state is JobState.RECEIVED:
-                await self.jobs.transition(job.id, JobState.FAILED, error=texts.interrupted())
+                await self.jobs.transition(job.id, JobState.FAILED, error=Failure(reason=Reason.INTERRUPTED))
             raise
 
     async def _check_input(self, job: Job, local_path: Path | None = None) -> Job:
@@ -245,26 +286,30 @@ class Intake:
             try:
                 path = await self._copy_in(job, local_path) if local_path else await self._download(job)
             except TooLarge as error:
+                size = job.input_size or error.limit + 1
                 return await self.reject(
-                    job, texts.file_too_large(job.input_size or error.limit + 1, error.limit, provider.label)
+                    job, refusal(Reason.FILE_TOO_LARGE, size=size, limit=error.limit, provider=provider.label)
                 )
             except ProviderError as error:
-                log.info("job %s: input download failed: %s", job.id, error.detail or error.message)
-                return await self.reject(job, texts.attachment_unreachable())
+                log.info("job %s: input download failed: %s", job.id, error)
+                return await self.reject(job, refusal(Reason.ATTACHMENT_UNREACHABLE))
             try:
                 info = await asyncio.to_thread(probe, path)
             except NotAudio as error:
                 path.unlink(missing_ok=True)
-                return await self.reject(job, texts.not_audio(error.reason))
+                return await self.reject(job, refusal(Reason.NOT_AUDIO, why=error.reason))
+            duration = info.duration
             limit = self.input_limit(job.provider)
             if info.size > limit:
                 path.unlink(missing_ok=True)
-                return await self.reject(job, texts.file_too_large(info.size, limit, provider.label))
-            if reason := check_duration(info.duration, provider.capabilities, provider.label):
+                return await self.reject(
+                    job, refusal(Reason.FILE_TOO_LARGE, size=info.size, limit=limit, provider=provider.label)
+                )
+            if reason := check_duration(duration, provider.capabilities, provider.label):
                 path.unlink(missing_ok=True)
                 return await self.reject(job, reason)
         elif job.kind is not JobKind.GENERATE:
-            return await self.reject(job, texts.no_audio_attached())
+            return await self.reject(job, refusal(Reason.NO_AUDIO_ATTACHED))
         try:
             job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path)
         except IllegalTransition:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.jobs import Job, JobResult
+from domain.jobs import Failure, Job, JobResult
 from domain.tracking import Completed
 from engine.takes import Take
 
@@ -28,7 +28,7 @@ class ResultSink(Protocol):
 class PostRefused(Exception):
     """Discord refused the result for good (permissions, a bad request): retrying cannot help."""
 
-    def __init__(self, message: str, *, detail: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, failure: Failure, *, detail: str) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
         self.detail = detail

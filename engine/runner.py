@@ -20,24 +20,21 @@ from typing import Any
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError
-from domain.jobs import AT_PROVIDER, IllegalTransition, Job, JobState, utcnow
-from domain.tracking import Completed, Progress
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobState
+from domain.tracking import Completed, Note, Progress
+from engine.admin import JobHooks
 from engine.ports import PostRefused, ResultSink, StatusSink
-from engine.takes import Take, fetch_takes, take_dir
-from face import texts
+from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, retry_transient
+from engine.takes import fetch_takes, take_dir
 from providers.base import Inbox, JobRequest, Provider
-from providers.http import backoff
 from providers.registry import Registry
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
 
 S = JobState
-MAX_SUBMIT_ATTEMPTS = 5
-MAX_TRACK_RETRIES = 8
-# About four minutes of backoff: long enough to ride out a short Discord or network outage.
-MAX_DELIVERY_ATTEMPTS = 8
 # How often kept inputs past their retention are looked for.
 SWEEP_EVERY = 15 * 60
 
@@ -77,6 +74,8 @@ class Runner:
         owns: Callable[[Job], bool] = lambda job: True,
         refresh_input_url: InputUrlRefresher | None = None,
         input_retention: float = 0.0,
+        hooks: JobHooks | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -92,6 +91,8 @@ class Runner:
         self.refresh_input_url = refresh_input_url
         # Seconds a delivered job's input is kept for a reroll; 0 removes it when the job ends.
         self.input_retention = input_retention
+        # Costs and admin events (engine/admin.py); None where no server pays (the CLI).
+        self.hooks = hooks
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
@@ -101,7 +102,9 @@ class Runner:
         self._wake = asyncio.Event()
         self._pump_task: asyncio.Task[None] | None = None
         self._sweep_task: asyncio.Task[None] | None = None
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: asyncio.Task[None] | None = None
+        # Every wait, backoff and deadline is on this clock (tests pass a fake one).
+        self.clock = clock
 
     # -- lifecycle ---------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -110,7 +113,7 @@ class Runner:
             if not self.owns(job):
                 continue
             if job.provider not in self.registry:
-                await self._fail(job, texts.provider_gone(job.provider), None)
+                await self._fail(job, Failure(reason=Reason.PROVIDER_GONE, params={"name": job.provider}))
             elif job.state is S.SUBMITTING:
                 await self._recover_submitting(job)
             elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
@@ -127,13 +130,11 @@ class Runner:
             job = await self.jobs.transition(job.id, S.QUEUED)
             self.status.push(job)
         else:
-            await self._fail(job, texts.restart_lost_submit(), None)
+            await self._fail(job, Failure(reason=Reason.RESTART_LOST_SUBMIT))
 
     async def close(self) -> None:
         """Stop driving jobs; they stay in the table and resume at the next start."""
-        if self._timer:
-            self._timer.cancel()
-        tasks = [t for t in (self._pump_task, self._sweep_task, *self._tasks.values()) if t]
+        tasks = [t for t in (self._pump_task, self._sweep_task, self._timer, *self._tasks.values()) if t]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -159,7 +160,7 @@ class Runner:
         inbox.put_nowait(payload)
         return True
 
-    async def cancel(self, job_id: int, reason: str | None = None) -> Job:
+    async def cancel(self, job_id: int, reason: Failure | None = None) -> Job:
         """Stop a job for good and say so. Raises IllegalTransition once it is delivering or finished."""
         job = await self.jobs.transition(job_id, S.CANCELLED, error=reason)
         task = self._tasks.pop(job_id, None)
@@ -174,7 +175,7 @@ class Runner:
 
     async def sweep_inputs(self) -> int:
         """Remove kept inputs older than the retention; returns how many went."""
-        cutoff = utcnow() - timedelta(seconds=self.input_retention)
+        cutoff = self.clock.utcnow() - timedelta(seconds=self.input_retention)
         swept = 0
         for job in await self.jobs.kept_inputs(cutoff):
             if job.input_path:
@@ -190,7 +191,7 @@ class Runner:
                     log.info("removed %d kept inputs past their retention", swept)
             except Exception:
                 log.exception("sweeping kept inputs failed; will retry")
-            await asyncio.sleep(min(SWEEP_EVERY, self.input_retention))
+            await self.clock.sleep(min(SWEEP_EVERY, self.input_retention))
 
     # -- scheduling ------------------------------------------------------------------------------------
     async def _pump(self) -> None:
@@ -208,7 +209,7 @@ class Runner:
         busy_members = Counter(j.member_id for j in active)
         running = Counter(j.provider for j in active)
         queued = [j for j in await self.jobs.in_state(S.QUEUED) if self.owns(j)]
-        loop = asyncio.get_running_loop()
+        now = self.clock.monotonic()
         positions: dict[int, int] = {}
         waiting_per_provider: Counter[str] = Counter()
         next_retry: float | None = None
@@ -217,14 +218,14 @@ class Runner:
                 continue
             if self._deadline_remaining(job) <= 0:
                 # Waiting for a slot counts too: nobody should watch "in the queue" forever.
-                await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
+                await self._fail(job, self._deadline_failure())
                 continue
             held_until = self._not_before.get(job.id, 0.0)
-            if running[job.provider] < self.registry.limit(job.provider) and held_until <= loop.time():
+            if running[job.provider] < self.registry.limit(job.provider) and held_until <= now:
                 running[job.provider] += 1
                 self._launch(job)
                 continue
-            if held_until > loop.time():
+            if held_until > now:
                 next_retry = min(next_retry or held_until, held_until)
             waiting_per_provider[job.provider] += 1
             positions[job.id] = waiting_per_provider[job.provider]
@@ -235,7 +236,11 @@ class Runner:
         if next_retry is not None:
             if self._timer:
                 self._timer.cancel()
-            self._timer = loop.call_at(next_retry, self.wake)
+            self._timer = asyncio.create_task(self._wake_after(next_retry - now), name="runner-timer")
+
+    async def _wake_after(self, seconds: float) -> None:
+        await self.clock.sleep(seconds)
+        self.wake()
 
     async def run_one(self, job: Job) -> Job:
         """Drive one job to its end without the pump (the CLI). Returns the final row."""
@@ -265,7 +270,7 @@ class Runner:
             log.exception("job %s: unexpected failure", job_id)
             current = await self.jobs.get(job_id)
             if current and not current.finished:
-                await self._fail(current, texts.interrupted(), None)
+                await self._fail(current, Failure(reason=Reason.INTERRUPTED))
         finally:
             if self._tasks.get(job_id) is asyncio.current_task():
                 del self._tasks[job_id]
@@ -278,7 +283,7 @@ class Runner:
         if job.state is not S.DELIVERING:
             remaining = self._deadline_remaining(job)
             try:
-                async with asyncio.timeout(remaining):
+                async with deadline(self.clock, remaining):
                     if job.state is S.QUEUED:
                         submitted = await self._submit(job, provider, request)
                         if submitted is None:
@@ -288,7 +293,7 @@ class Runner:
             except TimeoutError:
                 partial = self._partial_at_deadline(job.id)
                 if partial is None:
-                    await self._fail(job, texts.deadline_passed(self.deadline_seconds), None)
+                    await self._fail(job, self._deadline_failure())
                     return
                 log.info(
                     "job %s: deadline passed with %d take(s) ready; posting those",
@@ -297,8 +302,10 @@ class Runner:
                 )
                 completed, job = partial, await self._current(job)
             except ProviderError as error:
-                await self._fail(await self._current(job), error.message, error.kind)
+                await self._fail(await self._current(job), Failure.of(error), detail=error.detail)
                 return
+            if self.hooks is not None:
+                await self.hooks.completed(job, completed)
             job = await self.jobs.transition(job.id, S.DELIVERING, stage=None)
             self.status.push(job)
         else:
@@ -315,7 +322,7 @@ class Runner:
     def _deadline_remaining(self, job: Job) -> float:
         started = job.queued_at or job.created_at
         deadline = started + timedelta(seconds=self.deadline_seconds)
-        return max(0.0, (deadline - utcnow()).total_seconds())
+        return max(0.0, (deadline - self.clock.utcnow()).total_seconds())
 
     def request_for(self, job: Job) -> JobRequest:
         webhook_url = None
@@ -355,16 +362,16 @@ class Runner:
             handle = await provider.submit(request)
         except ProviderError as error:
             resend_is_safe = not error.maybe_accepted or provider.capabilities.idempotent_submit
-            if error.transient and resend_is_safe and job.attempts < MAX_SUBMIT_ATTEMPTS:
-                delay = backoff(job.attempts, error.retry_after)
+            if error.transient and resend_is_safe and job.attempts < SUBMIT.attempts:
+                delay = SUBMIT.delay(job.attempts, error.retry_after)
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
-                self._not_before[job.id] = asyncio.get_running_loop().time() + delay
+                self._not_before[job.id] = self.clock.monotonic() + delay
                 job = await self.jobs.transition(job.id, S.QUEUED)
                 self.status.push(job)
                 return None
             if error.maybe_accepted and not provider.capabilities.idempotent_submit:
                 log.warning("job %s: submit unconfirmed (%s); not resending", job.id, error.detail)
-                await self._fail(job, texts.submit_unconfirmed(), None)
+                await self._fail(job, Failure(reason=Reason.SUBMIT_UNCONFIRMED))
                 return None
             raise
         # The handle is saved before anything else happens: from here on the job is only tracked.
@@ -376,6 +383,8 @@ class Runner:
             eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
         )
         self._not_before.pop(job.id, None)
+        if self.hooks is not None:
+            await self.hooks.submitted(job)
         self.status.push(job)
         log.info("job %s: submitted to %s as %s", job.id, job.provider, handle.task_id)
         return job
@@ -385,7 +394,8 @@ class Runner:
     ) -> Completed:
         assert job.handle is not None
         handle = job.handle
-        for attempt in range(1, MAX_TRACK_RETRIES + 1):
+        # One budget for the whole run: a provider's track starts afresh on each entry, this does not.
+        for attempt in range(1, TRACK.attempts + 1):
             try:
                 async for event in provider.track(handle, request, inbox):
                     if isinstance(event, Completed):
@@ -396,13 +406,13 @@ class Runner:
                             return partial
                     handle = event.handle or handle
                     job = await self._progress(job, event)
-                raise ProviderError(ErrorKind.UNAVAILABLE, texts.provider_stopped())
+                raise ProviderError(ErrorKind.UNAVAILABLE, Reason.PROVIDER_STOPPED)
             except ProviderError as error:
-                if not error.transient or attempt == MAX_TRACK_RETRIES:
+                if not error.transient or attempt == TRACK.attempts:
                     raise
-                delay = backoff(attempt, error.retry_after)
+                delay = TRACK.delay(attempt, error.retry_after)
                 log.info("job %s: tracking interrupted (%s); again in %.0fs", job.id, error.kind, delay)
-                await asyncio.sleep(delay)
+                await self.clock.sleep(delay)
         raise AssertionError("unreachable")
 
     def _partial_at_deadline(self, job_id: int) -> Completed | None:
@@ -411,14 +421,21 @@ class Runner:
         if partial is None:
             return None
         return partial.model_copy(
-            update={"notes": [*partial.notes, texts.deadline_partial(self.deadline_seconds)]}
+            update={
+                "notes": [
+                    *partial.notes,
+                    Note(reason=Reason.DEADLINE_PARTIAL, params={"limit": self.deadline_seconds}),
+                ]
+            }
         )
 
     async def _progress(self, job: Job, event: Progress) -> Job:
         fields: dict[str, Any] = {"stage": event.stage, "percent": event.percent}
         if event.eta_seconds is not None:
             # Providers say how long is left; the job keeps the whole span from submission.
-            since_submit = (utcnow() - job.submitted_at).total_seconds() if job.submitted_at else 0.0
+            since_submit = (
+                (self.clock.utcnow() - job.submitted_at).total_seconds() if job.submitted_at else 0.0
+            )
             fields["eta_seconds"] = since_submit + max(0.0, event.eta_seconds)
         if event.listen_url:
             fields["listen_url"] = event.listen_url
@@ -432,37 +449,40 @@ class Runner:
         return job
 
     async def _deliver(self, job: Job, provider: Provider, completed: Completed) -> None:
-        """Fetch the takes once and post them, retrying a post Discord could not take right now.
+        """Fetch the takes once (engine/takes.py retries each download) and post them, retrying a
+        post Discord could not take right now (the post carries a nonce, so a resend is safe).
 
         The takes were paid for: they stay on disk until a post lands or Discord refuses for good.
         """
         dest = take_dir(self.work_dir, job.id)
-        takes: list[Take] | None = None
+        handle = job.handle
         try:
-            for attempt in range(1, MAX_DELIVERY_ATTEMPTS + 1):
-                try:
-                    if takes is None:
-                        takes, notes = await fetch_takes(
-                            completed,
-                            dest,
-                            self.session,
-                            max_bytes=self.max_take_bytes,
-                            refresh=(lambda: provider.refresh_outputs(job.handle)) if job.handle else None,
-                        )
-                        completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
-                    message_id, result = await self.results.post(job, takes, completed.model_copy(deep=True))
-                    break
-                except PostRefused as refused:
-                    log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
-                    await self._fail(job, refused.message, None)
-                    return
-                except ProviderError as error:
-                    if not error.transient or attempt == MAX_DELIVERY_ATTEMPTS:
-                        await self._fail(job, error.message, error.kind)
-                        return
-                    delay = backoff(attempt, error.retry_after)
-                    log.info("job %s: delivery failed (%s); again in %.0fs", job.id, error.detail, delay)
-                    await asyncio.sleep(delay)
+            takes, notes = await fetch_takes(
+                completed,
+                dest,
+                self.session,
+                max_bytes=self.max_take_bytes,
+                refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
+                clock=self.clock,
+            )
+            completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
+
+            def again(error: ProviderError, delay: float) -> None:
+                log.info("job %s: result post failed (%s); again in %.0fs", job.id, error.detail, delay)
+
+            message_id, result = await retry_transient(
+                RESULT_POST,
+                self.clock,
+                lambda: self.results.post(job, takes, completed.model_copy(deep=True)),
+                on_retry=again,
+            )
+        except PostRefused as refused:
+            log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
+            await self._fail(job, refused.failure)
+            return
+        except ProviderError as error:
+            await self._fail(job, Failure.of(error), detail=error.detail)
+            return
         finally:
             shutil.rmtree(dest, ignore_errors=True)
             _remove_outputs(completed)
@@ -470,12 +490,18 @@ class Runner:
         self.status.push(job)
         await self._finish(job)
 
-    async def _fail(self, job: Job, message: str, kind: ErrorKind | None) -> None:
-        log.info("job %s: failed (%s): %s", job.id, kind, message)
+    def _deadline_failure(self) -> Failure:
+        return Failure(reason=Reason.DEADLINE_PASSED, params={"limit": self.deadline_seconds})
+
+    async def _fail(self, job: Job, failure: Failure, *, detail: str | None = None) -> None:
+        # One line for the operator: the codes, and the vendor's own words (never shown to members).
+        log.info("job %s: failed (%s/%s): %s", job.id, failure.kind, failure.reason, detail or "-")
         try:
-            job = await self.jobs.transition(job.id, S.FAILED, error=texts.failure(message, kind))
+            job = await self.jobs.transition(job.id, S.FAILED, error=failure)
         except IllegalTransition:
             return
+        if self.hooks is not None:
+            await self.hooks.failed(job, failure.kind)
         self.status.push(job)
         await self._finish(job)
 
@@ -484,6 +510,8 @@ class Runner:
         self._not_before.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)
+        if self.hooks is not None:
+            await self.hooks.finished(job)
         # A delivered job's input is kept for a while so it can be rerolled; the sweep removes it later.
         keep = job.state is S.DELIVERED and self.input_retention > 0
         if job.input_path and not keep:

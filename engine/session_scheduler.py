@@ -63,11 +63,11 @@ class SessionScheduler:
 
     async def _delay(self) -> float:
         delay = MAX_SLEEP
-        if await self.engine.store.unsettled(self.clock.now()):
+        if await self.engine.store.unsettled(self.clock.utcnow()):
             delay = RETRY_SLEEP
         deadline = await self.engine.store.next_deadline()
         if deadline is not None:
-            delay = min(delay, (deadline - self.clock.now()).total_seconds())
+            delay = min(delay, (deadline - self.clock.utcnow()).total_seconds())
         return max(0.0, delay)
 
     async def _wait(self, delay: float) -> None:

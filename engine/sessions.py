@@ -85,7 +85,7 @@ class SessionEngine:
     # -- sessions -----------------------------------------------------------------------------------
 
     async def start(self, plan: SessionPlan) -> Session:
-        now = self.clock.now()
+        now = self.clock.utcnow()
         session = await self.store.create(NewSession.from_plan(plan, now), now)
         self.on_deadline()
         return session
@@ -115,7 +115,7 @@ class SessionEngine:
 
     async def list_for_guild(self, guild_id: int) -> list[Session]:
         """/session list: the open sessions, then those started within RECENT."""
-        return await self.store.for_guild(guild_id, self.clock.now() - RECENT)
+        return await self.store.for_guild(guild_id, self.clock.utcnow() - RECENT)
 
     async def autocomplete(self, guild_id: int, text: str) -> list[Session]:
         return await self.store.autocomplete(guild_id, text)
@@ -165,7 +165,7 @@ class SessionEngine:
             kind,
             target,
             self.rng.getrandbits(SHUFFLE_BITS),
-            self.clock.now(),
+            self.clock.utcnow(),
             job_id=job_id,
             take_index=take_index,
             upload_filename=upload_filename,
@@ -201,7 +201,7 @@ class SessionEngine:
         entry = await self.store.entry(entry_id)
         if entry is None or entry.session_id != session_id:
             return WithdrawCode.NOT_FOUND
-        withdrawn = await self.store.withdraw(entry_id, member_id, self.clock.now())
+        withdrawn = await self.store.withdraw(entry_id, member_id, self.clock.utcnow())
         if withdrawn is None:
             current = await self.store.get(session_id)
             return (
@@ -233,7 +233,7 @@ class SessionEngine:
         previous_id = await self.store.ballot_entry(session_id, voter.member_id)
         if previous_id == entry.id:
             return VoteOutcome(VoteCode.ALREADY, number=entry.number)
-        if not await self.store.vote(session_id, voter.member_id, entry.id, self.clock.now()):
+        if not await self.store.vote(session_id, voter.member_id, entry.id, self.clock.utcnow()):
             return VoteOutcome(VoteCode.NOT_OPEN)  # voting closed between the check and the write
         if previous_id is None:
             await self._card(session_id)
@@ -268,21 +268,21 @@ class SessionEngine:
 
     async def run_due(self) -> None:
         """Act on every deadline that has passed, in order, then finish any follow-up left undone."""
-        for session in await self.store.due(self.clock.now()):
+        for session in await self.store.due(self.clock.utcnow()):
             async with self._lock(session.id):
                 await self._catch_up(session.id)
-        for session in await self.store.unsettled(self.clock.now()):
+        for session in await self.store.unsettled(self.clock.utcnow()):
             async with self._lock(session.id):
-                if await self.store.claim(session.id, self.clock.now(), self._lease_end()):
+                if await self.store.claim(session.id, self.clock.utcnow(), self._lease_end()):
                     await self._settle(session.id)
 
     async def _catch_up(self, session_id: int) -> None:
         """Every passed deadline of one session, one after the other (open voting, then close it)."""
         current = await self.store.get(session_id)
-        while current and current.next_deadline and current.next_deadline <= self.clock.now():
+        while current and current.next_deadline and current.next_deadline <= self.clock.utcnow():
             if current.phase is P.VOTING and await self.store.has_unposted(session_id):
                 # In order: voting ends only once every entry was put to the vote.
-                if await self.store.claim(session_id, self.clock.now(), self._lease_end()):
+                if await self.store.claim(session_id, self.clock.utcnow(), self._lease_end()):
                     await self._settle(session_id)
                 if await self.store.has_unposted(session_id):
                     return
@@ -303,7 +303,7 @@ class SessionEngine:
     async def _transition(self, session: Session, to: SessionPhase) -> Session | None:
         """The compare-and-set (taking the follow-up lease), then the follow-up. None when another
         path moved it first."""
-        moved = await self.store.transition(session.id, to, self.clock.now(), lease_until=self._lease_end())
+        moved = await self.store.transition(session.id, to, self.clock.utcnow(), lease_until=self._lease_end())
         if moved is None:
             return None
         log.info("session %s: %s -> %s", session.id, session.phase, to)
@@ -349,7 +349,7 @@ class SessionEngine:
             await self._card(session_id)
             posted = [e for e in await self.store.entries(session_id) if e.message_id is not None]
             await self.face.close_thread(session, posted)
-            await self.store.update(session_id, archived_at=self.clock.now())
+            await self.store.update(session_id, archived_at=self.clock.utcnow())
 
     async def _results(self, session: Session) -> Results:
         entries = await self.store.entries(session.id, EntryStatus.ENTERED)
@@ -362,7 +362,7 @@ class SessionEngine:
             self.face.card_changed(session, await self.store.stats(session_id))
 
     def _lease_end(self) -> datetime:
-        return self.clock.now() + LEASE
+        return self.clock.utcnow() + LEASE
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         return self._locks.setdefault(session_id, asyncio.Lock())

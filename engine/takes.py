@@ -12,9 +12,10 @@ import aiohttp
 
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
-from domain.errors import ErrorKind, ProviderError
-from domain.tracking import Completed, Output
-from face import texts
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.tracking import Completed, Note, Output
+from engine.retry import TAKE_DOWNLOAD, retry_transient
 from providers.http import download_to
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Take:
     label: str | None = None
     source_url: str | None = None
     lyrics_lrc: str | None = None
+    flagged: bool = False  # the provider flagged its content (see engine/moderation.py)
 
 
 def _ext(output: Output) -> str:
@@ -47,13 +49,25 @@ def _ext(output: Output) -> str:
     return tail[1].lower() if len(tail) == 2 and len(tail[1]) <= 4 else "mp3"
 
 
-async def _fetch_one(output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int) -> Path:
+async def _fetch_one(
+    output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int, clock: Clock
+) -> Path:
     if output.path is not None:
         return output.path
-    if not output.url:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.take_without_audio(output.index))
+    url = output.url
+    if not url:
+        raise ProviderError(ErrorKind.GENERATION_FAILED, Reason.TAKE_SILENT, params={"index": output.index})
     target = dest / f"take{output.index}.{_ext(output)}"
-    await download_to(session, output.url, target, max_bytes=max_bytes)
+
+    def again(error: ProviderError, delay: float) -> None:
+        log.info("take %s: download failed (%s); again in %.0fs", output.index, error.kind, delay)
+
+    await retry_transient(
+        TAKE_DOWNLOAD,
+        clock,
+        lambda: download_to(session, url, target, max_bytes=max_bytes),
+        on_retry=again,
+    )
     return target
 
 
@@ -64,19 +78,20 @@ async def fetch_takes(
     *,
     max_bytes: int,
     refresh: Refresh | None = None,
-) -> tuple[list[Take], list[str]]:
+    clock: Clock = SYSTEM_CLOCK,
+) -> tuple[list[Take], list[Note]]:
     """Every take on local disk. A take that cannot be had becomes a note, unless none can."""
     dest.mkdir(parents=True, exist_ok=True)
     outputs = list(completed.outputs)
     takes: list[Take] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     failures: list[ProviderError] = []
     refreshed = False
     for output in outputs:
         link = output.url
         try:
             try:
-                path = await _fetch_one(output, dest, session, max_bytes)
+                path = await _fetch_one(output, dest, session, max_bytes, clock)
             except ProviderError as error:
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
@@ -87,13 +102,14 @@ async def fetch_takes(
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
-                path = await _fetch_one(fresh, dest, session, max_bytes)
+                path = await _fetch_one(fresh, dest, session, max_bytes, clock)
                 link = fresh.url
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed
         except ProviderError as error:
-            log.warning("take %s could not be fetched: %s (%s)", output.index, error.message, error.detail)
-            notes.append(texts.take_not_downloaded(output.index, error.message))
+            log.warning("take %s could not be fetched: %r (%s)", output.index, error, error.detail)
+            cause = {"kind": error.kind.value, "cause": error.reason, **error.params}
+            notes.append(Note(reason=Reason.TAKE_NOT_DOWNLOADED, params={**cause, "index": output.index}))
             failures.append(error)
             continue
         takes.append(
@@ -106,6 +122,7 @@ async def fetch_takes(
                 label=output.label,
                 source_url=link,
                 lyrics_lrc=output.lyrics_lrc,
+                flagged=output.flagged,
             )
         )
     if not takes:
@@ -118,7 +135,7 @@ async def fetch_takes(
             if failures
             else ErrorKind.GENERATION_FAILED
         )
-        raise ProviderError(kind, texts.no_takes(), detail="; ".join(f.message for f in failures))
+        raise ProviderError(kind, Reason.NO_TAKES_DOWNLOADED, detail="; ".join(repr(f) for f in failures))
     return takes, notes
 
 
@@ -129,7 +146,7 @@ def _playable(path: Path, index: int) -> tuple[Path, float | None]:
         info = probe(path)
     except NotAudio as exc:
         raise ProviderError(
-            ErrorKind.GENERATION_FAILED, texts.take_without_audio(index), detail=exc.reason
+            ErrorKind.GENERATION_FAILED, Reason.TAKE_SILENT, params={"index": index}, detail=exc.reason
         ) from exc
     ext = extension_for(info)
     if ext is None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from domain.jobs import TRANSITIONS, IllegalTransition, Job, JobState
+from domain.errors import Reason
+from domain.jobs import TRANSITIONS, Failure, IllegalTransition, Job, JobState
 from face import texts
 from face.results import (
     MAX_FILES_PER_MESSAGE,
@@ -77,7 +78,9 @@ async def cancel(bot: RemixBot, interaction: discord.Interaction, job: Job) -> N
     if not (is_requester(interaction, job) or is_moderator(interaction, job)):
         raise UserFacingError(texts.only_requester_or_moderator(texts.ACTION_CANCEL))
     try:
-        await bot.runner.cancel(job.id, texts.cancelled_by(interaction.user.id))
+        await bot.runner.cancel(
+            job.id, Failure(reason=Reason.CANCELLED_BY, params={"member_id": interaction.user.id})
+        )
     except IllegalTransition as exc:
         raise UserFacingError(texts.cannot_cancel_now(job.id, exc.current.value)) from exc
     await interaction.response.send_message(texts.cancel_done(job.id), ephemeral=True)
@@ -105,7 +108,7 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
     """Post a delivered job's results again here: the takes copied from the result, fresh buttons."""
     if job.state is not JobState.DELIVERED or job.result is None:
         url = jump_url(bot, job, job.status_message_id)
-        raise UserFacingError(texts.not_delivered(job.id, job.state.value, job.error, url))
+        raise UserFacingError(texts.not_delivered(job.id, job.state.value, bot.failure_text(job), url))
     if missing := missing_permissions(interaction.app_permissions):
         raise UserFacingError(texts.missing_permissions(missing))
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -117,7 +120,7 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
     embed = result_embed(
         job,
         job.result,
-        bot.registry.get(job.provider).label if job.provider in bot.registry else job.provider,
+        bot.provider_label(job.provider),
         image=image,
     )
     assert interaction.channel_id is not None

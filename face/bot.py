@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -14,18 +14,24 @@ import discord
 from discord.ext import commands
 
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
+from engine.admin import AdminRules, JobHooks, RuleDefaults
+from engine.budgets import Budgets, Pricing
 from engine.intake import Intake
 from engine.runner import Runner
 from face import texts
+from face.admin_log import DiscordAdminLog
 from face.attachments import fresh_url
+from face.flagged import FlaggedPolicy
 from face.results import DiscordResults
 from face.status import StatusBoard
 from face.tree import RemixTree
 from face.views import DYNAMIC_ITEMS, result_view, status_view
 from providers.registry import Registry
+from storage.budgets import BudgetRepository
 from storage.db import Database
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
+from storage.rules import RulesRepository
 from web.server import WebServer
 
 log = logging.getLogger(__name__)
@@ -53,6 +59,9 @@ class BotOptions:
     public_base_url: str | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    # Server admin rules: defaults for servers that set nothing, and what jobs cost (engine/admin.py).
+    rule_defaults: RuleDefaults = field(default_factory=RuleDefaults)
+    pricing: Pricing = field(default_factory=Pricing)
 
 
 class RemixBot(commands.Bot):
@@ -81,7 +90,17 @@ class RemixBot(commands.Bot):
         self.extensions_to_load = extensions
         self.jobs = JobRepository(db)
         self.guilds_repo = GuildRepository(db)
+        self.rules_repo = RulesRepository(db)
+        self.budgets_repo = BudgetRepository(db)
         self._background: set[asyncio.Task[None]] = set()
+
+    def provider_label(self, name: str) -> str:
+        """How members know a provider; its name when it is no longer configured."""
+        return self.registry.get(name).label if name in self.registry else name
+
+    def failure_text(self, job: Job) -> str:
+        """Why the job failed, was refused or was cancelled, in words; empty when nothing was said."""
+        return texts.failure(job.error, self.provider_label(job.provider)) if job.error else ""
 
     async def setup_hook(self) -> None:
         s = self.options
@@ -97,7 +116,17 @@ class RemixBot(commands.Bot):
             provider_stages=stages,
             view_for=status_view,
         )
-        self.results = DiscordResults(self, labels, s.work_dir, view_for=result_view)
+        # Server admin rules: budgets, roles, cooldowns, moderation, the admin log.
+        self.admin_log = DiscordAdminLog(self, self.rules_repo)
+        budgets = Budgets(self.budgets_repo, s.pricing)
+        self.admin_rules = AdminRules(self.rules_repo, budgets, s.rule_defaults, admin_log=self.admin_log)
+        self.results = DiscordResults(
+            self,
+            labels,
+            s.work_dir,
+            view_for=result_view,
+            flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
+        )
         self.runner = Runner(
             self.jobs,
             self.registry,
@@ -111,6 +140,7 @@ class RemixBot(commands.Bot):
             refresh_input_url=self._fresh_input_url,
             input_retention=s.input_retention_hours * 3600,
             owns=started_in_discord,
+            hooks=JobHooks(budgets, admin_log=self.admin_log),
         )
         self.intake = Intake(
             self.jobs,
@@ -121,6 +151,7 @@ class RemixBot(commands.Bot):
             max_input_bytes=s.max_input_bytes,
             max_jobs_per_member=s.max_jobs_per_member,
             guilds=self.guilds_repo,
+            rules=self.admin_rules,
         )
         self.web = WebServer(
             self.jobs,
@@ -166,7 +197,7 @@ class RemixBot(commands.Bot):
             channel = self.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
             try:
                 await channel.send(
-                    texts.to_member(job.member_id, texts.rejected(job.error or "")),
+                    texts.to_member(job.member_id, texts.rejected(self.failure_text(job))),
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.member_id)]),
                 )
             except discord.HTTPException:
@@ -189,4 +220,5 @@ class RemixBot(commands.Bot):
             await self.runner.close()
             await self.status_board.close()
             await self.web.stop()
+            await self.admin_log.close()
         await super().close()

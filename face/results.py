@@ -13,12 +13,13 @@ import discord
 
 from audio.transcode import fit_to_size
 from audio.waveform import render_waveform
-from domain.errors import ErrorKind, ProviderError
-from domain.jobs import Job, JobResult, TakeInfo
-from domain.tracking import Completed
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.jobs import Failure, Job, JobResult, TakeInfo
+from domain.tracking import Completed, Note
 from engine.ports import PostRefused
 from engine.takes import Take, take_dir
 from face import texts
+from face.flagged import FlaggedPolicy, spoiler_name
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,8 @@ def result_embed(
             name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False
         )
     if result.notes:
-        embed.add_field(name=texts.NOTE_FIELD, value=texts.clip("\n".join(result.notes), 1000), inline=False)
+        notes = "\n".join(texts.note(note, provider_label) for note in result.notes)
+        embed.add_field(name=texts.NOTE_FIELD, value=texts.clip(notes, 1000), inline=False)
     if result.cover_url:
         embed.set_thumbnail(url=result.cover_url)
     elif image:
@@ -99,11 +101,13 @@ class DiscordResults:
         work_dir: Path,
         *,
         view_for: ResultView | None = None,
+        flagged: FlaggedPolicy | None = None,
     ) -> None:
         self.client = client
         self.provider_labels = provider_labels
         self.work_dir = work_dir
         self.view_for = view_for
+        self.flagged = flagged
 
     async def _fit(self, job: Job, take: Take) -> Path | None:
         if take.path.stat().st_size <= job.upload_limit:
@@ -124,6 +128,8 @@ class DiscordResults:
         return path, name
 
     async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+        if self.flagged is not None:  # flagged takes: spoiler or withheld (face/flagged.py)
+            takes = await self.flagged.apply(job, takes, completed)
         files: list[tuple[Path, str]] = []
         infos: list[TakeInfo] = []
         for number, take in enumerate(takes, start=1):
@@ -140,9 +146,9 @@ class DiscordResults:
                     )
                 )
                 if not take.source_url:
-                    completed.notes.append(texts.take_unavailable(number))
+                    completed.notes.append(Note(reason=Reason.TAKE_UNAVAILABLE, params={"index": number}))
                 continue
-            name = _filename(job, number, path.suffix.lstrip(".") or take.ext)
+            name = spoiler_name(_filename(job, number, path.suffix.lstrip(".") or take.ext), take)
             files.append((path, name))
             infos.append(
                 TakeInfo(
@@ -199,16 +205,16 @@ class DiscordResults:
                     nonce=f"j{job.id}r{part}",
                 )
             except discord.Forbidden as exc:
-                names = [texts.permission_name(flag) for flag in REQUIRED]
-                raise PostRefused(texts.missing_permissions(names), detail=str(exc)) from exc
+                refused = Failure(reason=Reason.MISSING_PERMISSIONS, params={"permissions": list(REQUIRED)})
+                raise PostRefused(refused, detail=str(exc)) from exc
             except discord.HTTPException as exc:
                 if exc.status >= 500:  # discord.py already retried what it retries; the runner waits longer
                     raise ProviderError(
-                        ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)
+                        ErrorKind.UNAVAILABLE, Reason.RESULT_REFUSED, detail=str(exc)
                     ) from exc
-                raise PostRefused(texts.result_refused(), detail=str(exc)) from exc
+                raise PostRefused(Failure(reason=Reason.RESULT_REFUSED), detail=str(exc)) from exc
             except (OSError, aiohttp.ClientError) as exc:
-                raise ProviderError(ErrorKind.UNAVAILABLE, texts.result_refused(), detail=str(exc)) from exc
+                raise ProviderError(ErrorKind.UNAVAILABLE, Reason.RESULT_REFUSED, detail=str(exc)) from exc
             finally:
                 for attachment in attachments:
                     attachment.close()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from domain.jobs import Job, JobState
+from domain.jobs import Job, JobState, Refusal
 from engine.intake import Draft
 from face import texts
 from face.results import missing_permissions
@@ -27,6 +27,8 @@ def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
         member_id=interaction.user.id,
         guild_id=interaction.guild_id,
         upload_limit=interaction.filesize_limit,
+        # For the server's role rules (engine/admin.py).
+        member_roles=tuple(role.id for role in getattr(interaction.user, "roles", ())),
         **fields,  # type: ignore[arg-type]
     )
 
@@ -37,15 +39,15 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     if missing:
         raise UserFacingError(texts.missing_permissions(missing))
     job = await bot.intake.admit(draft)
-    if isinstance(job, str):
-        raise UserFacingError(texts.rejected(job))
+    if isinstance(job, Refusal):
+        raise UserFacingError(texts.refusal(job))
     # The row exists: acknowledge before anything slow (download, probe).
     await interaction.response.send_message(
         texts.checking(bool(draft.input_url or draft.input_path)), ephemeral=True
     )
     job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
-        reply = texts.rejected(job.error or "")
+        reply = texts.rejected(bot.failure_text(job))
     elif job.state is JobState.CANCELLED:
         reply = texts.cancel_done(job.id)
     else:

@@ -4,7 +4,7 @@ Edits go through the bot token (channel routes), so jobs longer than the 15-minu
 token still finish. Per message, the newest state replaces any edit still waiting, at most one
 edit is in flight, and edits are spaced by `interval`; the final state is always written.
 discord.py does the rate-limit waiting; because only the newest state is kept, nothing stale
-queues up behind it.
+queues up behind it. Spacing and retries run on the injected Clock (policy: engine/retry.py).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from collections.abc import Callable
 
 import discord
 
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.jobs import Job, JobState
+from engine.retry import STATUS_EDIT_FINAL
 from face import texts
-from providers.http import backoff
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,6 @@ COLOURS = {
     S.CANCELLED: discord.Colour.dark_grey(),
     S.REJECTED: discord.Colour.dark_grey(),
 }
-
-FINAL_WRITE_ATTEMPTS = 6
 
 ViewFactory = Callable[[Job], discord.ui.View | None]
 
@@ -74,9 +73,9 @@ def render_status(
     if job.state is S.DELIVERED and result_url:
         lines.append(texts.result_link(result_url))
     if job.state in (S.FAILED, S.REJECTED) and job.error:
-        lines.append(texts.clip(job.error, 1000))
+        lines.append(texts.clip(texts.failure(job.error, provider_label), 1000))
     if job.state is S.CANCELLED:
-        lines.append(texts.cancelled(job.error))
+        lines.append(texts.cancelled(texts.failure(job.error, provider_label) if job.error else None))
     # An embed field holds 1024 characters; a longer one makes Discord refuse the whole edit.
     embed.add_field(name=texts.STATUS_FIELD, value=texts.clip("\n".join(lines), 1024), inline=False)
     embed.set_footer(text=texts.job_footer(job.id))
@@ -93,6 +92,7 @@ class StatusBoard:
         interval: float,
         view_for: ViewFactory | None = None,
         provider_stages: dict[str, tuple[str, ...]] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.client = client
         self.jobs = jobs
@@ -100,6 +100,7 @@ class StatusBoard:
         self.provider_stages = provider_stages or {}
         self.interval = interval
         self.view_for = view_for
+        self.clock = clock
         self._latest: dict[int, tuple[Job, int | None]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._posted: dict[int, int] = {}  # status messages this board posted, by job
@@ -134,13 +135,13 @@ class StatusBoard:
                     self._latest.pop(job_id, None)
                     self._posted.pop(job_id, None)
                     break
-                await asyncio.sleep(self.interval)
+                await self.clock.sleep(self.interval)
         finally:
             self._workers.pop(job_id, None)
 
     async def _write_with_retries(self, job: Job, position: int | None) -> None:
         """A passing state may be skipped when Discord fails; the final one is retried, never dropped."""
-        attempts = FINAL_WRITE_ATTEMPTS if job.finished else 1
+        attempts = STATUS_EDIT_FINAL.attempts if job.finished else 1
         for attempt in range(1, attempts + 1):
             try:
                 await self._write(job, position)
@@ -148,7 +149,7 @@ class StatusBoard:
             except Exception:
                 log.exception("job %s: status update failed (attempt %d)", job.id, attempt)
                 if attempt < attempts:
-                    await asyncio.sleep(backoff(attempt, cap=30.0))
+                    await self.clock.sleep(STATUS_EDIT_FINAL.delay(attempt))
 
     async def _write(self, job: Job, position: int | None) -> None:
         # A snapshot pushed before this board posted the message does not know its id yet.

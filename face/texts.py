@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
 
-from domain.errors import ErrorKind
+from domain.admin import AdminEvent, AdminEventKind, AdminReason, AdminRefusal
+from domain.errors import ErrorKind, Reason
+from domain.jobs import Failure, Refusal
 from domain.kinds import JobKind
+from domain.tracking import Note
 
 # -- names and formatting every section uses -----------------------------------------------------------
 KIND_NAMES = {JobKind.REMIX: "remix", JobKind.SING: "sing-over", JobKind.GENERATE: "song"}
@@ -27,7 +33,7 @@ STAGE_NAMES = {
 NEXT_STEP = {
     ErrorKind.INVALID_INPUT: "Check the audio and the text, then try again.",
     ErrorKind.INSUFFICIENT_CREDITS: "The server's provider account needs a top-up; tell a server admin.",
-    ErrorKind.RATE_LIMITED: "The provider is busy; try again in a few minutes.",
+    ErrorKind.RATE_LIMITED: "Try again in a few minutes.",
     ErrorKind.CONTENT_FLAGGED: "Try a different prompt, lyrics or audio.",
     ErrorKind.UNAVAILABLE: "Try again in a few minutes.",
     ErrorKind.AUTH: "Tell a server admin: the bot's key for this provider needs fixing.",
@@ -42,6 +48,14 @@ _MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)\d+>")
 def defuse(text: str) -> str:
     """Neutralise mentions in member text we echo, on top of AllowedMentions.none()."""
     return _MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b").replace("<#", "<#\u200b"), text)
+
+
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]])")
+
+
+def quoted(text: str, limit: int = 300) -> str:
+    """A vendor's words passed on to a member: one line, markdown escaped, mentions defused."""
+    return defuse(_MARKDOWN.sub(r"\\\1", clip(" ".join(text.split()), limit)))
 
 
 def clip(text: str, limit: int) -> str:
@@ -76,7 +90,9 @@ CAPABLE_ELSEWHERE = {
 }
 
 
-def kind_not_supported(provider: str, kind: JobKind, supporters: list[str]) -> str:
+def kind_not_supported(provider: str, kind: JobKind, supporters: list[str] | None) -> str:
+    if supporters is None:  # a provider's own check: who else could is for the bot to say
+        return f"{provider} can't make a {KIND_NAMES[kind]}."
     if supporters:
         return f"{provider} can't make a {KIND_NAMES[kind]}. Try {', '.join(supporters)}."
     return (
@@ -105,7 +121,9 @@ def instrumental_and_vocal_only() -> str:
     return "A song can't be both instrumental and vocals only: pick one of the two."
 
 
-def too_long(field: str, length: int, limit: int, provider: str) -> str:
+def too_long(field: str, length: int | None, limit: int, provider: str) -> str:
+    if length is None:
+        return f"Your {field} is too long; {provider} takes at most {limit} characters."
     return (
         f"Your {field} has {length} characters; {provider} takes at most {limit}. Shorten it and try again."
     )
@@ -132,16 +150,16 @@ def audio_too_short(duration: float, limit: float, provider: str) -> str:
     return f"That audio is only {seconds(duration)} long; {provider} needs at least {seconds(limit)}."
 
 
-def not_audio(reason: str) -> str:
-    return f"I can't use that file: {reason}"
+def not_audio(why: Reason | str | None) -> str:
+    return f"I can't use that file: {AUDIO_WORDS.get(why or '', AUDIO_WORDS[Reason.AUDIO_NOT_AUDIO])}"
 
 
 def empty_upload() -> str:
-    return not_audio("the file is empty.")
+    return "I can't use that file: the file is empty."
 
 
 def no_audio_attached() -> str:
-    return not_audio("no audio was attached.")
+    return "I can't use that file: no audio was attached."
 
 
 def attachment_unreachable() -> str:
@@ -183,12 +201,14 @@ def guild_only() -> str:
 
 
 # -- audio checks (audio/probe.py): why a file can't be used as audio ------------------------------------
-AUDIO_EMPTY = "This file is empty."
-AUDIO_NOT_AUDIO = "This doesn't look like an audio file."
-AUDIO_DAMAGED = "I could not read this audio; it may be damaged."
-AUDIO_SILENT = "This audio file has no sound in it."
-AUDIO_VIDEO_WITHOUT_SOUND = "This video has no sound track."
-AUDIO_UNKNOWN_LENGTH = "I could not tell how long this audio is."
+AUDIO_WORDS: dict[str, str] = {
+    Reason.AUDIO_EMPTY: "This file is empty.",
+    Reason.AUDIO_NOT_AUDIO: "This doesn't look like an audio file.",
+    Reason.AUDIO_DAMAGED: "I could not read this audio; it may be damaged.",
+    Reason.AUDIO_SILENT: "This audio file has no sound in it.",
+    Reason.AUDIO_VIDEO_WITHOUT_SOUND: "This video has no sound track.",
+    Reason.AUDIO_UNKNOWN_LENGTH: "I could not tell how long this audio is.",
+}
 
 
 # -- acknowledgements --------------------------------------------------------------------------------
@@ -277,168 +297,195 @@ def cancelled_by(member_id: int) -> str:
     return f"Cancelled by <@{member_id}>."
 
 
-def failure(message: str, kind: ErrorKind | None) -> str:
-    step = NEXT_STEP.get(kind) if kind else None
-    return f"{message} {step}" if step else message
+# -- why a job failed, was refused or left something out: reason codes and kinds into sentences --------
+# A provider's failure is worded from its kind, or from its reason where the member should hear more;
+# `{provider}` is the provider's label. `said` is the vendor's own words about the member's input.
+Words = Callable[[Mapping[str, Any], str], str]
+
+KIND_WORDS: dict[ErrorKind, str] = {
+    ErrorKind.INVALID_INPUT: "{provider} refused the request.",
+    ErrorKind.INSUFFICIENT_CREDITS: "The bot's {provider} account is out of credits.",
+    ErrorKind.RATE_LIMITED: "{provider} is getting too many requests right now.",
+    ErrorKind.CONTENT_FLAGGED: "{provider} flagged this request and made no track.",
+    ErrorKind.UNAVAILABLE: "{provider} is having trouble right now.",
+    ErrorKind.AUTH: "{provider} refused the bot's API key.",
+    ErrorKind.NOT_FOUND: "{provider} has no record of this job.",
+    ErrorKind.GENERATION_FAILED: "{provider} could not make this track.",
+    ErrorKind.EXPIRED: "The download link from {provider} has expired.",
+}
 
 
-def deadline_passed(limit: float) -> str:
-    return (
-        f"This took longer than {seconds(limit)}, so I stopped waiting. "
+def _said(params: Mapping[str, Any], lead: str) -> str:
+    """`lead`, then the vendor's words when it gave any."""
+    text = params.get("said")
+    return f"{lead}: {quoted(text)}" if isinstance(text, str) and text.strip() else f"{lead}."
+
+
+def _why(params: Mapping[str, Any]) -> str:
+    """The vendor's words in brackets, when it gave any."""
+    text = params.get("said")
+    return f" ({quoted(text)})" if isinstance(text, str) and text.strip() else ""
+
+
+def _kind_name(params: Mapping[str, Any]) -> str:
+    kind = params.get("job_kind")
+    return KIND_NAMES[JobKind(kind)] if kind in set(JobKind) else "track"
+
+
+REASON_WORDS: dict[Reason, Words] = {
+    # a provider or a download
+    Reason.UNREACHABLE: lambda p, provider: f"{provider} could not be reached.",
+    Reason.NO_ANSWER: lambda p, provider: f"{provider} did not answer in time.",
+    Reason.LINK_EXPIRED: lambda p, provider: "The download link has expired.",
+    Reason.DOWNLOAD_BROKE_OFF: lambda p, provider: "The download failed part way.",
+    Reason.TOO_LARGE: lambda p, provider: (
+        f"The audio file is too large for {provider}: the limit is {mb(p['limit'])}."
+        if p.get("limit")
+        else f"The audio file is too large for {provider}."
+    ),
+    Reason.DOWNLOAD_TOO_LARGE: lambda p, provider: (
+        f"The file is larger than {p['limit'] // (1024 * 1024)} MB."
+    ),
+    Reason.ANSWERED: lambda p, provider: _said(p, f"{provider} answered with an error ({p.get('status')})"),
+    Reason.REFUSED: lambda p, provider: _said(p, f"{provider} refused the request"),
+    Reason.FLAGGED: lambda p, provider: f"{provider} flagged this request{_why(p)} and made no track.",
+    Reason.MADE_NOTHING: lambda p, provider: _said(p, f"{provider} could not make this {_kind_name(p)}"),
+    Reason.UNKNOWN_JOB: lambda p, provider: f"{provider} has no record of this job.",
+    Reason.SERVER_LOST_JOB: lambda p, provider: f"{provider} lost track of this job.",
+    Reason.DUPLICATE: lambda p, provider: (
+        f"{provider} says this duplicates a request it is already working on."
+    ),
+    Reason.UNREADABLE: lambda p, provider: f"{provider} sent an answer the bot could not read.",
+    Reason.NO_JOB_ID: lambda p, provider: f"{provider} did not say which job it started.",
+    Reason.WRONG_ADDRESS: lambda p, provider: (
+        f"{provider} did not recognise the bot's request (not found); its {provider} address may be wrong."
+    ),
+    Reason.STREAM_BROKE: lambda p, provider: (
+        f"The connection to {provider} broke before it confirmed the job."
+    ),
+    Reason.NO_TAKES: lambda p, provider: f"{provider} finished but returned no takes.",
+    Reason.NOTHING_TO_DOWNLOAD: lambda p, provider: f"{provider} has no downloadable takes for this job.",
+    Reason.AUDIO_MISSING: lambda p, provider: "This needs an audio file to work on.",
+    Reason.LINK_MISSING: lambda p, provider: f"{provider} needs the song as a public link.",
+    Reason.BAD_SONG: lambda p, provider: _said(p, f"{provider} could not use the song"),
+    Reason.CANNOT_RESUME: lambda p, provider: f"{provider} can't resume this job.",
+    Reason.INPUT_GONE: lambda p, provider: "The audio to remix is no longer available.",
+    Reason.RENDER_FAILED: lambda p, provider: "I could not process this audio; it may be damaged.",
+    Reason.TAKE_SILENT: lambda p, provider: f"Take {p['index']} came back without audio.",
+    Reason.NO_TAKES_DOWNLOADED: lambda p, provider: "None of the takes could be downloaded.",
+    # the engine's own causes
+    Reason.DEADLINE_PASSED: lambda p, provider: (
+        f"This took longer than {seconds(p['limit'])}, so I stopped waiting. "
         "Try again later, or with another provider."
-    )
-
-
-def deadline_partial(limit: float) -> str:
-    return f"The other take was still not ready after {seconds(limit)}, so only the finished one is posted."
-
-
-def restart_lost_submit() -> str:
-    return (
+    ),
+    Reason.RESTART_LOST_SUBMIT: lambda p, provider: (
         "The bot restarted while sending this job and can't tell whether the provider got it. "
         "To avoid paying twice it was not sent again; run the command again if no result shows up."
-    )
-
-
-def submit_unconfirmed() -> str:
-    return (
-        "The provider did not confirm that it got this job. To avoid paying twice it was not sent again; "
+    ),
+    Reason.SUBMIT_UNCONFIRMED: lambda p, provider: (
+        f"{provider} did not confirm that it got this job. To avoid paying twice it was not sent again; "
         "if no result shows up, run the command again."
-    )
+    ),
+    Reason.INTERRUPTED: lambda p, provider: (
+        "Something went wrong on our side while handling this job. Please run the command again."
+    ),
+    Reason.PROVIDER_GONE: lambda p, provider: (
+        f"The provider {p.get('name')} is no longer configured here. "
+        "Run the command again with another provider."
+    ),
+    Reason.PROVIDER_STOPPED: lambda p, provider: f"{provider} stopped reporting on this job.",
+    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message.",
+    Reason.FLAGGED_WITHHELD: lambda p, provider: flagged_withheld(),
+    Reason.MISSING_PERMISSIONS: lambda p, provider: missing_permissions(
+        [permission_name(flag) for flag in p.get("permissions", [])]
+    ),
+    Reason.CANCELLED_BY: lambda p, provider: cancelled_by(p["member_id"]),
+    # notes on a result, and a provider's progress detail
+    Reason.TAKE_LEFT_OUT: lambda p, provider: take_left_out(p.get("index"), provider, p),
+    Reason.FEWER_VARIATIONS: lambda p, provider: (
+        f"{provider} returned {p.get('got')} of the {p.get('wanted')} variations asked for."
+    ),
+    Reason.TAKE_NOT_DOWNLOADED: lambda p, provider: (
+        f"Take {p['index']} could not be downloaded: {provider_failure(p, provider)}"
+    ),
+    Reason.TAKE_UNAVAILABLE: lambda p, provider: f"Take {p['index']} was too large to post here.",
+    Reason.DEADLINE_PARTIAL: lambda p, provider: (
+        f"The other take was still not ready after {seconds(p['limit'])}, so only the finished one is posted."
+    ),
+    Reason.DEFAULT_EFFECTS: lambda p, provider: (
+        f"No effect was named in the prompt, so I used {p.get('effects')}. "
+        "Try words like slowed, nightcore, lo-fi, bass boost or vaporwave."
+    ),
+    Reason.TAKES_READY: lambda p, provider: takes_ready(p["ready"], p["expected"]),
+    Reason.WORKING_FOR: lambda p, provider: working_for(provider, p["seconds"]),
+    # refusals before anything starts (a provider's own checks raise some of these too)
+    Reason.UNKNOWN_PROVIDER: lambda p, provider: unknown_provider(p["name"], p.get("available", [])),
+    Reason.KIND_NOT_SUPPORTED: lambda p, provider: kind_not_supported(
+        provider, JobKind(p["job_kind"]), p.get("supporters")
+    ),
+    Reason.PROMPT_REQUIRED: lambda p, provider: prompt_required(provider),
+    Reason.LYRICS_REQUIRED: lambda p, provider: lyrics_required(provider),
+    Reason.PROMPT_OR_LYRICS_REQUIRED: lambda p, provider: prompt_or_lyrics_required(),
+    Reason.TOO_LONG: lambda p, provider: too_long(p["field"], p.get("length"), p["limit"], provider),
+    Reason.LENGTH_OUT_OF_RANGE: lambda p, provider: length_out_of_range(p["length"], p["low"], p["high"]),
+    Reason.INSTRUMENTAL_AND_VOCAL_ONLY: lambda p, provider: instrumental_and_vocal_only(),
+    Reason.VARIATIONS_NOT_SUPPORTED: lambda p, provider: variations_not_supported(
+        provider, p.get("supporters", [])
+    ),
+    Reason.VARIATIONS_OUT_OF_RANGE: lambda p, provider: variations_out_of_range(
+        p.get("wanted"), p["limit"], provider
+    ),
+    Reason.FILE_TOO_LARGE: lambda p, provider: file_too_large(p["size"], p["limit"], provider),
+    Reason.AUDIO_TOO_LONG: lambda p, provider: audio_too_long(p["duration"], p["limit"], provider),
+    Reason.AUDIO_TOO_SHORT: lambda p, provider: audio_too_short(p["duration"], p["limit"], provider),
+    Reason.NOT_AUDIO: lambda p, provider: not_audio(p.get("why")),
+    Reason.EMPTY_UPLOAD: lambda p, provider: empty_upload(),
+    Reason.NO_AUDIO_ATTACHED: lambda p, provider: no_audio_attached(),
+    Reason.ATTACHMENT_UNREACHABLE: lambda p, provider: attachment_unreachable(),
+    Reason.TOO_MANY_JOBS: lambda p, provider: too_many_jobs(p["limit"]),
+    Reason.WRONG_CHANNEL: lambda p, provider: wrong_channel(p["channel_id"]),
+}
 
 
-def interrupted() -> str:
-    return "Something went wrong on our side while handling this job. Please run the command again."
+def words(
+    reason: Reason | str | None, kind: ErrorKind | None, params: Mapping[str, Any], provider: str
+) -> str:
+    """The sentence for a reason code, else for the kind; a refusal names its provider in its params."""
+    provider = params.get("provider") or provider
+    if reason in ADMIN_REASONS:
+        return admin_refusal(AdminRefusal(AdminReason(reason), params))
+    if reason in REASON_WORDS:
+        try:
+            return REASON_WORDS[Reason(reason)](params, provider)
+        except (KeyError, TypeError, ValueError):
+            pass  # parameters from another version: the kind's sentence still says what happened
+    if kind is not None:
+        return KIND_WORDS[kind].format(provider=provider)
+    return REASON_WORDS[Reason.INTERRUPTED](params, provider)
 
 
-# -- provider failures: the message of a ProviderError, shown on the status message -------------------
-# Where a vendor explains itself, its own words are passed through after ours.
-
-# Any provider (providers/http.py): HTTP conventions, connections, downloads.
-PROVIDER_BUSY = "The provider is busy right now."
-PROVIDER_OUT_OF_CREDITS = "The provider account is out of credits."
-PROVIDER_BAD_KEY = "The provider rejected the bot's API key."
-PROVIDER_UNKNOWN_JOB = "The provider does not know this job."
-PROVIDER_REFUSED = "The provider refused the request."
-PROVIDER_TROUBLE = "The provider is having trouble right now."
-PROVIDER_UNREACHABLE = "The provider could not be reached."
-PROVIDER_NO_ANSWER = "The provider did not answer in time."
-PROVIDER_LINK_EXPIRED = "The provider's download link expired."
-DOWNLOAD_LINK_EXPIRED = "The download link has expired."
-DOWNLOAD_BROKE_OFF = "The download failed part way."
+def provider_failure(params: Mapping[str, Any], provider: str) -> str:
+    """A provider failure recorded inside a note: its kind and reason (`cause`) among the params."""
+    kind = params.get("kind")
+    return words(params.get("cause"), ErrorKind(kind) if kind in set(ErrorKind) else None, params, provider)
 
 
-def provider_answered(status: int) -> str:
-    return f"The provider answered {status}."
+def failure(error: Failure, provider: str) -> str:
+    """Why a job failed, was refused or was cancelled, with what the member can do next."""
+    if error.text is not None:
+        return error.text  # stored as a sentence by an older version, next step included
+    text = words(error.reason, error.kind, error.params, provider)
+    step = NEXT_STEP.get(error.kind) if error.kind else None
+    return f"{text} {step}" if step else text
 
 
-def download_too_large(limit: int) -> str:
-    return f"The file is larger than {limit // (1024 * 1024)} MB."
+def note(item: Note, provider: str) -> str:
+    return item.text if item.text is not None else words(item.reason, None, item.params, provider)
 
 
-def provider_refused(provider: str, reason: str | None) -> str:
-    """The vendor's reason is about the member's input (prompt, lyrics, file), so it is shown."""
-    return f"{provider} refused the request: {reason}" if reason else f"{provider} refused the request."
-
-
-def provider_flagged(provider: str, reason: str | None) -> str:
-    why = f" ({reason})" if reason else ""
-    return f"{provider} flagged this request{why} and made no track."
-
-
-def provider_made_nothing(provider: str) -> str:
-    return f"{provider} could not make this track."
-
-
-# MusicGPT (providers/musicgpt.py)
-MUSICGPT_PROMPT_REQUIRED = "Please describe the music you want (a prompt is required)."
-MUSICGPT_LYRICS_REQUIRED = "Singing over a track needs lyrics."
-MUSICGPT_AUDIO_REQUIRED = "This needs an audio file to work on."
-MUSICGPT_INSTRUMENTAL_AND_VOCAL_ONLY = "A track cannot be both instrumental and vocals only."
-MUSICGPT_OUT_OF_CREDITS = "The bot's MusicGPT account is out of credits."
-MUSICGPT_BAD_KEY = "MusicGPT refused the bot's API key."
-MUSICGPT_UNKNOWN_JOB = "MusicGPT has no record of this job."
-MUSICGPT_DUPLICATE = "MusicGPT says this duplicates a request it is already working on."
-MUSICGPT_FILE_TOO_LARGE = "The audio file is too large for MusicGPT."
-MUSICGPT_BUSY = "MusicGPT is getting too many requests right now."
-MUSICGPT_TROUBLE = "MusicGPT is having trouble right now."
-MUSICGPT_UNREADABLE = "MusicGPT sent an answer the bot could not read."
-MUSICGPT_NO_TASK_ID = "MusicGPT did not say which job it started."
-MUSICGPT_WRONG_ADDRESS = (
-    "MusicGPT did not recognise the bot's request (not found); its MusicGPT address may be wrong."
-)
-MUSICGPT_LOST_JOB = "MusicGPT lost track of this job."
-
-
-def musicgpt_cannot(kind: str) -> str:
-    return f"MusicGPT cannot do {kind} jobs."
-
-
-def musicgpt_lyrics_too_long(limit: int) -> str:
-    return f"Lyrics can be at most {limit} characters."
-
-
-def musicgpt_error(status: int) -> str:
-    return f"MusicGPT answered with an error ({status})."
-
-
-# Soundpiece (providers/soundpiece.py)
-SOUNDPIECE_URL_REQUIRED = "Soundpiece needs a public URL for the song."
-SOUNDPIECE_UNREADABLE = "Soundpiece sent an answer the bot cannot read."
-SOUNDPIECE_NO_JOB_ID = "Soundpiece sent an answer without a job id."
-SOUNDPIECE_NO_TAKES = "Soundpiece finished but returned no takes."
-SOUNDPIECE_UNKNOWN_JOB = "Soundpiece does not know this job."
-SOUNDPIECE_NOTHING_TO_DOWNLOAD = "Soundpiece has no downloadable takes for this job."
-
-
-def soundpiece_variations(limit: int, wanted: object) -> str:
-    return f"Soundpiece makes 1 to {limit} variations, not {wanted!r}."
-
-
-def soundpiece_failed(reason: str | None, *, flagged: bool) -> str:
-    lead = "Soundpiece refused this content" if flagged else "Soundpiece could not make this remix"
-    return f"{lead}: {reason}" if reason else f"{lead}."
-
-
-# Soundverse (providers/soundverse.py)
-SOUNDVERSE_REMIX_ONLY = "Soundverse can only remix songs here."
-SOUNDVERSE_URL_REQUIRED = "Soundverse needs the song as a public link."
-SOUNDVERSE_PROMPT_OR_LYRICS = "Soundverse needs a prompt or lyrics for a remix."
-SOUNDVERSE_BUSY = "Soundverse is rate limiting the bot right now."
-SOUNDVERSE_OUT_OF_CREDITS = "The Soundverse account is out of credits."
-SOUNDVERSE_UNAVAILABLE = "Soundverse is temporarily unavailable."
-SOUNDVERSE_FAILED = "Soundverse could not make the remix."
-SOUNDVERSE_NO_AUDIO = "Soundverse finished without an audio file."
-SOUNDVERSE_UNREACHABLE = "Soundverse could not be reached."
-SOUNDVERSE_NO_ANSWER = "Soundverse did not answer the remix request."
-SOUNDVERSE_STREAM_BROKE = "The connection to Soundverse broke before it confirmed the job."
-SOUNDVERSE_UNKNOWN_JOB = "Soundverse has no record of this remix."
-SOUNDVERSE_UNEXPECTED = "Soundverse answered in an unexpected way."
-
-
-def soundverse_prompt_too_long(limit: int) -> str:
-    return f"Soundverse takes prompts of up to {limit} characters."
-
-
-def soundverse_file_too_large(limit_mb: int) -> str:
-    return f"The song is too large for Soundverse: the limit is {limit_mb} MB."
-
-
-def soundverse_bad_song(reason: str) -> str:
-    return f"Soundverse could not use the song: {reason}"
-
-
-def soundverse_failed(reason: str) -> str:
-    return f"Soundverse could not make the remix: {reason}"
-
-
-# Offline effects (providers/local.py)
-OFFLINE_NAME = "Offline effects"
-OFFLINE_REMIX_ONLY = "Offline effects can only remix an audio file."
-OFFLINE_AUDIO_REQUIRED = "Attach an audio file to remix."
-OFFLINE_CANNOT_RESUME = "This offline remix can't be resumed."
-OFFLINE_INPUT_GONE = "The audio to remix is no longer available."
-OFFLINE_RENDER_FAILED = "I could not process this audio; it may be damaged."
+def refusal(item: Refusal) -> str:
+    """Why a request was not started; a refusal names the provider it is about in its params."""
+    return rejected(words(item.reason, None, item.params, ""))
 
 
 # -- results --------------------------------------------------------------------------------------------
@@ -449,10 +496,6 @@ def result_ready(member_id: int, count: int) -> str:
 
 def result_link(url: str) -> str:
     return f"[Jump to the result]({url})"
-
-
-def take_unavailable(index: int) -> str:
-    return f"Take {index} was too large to post here."
 
 
 PROVIDER_FIELD = "Provider"
@@ -469,89 +512,12 @@ def download_link(url: str) -> str:
     return f"[download]({url})"
 
 
-def take_not_downloaded(index: int, reason: str) -> str:
-    return f"Take {index} could not be downloaded: {reason}"
-
-
-def take_left_out(index: int | None, provider: str, *, flagged: bool, reason: str | None = None) -> str:
+def take_left_out(index: int | None, provider: str, params: Mapping[str, Any]) -> str:
     """A note on the result: one take of several failed at the provider."""
     name = f"Take {index}" if index else "One take"
-    if flagged:
-        why = f" ({reason})" if reason else ""
-        return f"{name} was flagged by {provider}{why} and is left out."
+    if params.get("flagged"):
+        return f"{name} was flagged by {provider}{_why(params)} and is left out."
     return f"{name} failed at {provider} and is left out."
-
-
-def fewer_variations(provider: str, got: int, wanted: int) -> str:
-    return f"{provider} returned {got} of the {wanted} variations asked for."
-
-
-# Offline effects (providers/local.py): the effects' names, how strongly each take applies them,
-# and what each take did, on its label.
-EFFECT_NAMES = {
-    "slowed": "slowed + reverb",
-    "nightcore": "sped up (nightcore)",
-    "vaporwave": "vaporwave",
-    "bass": "bass boost",
-    "lofi": "lo-fi",
-}
-LEVEL_NAMES = {"light": "light", "strong": "strong"}
-
-
-def effect_slowed(speed: float, level: str) -> str:
-    return f"slowed {speed:.2f}x + {LEVEL_NAMES[level]} reverb"
-
-
-def effect_nightcore(speed: float) -> str:
-    return f"sped up {speed:.2f}x"
-
-
-def effect_vaporwave(speed: float, level: str) -> str:
-    return f"vaporwave {speed:.2f}x + chorus + {LEVEL_NAMES[level]} reverb"
-
-
-def effect_bass(gain_db: int) -> str:
-    return f"bass +{gain_db} dB"
-
-
-def effect_lofi(cutoff_hz: int, bits: int) -> str:
-    return f"lo-fi ({cutoff_hz / 1000:g} kHz, {bits}-bit)"
-
-
-def offline_take_label(index: int, level: str, effects: list[str], default: bool) -> str:
-    text = f"Take {index} ({LEVEL_NAMES[level]}): " + ", ".join(effects)
-    return text + (" (default: no effect named in the prompt)" if default else "")
-
-
-def offline_default_used(effects: str) -> str:
-    return (
-        f"No effect was named in the prompt, so I used {effects}. "
-        "Try words like slowed, nightcore, lo-fi, bass boost or vaporwave."
-    )
-
-
-def offline_title(source: str, effects: str) -> str:
-    return f"{source} ({effects}): effects remix, no AI"
-
-
-def take_without_audio(index: int) -> str:
-    return f"Take {index} came back without audio."
-
-
-def no_takes() -> str:
-    return "None of the takes could be downloaded."
-
-
-def result_refused() -> str:
-    return "Discord refused the result message."
-
-
-def provider_gone(name: str) -> str:
-    return f"The provider {name} is no longer configured here. Run the command again with another provider."
-
-
-def provider_stopped() -> str:
-    return "The provider stopped reporting on this job."
 
 
 # -- buttons and forms --------------------------------------------------------------------------------
@@ -787,3 +753,251 @@ def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[i
     if top:
         lines.append("Most takes delivered: " + ", ".join(f"<@{m}> {n}" for m, n in top))
     return "\n".join(lines)
+
+
+# -- server admins: budgets, roles, cooldowns, moderation, usage, admin log ----------------------------
+# Everything the admin rules (engine/admin.py, engine/budgets.py) and their commands say.
+DESCRIBE_CONFIG_BUDGET = "Credit budget per provider for this server (leave both empty: no budget)"
+DESCRIBE_CONFIG_ROLES = "Who may start jobs (allow) and who skips the per-member limits (bypass)"
+DESCRIBE_CONFIG_COOLDOWN = "Seconds a member waits between two jobs (0: no cooldown)"
+DESCRIBE_CONFIG_MEMBER_LIMITS = "Jobs per member: unfinished at once, and started per day (UTC)"
+DESCRIBE_CONFIG_BLOCKLIST = "Words refused in prompts, lyrics and titles"
+DESCRIBE_BLOCKLIST_ADD = "Refuse requests containing this word or pattern (* stands for any letters)"
+DESCRIBE_BLOCKLIST_REMOVE = "Allow this word or pattern again"
+DESCRIBE_BLOCKLIST_SHOW = "List the blocked words and patterns (only you see them)"
+DESCRIBE_CONFIG_FLAGGED = "What to do with takes the provider flagged: spoiler or withhold"
+DESCRIBE_CONFIG_LOG_CHANNEL = "Where the bot tells admins about budgets, blocked words and provider trouble"
+DESCRIBE_USAGE_SHOW = "Jobs and credits per provider and day, and the top members"
+DESCRIBE_USAGE_EXPORT = "A CSV file of every job of the period with its cost"
+OPTIONS_CONFIG_BUDGET = {
+    "provider": "The provider this budget is for",
+    "daily": "Credits per day (UTC); leave empty for no daily budget",
+    "monthly": "Credits per calendar month (UTC); leave empty for no monthly budget",
+}
+OPTIONS_CONFIG_ROLES = {
+    "allow": "Only members with an allowed role may start jobs (none set: everyone may)",
+    "bypass": "Members with this role skip the per-member limits and the cooldown",
+    "remove": "Remove the given roles instead of adding them",
+}
+OPTIONS_CONFIG_COOLDOWN = {"seconds": "Seconds between two jobs of one member; 0 turns it off"}
+OPTIONS_CONFIG_MEMBER_LIMITS = {
+    "at_once": "Unfinished jobs one member may have at once",
+    "per_day": "Jobs one member may start per day (UTC); 0 means no daily limit",
+}
+OPTIONS_BLOCKLIST_WORD = {"word": "A word or phrase; * matches any letters (e.g. bad*)"}
+OPTIONS_CONFIG_FLAGGED = {"mode": "spoiler: post it behind a spoiler; withhold: don't post it"}
+OPTIONS_CONFIG_LOG_CHANNEL = {"channel": "A text channel for admin events; leave empty to stop"}
+OPTIONS_USAGE = {
+    "days": "How many days back (default 30)",
+    "provider": "Only this provider",
+}
+FLAGGED_MODE_NAMES = {"spoiler": "Post behind a spoiler", "withhold": "Withhold"}
+PERIOD_NAMES = {"day": "daily", "month": "monthly"}
+
+
+def when(moment: datetime) -> str:
+    """A moment every member sees in their own time zone, and how far off it is."""
+    stamp = int(moment.timestamp())
+    return f"<t:{stamp}:t> (<t:{stamp}:R>)"
+
+
+def credits(amount: float) -> str:
+    return f"{amount:,.2f}".rstrip("0").rstrip(".")
+
+
+ADMIN_REASONS = frozenset(AdminReason)
+
+
+def admin_refusal(refusal: AdminRefusal) -> str:
+    params = refusal.params
+    until = params.get("until")
+    if isinstance(until, str):  # read back from a rejected job's stored reason
+        until = datetime.fromisoformat(until)
+    reason = refusal.reason
+    if reason is AdminReason.ROLE_REQUIRED:
+        roles = [f"<@&{r}>" for r in params.get("roles", [])]  # type: ignore[attr-defined]
+        return f"Only members with one of these roles can start jobs here: {', '.join(roles)}."
+    if reason is AdminReason.BLOCKED_WORD:
+        return "Your request contains a word this server doesn't allow, so nothing was sent."
+    assert isinstance(until, datetime)
+    if reason is AdminReason.PENALTY:
+        return f"Too many blocked requests in the last hour. You can start jobs again at {when(until)}."
+    if reason is AdminReason.COOLDOWN:
+        return f"This server has a cooldown between jobs. You can start the next one at {when(until)}."
+    if reason is AdminReason.DAILY_LIMIT:
+        return (
+            f"You've started {params.get('limit')} jobs today, this server's daily limit. "
+            f"You can start more at {when(until)}."
+        )
+    period = PERIOD_NAMES.get(str(params.get("period")), "")
+    budget = params.get("budget")
+    amount = f" ({credits(budget)} credits)" if isinstance(budget, int | float) else ""
+    return (
+        f"This server's {period} budget for `{params.get('provider')}`{amount} has no room for this job. "
+        f"It resets at <t:{int(until.timestamp())}:f> (<t:{int(until.timestamp())}:R>)."
+    )
+
+
+def budget_saved(provider: str, daily: float | None, monthly: float | None) -> str:
+    if daily is None and monthly is None:
+        return f"Saved: no budget for `{provider}`."
+    parts = [f"{credits(v)} credits {PERIOD_NAMES[p]}" for p, v in (("day", daily), ("month", monthly)) if v]
+    return f"Saved: `{provider}` may use {' and '.join(parts)} (UTC days and months)."
+
+
+def roles_saved(allow: list[int], bypass: list[int]) -> str:
+    return "Saved.\n" + roles_summary(allow, bypass)
+
+
+def roles_summary(allow: list[int], bypass: list[int]) -> str:
+    allowed = ", ".join(f"<@&{r}>" for r in allow) if allow else "everyone"
+    bypassing = ", ".join(f"<@&{r}>" for r in bypass) if bypass else "nobody"
+    return f"Who may start jobs: {allowed}\nSkips per-member limits and cooldown: {bypassing}"
+
+
+def blocklist_added(added: bool) -> str:
+    return "Added to the blocklist." if added else "That is already on the blocklist."
+
+
+def blocklist_removed(removed: bool) -> str:
+    return "Removed from the blocklist." if removed else "That is not on the blocklist."
+
+
+def blocklist_invalid(limit: int) -> str:
+    return f"Give a word or phrase of up to {limit} characters (* alone is not enough)."
+
+
+def blocklist_full(limit: int) -> str:
+    return f"The blocklist holds up to {limit} entries; remove some first."
+
+
+def blocklist_shown(patterns: list[str]) -> str:
+    if not patterns:
+        return "The blocklist is empty."
+    return clip("**Blocked words and patterns**\n" + ", ".join(f"`{defuse(p)}`" for p in patterns), 2000)
+
+
+def admin_summary(
+    budgets: list[tuple[str, float | None, float | None, float, float]],
+    roles: str,
+    cooldown: int,
+    per_day: int | None,
+    flagged_mode: str,
+    log_channel_id: int | None,
+    blocked: int,
+) -> str:
+    """The admin part of /config show. budgets: (provider, daily, monthly, used today, used this month)."""
+    lines = []
+    for provider, daily, monthly, today, month in budgets:
+        limits = [
+            f"{credits(used)} of {credits(limit)} {name}"
+            for name, limit, used in (("today", daily, today), ("this month", monthly, month))
+            if limit is not None
+        ]
+        if limits:
+            lines.append(f"Budget `{provider}`: {', '.join(limits)}")
+    if not lines:
+        lines.append("Budgets: none")
+    lines += [
+        roles,
+        f"Cooldown between jobs: {seconds(cooldown)}" if cooldown else "Cooldown between jobs: none",
+        f"Jobs per member per day: {per_day}" if per_day else "Jobs per member per day: no limit",
+        f"Flagged takes: {FLAGGED_MODE_NAMES.get(flagged_mode, flagged_mode)}",
+        f"Admin log: <#{log_channel_id}>" if log_channel_id else "Admin log: off",
+        f"Blocklist: {blocked} entries (`/config blocklist show`)",
+    ]
+    return "\n".join(lines)
+
+
+def flagged_note(numbers: list[int], withheld: bool) -> str:
+    which = ", ".join(str(n) for n in numbers)
+    if withheld:
+        return f"The provider flagged take {which}; this server withholds flagged takes, so it is not posted."
+    return f"The provider flagged take {which}; it is posted behind a spoiler."
+
+
+def flagged_withheld() -> str:
+    return (
+        "The provider flagged this result, and this server withholds flagged results, so nothing was posted."
+    )
+
+
+def flagged_withheld_dm(job_id: int, channel_id: int) -> str:
+    return (
+        f"The provider flagged your job #{job_id} in <#{channel_id}>, and that server withholds flagged "
+        "takes, so they were not posted."
+    )
+
+
+def admin_event(event: AdminEvent) -> str:
+    p = event.params
+    kind = event.kind
+    if kind is AdminEventKind.BUDGET_REACHED:
+        period = PERIOD_NAMES.get(str(p.get("period")), "")
+        return (
+            f"Budget reached: the {period} budget for `{p.get('provider')}` refused a job from "
+            f"<@{p.get('member_id')}>."
+        )
+    if kind is AdminEventKind.BLOCKED_WORD:
+        return (
+            f"Blocked word: a request from <@{p.get('member_id')}> was refused "
+            f"({p.get('strikes')} in the last hour)."
+        )
+    if kind is AdminEventKind.MEMBER_PENALISED:
+        until = p.get("until")
+        moment = when(until) if isinstance(until, datetime) else ""
+        return (
+            f"Cooldown: <@{p.get('member_id')}> made {p.get('strikes')} blocked requests in an hour; "
+            f"no jobs until {moment}."
+        )
+    if kind is AdminEventKind.FLAGGED_OUTPUT and not p.get("takes"):
+        return f"Flagged output: `{p.get('provider')}` refused the content of job #{p.get('job_id')}."
+    if kind is AdminEventKind.FLAGGED_OUTPUT:
+        done = "withheld" if p.get("withheld") else "posted behind a spoiler"
+        return (
+            f"Flagged output: `{p.get('provider')}` flagged {p.get('takes')} take(s) "
+            f"of job #{p.get('job_id')}; {done}."
+        )
+    if kind is AdminEventKind.PROVIDER_KEY_REFUSED:
+        return (
+            f"Provider key refused: `{p.get('provider')}` rejected the bot's API key "
+            f"(job #{p.get('job_id')})."
+        )
+    return f"Out of credits: the `{p.get('provider')}` account has no credits left (job #{p.get('job_id')})."
+
+
+def log_channel_saved(channel_id: int | None) -> str:
+    return f"Saved: admin events go to <#{channel_id}>." if channel_id else "Saved: the admin log is off."
+
+
+USAGE_TITLE = "Usage"
+USAGE_CHART_NAME = "usage.png"
+USAGE_CSV_HEADER = ("date", "member", "provider", "kind", "state", "credits")
+
+
+def usage_title(days: int, provider: str | None) -> str:
+    return f"Last {days} days" + (f" · `{provider}`" if provider else "")
+
+
+def usage_nothing(days: int) -> str:
+    return f"No jobs in the last {days} days."
+
+
+def usage_provider_line(jobs: int, amount: float) -> str:
+    return f"{jobs} jobs · {credits(amount)} credits"
+
+
+def usage_top(rows: list[tuple[int, int, float]]) -> str:
+    return "\n".join(f"<@{m}> · {jobs} jobs · {credits(c)} credits" for m, jobs, c in rows) or "nobody"
+
+
+TOP_MEMBERS_FIELD = "Top members"
+PER_DAY_FIELD = "Credits per day"
+
+
+def usage_export_ready(days: int, jobs: int) -> str:
+    return f"{jobs} jobs in the last {days} days."
+
+
+def usage_csv_name(days: int) -> str:
+    return f"usage-{days}d.csv"

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.errors import ErrorKind, ProviderError, Reason, WebhookRejected
 from domain.kinds import JobKind
 from domain.tracking import Event, Handle, Output
 
@@ -105,9 +105,7 @@ class Provider(abc.ABC):
 
     async def refresh_outputs(self, handle: Handle) -> list[Output]:
         """Fresh download URLs for outputs whose signed URLs expired."""
-        from face import texts  # here, not at the top: core.texts imports this module
-
-        raise ProviderError(ErrorKind.EXPIRED, texts.PROVIDER_LINK_EXPIRED)
+        raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED)
 
     async def cancel(self, handle: Handle) -> None:
         """Stop the job at the provider if it can be stopped; most cannot."""

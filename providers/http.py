@@ -1,32 +1,35 @@
-"""The one HTTP layer under every provider: timeouts, retries honouring Retry-After, error mapping.
+"""The one HTTP layer under every provider: timeouts, error mapping, the account-wide pause.
 
-Adapters pass a `parse_error` function that turns a vendor's error response into a ProviderError;
-this module decides what is retried. A 429 pauses every request of the client (limits are often
-per account), not only the one that hit it.
+Adapters pass a `parse_error` function that turns a vendor's error response into a ProviderError.
+Each request is sent once: the engine retries, per engine/retry.py. A 429 pauses every request of
+the client (limits are often per account), not only the one that hit it; that pause is state the
+client keeps, not a retry.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import email.utils
 import json
 import logging
-import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError
-from face import texts
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import ErrorKind, ProviderError, Reason
 
 log = logging.getLogger(__name__)
 
 ErrorParser = Callable[[int, Any, Mapping[str, str]], ProviderError]
-Sleep = Callable[[float], Awaitable[None]]
+
+# How long a 429 without Retry-After holds the account's requests.
+RATE_LIMIT_PAUSE = 5.0
+# The longest pause a Retry-After may impose; a longer one is the engine's to wait out.
+MAX_PAUSE = 120.0
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
 # Takes can be large and slow to arrive; a stalled read is what matters.
@@ -48,16 +51,6 @@ def parse_retry_after(value: str | None) -> float | None:
     return None
 
 
-def backoff(
-    attempt: int, retry_after: float | None = None, *, base: float = 2.0, cap: float = 120.0
-) -> float:
-    """Seconds to wait after failed attempt `attempt` (from 1): the server's Retry-After when it gave
-    one, else exponential growth from `base` up to `cap`, with jitter so many waiters don't stampede."""
-    if retry_after is not None:
-        return min(retry_after, cap * 10)
-    return min(cap, base * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
-
-
 def error_text(body: Any) -> str | None:
     """The human part of a vendor error body: `error`, then `message`, then `detail`."""
     if isinstance(body, Mapping):
@@ -70,34 +63,36 @@ def error_text(body: Any) -> str | None:
     return None
 
 
+def said(text: str | None) -> dict[str, object]:
+    """The vendor's own words as an error parameter, for a face to show escaped; none when it said none."""
+    return {"said": text[:300]} if text else {}
+
+
 def default_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderError:
     """Status-code mapping shared by vendors that follow HTTP conventions."""
     text = error_text(body)
     retry_after = parse_retry_after(headers.get("Retry-After"))
     if status == 429:
-        return ProviderError(
-            ErrorKind.RATE_LIMITED, texts.PROVIDER_BUSY, retry_after=retry_after, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.RATE_LIMITED, retry_after=retry_after, detail=text, status=status)
     if status == 402:
-        return ProviderError(
-            ErrorKind.INSUFFICIENT_CREDITS, texts.PROVIDER_OUT_OF_CREDITS, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, detail=text, status=status)
     if status in (401, 403):
-        return ProviderError(ErrorKind.AUTH, texts.PROVIDER_BAD_KEY, detail=text, status=status)
+        return ProviderError(ErrorKind.AUTH, detail=text, status=status)
     if status == 404:
-        return ProviderError(
-            ErrorKind.NOT_FOUND, text or texts.PROVIDER_UNKNOWN_JOB, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.NOT_FOUND, Reason.UNKNOWN_JOB, detail=text, status=status)
     if status in (400, 409, 413, 415, 422):
+        # The vendor's words are about the member's input (prompt, lyrics, file), so they are passed on.
         return ProviderError(
-            ErrorKind.INVALID_INPUT, text or texts.PROVIDER_REFUSED, detail=text, status=status
+            ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), detail=text, status=status
         )
     if status >= 500:
-        return ProviderError(
-            ErrorKind.UNAVAILABLE, texts.PROVIDER_TROUBLE, retry_after=retry_after, detail=text, status=status
-        )
+        return ProviderError(ErrorKind.UNAVAILABLE, retry_after=retry_after, detail=text, status=status)
     return ProviderError(
-        ErrorKind.GENERATION_FAILED, text or texts.provider_answered(status), detail=text, status=status
+        ErrorKind.GENERATION_FAILED,
+        Reason.ANSWERED,
+        params={"status": status, **said(text)},
+        detail=text,
+        status=status,
     )
 
 
@@ -119,31 +114,27 @@ class HttpClient:
         *,
         name: str,
         parse_error: ErrorParser = default_error,
-        max_attempts: int = 5,
-        backoff: float = 1.0,
-        max_backoff: float = 60.0,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.session = session
         self.name = name
         self.parse_error = parse_error
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self._sleep = sleep
+        self._clock = clock
         self._paused_until = 0.0
 
     def pause(self, seconds: float) -> None:
         """Hold every request of this client for `seconds` (a per-account rate limit)."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._paused_until = max(self._paused_until, self._clock.monotonic() + seconds)
 
     async def _wait_if_paused(self) -> None:
-        delay = self._paused_until - time.monotonic()
+        delay = self._paused_until - self._clock.monotonic()
         if delay > 0:
-            await self._sleep(delay)
+            await self._clock.sleep(delay)
 
-    def _delay(self, attempt: int, error: ProviderError | None) -> float:
-        return backoff(attempt, error.retry_after if error else None, base=self.backoff, cap=self.max_backoff)
+    def _note_rate_limit(self, error: ProviderError) -> None:
+        if error.kind == ErrorKind.RATE_LIMITED:
+            wait = RATE_LIMIT_PAUSE if error.retry_after is None else error.retry_after
+            self.pause(min(wait, MAX_PAUSE))
 
     async def request(
         self,
@@ -156,52 +147,45 @@ class HttpClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
-        retry_statuses: frozenset[int] = frozenset(),
     ) -> Any:
-        """Send, retry what is safe to retry, and return the parsed JSON (or text) body.
+        """Send once and return the parsed JSON (or text) body, or raise a typed ProviderError.
 
-        `body` is a factory because aiohttp consumes multipart bodies: each attempt builds anew.
-        A request that is not idempotent is retried only when the provider cannot have acted on
-        it: a 429, a 5xx, or a connection that was never made. A timeout after sending raises
-        with `maybe_accepted` set so the engine never pays twice.
+        `body` is a factory so that a caller retrying builds a fresh (multipart) body each time.
+        A request that is not idempotent raises with `maybe_accepted` set whenever the provider may
+        have acted on it: a 5xx (a gateway can fail after the vendor accepted), or a timeout or
+        reset after the connection was made. Only a connection never made, a 429 or a 4xx is sure
+        to have started nothing.
         """
-        attempt = 0
-        while True:
-            attempt += 1
-            await self._wait_if_paused()
-            try:
-                async with self.session.request(
-                    method,
-                    url,
-                    data=body() if body else None,
-                    json=json_body,
-                    params=params,
-                    headers=headers,
-                    timeout=timeout,
-                ) as resp:
-                    payload = await read_body(resp)
-                    if resp.status < 400 and resp.status not in retry_statuses:
-                        return payload
-                    error = self.parse_error(resp.status, payload, resp.headers)
-                    log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), resp.status, error.kind)
-            except aiohttp.ClientConnectorError as exc:
-                error = ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc))
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                error = ProviderError(
-                    ErrorKind.UNAVAILABLE,
-                    texts.PROVIDER_NO_ANSWER,
-                    detail=f"{type(exc).__name__}: {exc}",
-                    maybe_accepted=not idempotent,
-                )
-                if not idempotent:
-                    raise error from exc
-            if error.kind == ErrorKind.RATE_LIMITED:
-                self.pause(self._delay(attempt, error))
-            if not error.transient or attempt >= self.max_attempts:
-                raise error
-            delay = self._delay(attempt, error)
-            log.info("%s retrying %s %s in %.1fs (attempt %d)", self.name, method, _path(url), delay, attempt)
-            await self._sleep(delay)
+        await self._wait_if_paused()
+        try:
+            async with self.session.request(
+                method,
+                url,
+                data=body() if body else None,
+                json=json_body,
+                params=params,
+                headers=headers,
+                timeout=timeout,
+            ) as resp:
+                payload = await read_body(resp)
+                if resp.status < 400:
+                    return payload
+                status = resp.status
+                error = self.parse_error(status, payload, resp.headers)
+                log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), status, error.kind)
+        except aiohttp.ClientConnectorError as exc:
+            raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=str(exc)) from exc
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise ProviderError(
+                ErrorKind.UNAVAILABLE,
+                Reason.NO_ANSWER,
+                detail=f"{type(exc).__name__}: {exc}",
+                maybe_accepted=not idempotent,
+            ) from exc
+        self._note_rate_limit(error)
+        if not idempotent and status >= 500:
+            error.maybe_accepted = True
+        raise error
 
     @contextlib.asynccontextmanager
     async def stream(
@@ -209,51 +193,35 @@ class HttpClient:
         method: str,
         url: str,
         *,
+        idempotent: bool,
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: aiohttp.ClientTimeout,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
-        """Open a response to read incrementally (SSE). Errors are mapped; nothing is retried."""
+        """Open a response to read incrementally (SSE). Errors are mapped as by `request`."""
         await self._wait_if_paused()
         try:
             resp = await self.session.request(
                 method, url, json=json_body, params=params, headers=headers, timeout=timeout
             )
         except aiohttp.ClientConnectorError as exc:
-            raise ProviderError(ErrorKind.UNAVAILABLE, texts.PROVIDER_UNREACHABLE, detail=str(exc)) from exc
+            raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=str(exc)) from exc
         try:
             if resp.status >= 400:
                 error = self.parse_error(resp.status, await read_body(resp), resp.headers)
-                if error.kind == ErrorKind.RATE_LIMITED:
-                    self.pause(self._delay(1, error))
+                self._note_rate_limit(error)
+                if not idempotent and resp.status >= 500:
+                    error.maybe_accepted = True
                 raise error
             yield resp
         finally:
             resp.release()
 
-    async def download(
-        self,
-        url: str,
-        dest: Path,
-        *,
-        max_bytes: int,
-        timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
-    ) -> int:
-        """Stream `url` to `dest`, refusing to write more than `max_bytes`. Returns the size."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                return await download_to(self.session, url, dest, max_bytes=max_bytes, timeout=timeout)
-            except ProviderError as error:
-                if not error.transient or attempt >= self.max_attempts:
-                    raise
-                await self._sleep(self._delay(attempt, error))
-        raise AssertionError("unreachable")
-
 
 class TooLarge(ProviderError):
     def __init__(self, limit: int) -> None:
-        super().__init__(ErrorKind.INVALID_INPUT, texts.download_too_large(limit))
+        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params={"limit": limit})
         self.limit = limit
 
 
@@ -271,7 +239,7 @@ async def download_to(
     try:
         async with session.get(url, timeout=timeout) as resp:
             if resp.status in (401, 403, 410):
-                raise ProviderError(ErrorKind.EXPIRED, texts.DOWNLOAD_LINK_EXPIRED, status=resp.status)
+                raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
             if resp.status >= 400:
                 raise default_error(resp.status, None, resp.headers)
             declared = resp.content_length
@@ -288,7 +256,7 @@ async def download_to(
         return size
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, texts.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
+            ErrorKind.UNAVAILABLE, Reason.DOWNLOAD_BROKE_OFF, detail=f"{type(exc).__name__}: {exc}"
         ) from exc
     finally:
         part.unlink(missing_ok=True)

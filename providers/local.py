@@ -22,10 +22,9 @@ import av
 import av.filter
 
 from audio.probe import AudioInfo, NotAudio, open_input, probe
-from domain.errors import ErrorKind, ProviderError
+from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
-from domain.tracking import Completed, Event, Handle, Output, Progress
-from face import texts
+from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider
 
 Level = Literal["light", "strong"]
@@ -109,6 +108,38 @@ def _vaporwave(level: Level) -> list[FilterSpec]:
     )
 
 
+# The offline provider names its own takes, as a vendor titles its tracks: the effects' names, how
+# strongly each take applies them, and what each take did, on its label.
+EFFECT_NAMES = {
+    "slowed": "slowed + reverb",
+    "nightcore": "sped up (nightcore)",
+    "vaporwave": "vaporwave",
+    "bass": "bass boost",
+    "lofi": "lo-fi",
+}
+LEVEL_NAMES = {"light": "light", "strong": "strong"}
+
+
+def _describe_slowed(level: Level) -> str:
+    return f"slowed {SPEEDS['slowed'][level]:.2f}x + {LEVEL_NAMES[level]} reverb"
+
+
+def _describe_nightcore(level: Level) -> str:
+    return f"sped up {SPEEDS['nightcore'][level]:.2f}x"
+
+
+def _describe_vaporwave(level: Level) -> str:
+    return f"vaporwave {SPEEDS['vaporwave'][level]:.2f}x + chorus + {LEVEL_NAMES[level]} reverb"
+
+
+def _describe_bass(level: Level) -> str:
+    return f"bass +{_BASS_GAIN_DB[level]} dB"
+
+
+def _describe_lofi(level: Level) -> str:
+    return f"lo-fi ({_LOFI_CUTOFF[level] / 1000:g} kHz, {_LOFI_BITS[level]}-bit)"
+
+
 @dataclass(frozen=True)
 class Preset:
     name: str
@@ -125,41 +156,41 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             name="slowed",
-            label=texts.EFFECT_NAMES["slowed"],
+            label=EFFECT_NAMES["slowed"],
             keywords=("slowed", "slow", "slower", "reverb"),
             chain=_slowed,
-            describe=lambda lv: texts.effect_slowed(SPEEDS["slowed"][lv], lv),
+            describe=_describe_slowed,
             changes_speed=True,
         ),
         Preset(
             name="nightcore",
-            label=texts.EFFECT_NAMES["nightcore"],
+            label=EFFECT_NAMES["nightcore"],
             keywords=("nightcore", "sped up", "speed up", "faster", "fast"),
             chain=_nightcore,
-            describe=lambda lv: texts.effect_nightcore(SPEEDS["nightcore"][lv]),
+            describe=_describe_nightcore,
             changes_speed=True,
         ),
         Preset(
             name="vaporwave",
-            label=texts.EFFECT_NAMES["vaporwave"],
+            label=EFFECT_NAMES["vaporwave"],
             keywords=("vaporwave", "vapor", "aesthetic"),
             chain=_vaporwave,
-            describe=lambda lv: texts.effect_vaporwave(SPEEDS["vaporwave"][lv], lv),
+            describe=_describe_vaporwave,
             changes_speed=True,
         ),
         Preset(
             name="bass",
-            label=texts.EFFECT_NAMES["bass"],
+            label=EFFECT_NAMES["bass"],
             keywords=("bass", "boosted", "bassboost"),
             chain=_bass,
-            describe=lambda lv: texts.effect_bass(_BASS_GAIN_DB[lv]),
+            describe=_describe_bass,
         ),
         Preset(
             name="lofi",
-            label=texts.EFFECT_NAMES["lofi"],
+            label=EFFECT_NAMES["lofi"],
             keywords=("lofi", "lo-fi", "chill"),
             chain=_lofi,
-            describe=lambda lv: texts.effect_lofi(_LOFI_CUTOFF[lv], _LOFI_BITS[lv]),
+            describe=_describe_lofi,
         ),
     )
 }
@@ -196,12 +227,17 @@ def build_chain(presets: Sequence[str], level: Level) -> list[FilterSpec]:
 
 
 def take_label(presets: Sequence[str], level: Level, index: int, default: bool) -> str:
-    return texts.offline_take_label(index, level, [PRESETS[n].describe(level) for n in presets], default)
+    text = f"Take {index} ({LEVEL_NAMES[level]}): " + ", ".join(PRESETS[n].describe(level) for n in presets)
+    return text + (" (default: no effect named in the prompt)" if default else "")
+
+
+def _title(source: str, effects: str) -> str:
+    return f"{source} ({effects}): effects remix, no AI"
 
 
 class LocalProvider(Provider):
     name = "local"
-    label = texts.OFFLINE_NAME
+    label = "Offline effects"
     capabilities = Capabilities(
         kinds=frozenset({JobKind.REMIX}),
         input_mode="upload",
@@ -216,9 +252,11 @@ class LocalProvider(Provider):
 
     async def submit(self, request: JobRequest) -> Handle:
         if request.kind is not JobKind.REMIX:
-            raise ProviderError(ErrorKind.INVALID_INPUT, texts.OFFLINE_REMIX_ONLY)
+            raise ProviderError(
+                ErrorKind.INVALID_INPUT, Reason.KIND_NOT_SUPPORTED, params={"job_kind": request.kind.value}
+            )
         if request.input_path is None:
-            raise ProviderError(ErrorKind.INVALID_INPUT, texts.OFFLINE_AUDIO_REQUIRED)
+            raise ProviderError(ErrorKind.INVALID_INPUT, Reason.AUDIO_MISSING)
         presets, default = choose_presets(request.prompt)
         return Handle(
             task_id=uuid.uuid4().hex,
@@ -245,19 +283,17 @@ def _plan(handle: Handle) -> tuple[list[str], list[Level], bool]:
     levels = list(handle.data.get("levels", []))
     known = all(p in PRESETS for p in presets) and all(lv in LEVELS for lv in levels)
     if not (presets and levels and known):
-        raise ProviderError(
-            ErrorKind.GENERATION_FAILED, texts.OFFLINE_CANNOT_RESUME, detail=repr(handle.data)
-        )
+        raise ProviderError(ErrorKind.GENERATION_FAILED, Reason.CANNOT_RESUME, detail=repr(handle.data))
     return presets, levels, bool(handle.data.get("default"))
 
 
 def _checked_input(path: Path | None) -> tuple[Path, AudioInfo]:
     if path is None or not path.exists():
-        raise ProviderError(ErrorKind.NOT_FOUND, texts.OFFLINE_INPUT_GONE)
+        raise ProviderError(ErrorKind.NOT_FOUND, Reason.INPUT_GONE)
     try:
         return path, probe(path)
     except NotAudio as exc:
-        raise ProviderError(ErrorKind.INVALID_INPUT, exc.reason) from exc
+        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.NOT_AUDIO, params={"why": exc.reason}) from exc
 
 
 def _completed(
@@ -270,14 +306,14 @@ def _completed(
 ) -> Completed:
     source = Path(request.input_filename or getattr(request.input_path, "name", "audio")).stem
     what = " + ".join(PRESETS[n].label for n in presets)
-    notes = []
+    notes: list[Note] = []
     if default:
-        notes.append(texts.offline_default_used(what))
+        notes.append(Note(reason=Reason.DEFAULT_EFFECTS, params={"effects": what}))
     outputs = [
         Output(index=i, path=dst, ext="mp3", duration=dur, label=take_label(presets, lv, i, default))
         for i, (dst, lv, dur) in enumerate(zip(dsts, levels, durations, strict=True), start=1)
     ]
-    return Completed(outputs=outputs, title=texts.offline_title(source, what), notes=notes)
+    return Completed(outputs=outputs, title=_title(source, what), notes=notes)
 
 
 async def _render_in_thread(
@@ -345,9 +381,7 @@ def render(
             for take in takes:
                 take.finish()
     except (av.FFmpegError, NotAudio) as exc:
-        raise ProviderError(
-            ErrorKind.GENERATION_FAILED, texts.OFFLINE_RENDER_FAILED, detail=str(exc)
-        ) from exc
+        raise ProviderError(ErrorKind.GENERATION_FAILED, Reason.RENDER_FAILED, detail=str(exc)) from exc
     on_progress(100.0)
 
 

@@ -26,19 +26,18 @@ import json
 import logging
 import mimetypes
 import re
-import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO, Literal
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import ErrorKind, ProviderError, Reason, WebhookRejected
 from domain.kinds import JobKind
-from domain.tracking import Completed, Event, Handle, Output, Progress
-from face import texts
+from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider, Voice
-from providers.http import HttpClient, Sleep, error_text, parse_retry_after
+from providers.http import HttpClient, error_text, parse_retry_after, said
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +109,12 @@ class Take:
     flagged: bool = False
     reason: str | None = None
     failed: bool = False
+    cost: float | None = None  # conversion_cost, when reported per conversion
 
     @property
     def ok(self) -> bool:
-        return bool(self.url) and not self.flagged and not self.failed
+        # A flagged take that still has audio is posted or withheld as the server's admins chose.
+        return bool(self.url) and not self.failed
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Metadata:
     lyrics: str | None = None
     lyrics_lrc: str | None = None
     cover_url: str | None = None
+    cost: float | None = None  # conversion_cost of the whole job (the numbered /byId shape)
 
 
 @dataclass(frozen=True)
@@ -148,17 +150,17 @@ def auth_headers(api_key: str) -> dict[str, str]:
 def check_request(request: JobRequest) -> None:
     """Refuse what MusicGPT would refuse anyway, before paying for an upload."""
     if request.kind not in CONVERSION_TYPES:
-        raise _invalid(texts.musicgpt_cannot(request.kind.value))
+        raise _invalid(Reason.KIND_NOT_SUPPORTED, job_kind=request.kind.value)
     if request.kind in CAPABILITIES.requires_prompt and not request.prompt.strip():
-        raise _invalid(texts.MUSICGPT_PROMPT_REQUIRED)
+        raise _invalid(Reason.PROMPT_REQUIRED)
     if request.kind in CAPABILITIES.requires_lyrics and not (request.lyrics or "").strip():
-        raise _invalid(texts.MUSICGPT_LYRICS_REQUIRED)
+        raise _invalid(Reason.LYRICS_REQUIRED)
     if request.lyrics and len(request.lyrics) > CAPABILITIES.max_lyrics_chars:
-        raise _invalid(texts.musicgpt_lyrics_too_long(CAPABILITIES.max_lyrics_chars))
+        raise _invalid(Reason.TOO_LONG, field="lyrics", limit=CAPABILITIES.max_lyrics_chars)
     if request.kind != JobKind.GENERATE and not (request.input_path or request.input_url):
-        raise _invalid(texts.MUSICGPT_AUDIO_REQUIRED)
+        raise _invalid(Reason.AUDIO_MISSING)
     if request.options.get("instrumental") and request.options.get("vocal_only"):
-        raise _invalid(texts.MUSICGPT_INSTRUMENTAL_AND_VOCAL_ONLY)
+        raise _invalid(Reason.INSTRUMENTAL_AND_VOCAL_ONLY)
 
 
 def upload_fields(request: JobRequest) -> list[tuple[str, str]]:
@@ -224,33 +226,32 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
     text = error_text(body)
     common: dict[str, Any] = {"detail": text, "status": status}
     if status in (400, 422):
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("MusicGPT", text), **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), **common)
     if status == 402:
-        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, texts.MUSICGPT_OUT_OF_CREDITS, **common)
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, **common)
     if status in (401, 403):
-        return ProviderError(ErrorKind.AUTH, texts.MUSICGPT_BAD_KEY, **common)
+        return ProviderError(ErrorKind.AUTH, **common)
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_UNKNOWN_JOB, **common)
+        return ProviderError(ErrorKind.NOT_FOUND, Reason.UNKNOWN_JOB, **common)
     if status == 409:
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_DUPLICATE, **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, Reason.DUPLICATE, **common)
     if status == 413:
-        return ProviderError(ErrorKind.INVALID_INPUT, texts.MUSICGPT_FILE_TOO_LARGE, **common)
+        return ProviderError(ErrorKind.INVALID_INPUT, Reason.TOO_LARGE, **common)
     if status == 429:
-        # Without Retry-After (UNKNOWN whether it is sent) HttpClient falls back to its backoff.
+        # Without Retry-After (UNKNOWN whether it is sent) the client pauses its default and the
+        # engine its own backoff (engine/retry.py).
         return ProviderError(
             ErrorKind.RATE_LIMITED,
-            texts.MUSICGPT_BUSY,
             retry_after=parse_retry_after(headers.get("Retry-After")),
             **common,
         )
     if status >= 500:
         return ProviderError(
             ErrorKind.UNAVAILABLE,
-            texts.MUSICGPT_TROUBLE,
             retry_after=parse_retry_after(headers.get("Retry-After")),
             **common,
         )
-    return ProviderError(ErrorKind.GENERATION_FAILED, texts.musicgpt_error(status), **common)
+    return ProviderError(ErrorKind.GENERATION_FAILED, Reason.ANSWERED, params={"status": status}, **common)
 
 
 def parse_submit(kind: JobKind, body: Any) -> Handle:
@@ -258,7 +259,7 @@ def parse_submit(kind: JobKind, body: Any) -> Handle:
     if not isinstance(body, Mapping):
         # A 200 we cannot read may still have started a paid job.
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, texts.MUSICGPT_UNREADABLE, detail=str(body)[:200], maybe_accepted=True
+            ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=str(body)[:200], maybe_accepted=True
         )
     if body.get("success") is False:
         raise refusal(error_text(body))
@@ -266,7 +267,7 @@ def parse_submit(kind: JobKind, body: Any) -> Handle:
     if not task_id:
         raise ProviderError(
             ErrorKind.UNAVAILABLE,
-            texts.MUSICGPT_NO_TASK_ID,
+            Reason.NO_JOB_ID,
             detail="submit answer without task_id",
             maybe_accepted=True,
         )
@@ -276,7 +277,12 @@ def parse_submit(kind: JobKind, body: Any) -> Handle:
     return Handle(
         task_id=str(task_id),
         conversion_ids=ids,
-        data={"conversion_type": CONVERSION_TYPES[kind], "eta": body.get("eta")},
+        data={
+            "conversion_type": CONVERSION_TYPES[kind],
+            "eta": body.get("eta"),
+            # What the job will cost, in credits (optional: the MusicAI example has none).
+            "credit_estimate": _number(body.get("credit_estimate")),
+        },
     )
 
 
@@ -284,7 +290,7 @@ def refusal(text: str | None) -> ProviderError:
     """A 200 with `success: false`: not accepted, so never billed."""
     if text and "credit" in text.lower():
         return parse_error(402, {"error": text}, {})
-    return ProviderError(ErrorKind.INVALID_INPUT, texts.provider_refused("MusicGPT", text), detail=text)
+    return ProviderError(ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), detail=text)
 
 
 def parse_status(body: Any) -> StatusReport | None:
@@ -301,10 +307,12 @@ def parse_status(body: Any) -> StatusReport | None:
     state = _state(status)
     numbered = [_numbered_take(conv, n, state) for n in (1, 2)]
     takes = [take for take in numbered if take is not None]
+    job_cost = _number(conv.get("conversion_cost"))
     if not any(f"conversion_id_{n}" in conv or f"conversion_path_{n}" in conv for n in (1, 2)):
         single = _single_take(conv, state)
         takes = [single] if single else []
-    meta = Metadata(title=_text(conv.get("title")), cover_url=_cover(conv))
+        job_cost = None  # the single shape's cost belongs to that one conversion (on the take)
+    meta = Metadata(title=_text(conv.get("title")), cover_url=_cover(conv), cost=job_cost)
     return StatusReport(
         state=state, status=status, message=_text(conv.get("status_msg")), takes=takes, meta=meta
     )
@@ -331,12 +339,12 @@ def parse_webhook(payload: Mapping[str, Any]) -> Take | Metadata:
     )
 
 
-def build_completed(takes: list[Take], meta: list[Metadata], label: str = "MusicGPT") -> Completed:
+def build_completed(takes: list[Take], meta: list[Metadata]) -> Completed:
     """The final event from resolved takes; raise when no take is usable."""
     good = sorted((t for t in takes if t.ok), key=lambda t: t.index or 0)
     bad = sorted((t for t in takes if not t.ok), key=lambda t: t.index or 0)
     if not good:
-        raise _all_failed(bad, label)
+        raise _all_failed(bad)
     lyrics_by_id = {m.conversion_id: m.lyrics for m in meta if m.conversion_id and m.lyrics}
     lrc_by_id = {m.conversion_id: m.lyrics_lrc for m in meta if m.conversion_id and m.lyrics_lrc}
     outputs = [
@@ -348,15 +356,19 @@ def build_completed(takes: list[Take], meta: list[Metadata], label: str = "Music
             title=t.title,
             lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id),
             lyrics_lrc=lrc_by_id.get(t.conversion_id) or t.lyrics_lrc,
+            flagged=t.flagged,
         )
         for i, t in enumerate(good, start=1)
     ]
+    take_costs = [t.cost for t in takes if t.cost is not None]
+    cost = _first(m.cost for m in meta) or (sum(take_costs) if take_costs else None)
     return Completed(
         outputs=outputs,
         title=next((o.title for o in outputs if o.title), None) or _first(m.title for m in meta),
         lyrics=next((o.lyrics for o in outputs if o.lyrics), None),
         cover_url=_first(m.cover_url for m in meta),
-        notes=[texts.take_left_out(t.index, label, flagged=t.flagged, reason=t.reason) for t in bad],
+        notes=[Note(reason=Reason.TAKE_LEFT_OUT, params=_left_out(t)) for t in bad],
+        cost=cost,
     )
 
 
@@ -492,6 +504,7 @@ def _single_take(data: Mapping[str, Any], state: str) -> Take | None:
         flagged=flagged,
         reason=_text(data.get("reason")),
         failed=state == "failed" or not url,
+        cost=_number(data.get("conversion_cost")),
     )
 
 
@@ -532,17 +545,20 @@ def _first(values: Any) -> Any:
     return next((v for v in values if v), None)
 
 
-def _invalid(message: str) -> ProviderError:
-    return ProviderError(ErrorKind.INVALID_INPUT, message)
+def _invalid(reason: Reason, **params: object) -> ProviderError:
+    return ProviderError(ErrorKind.INVALID_INPUT, reason, params=params)
 
 
-def _all_failed(bad: list[Take], label: str) -> ProviderError:
+def _left_out(take: Take) -> dict[str, object]:
+    return {"index": take.index, "flagged": take.flagged, **said(take.reason)}
+
+
+def _all_failed(bad: list[Take]) -> ProviderError:
     flagged = [t for t in bad if t.flagged]
     if flagged:
         reason = _first(t.reason for t in flagged)
-        # What to try instead is added by texts.failure (NEXT_STEP), so it is not said here.
-        return ProviderError(ErrorKind.CONTENT_FLAGGED, texts.provider_flagged(label, reason), detail=reason)
-    return ProviderError(ErrorKind.GENERATION_FAILED, texts.provider_made_nothing(label))
+        return ProviderError(ErrorKind.CONTENT_FLAGGED, Reason.FLAGGED, params=said(reason), detail=reason)
+    return ProviderError(ErrorKind.GENERATION_FAILED, Reason.MADE_NOTHING)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -636,14 +652,15 @@ class MusicGPTProvider(Provider):
         base_url: str,
         poll_interval: float = 10.0,
         backstop_interval: float = 60.0,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
         not_found_polls: int = 12,
         submit_timeout: aiohttp.ClientTimeout = SUBMIT_TIMEOUT,
         poll_timeout: aiohttp.ClientTimeout = POLL_TIMEOUT,
         voices_ttl: float = 6 * 3600,
         voices_wait: float = 2.0,
     ) -> None:
-        self.http = HttpClient(session, name=self.name, parse_error=parse_error, backoff=2.0, sleep=sleep)
+        self.http = HttpClient(session, name=self.name, parse_error=parse_error, clock=clock)
+        self._clock = clock
         self.base_url = base_url.rstrip("/")
         self.poll_interval = poll_interval
         # With a webhook URL the deliveries carry the result and /byId only catches a lost one.
@@ -680,7 +697,7 @@ class MusicGPTProvider(Provider):
                 # A 404 on a submit path is about our setup, not about a job.
                 raise ProviderError(
                     ErrorKind.NOT_FOUND,
-                    texts.MUSICGPT_WRONG_ADDRESS,
+                    Reason.WRONG_ADDRESS,
                     detail=error.detail,
                     status=error.status,
                 ) from error
@@ -722,7 +739,7 @@ class MusicGPTProvider(Provider):
         board = _Board(handle.conversion_ids)
         pushed = bool(request.webhook_url)
         interval = self.backstop_interval if pushed else self.poll_interval
-        started = time.monotonic()
+        started = self._clock.monotonic()
         blind = 0
         yield Progress(stage="submitted", eta_seconds=eta)
         next_poll = started + first_poll_delay(eta, interval)
@@ -738,12 +755,12 @@ class MusicGPTProvider(Provider):
             if took:
                 yield self._progress("processing", started, eta, board)
                 continue
-            next_poll = time.monotonic() + interval
+            next_poll = self._clock.monotonic() + interval
             report = await self._poll(ctype, task_id=handle.task_id)
             if report is None:
                 blind += 1
                 if blind > self.not_found_polls:
-                    raise ProviderError(ErrorKind.NOT_FOUND, texts.MUSICGPT_LOST_JOB)
+                    raise ProviderError(ErrorKind.NOT_FOUND, Reason.SERVER_LOST_JOB)
                 yield self._progress("queued", started, eta, board)
                 continue
             blind = 0
@@ -764,7 +781,7 @@ class MusicGPTProvider(Provider):
             inbox,
             board,
             handle,
-            until=time.monotonic() + self.poll_interval,
+            until=self._clock.monotonic() + self.poll_interval,
             stop=lambda: not board.extras_missing(instrumental),
         )
         if not board.extras_missing(instrumental):
@@ -842,12 +859,11 @@ class MusicGPTProvider(Provider):
         """
         stop = stop or (lambda: board.done)
         while not stop():
-            remaining = until - time.monotonic()
+            remaining = until - self._clock.monotonic()
             if remaining <= 0:
                 return False
-            try:
-                payload = await asyncio.wait_for(inbox.get(), remaining)
-            except TimeoutError:
+            payload = await _get_within(self._clock, inbox, remaining)
+            if payload is None:
                 return False
             if self._take_delivery(payload, board, handle):
                 return True
@@ -867,15 +883,16 @@ class MusicGPTProvider(Provider):
             board.add_meta(event)
         return False
 
-    @staticmethod
-    def _progress(stage: str, started: float, eta: float | None, board: _Board) -> Progress:
-        elapsed = time.monotonic() - started
+    def _progress(self, stage: str, started: float, eta: float | None, board: _Board) -> Progress:
+        elapsed = self._clock.monotonic() - started
         ready = sum(1 for t in board.takes.values() if t.ok)
         return Progress(
             stage=stage,
             percent=percent_done(elapsed, eta),
             eta_seconds=max(0.0, eta - elapsed) if eta else None,
-            detail=texts.takes_ready(ready, board.expected) if ready else None,
+            detail=Note(reason=Reason.TAKES_READY, params={"ready": ready, "expected": board.expected})
+            if ready
+            else None,
             partial=board.partial(),
         )
 
@@ -900,7 +917,7 @@ class MusicGPTProvider(Provider):
     # -- voices ------------------------------------------------------------------------------------
 
     async def list_voices(self, query: str = "", *, limit: int = 25) -> list[Voice]:
-        if time.monotonic() >= self._voices_until:
+        if self._clock.monotonic() >= self._voices_until:
             if self._voices_task is None or self._voices_task.done():
                 self._voices_task = asyncio.create_task(self._load_voices(), name="musicgpt-voices")
             try:
@@ -933,12 +950,12 @@ class MusicGPTProvider(Provider):
                     break
         except ProviderError:
             # Keep what we had; ask again in a minute rather than on every keystroke.
-            self._voices_until = time.monotonic() + 60
+            self._voices_until = self._clock.monotonic() + 60
             if collected and len(collected) > len(self._voices):
                 self._voices = collected
             raise
         self._voices = collected
-        self._voices_until = time.monotonic() + self.voices_ttl
+        self._voices_until = self._clock.monotonic() + self.voices_ttl
         log.info("musicgpt: %d voices loaded", len(collected))
 
     async def close(self) -> None:
@@ -951,3 +968,24 @@ class MusicGPTProvider(Provider):
 def _positive(value: Any) -> float | None:
     number = _number(value)
     return number if number is not None and number > 0 else None
+
+
+async def _get_within(clock: Clock, inbox: Inbox, seconds: float) -> Any | None:
+    """The next inbox item, or None once `seconds` have passed on `clock` without one."""
+    if not inbox.empty():
+        return inbox.get_nowait()
+    getter = asyncio.ensure_future(inbox.get())
+    timer = asyncio.ensure_future(clock.sleep(seconds))
+    try:
+        await asyncio.wait({getter, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+        if not getter.done():
+            getter.cancel()
+    try:
+        # A get cancelled just as an item arrived still returns it: nothing is lost.
+        return await getter
+    except asyncio.CancelledError:
+        if not getter.cancelled():
+            raise
+        return None

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import re
-import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,12 +23,12 @@ from typing import Any
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError, WebhookRejected
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import ErrorKind, ProviderError, Reason, WebhookRejected
 from domain.kinds import JobKind
-from domain.tracking import Completed, Event, Handle, Output, Progress
-from face import texts
+from domain.tracking import Completed, Event, Handle, Note, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider
-from providers.http import HttpClient, Sleep, default_error, error_text
+from providers.http import HttpClient, default_error, error_text, said
 
 ROUTE = "create.remix_song"
 # Responses wrap the operation in a key named after the action's suffix.
@@ -63,14 +62,18 @@ def variations(request: JobRequest) -> int:
     """How many takes to ask for: `options["variations"]`, 1 to 3, default 1."""
     raw = request.options.get("variations", 1)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_VARIATIONS:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.soundpiece_variations(MAX_VARIATIONS, raw))
+        raise ProviderError(
+            ErrorKind.INVALID_INPUT,
+            Reason.VARIATIONS_OUT_OF_RANGE,
+            params={"limit": MAX_VARIATIONS, "wanted": raw},
+        )
     return raw
 
 
 def build_submit_body(request: JobRequest, *, callback_url: str | None) -> dict[str, Any]:
     """The JSON body of `PUT /v1/create.remix_song`."""
     if not request.input_url:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDPIECE_URL_REQUIRED)
+        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.LINK_MISSING)
     body: dict[str, Any] = {
         "idempotency_key": request.idempotency_key,
         "source": {"url": request.input_url},
@@ -115,7 +118,7 @@ def unwrap(body: Any) -> Mapping[str, Any]:
     if isinstance(body, Mapping) and "id" in body:
         return body
     raise ProviderError(
-        ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
+        ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
     )
 
 
@@ -124,7 +127,7 @@ def parse_operation(body: Any) -> Operation:
     op_id = dto.get("id")
     if not isinstance(op_id, str) or not op_id:
         raise ProviderError(
-            ErrorKind.UNAVAILABLE, texts.SOUNDPIECE_NO_JOB_ID, detail=f"unexpected body: {str(body)[:200]}"
+            ErrorKind.UNAVAILABLE, Reason.NO_JOB_ID, detail=f"unexpected body: {str(body)[:200]}"
         )
     outputs = parse_outputs(dto.get("outputs"))
     raw_error = dto.get("error")
@@ -174,22 +177,24 @@ def operation_error(raw: Any) -> ProviderError:
     message = raw.get("message") if isinstance(raw, Mapping) else raw
     text = message.strip() if isinstance(message, str) and message.strip() else None
     flagged = any(isinstance(s, str) and _FLAGGED.search(s) for s in (code, text))
-    kind = ErrorKind.CONTENT_FLAGGED if flagged else ErrorKind.GENERATION_FAILED
-    return ProviderError(
-        kind, texts.soundpiece_failed(text, flagged=flagged), detail=f"code={code!r} message={text!r}"
-    )
+    detail = f"code={code!r} message={text!r}"
+    if flagged:
+        return ProviderError(ErrorKind.CONTENT_FLAGGED, Reason.FLAGGED, params=said(text), detail=detail)
+    # Soundpiece only remixes; the face names what could not be made.
+    params = {"job_kind": JobKind.REMIX.value, **said(text)}
+    return ProviderError(ErrorKind.GENERATION_FAILED, Reason.MADE_NOTHING, params=params, detail=detail)
 
 
 def completed(op: Operation, wanted: int) -> Completed:
     if not op.outputs:
         raise ProviderError(
             ErrorKind.GENERATION_FAILED,
-            texts.SOUNDPIECE_NO_TAKES,
+            Reason.NO_TAKES,
             detail=f"operation {op.id} ready without outputs",
         )
-    notes = []
+    notes: list[Note] = []
     if len(op.outputs) < wanted:
-        notes.append(texts.fewer_variations("Soundpiece", len(op.outputs), wanted))
+        notes.append(Note(reason=Reason.FEWER_VARIATIONS, params={"got": len(op.outputs), "wanted": wanted}))
     return Completed(outputs=op.outputs, notes=notes)
 
 
@@ -237,14 +242,14 @@ def detail_text(body: Any) -> str | None:
 
 
 def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderError:
-    """Map an HTTP error from Soundpiece. HttpClient decides what is retried from the kind."""
+    """Map an HTTP error from Soundpiece. The engine decides from the kind what is retried."""
     text = detail_text(body)
     if status in (400, 422):
         return ProviderError(
-            ErrorKind.INVALID_INPUT, texts.provider_refused("Soundpiece", text), detail=text, status=status
+            ErrorKind.INVALID_INPUT, Reason.REFUSED, params=said(text), detail=text, status=status
         )
     if status == 404:
-        return ProviderError(ErrorKind.NOT_FOUND, texts.SOUNDPIECE_UNKNOWN_JOB, detail=text, status=status)
+        return ProviderError(ErrorKind.NOT_FOUND, Reason.UNKNOWN_JOB, detail=text, status=status)
     error = default_error(status, {"detail": text} if text else None, headers)
     if error.kind == ErrorKind.RATE_LIMITED and error.retry_after is None:
         # Retry-After is documented; the detail sentence carries the same number as a fallback.
@@ -359,10 +364,10 @@ class SoundpieceProvider(Provider):
         base_url: str,
         webhook_secret: str | None = None,
         webhook_tolerance: float = 300.0,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        self._http = HttpClient(session, name=self.name, parse_error=parse_error, sleep=sleep)
-        self._sleep = sleep
+        self._http = HttpClient(session, name=self.name, parse_error=parse_error, clock=clock)
+        self._clock = clock
         self._url = f"{base_url.rstrip('/')}/{ROUTE}"
         self._headers = {"Authorization": f"Bearer {api_key}"}
         self._webhook_keys = webhook_keys(webhook_secret) if webhook_secret else []
@@ -407,11 +412,11 @@ class SoundpieceProvider(Provider):
 
     async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
         wanted = variations(request)
-        started = time.monotonic()
+        started = self._clock.monotonic()
         # Set when a webhook said the operation ended: then ask at once instead of long-polling.
         nudged = False
         while True:
-            asked = time.monotonic()
+            asked = self._clock.monotonic()
             if nudged:
                 op = parse_operation(await self._get(handle.task_id, wait=False))
             else:
@@ -421,11 +426,11 @@ class SoundpieceProvider(Provider):
                 return
             if op.status == "failed":
                 raise op.error or operation_error(None)
-            yield Progress(stage="processing", detail=_elapsed_text(op.created_at, started))
-            rest = self.min_poll_interval - (time.monotonic() - asked)
+            yield Progress(stage="processing", detail=self._elapsed_text(op.created_at, started))
+            rest = self.min_poll_interval - (self._clock.monotonic() - asked)
             nudged = False
             if rest > 0:
-                pause = asyncio.ensure_future(self._sleep(rest))
+                pause = asyncio.ensure_future(self._clock.sleep(rest))
                 nudged = await self._webhook_first(pause, handle.task_id, inbox)
 
     async def refresh_outputs(self, handle: Handle) -> list[Output]:
@@ -436,7 +441,7 @@ class SoundpieceProvider(Provider):
         if not op.outputs:
             raise ProviderError(
                 ErrorKind.EXPIRED,
-                texts.SOUNDPIECE_NOTHING_TO_DOWNLOAD,
+                Reason.NOTHING_TO_DOWNLOAD,
                 detail=f"operation {op.id} is {op.status}",
             )
         return op.outputs
@@ -445,7 +450,11 @@ class SoundpieceProvider(Provider):
         if not self._webhook_keys:
             raise WebhookRejected(404, "Soundpiece webhooks are not configured")
         webhook_id = verify_signature(
-            headers, body, self._webhook_keys, tolerance=self._webhook_tolerance, now=time.time()
+            headers,
+            body,
+            self._webhook_keys,
+            tolerance=self._webhook_tolerance,
+            now=self._clock.utcnow().timestamp(),
         )
         payload = parse_webhook_body(body)
         # The web layer dedupes deliveries on this id (stable across Soundpiece's retries).
@@ -488,6 +497,14 @@ class SoundpieceProvider(Provider):
                 task.cancel()
                 await asyncio.wait({task})
 
+    def _elapsed_text(self, created_at: datetime | None, started: float) -> Note:
+        """Soundpiece reports no percent or ETA; say how long it has been working."""
+        if created_at is not None:
+            seconds = (self._clock.utcnow() - created_at).total_seconds()
+        else:
+            seconds = self._clock.monotonic() - started
+        return Note(reason=Reason.WORKING_FOR, params={"seconds": seconds})
+
     async def _get(self, op_id: str, *, wait: bool) -> Any:
         return await self._http.request(
             "GET",
@@ -502,12 +519,3 @@ class SoundpieceProvider(Provider):
 def _drain(inbox: Inbox) -> None:
     while not inbox.empty():
         inbox.get_nowait()
-
-
-def _elapsed_text(created_at: datetime | None, started: float) -> str:
-    """Soundpiece reports no percent or ETA; say how long it has been working."""
-    if created_at is not None:
-        seconds = (datetime.now(UTC) - created_at).total_seconds()
-    else:
-        seconds = time.monotonic() - started
-    return texts.working_for("Soundpiece", seconds)

@@ -11,12 +11,11 @@ Request building and chunk parsing are the pure functions at the top; the class 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 import math
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -24,12 +23,12 @@ from urllib.parse import quote, urlparse
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Output, Progress
-from face import texts
 from providers.base import Capabilities, Inbox, JobRequest, Provider
-from providers.http import HttpClient, default_error, parse_retry_after, read_body
+from providers.http import HttpClient, default_error, parse_retry_after, read_body, said
 from providers.sse import ServerSentEvent, aiter_sse
 
 log = logging.getLogger(__name__)
@@ -73,15 +72,19 @@ AUDIO_EXTS = frozenset({"mp3", "wav", "flac", "m4a", "ogg", "opus", "aac"})
 def build_remix_body(request: JobRequest) -> dict[str, Any]:
     """The JSON body of `POST /v7/generate/remix`, or INVALID_INPUT before anything is sent."""
     if request.kind != JobKind.REMIX:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_REMIX_ONLY)
+        raise ProviderError(
+            ErrorKind.INVALID_INPUT, Reason.KIND_NOT_SUPPORTED, params={"job_kind": request.kind.value}
+        )
     if not request.input_url:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_URL_REQUIRED)
+        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.LINK_MISSING)
     prompt = request.prompt.strip()
     lyrics = (request.lyrics or "").strip()
     if not prompt and not lyrics:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_PROMPT_OR_LYRICS)
+        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.PROMPT_OR_LYRICS_REQUIRED)
     if len(prompt) > MAX_PROMPT_CHARS:
-        raise ProviderError(ErrorKind.INVALID_INPUT, texts.soundverse_prompt_too_long(MAX_PROMPT_CHARS))
+        raise ProviderError(
+            ErrorKind.INVALID_INPUT, Reason.TOO_LONG, params={"field": "prompt", "limit": MAX_PROMPT_CHARS}
+        )
     body: dict[str, Any] = {"song_reference_url": request.input_url, "parameters": {}}
     if prompt:
         body["prompt"] = prompt
@@ -230,33 +233,26 @@ def error_for(
     low = text.lower()
     if "either prompt or lyrics" in low:
         return ProviderError(
-            ErrorKind.INVALID_INPUT, texts.SOUNDVERSE_PROMPT_OR_LYRICS, detail=text, status=status
+            ErrorKind.INVALID_INPUT, Reason.PROMPT_OR_LYRICS_REQUIRED, detail=text, status=status
         )
     if "file too large" in low:
-        limit = MAX_INPUT_BYTES // 2**20
         return ProviderError(
-            ErrorKind.INVALID_INPUT, texts.soundverse_file_too_large(limit), detail=text, status=status
-        )
-    if "reference audio error" in low:
-        return ProviderError(
-            ErrorKind.INVALID_INPUT, texts.soundverse_bad_song(_reason(text)), detail=text, status=status
-        )
-    if "rate limit" in low:
-        return ProviderError(
-            ErrorKind.RATE_LIMITED, texts.SOUNDVERSE_BUSY, retry_after=retry_after, detail=text, status=status
-        )
-    if "insufficient balance" in low:
-        return ProviderError(
-            ErrorKind.INSUFFICIENT_CREDITS, texts.SOUNDVERSE_OUT_OF_CREDITS, detail=text, status=status
-        )
-    if "temporarily unavailable" in low:
-        return ProviderError(
-            ErrorKind.UNAVAILABLE,
-            texts.SOUNDVERSE_UNAVAILABLE,
-            retry_after=retry_after,
+            ErrorKind.INVALID_INPUT,
+            Reason.TOO_LARGE,
+            params={"limit": MAX_INPUT_BYTES},
             detail=text,
             status=status,
         )
+    if "reference audio error" in low:
+        return ProviderError(
+            ErrorKind.INVALID_INPUT, Reason.BAD_SONG, params=said(_reason(text)), detail=text, status=status
+        )
+    if "rate limit" in low:
+        return ProviderError(ErrorKind.RATE_LIMITED, retry_after=retry_after, detail=text, status=status)
+    if "insufficient balance" in low:
+        return ProviderError(ErrorKind.INSUFFICIENT_CREDITS, detail=text, status=status)
+    if "temporarily unavailable" in low:
+        return ProviderError(ErrorKind.UNAVAILABLE, retry_after=retry_after, detail=text, status=status)
     return None
 
 
@@ -274,10 +270,12 @@ def parse_error(status: int, body: Any, headers: Mapping[str, str]) -> ProviderE
 
 def chunk_failure(chunk: Chunk) -> ProviderError:
     text = chunk.failure
+    # Soundverse only remixes here; the face names what could not be made.
+    made_nothing = {"job_kind": JobKind.REMIX.value, **said(text[:200] if text else None)}
     if not text:
-        return ProviderError(ErrorKind.GENERATION_FAILED, texts.SOUNDVERSE_FAILED)
+        return ProviderError(ErrorKind.GENERATION_FAILED, Reason.MADE_NOTHING, params=made_nothing)
     return error_for(text) or ProviderError(
-        ErrorKind.GENERATION_FAILED, texts.soundverse_failed(text[:200]), detail=text
+        ErrorKind.GENERATION_FAILED, Reason.MADE_NOTHING, params=made_nothing, detail=text
     )
 
 
@@ -301,7 +299,7 @@ def chunk_events(chunk: Chunk, handle: Handle) -> list[Event]:
 
 def completed(chunk: Chunk, handle: Handle) -> Completed:
     if not chunk.audio_url:
-        raise ProviderError(ErrorKind.GENERATION_FAILED, texts.SOUNDVERSE_NO_AUDIO)
+        raise ProviderError(ErrorKind.GENERATION_FAILED, Reason.NO_TAKES)
     # The queued chunk names the song; the final chunk (or a polled body) may not repeat it.
     title = chunk.song_name or handle.data.get("song_name")
     output = Output(index=1, url=chunk.audio_url, ext=_ext(chunk.audio_url), title=title)
@@ -355,7 +353,7 @@ class SoundverseProvider(Provider):
         status_path: str = "/status/generation/{message_id}",
         read_timeout: float = 600.0,
         poll_interval: float = 10.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._api_key = api_key
         self._base = base_url.rstrip("/")
@@ -364,8 +362,8 @@ class SoundverseProvider(Provider):
         self._stream_timeout = aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=read_timeout)
         self._poll_interval = poll_interval
         self._not_found_polls = max(1, math.ceil(NOT_FOUND_GRACE / max(poll_interval, 0.001)))
-        self._sleep = sleep
-        self._http = HttpClient(session, name=self.name, parse_error=parse_error, sleep=sleep)
+        self._clock = clock
+        self._http = HttpClient(session, name=self.name, parse_error=parse_error, clock=clock)
         self._live: dict[str, _LiveStream] = {}
 
     def _headers(self) -> dict[str, str]:
@@ -396,6 +394,7 @@ class SoundverseProvider(Provider):
         stream = self._http.stream(
             "POST",
             self._base + REMIX_PATH,
+            idempotent=False,
             json_body=body,
             headers=self._headers(),
             timeout=self._stream_timeout,
@@ -407,13 +406,13 @@ class SoundverseProvider(Provider):
         except aiohttp.ConnectionTimeoutError as exc:
             # Never connected, so nothing was sent: safe to retry.
             raise ProviderError(
-                ErrorKind.UNAVAILABLE, texts.SOUNDVERSE_UNREACHABLE, detail=f"{type(exc).__name__}: {exc}"
+                ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=f"{type(exc).__name__}: {exc}"
             ) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             # The request was sent: a job may exist that we will never hear of.
             raise ProviderError(
                 ErrorKind.UNAVAILABLE,
-                texts.SOUNDVERSE_NO_ANSWER,
+                Reason.NO_ANSWER,
                 detail=f"{type(exc).__name__}: {exc}",
                 maybe_accepted=True,
             ) from exc
@@ -429,7 +428,7 @@ class SoundverseProvider(Provider):
             except _StreamLost as lost:
                 raise ProviderError(
                     ErrorKind.UNAVAILABLE,
-                    texts.SOUNDVERSE_STREAM_BROKE,
+                    Reason.STREAM_BROKE,
                     detail=str(lost),
                     maybe_accepted=True,
                 ) from lost
@@ -483,7 +482,7 @@ class SoundverseProvider(Provider):
                 if visible or misses > self._not_found_polls:
                     raise ProviderError(
                         ErrorKind.NOT_FOUND,
-                        texts.SOUNDVERSE_UNKNOWN_JOB,
+                        Reason.UNKNOWN_JOB,
                         detail=error.detail,
                         status=error.status,
                     ) from error
@@ -495,7 +494,7 @@ class SoundverseProvider(Provider):
                         yield event
                     if isinstance(event, Completed):
                         return
-            await self._sleep(self._poll_interval)
+            await self._clock.sleep(self._poll_interval)
 
     async def cancel(self, handle: Handle) -> None:
         """Soundverse documents no cancel; at least let go of a stream nobody will read."""
@@ -517,7 +516,7 @@ async def _refusal(resp: aiohttp.ClientResponse) -> ProviderError:
         # An unrecognised success answer is undocumented: a job may exist, so it must not be resent.
         return ProviderError(
             ErrorKind.UNAVAILABLE,
-            texts.SOUNDVERSE_UNEXPECTED,
+            Reason.UNREADABLE,
             detail=str(body)[:500],
             status=resp.status,
             maybe_accepted=True,

@@ -45,8 +45,13 @@ def is_postgres_url(target: str | Path) -> bool:
 def migrations(dialect: Dialect = "sqlite") -> list[tuple[int, str, str]]:
     """(version, name, sql) for every file in storage/migrations/<dialect>, in order. Both folders
     carry the same numbers: a number is one change of the schema, written once per dialect."""
+    folder = resources.files("storage.migrations")
+    # A file left beside the dialect folders (the layout before PostgreSQL) would never be applied.
+    strays = sorted(e.name for e in folder.iterdir() if _MIGRATION_NAME.match(e.name))
+    if strays:
+        raise RuntimeError(f"migrations belong in storage/migrations/sqlite and /postgres, found {strays}")
     found = []
-    for entry in resources.files("storage.migrations").joinpath(dialect).iterdir():
+    for entry in folder.joinpath(dialect).iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))

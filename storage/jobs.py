@@ -8,7 +8,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from domain.jobs import ACTIVE, TRANSITIONS, IllegalTransition, Job, JobResult, JobState, NewJob, utcnow
+from domain.jobs import (
+    ACTIVE,
+    TRANSITIONS,
+    Failure,
+    IllegalTransition,
+    Job,
+    JobResult,
+    JobState,
+    NewJob,
+    utcnow,
+)
 from domain.tracking import Handle
 from storage.db import Database, Row
 
@@ -18,6 +28,7 @@ _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
 }
 
 _JSON_FIELDS = {"options", "handle", "result"}
+# The error column is TEXT: a Failure as JSON (an older row holds a sentence, which Failure reads).
 _STAMP_ON_ENTRY = {
     JobState.QUEUED: "queued_at",
     JobState.SUBMITTED: "submitted_at",
@@ -35,6 +46,8 @@ def _encode(name: str, value: Any) -> Any:
         if isinstance(value, Handle | JobResult):
             return value.model_dump_json()
         return json.dumps(value)
+    if isinstance(value, Failure):
+        return value.model_dump_json(exclude_none=True, exclude_defaults=True)
     if isinstance(value, Path):
         return str(value)
     return value

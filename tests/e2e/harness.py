@@ -13,10 +13,23 @@ from typing import Any
 import bot as bot_main
 from config import Settings
 from domain.jobs import Job
+from face import texts
+from providers.local import LocalProvider
+from providers.musicgpt import MusicGPTProvider
+from providers.soundpiece import SoundpieceProvider
+from providers.soundverse import SoundverseProvider
 from storage.db import Database
 from storage.jobs import JobRepository
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
 from tests.tones import write_tone
+
+LABELS = {p.name: p.label for p in (LocalProvider, MusicGPTProvider, SoundpieceProvider, SoundverseProvider)}
+
+
+def failure_text(job: Job) -> str:
+    """Why the job failed, in the words its status message shows (empty when it did not fail)."""
+    return texts.failure(job.error, LABELS.get(job.provider, job.provider)) if job.error else ""
+from tests.waiting import until
 
 
 def title_of(revision_or_message: Any) -> str:
@@ -132,16 +145,17 @@ class Harness:
         return await self.discord.wait_for(predicate, timeout=timeout)
 
     async def wait_for_job(self, job_id: int, predicate: Callable[[Job], bool], timeout: float = 20) -> Job:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
+        async def reached() -> Job | None:
             # The row may not exist yet: the command is still on its way through the fake gateway.
             job = await self._find_job(job_id)
-            if job is not None and predicate(job):
-                return job
-            if asyncio.get_running_loop().time() > deadline:
-                last = f"last state {job.state} ({job.error})" if job else "no such job"
-                raise AssertionError(f"job {job_id} never got there; {last}")
-            await asyncio.sleep(0.05)
+            return job if job is not None and predicate(job) else None
+
+        try:
+            return await until(reached, guard=timeout)
+        except AssertionError:
+            job = await self._find_job(job_id)
+            last = f"last state {job.state} ({job.error})" if job else "no such job"
+            raise AssertionError(f"job {job_id} never got there; {last}") from None
 
 
 def free_port() -> int:

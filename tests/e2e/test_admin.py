@@ -32,7 +32,7 @@ async def test_config_commands_are_for_admins_and_steer_new_jobs(tmp_path: Path)
             general, remix_room = list(h.discord.channels)
             assert "Saved" in await config(h, "provider", name="local")
             assert "Saved" in await config(h, "channel", channel=str(remix_room))
-            assert "Saved" in await config(h, "member-limit", limit=1)
+            assert "Saved" in await config(h, "member-limit", **{"at-once": 1})
             shown = await config(h, "show")
             assert "`local`" in shown and f"<#{remix_room}>" in shown and "per member: 1" in shown
 
@@ -65,10 +65,13 @@ async def test_config_commands_are_for_admins_and_steer_new_jobs(tmp_path: Path)
             assert job.state is JobState.DELIVERED and job.provider == "local"
             assert musicgpt.submissions == 0
 
-            usage = await h.discord.run_slash_command("usage", {"days": 7})
-            text = (await usage.wait_response()).data["content"]
-            assert "Offline effects: 2 jobs (1 delivered, 1 rejected)" in text
-            assert f"<@{h.discord.default_user_id}> 1" in text
+            usage = await h.discord.run_slash_command("usage", {"days": 7}, subcommand="show")
+            assert (await usage.wait_response()).ephemeral
+            [shown] = await h.wait_for(lambda: usage.followups)
+            fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+            # The refused job was never made: it is not counted (the CSV export lists it).
+            assert fields["Offline effects"] == "1 jobs · 0 credits"
+            assert f"<@{h.discord.default_user_id}> · 1 jobs" in fields["Top members"]
 
             assert "Saved" in await config(h, "provider")  # cleared: back to the bot's default
             assert "the bot's default (`musicgpt`)" in await config(h, "show")

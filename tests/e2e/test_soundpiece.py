@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,9 @@ import pytest
 from audio.probe import probe
 from domain.jobs import JobState
 from storage.db import Database
-from tests.e2e.harness import Harness, free_port, harness, song, status_text, takes_of, title_of
+from tests.e2e.harness import Harness, failure_text, free_port, harness, song, status_text, takes_of, title_of
 from tests.fakes.soundpiece import FakeSoundpiece
+from tests.waiting import until
 
 pytestmark = pytest.mark.slow
 
@@ -45,14 +45,6 @@ async def recorded_deliveries(h: Harness) -> list[tuple[str, int]]:
         return [(row[0], row[1]) for row in rows]
     finally:
         await db.close()
-
-
-async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Wait for something the fake provider records (h.wait_for wakes on fake Discord events only)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        await asyncio.sleep(0.01)
 
 
 def puts(fake: FakeSoundpiece) -> list[str]:
@@ -180,7 +172,7 @@ async def test_429_pauses_every_soundpiece_request_of_the_account(tmp_path: Path
         during = len(fake.requests)
         await asyncio.sleep(3.0)
         assert len(fake.requests) == during, "no job asked anything while the account was paused"
-        await until(lambda: len(fake.requests) > during, timeout=5)
+        await until(lambda: len(fake.requests) > during)
         assert time.monotonic() - limited >= 3.7, "Retry-After was honoured"
 
         for op in list(fake.operations.values()):
@@ -253,5 +245,5 @@ async def test_failed_operation_and_validation_errors_are_clear(tmp_path: Path) 
         job = await h.wait_for_job(2, lambda j: j.finished)
         assert job.state is JobState.FAILED
         expected = "Soundpiece refused the request: lyrics: String should have at most 3000 characters"
-        assert expected in (job.error or "")
+        assert expected in failure_text(job)
         assert fake.created == 1

@@ -369,6 +369,7 @@ class FakeMember:
     joined_at: dt.datetime = DEFAULT_JOINED_AT
     locale: str = "en-US"  # the member's client language, sent as an interaction's `locale`
     accepts_dms: bool = True  # False: DMs from the bot answer 403 / 50007
+    roles: list[int] = field(default_factory=list)  # guild role ids (see "Roles and direct messages")
 
     def user_payload(self) -> dict[str, Any]:
         return {
@@ -648,6 +649,9 @@ class FakeDiscord:
         self.members: dict[int, FakeMember] = {self.bot.id: self.bot}
         for member_id, name in members:
             self.add_member(member_id, name)
+
+        # Roles and direct messages (see that section below).
+        self.roles: dict[int, str] = {}
 
         self.requests: list[RecordedRequest] = []
         self.interactions: dict[int, FakeInteraction] = {}
@@ -1164,7 +1168,8 @@ class FakeDiscord:
     # -- channels and messages (bot token) ---------------------------------------------------------
 
     def _channel(self, request: web.Request) -> FakeChannel:
-        channel = self.channels.get(int(request.match_info["channel_id"]))
+        channel_id = int(request.match_info["channel_id"])
+        channel = self.channels.get(channel_id)
         if channel is None:
             raise unknown_channel()
         if not self.bot_permissions_in(channel) & VIEW_CHANNEL:
@@ -2047,6 +2052,7 @@ class FakeDiscord:
                 "tags": {"bot_id": str(self.bot.id)},
             },
         ]
+        roles += [self._role_payload(role_id) for role_id in self.roles]
         members = self._members_payload(guild.id)
         channels = [c for c in self.channels.values() if c.guild_id == guild.id]
         return {
@@ -2090,7 +2096,7 @@ class FakeDiscord:
         # Only the bot has the managed bot role; other bots (user.bot) are plain members here.
         is_me = member.id == self.bot.id
         payload: dict[str, Any] = {
-            "roles": [str(self._bot_role_id(guild_id or self.guild_id))] if is_me else [],
+            "roles": [str(self._bot_role_id(guild_id or self.guild_id))] if is_me else [str(r) for r in member.roles],
             "joined_at": _iso(member.joined_at),
             "deaf": False,
             "mute": False,
@@ -2306,6 +2312,10 @@ class FakeDiscord:
             member_data["permissions"] = str(member.permissions)
             resolved.setdefault("members", {})[str(member.id)] = member_data
             return str(member.id)
+        if kind == 8:  # ROLE
+            role_id = int(value)
+            resolved.setdefault("roles", {})[str(role_id)] = self._role_payload(role_id)
+            return str(role_id)
         if kind == 7:  # CHANNEL
             channel = self.channels[int(value)]
             channel_data = self.channel_payload(channel) | {
@@ -2384,6 +2394,36 @@ class FakeDiscord:
         interaction.expires_at = interaction.created_at + self.token_lifetime
         self._notify()
         return interaction
+
+    # -- roles and direct messages ---------------------------------------------------------------------
+    # Guild roles a member can hold (sent in the guild, member and interaction payloads, and resolved
+    # for ROLE options), and what the bot sent a member privately.
+
+    def add_role(self, name: str, *, members: Sequence[int] = ()) -> int:
+        """A new guild role (position above @everyone), given to `members`; returns its id."""
+        role_id = self._ids.next()
+        self.roles[role_id] = name
+        for member_id in members:
+            self.members[member_id].roles.append(role_id)
+        return role_id
+
+    def _role_payload(self, role_id: int) -> dict[str, Any]:
+        return {
+            "id": str(role_id),
+            "name": self.roles[role_id],
+            "permissions": "0",
+            "position": 1 + list(self.roles).index(role_id),
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+
+    def dm_messages(self, member_id: int) -> list[FakeMessage]:
+        """What the bot sent the member privately."""
+        channel = self.dm_channel(member_id)
+        return self.messages(channel.id) if channel else []
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -186,6 +186,9 @@ class FakeMusicGPT:
         audio: bytes | None = None,
         voices: list[tuple[str, str]] | None = None,
         max_voice_page: int = 100,
+        credit_estimate: float | None = 47.5,
+        conversion_cost: float | None = 1.25,
+        flagged_audio: bool = False,
     ) -> None:
         self.api_key = api_key
         # Whether the real API takes "Bearer <key>" is UNKNOWN; by default the fake refuses it.
@@ -204,6 +207,14 @@ class FakeMusicGPT:
         self.voices = list(DEFAULT_VOICES if voices is None else voices)
         # The largest page the server hands out, whatever `limit` asks (UNKNOWN for the real API).
         self.max_voice_page = max_voice_page
+        # Costs (seeds 000, 002: `credit_estimate` at submit; /byId example: `conversion_cost`). In the
+        # numbered shape the fake reports `conversion_cost` once for the job, in the single shape per
+        # conversion; None leaves the field out.
+        self.credit_estimate = credit_estimate
+        self.conversion_cost = conversion_cost
+        # Whether a flagged take still carries its audio (the webhook seed has is_flagged beside
+        # conversion_path; whether the audio is then empty is UNKNOWN).
+        self.flagged_audio = flagged_audio
         self.jobs: list[FakeJob] = []
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
         self._faults: dict[str, list[Fault]] = {}
@@ -344,7 +355,7 @@ class FakeMusicGPT:
         )
 
     def _audio_webhook(self, job: FakeJob, n: int) -> dict[str, Any]:
-        ok = n not in job.flagged and n not in job.failed_takes
+        ok = self._has_audio(job, n) and n not in job.failed_takes
         payload = {
             "success": n not in job.failed_takes,
             "conversion_type": WEBHOOK_TYPES[job.conversion_type],
@@ -526,9 +537,12 @@ class FakeMusicGPT:
             "conversion_id_2": job.conversion_ids[1],
             "eta": job.eta,
         }
-        if job.conversion_type != "MUSIC_AI":
-            body["credit_estimate"] = 47.5  # the MusicAI example has none
+        if job.conversion_type != "MUSIC_AI" and self.credit_estimate is not None:
+            body["credit_estimate"] = self.credit_estimate  # the MusicAI example has none
         return web.json_response(body)
+
+    def _has_audio(self, job: FakeJob, n: int) -> bool:
+        return n not in job.flagged or self.flagged_audio
 
     def _find(self, task_id: str | None, cid: str | None) -> FakeJob | None:
         for job in self.jobs:
@@ -581,7 +595,7 @@ class FakeMusicGPT:
         """
         fields: dict[str, Any] = {}
         for n, cid in enumerate(job.conversion_ids, start=1):
-            ok = ready and n not in job.stalled and n not in job.flagged and n not in job.failed_takes
+            ok = ready and n not in job.stalled and self._has_audio(job, n) and n not in job.failed_takes
             fields |= {
                 f"conversion_id_{n}": cid,
                 f"conversion_path_{n}": self.take_url(job, n) if ok else None,
@@ -594,6 +608,8 @@ class FakeMusicGPT:
             # Per-take flag fields are not documented for /byId; this is the fake's guess.
             if done and n in job.flagged:
                 fields |= {f"is_flagged_{n}": True, f"reason_{n}": job.flagged[n]}
+        if done and self.conversion_cost is not None:
+            fields["conversion_cost"] = self.conversion_cost
         if done:
             fields |= {
                 "album_cover_path": f"{self.root_url}/covers/{job.task_id}.png",
@@ -603,11 +619,11 @@ class FakeMusicGPT:
 
     def _single_fields(self, job: FakeJob, n: int, done: bool) -> dict[str, Any]:
         """The documented shape: one conversion with `audio_url`."""
-        ok = done and n not in job.flagged and n not in job.failed_takes
+        ok = done and self._has_audio(job, n) and n not in job.failed_takes
         fields: dict[str, Any] = {
             "conversion_id": job.conversion_ids[n - 1],
             "audio_url": self.take_url(job, n) if ok else None,
-            "conversion_cost": 1.25,
+            "conversion_cost": self.conversion_cost,
             "title": f"Fake Song {n}" if ok else None,
             "lyrics": f"la la {n}" if ok else None,
         }

@@ -20,7 +20,7 @@ class FakeClock:
     def monotonic(self) -> float:
         return self._mono
 
-    def now(self) -> datetime:
+    def utcnow(self) -> datetime:
         return self._now
 
     async def sleep(self, seconds: float) -> None:

@@ -14,26 +14,19 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Progress
+from face import texts
 from providers.base import JobRequest
+from providers.http import RATE_LIMIT_PAUSE, download_to
 from providers.musicgpt import MusicGPTProvider
+from tests.clock import FakeClock
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 from tests.tones import tone_bytes
-
-
-class RecordingSleep:
-    """Stands in for asyncio.sleep inside HttpClient: records the delays, waits for nothing."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-        await asyncio.sleep(0)
+from tests.wording import spoken
 
 
 @pytest.fixture
-def sleep() -> RecordingSleep:
-    return RecordingSleep()
+def clock() -> FakeClock:
+    return FakeClock(instant=True)
 
 
 @pytest.fixture
@@ -44,7 +37,7 @@ def song(tmp_path: Path) -> Path:
 
 
 def make(
-    session: aiohttp.ClientSession, fake: FakeMusicGPT, sleep: RecordingSleep, **kw: object
+    session: aiohttp.ClientSession, fake: FakeMusicGPT, clock: FakeClock, **kw: object
 ) -> MusicGPTProvider:
     kw.setdefault("backstop_interval", 0.02)
     return MusicGPTProvider(
@@ -52,7 +45,7 @@ def make(
         api_key=kw.pop("api_key", fake.api_key),
         base_url=fake.base_url,
         poll_interval=0.01,
-        sleep=sleep,
+        clock=clock,
         **kw,
     )
 
@@ -80,9 +73,9 @@ async def run(
 # -- the clean path ---------------------------------------------------------------------------------------
 
 
-async def test_clean_remix(session, sleep, song, tmp_path) -> None:
+async def test_clean_remix(session, clock, song, tmp_path) -> None:
     async with FakeMusicGPT(polls_to_complete=3) as fake:
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         request = remix(song, lyrics="brand new day", webhook_url="https://h/w?t=s")
         handle, events = await run(provider, request)
 
@@ -97,7 +90,7 @@ async def test_clean_remix(session, sleep, song, tmp_path) -> None:
             "webhook_url": "https://h/w?t=s",
         }
         assert handle.task_id == job.task_id and handle.conversion_ids == job.conversion_ids
-        assert handle.data == {"conversion_type": "REMIX", "eta": 42}
+        assert handle.data == {"conversion_type": "REMIX", "eta": 42, "credit_estimate": 47.5}
 
         first, *middle, last = events
         assert first == Progress(stage="submitted", eta_seconds=42.0)
@@ -111,14 +104,14 @@ async def test_clean_remix(session, sleep, song, tmp_path) -> None:
         assert last.cover_url and last.title == "Fake Song 1"
 
         dest = tmp_path / "take1.mp3"
-        await provider.http.download(last.outputs[0].url, dest, max_bytes=10_000_000)
+        await download_to(session, last.outputs[0].url, dest, max_bytes=10_000_000)
         with av.open(str(dest)) as container:
             assert container.streams.audio[0].codec_context.name.startswith("mp3")
 
 
-async def test_sing_and_generate_hit_their_endpoints(session, sleep, song) -> None:
+async def test_sing_and_generate_hit_their_endpoints(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1) as fake:
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         sing = remix(song, kind=JobKind.SING, lyrics="never mind")
         _, events = await run(provider, sing)
         assert isinstance(events[-1], Completed)
@@ -152,17 +145,17 @@ async def test_sing_and_generate_hit_their_endpoints(session, sleep, song) -> No
         {"shape": "single", "vocabulary": "queue", "lowercase_status": True},
     ],
 )
-async def test_status_vocabularies_and_shapes(session, sleep, song, knobs) -> None:
+async def test_status_vocabularies_and_shapes(session, clock, song, knobs) -> None:
     async with FakeMusicGPT(polls_to_complete=3, **knobs) as fake:
-        _, events = await run(make(session, fake, sleep), remix(song))
+        _, events = await run(make(session, fake, clock), remix(song))
         done = events[-1]
         assert isinstance(done, Completed)
         assert [o.url for o in done.outputs] == [fake.take_url(fake.job(), 1), fake.take_url(fake.job(), 2)]
 
 
-async def test_track_restarts_from_the_handle_alone(session, sleep, song) -> None:
+async def test_track_restarts_from_the_handle_alone(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=2) as fake:
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         request = remix(song)
         handle = await provider.submit(request)
         stream = provider.track(handle, request, asyncio.Queue())
@@ -170,7 +163,7 @@ async def test_track_restarts_from_the_handle_alone(session, sleep, song) -> Non
         await anext(stream)
         await stream.aclose()  # the bot died here
 
-        restarted = make(session, fake, RecordingSleep())
+        restarted = make(session, fake, FakeClock(instant=True))
         saved = Handle.model_validate_json(handle.model_dump_json())
         events = [e async for e in restarted.track(saved, request, asyncio.Queue())]
         assert isinstance(events[-1], Completed) and fake.submissions == 1
@@ -179,71 +172,79 @@ async def test_track_restarts_from_the_handle_alone(session, sleep, song) -> Non
 # -- submit faults ------------------------------------------------------------------------------------------
 
 
-async def test_429_then_success_honours_retry_after(session, sleep, song) -> None:
+async def test_429_raises_and_pauses_the_account_for_retry_after(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1) as fake:
         fake.script("Remix", Fault.rate_limited(retry_after=3))
-        _, events = await run(make(session, fake, sleep), remix(song))
+        provider = make(session, fake, clock)
+        with pytest.raises(ProviderError) as info:
+            await provider.submit(remix(song))
+        assert info.value.kind == ErrorKind.RATE_LIMITED and info.value.retry_after == pytest.approx(3.0)
+        assert not info.value.maybe_accepted and clock.sleeps == []  # the engine decides when to resend
+        _, events = await run(provider, remix(song))
         assert isinstance(events[-1], Completed)
-        assert sleep.delays and sleep.delays[0] == pytest.approx(3.0)
-        assert fake.submissions == 1
+        assert clock.sleeps[0] == pytest.approx(3.0)  # the next request waited out the account's pause
         assert [s for m, p, s in fake.requests if p.endswith("/Remix")] == [429, 200]
 
 
-async def test_429_without_retry_after_backs_off(session, sleep, song) -> None:
+async def test_429_without_retry_after_pauses_for_the_default(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1) as fake:
-        fake.script("Remix", Fault.rate_limited(), Fault.rate_limited())
-        await run(make(session, fake, sleep), remix(song))
-        assert fake.submissions == 1 and all(0 < d <= 60 for d in sleep.delays)
+        fake.script("Remix", Fault.rate_limited())
+        provider = make(session, fake, clock)
+        with pytest.raises(ProviderError):
+            await provider.submit(remix(song))
+        await provider.submit(remix(song))
+        assert clock.sleeps == [pytest.approx(RATE_LIMIT_PAUSE)] and fake.submissions == 1
 
 
-async def test_5xx_is_retried(session, sleep, song) -> None:
+async def test_a_5xx_on_submit_may_have_been_accepted_and_is_not_resent(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1) as fake:
-        fake.script("Remix", Fault.server_error(500), Fault.server_error(503))
-        _, events = await run(make(session, fake, sleep), remix(song))
-        assert isinstance(events[-1], Completed)
-        assert len(sleep.delays) == 2 and fake.submissions == 1
-        assert fake.job().upload.data == song.read_bytes()  # the body was rebuilt for each attempt
+        fake.script("Remix", Fault.server_error(502))
+        with pytest.raises(ProviderError) as info:
+            await make(session, fake, clock).submit(remix(song))
+        # A gateway can fail after the vendor took the job: a resend could bill twice.
+        assert info.value.kind == ErrorKind.UNAVAILABLE and info.value.maybe_accepted
+        assert len([r for r in fake.requests if r[1].endswith("/Remix")]) == 1 and clock.sleeps == []
 
 
-async def test_402_is_insufficient_credits_and_not_retried(session, sleep, song) -> None:
+async def test_402_is_insufficient_credits_and_not_retried(session, clock, song) -> None:
     async with FakeMusicGPT() as fake:
         fake.script("Remix", Fault.insufficient_credits())
         with pytest.raises(ProviderError) as info:
-            await make(session, fake, sleep).submit(remix(song))
+            await make(session, fake, clock).submit(remix(song))
         assert info.value.kind == ErrorKind.INSUFFICIENT_CREDITS and not info.value.transient
-        assert "credits" in info.value.message and not info.value.maybe_accepted
-        assert sleep.delays == [] and len([r for r in fake.requests if r[1].endswith("/Remix")]) == 1
+        assert "credits" in spoken(info.value, "MusicGPT") and not info.value.maybe_accepted
+        assert clock.sleeps == [] and len([r for r in fake.requests if r[1].endswith("/Remix")]) == 1
 
 
-async def test_422_carries_the_providers_message(session, sleep, song) -> None:
+async def test_422_carries_the_providers_message(session, clock, song) -> None:
     async with FakeMusicGPT() as fake:
         fake.script("Remix", Fault.validation("Lyrics contain disallowed words."))
         with pytest.raises(ProviderError) as info:
-            await make(session, fake, sleep).submit(remix(song))
+            await make(session, fake, clock).submit(remix(song))
         assert info.value.kind == ErrorKind.INVALID_INPUT and info.value.status == 422
-        assert "Lyrics contain disallowed words." in info.value.message
+        assert "Lyrics contain disallowed words." in spoken(info.value, "MusicGPT")
         assert fake.submissions == 0
 
 
-async def test_200_with_success_false_is_an_error(session, sleep, song) -> None:
+async def test_200_with_success_false_is_an_error(session, clock, song) -> None:
     async with FakeMusicGPT() as fake:
         fake.script("Remix", Fault.refused("Audio too long"))
         with pytest.raises(ProviderError) as info:
-            await make(session, fake, sleep).submit(remix(song))
-        assert info.value.kind == ErrorKind.INVALID_INPUT and "Audio too long" in info.value.message
+            await make(session, fake, clock).submit(remix(song))
+        assert info.value.kind == ErrorKind.INVALID_INPUT and "Audio too long" in spoken(info.value, "MusicGPT")
 
 
-async def test_wrong_key_is_an_auth_error(session, sleep, song) -> None:
+async def test_wrong_key_is_an_auth_error(session, clock, song) -> None:
     async with FakeMusicGPT() as fake:
         with pytest.raises(ProviderError) as info:
-            await make(session, fake, sleep, api_key="wrong").submit(remix(song))
+            await make(session, fake, clock, api_key="wrong").submit(remix(song))
         assert info.value.kind == ErrorKind.AUTH and fake.submissions == 0
 
 
-async def test_submit_answer_timing_out_is_maybe_accepted(session, sleep, song) -> None:
+async def test_submit_answer_timing_out_is_maybe_accepted(session, clock, song) -> None:
     async with FakeMusicGPT() as fake:
         fake.script("Remix", Fault.timeout(delay=3))
-        provider = make(session, fake, sleep, submit_timeout=aiohttp.ClientTimeout(total=0.3))
+        provider = make(session, fake, clock, submit_timeout=aiohttp.ClientTimeout(total=0.3))
         with pytest.raises(ProviderError) as info:
             await provider.submit(remix(song))
         assert info.value.maybe_accepted and info.value.kind == ErrorKind.UNAVAILABLE
@@ -253,67 +254,84 @@ async def test_submit_answer_timing_out_is_maybe_accepted(session, sleep, song) 
 # -- polling faults -----------------------------------------------------------------------------------------
 
 
-async def test_404_on_first_polls_then_success(session, sleep, song) -> None:
+async def test_404_on_first_polls_then_success(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1) as fake:
         fake.script("byId", *[Fault.not_found()] * 3)
-        _, events = await run(make(session, fake, sleep), remix(song))
+        _, events = await run(make(session, fake, clock), remix(song))
         assert isinstance(events[-1], Completed)
         assert [e.stage for e in events[1:4]] == ["queued"] * 3
 
 
-async def test_404_for_too_long_is_not_found(session, sleep, song) -> None:
+async def test_404_for_too_long_is_not_found(session, clock, song) -> None:
     async with FakeMusicGPT() as fake:
         fake.script("byId", *[Fault.not_found()] * 10)
         with pytest.raises(ProviderError) as info:
-            await run(make(session, fake, sleep, not_found_polls=4), remix(song))
+            await run(make(session, fake, clock, not_found_polls=4), remix(song))
         assert info.value.kind == ErrorKind.NOT_FOUND
 
 
-async def test_a_poll_that_times_out_is_retried(session, sleep, song) -> None:
+async def test_a_poll_that_times_out_is_passed_up_and_tracking_resumes(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1) as fake:
         fake.script("byId", Fault.timeout(delay=3))
-        provider = make(session, fake, sleep, poll_timeout=aiohttp.ClientTimeout(total=0.3))
-        _, events = await run(provider, remix(song))
-        assert isinstance(events[-1], Completed) and len(sleep.delays) == 1
-
-
-async def test_malformed_poll_answers_are_sat_through(session, sleep, song) -> None:
-    async with FakeMusicGPT(polls_to_complete=1) as fake:
-        fake.script("byId", Fault.malformed(), Fault.rate_limited(1), Fault.server_error())
-        _, events = await run(make(session, fake, sleep), remix(song))
+        provider = make(session, fake, clock, poll_timeout=aiohttp.ClientTimeout(total=0.3))
+        request = remix(song)
+        handle = await provider.submit(request)
+        with pytest.raises(ProviderError) as info:
+            [event async for event in provider.track(handle, request, asyncio.Queue())]
+        assert info.value.transient and not info.value.maybe_accepted  # the runner re-enters tracking
+        events = [event async for event in provider.track(handle, request, asyncio.Queue())]
         assert isinstance(events[-1], Completed)
 
 
+async def test_malformed_poll_answers_are_sat_through(session, clock, song) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("byId", Fault.malformed(), Fault.malformed())
+        _, events = await run(make(session, fake, clock), remix(song))
+        assert isinstance(events[-1], Completed)
+
+
+@pytest.mark.parametrize("fault", [Fault.rate_limited(1), Fault.server_error()])
+async def test_a_refused_poll_is_passed_up_for_the_runner_to_retry(session, clock, song, fault) -> None:
+    async with FakeMusicGPT(polls_to_complete=1) as fake:
+        fake.script("byId", fault)
+        with pytest.raises(ProviderError) as info:
+            await run(make(session, fake, clock), remix(song))
+        assert info.value.transient and not info.value.maybe_accepted
+        assert len([r for r in fake.requests if r[1].endswith("/byId")]) == 1
+
+
 @pytest.mark.parametrize("status", ["FAILED", "ERROR"])
-async def test_failed_job(session, sleep, song, status) -> None:
+async def test_failed_job(session, clock, song, status) -> None:
     async with FakeMusicGPT(polls_to_complete=2, final_status=status) as fake:
         with pytest.raises(ProviderError) as info:
-            await run(make(session, fake, sleep), remix(song))
+            await run(make(session, fake, clock), remix(song))
         assert info.value.kind == ErrorKind.GENERATION_FAILED
 
 
 @pytest.mark.parametrize("shape", ["numbered", "single"])
-async def test_one_flagged_take_completes_with_the_other(session, sleep, song, shape) -> None:
+async def test_one_flagged_take_completes_with_the_other(session, clock, song, shape) -> None:
     async with FakeMusicGPT(polls_to_complete=1, shape=shape, flagged={2: "copyrighted melody"}) as fake:
-        _, events = await run(make(session, fake, sleep), remix(song))
+        _, events = await run(make(session, fake, clock), remix(song))
         done = events[-1]
         assert isinstance(done, Completed) and [o.index for o in done.outputs] == [1]
-        assert done.notes == ["Take 2 was flagged by MusicGPT (copyrighted melody) and is left out."]
+        assert [texts.note(n, "MusicGPT") for n in done.notes] == [
+            "Take 2 was flagged by MusicGPT (copyrighted melody) and is left out."
+        ]
 
 
-async def test_all_takes_flagged_is_content_flagged(session, sleep, song) -> None:
+async def test_all_takes_flagged_is_content_flagged(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1, flagged={1: "hate speech", 2: "hate speech"}) as fake:
         with pytest.raises(ProviderError) as info:
-            await run(make(session, fake, sleep), remix(song))
-        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in info.value.message
+            await run(make(session, fake, clock), remix(song))
+        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in spoken(info.value, "MusicGPT")
 
 
 # -- webhooks ----------------------------------------------------------------------------------------------
 
 
-async def test_webhooks_in_the_inbox_complete_the_job(session, sleep, song) -> None:
+async def test_webhooks_in_the_inbox_complete_the_job(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=10_000) as fake:
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         request = remix(song)
         handle = await provider.submit(request)
         inbox: asyncio.Queue = asyncio.Queue()
@@ -332,7 +350,7 @@ async def test_webhooks_in_the_inbox_complete_the_job(session, sleep, song) -> N
         assert job.polls == 0  # the deliveries beat the first poll
 
 
-async def test_fake_sends_webhooks_like_the_docs(session, sleep, song) -> None:
+async def test_fake_sends_webhooks_like_the_docs(session, clock, song) -> None:
     received: list[dict] = []
     provider_holder: dict[str, MusicGPTProvider] = {}
 
@@ -349,7 +367,7 @@ async def test_fake_sends_webhooks_like_the_docs(session, sleep, song) -> None:
     host, port = runner.addresses[0][:2]
     try:
         async with FakeMusicGPT(polls_to_complete=10_000) as fake:
-            provider_holder["p"] = provider = make(session, fake, sleep)
+            provider_holder["p"] = provider = make(session, fake, clock)
             request = remix(song, webhook_url=f"http://{host}:{port}/hooks/musicgpt/secret")
             handle = await provider.submit(request)
             statuses = await fake.send_webhooks(duplicates=True, shuffle=True, seed=3)
@@ -373,18 +391,19 @@ async def test_fake_sends_webhooks_like_the_docs(session, sleep, song) -> None:
 # -- webhooks as the main channel, polling as the backstop ---------------------------------------------------
 
 
-async def test_with_a_webhook_url_polling_is_the_slow_backstop(session, sleep, song) -> None:
+async def test_with_a_webhook_url_polling_is_the_slow_backstop(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=3, eta=1) as fake:
-        provider = make(session, fake, sleep, backstop_interval=0.15)
+        provider = make(session, fake, clock, backstop_interval=0.15)
         _, events = await run(provider, remix(song, webhook_url="https://bot.example/webhooks/musicgpt/t"))
         assert isinstance(events[-1], Completed)
-        gaps = [b - a for a, b in zip(fake.job().poll_times, fake.job().poll_times[1:])]
-        assert len(gaps) == 2 and min(gaps) >= 0.14, gaps  # not the 0.01 s of polling without webhooks
+        assert fake.job().polls == 3
+        between_polls = clock.sleeps[1:]  # the first wait is the ETA-based one before the first poll
+        assert between_polls == [pytest.approx(0.15)] * 2, clock.sleeps  # not 0.01 s as without webhooks
 
 
-async def test_extras_lost_in_transit_are_fetched_once_from_by_id(session, sleep, song) -> None:
+async def test_extras_lost_in_transit_are_fetched_once_from_by_id(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=10_000) as fake:
-        provider = make(session, fake, sleep, backstop_interval=30)
+        provider = make(session, fake, clock, backstop_interval=30)
         request = remix(song, webhook_url="https://bot.example/webhooks/musicgpt/t")
         handle = await provider.submit(request)
         job = fake.job()
@@ -404,9 +423,9 @@ async def test_extras_lost_in_transit_are_fetched_once_from_by_id(session, sleep
         ]
 
 
-async def test_a_delivery_for_another_task_is_ignored(session, sleep, song) -> None:
+async def test_a_delivery_for_another_task_is_ignored(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=2) as fake:
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         request = remix(song)
         handle = await provider.submit(request)
         inbox: asyncio.Queue = asyncio.Queue()
@@ -420,9 +439,9 @@ async def test_a_delivery_for_another_task_is_ignored(session, sleep, song) -> N
         assert fake.job().polls == 2
 
 
-async def test_a_stalled_take_leaves_the_ready_one_as_partial(session, sleep, song) -> None:
+async def test_a_stalled_take_leaves_the_ready_one_as_partial(session, clock, song) -> None:
     async with FakeMusicGPT(polls_to_complete=1, stalled_takes={2}) as fake:
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         request = remix(song)
         handle = await provider.submit(request)
         partials = []
@@ -440,9 +459,9 @@ async def test_a_stalled_take_leaves_the_ready_one_as_partial(session, sleep, so
 # -- voices --------------------------------------------------------------------------------------------------
 
 
-async def test_voices_are_paged_once_and_cached(session, sleep) -> None:
+async def test_voices_are_paged_once_and_cached(session, clock) -> None:
     async with FakeMusicGPT(max_voice_page=50) as fake:  # smaller pages than the adapter asks for
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         found = await provider.list_voices("drake")
         assert [v.voice_id for v in found] == ["Drake", "Drake-2019"]
         everything = await provider.list_voices("", limit=1000)
@@ -452,10 +471,10 @@ async def test_voices_are_paged_once_and_cached(session, sleep) -> None:
         assert len(pages) == 5, "240 voices at 50 a page, fetched once for all three lookups"
 
 
-async def test_voices_unavailable_is_an_empty_list_not_an_error(session, sleep) -> None:
+async def test_voices_unavailable_is_an_empty_list_not_an_error(session, clock) -> None:
     async with FakeMusicGPT() as fake:
         fake.script("getAllVoices", Fault(403, {"success": False, "error": "Forbidden"}))
-        provider = make(session, fake, sleep)
+        provider = make(session, fake, clock)
         assert await provider.list_voices("dr") == []
         assert await provider.list_voices("dr") == [], "no second request within the retry pause"
         assert len([r for r in fake.requests if r[1].endswith("/getAllVoices")]) == 1

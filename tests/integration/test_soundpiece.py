@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-import time
 import uuid
 from typing import Any
 
@@ -17,25 +16,21 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError, WebhookRejected
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle
+from face import texts
 from providers.base import Inbox, JobRequest
 from providers.soundpiece import SoundpieceProvider
+from tests.clock import FakeClock
 from tests.fakes.soundpiece import FakeSoundpiece
+from tests.waiting import HANG_GUARD, until
+from tests.wording import spoken
 
 WHSEC = "whsec_" + base64.b64encode(b"soundpiece-test-signing-secret!!").decode()
 
 
-class Sleeps:
-    """A `sleep` that records what it was asked and returns at once."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-        await asyncio.sleep(0)
 
 
 def provider_for(session: aiohttp.ClientSession, fake: FakeSoundpiece, **kwargs: Any) -> SoundpieceProvider:
+    kwargs.setdefault("clock", FakeClock(instant=True))
     provider = SoundpieceProvider(session, api_key=fake.api_key, base_url=fake.base_url, **kwargs)
     provider.min_poll_interval = 0.05
     return provider
@@ -104,16 +99,15 @@ async def test_progress_says_how_long_it_has_been_working(session: aiohttp.Clien
         events = provider.track(handle, request, asyncio.Queue())
         first = await anext(events)
         assert first.kind == "progress" and first.stage == "processing" and first.percent is None
-        assert "working for" in (first.detail or "")
+        assert first.detail and "Soundpiece has been working for" in texts.note(first.detail, "Soundpiece")
         fake.finish(handle.task_id)
         assert isinstance([e async for e in events][-1], Completed)
 
 
 async def test_long_poll_returns_early_on_completion(session: aiohttp.ClientSession) -> None:
-    async with FakeSoundpiece(processing_time=0.3, max_wait=5.0) as fake:
-        started = time.monotonic()
-        events = await run(provider_for(session, fake), job(fake))
-        assert time.monotonic() - started < 2.0
+    # The fake would hold the poll for an hour: only an early answer finishes within the hang guard.
+    async with FakeSoundpiece(processing_time=0.3, max_wait=3600.0) as fake:
+        events = await asyncio.wait_for(run(provider_for(session, fake), job(fake)), HANG_GUARD)
         assert isinstance(events[-1], Completed)
         assert len(gets(fake)) == 1 and "wait=true" in gets(fake)[0]
 
@@ -122,47 +116,42 @@ async def test_long_poll_returns_early_on_completion(session: aiohttp.ClientSess
 
 
 async def test_429_pauses_the_whole_client(session: aiohttp.ClientSession) -> None:
-    release = asyncio.Event()
-    calls: list[float] = []
-
-    async def gated_sleep(seconds: float) -> None:
-        calls.append(seconds)
-        await release.wait()
+    clock = FakeClock()
+    calls = clock.sleeps
 
     async with FakeSoundpiece() as fake:
-        provider = provider_for(session, fake, sleep=gated_sleep)
+        provider = provider_for(session, fake, clock=clock)
         first = job(fake)
-        earlier = await run(provider, first)  # an older job, to refresh while paused
+        # An older job, to refresh while paused (run on a clock that needs no driving).
+        earlier = await run(provider_for(session, fake, clock=FakeClock(instant=True)), first)
         handle_old = await provider.submit(first)  # same key: the same operation, nothing new
-        seen = len(fake.requests)
         fake.rate_limit(retry_after=3)
+        with pytest.raises(ProviderError) as info:
+            await provider.submit(job(fake))
+        assert info.value.kind == ErrorKind.RATE_LIMITED  # raised, not retried: the runner resends
+        seen = len(fake.requests)
         submit = asyncio.create_task(provider.submit(job(fake)))
-        await _until(lambda: calls)
         refresh = asyncio.create_task(provider.refresh_outputs(handle_old))
-        await _until(lambda: len(calls) == 2)
+        await until(lambda: clock.sleeping == 2)
         # Both requests wait out the Retry-After; nothing reached the fake meanwhile.
-        assert calls[0] == pytest.approx(3.0) and calls[1] == pytest.approx(3.0, abs=0.2)
-        assert len(fake.requests) == seen + 1
-        release.set()
+        assert calls == [pytest.approx(3.0), pytest.approx(3.0)]
+        assert len(fake.requests) == seen
+        await clock.advance(3.0)
         handle_new = await submit
         assert len(await refresh) == len(earlier[-1].outputs)  # type: ignore[union-attr]
         assert handle_new.task_id in fake.operations and fake.created == 2
 
 
-async def _until(condition: Any, timeout: float = 2.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        await asyncio.sleep(0.01)
-
-
 async def test_lost_put_answer_is_retried_with_the_same_key(session: aiohttp.ClientSession) -> None:
-    sleeps = Sleeps()
     async with FakeSoundpiece() as fake:
-        provider = provider_for(session, fake, sleep=sleeps)
+        provider = provider_for(session, fake, clock=FakeClock(instant=True))
         provider.submit_timeout = aiohttp.ClientTimeout(total=0.3)
         fake.lose_next_put_answer(hold=5.0)
         request = job(fake)
+        with pytest.raises(ProviderError) as info:
+            await provider.submit(request)
+        # The PUT is keyed: the runner may resend it even though it may have been accepted.
+        assert info.value.transient and not info.value.maybe_accepted
         handle = await provider.submit(request)
         puts = [path for method, path in fake.requests if method == "PUT"]
         assert len(puts) == 2 and fake.created == 1
@@ -171,12 +160,19 @@ async def test_lost_put_answer_is_retried_with_the_same_key(session: aiohttp.Cli
         assert isinstance(events[-1], Completed)
 
 
-async def test_5xx_is_retried(session: aiohttp.ClientSession) -> None:
-    sleeps = Sleeps()
+async def test_5xx_is_passed_up_and_a_resend_under_the_key_starts_one_job(
+    session: aiohttp.ClientSession,
+) -> None:
     async with FakeSoundpiece() as fake:
         fake.script_error(503, times=2)
-        events = await run(provider_for(session, fake, sleep=sleeps), job(fake))
-        assert isinstance(events[-1], Completed) and fake.created == 1 and len(sleeps.calls) >= 2
+        provider = provider_for(session, fake, clock=FakeClock(instant=True))
+        request = job(fake)
+        for _ in range(2):
+            with pytest.raises(ProviderError) as info:
+                await provider.submit(request)
+            assert info.value.transient and not info.value.maybe_accepted
+        events = await run(provider, request)
+        assert isinstance(events[-1], Completed) and fake.created == 1
 
 
 # --------------------------------------------------------------------------- failures
@@ -188,7 +184,7 @@ async def test_failed_operation_raises_a_clear_message(session: aiohttp.ClientSe
         with pytest.raises(ProviderError) as info:
             await run(provider_for(session, fake), job(fake))
         assert info.value.kind == ErrorKind.GENERATION_FAILED
-        assert info.value.message == (
+        assert spoken(info.value, "Soundpiece") == (
             "Soundpiece could not make this remix: The model could not follow the lyrics."
         )
 
@@ -198,7 +194,7 @@ async def test_flagged_operation_with_message_only_error(session: aiohttp.Client
         fake.fail_next_operation("Lyrics were flagged by moderation.", code=None)
         with pytest.raises(ProviderError) as info:
             await run(provider_for(session, fake), job(fake))
-        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "flagged" in info.value.message
+        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "flagged" in spoken(info.value, "Soundpiece")
 
 
 async def test_unreachable_source_fails_the_operation(session: aiohttp.ClientSession) -> None:
@@ -212,7 +208,7 @@ async def test_validation_error_names_the_field(session: aiohttp.ClientSession) 
         with pytest.raises(ProviderError) as info:
             await provider_for(session, fake).submit(job(fake, lyrics=""))
         assert info.value.kind == ErrorKind.INVALID_INPUT
-        assert "lyrics: String should have at least 1 character" in info.value.message
+        assert "lyrics: String should have at least 1 character" in spoken(info.value, "Soundpiece")
         assert fake.created == 0
 
 
@@ -296,20 +292,20 @@ async def test_webhook_cuts_a_stuck_long_poll_short(
     raw: bool,
     our_secret: str,
 ) -> None:
-    # The long poll ignores the end (a stale replica) and would hold 3 s; the webhook wins.
+    # The long poll ignores the end (a stale replica) and would hold an hour; the webhook wins.
     async with FakeSoundpiece(
         signing_secret=fake_secret,
         raw_secret=raw,
         early_return=False,
-        max_wait=3.0,
+        max_wait=3600.0,
         processing_time=0.1,
         webhook_copies=2,
     ) as fake:
         provider = provider_for(session, fake, webhook_secret=our_secret)
         async with Receiver(provider) as receiver:
-            started = time.monotonic()
-            events = await run(provider, job(fake, webhook_url=receiver.url), receiver.inbox)
-            assert time.monotonic() - started < 2.0
+            request = job(fake, webhook_url=receiver.url)
+            # Only the webhook can end an hour-long hold within the hang guard.
+            events = await asyncio.wait_for(run(provider, request, receiver.inbox), HANG_GUARD)
         assert isinstance(events[-1], Completed) and len(events[-1].outputs) == 1
         assert [d.status for d in fake.deliveries] == [204, 204]
         assert fake.deliveries[0].webhook_id == fake.deliveries[1].webhook_id
@@ -323,7 +319,7 @@ async def test_forged_and_replayed_webhooks_are_refused(session: aiohttp.ClientS
         async with Receiver(provider) as receiver:
             await run(provider, job(fake, webhook_url=receiver.url), receiver.inbox)
             op_id = next(iter(fake.operations))
-            await _until(lambda: fake.deliveries)
+            await until(lambda: fake.deliveries)
             forged = await fake.send_webhook(op_id, forge=True)
             replayed = await fake.send_webhook(op_id, age=600)
             again = await fake.send_webhook(op_id, webhook_id=fake.deliveries[0].webhook_id)

@@ -18,6 +18,7 @@ from domain.tracking import Completed, Event, Handle, Progress
 from providers import soundverse
 from providers.base import JobRequest
 from providers.soundverse import SoundverseProvider
+from tests.clock import FakeClock
 from tests.fakes.soundverse import (
     INSUFFICIENT_BALANCE,
     MISSING_PROMPT,
@@ -28,6 +29,7 @@ from tests.fakes.soundverse import (
     ScriptedError,
 )
 from tests.tones import tone_bytes
+from tests.wording import spoken
 
 STAGES = [
     "validating",
@@ -43,20 +45,12 @@ STAGES = [
 ]
 
 ERROR_CASES = [
-    (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt or lyrics"),
+    (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt, lyrics, or both"),
     (TOO_LARGE, ErrorKind.INVALID_INPUT, "10 MB"),
-    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "rate limiting"),
+    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "too many requests"),
     (INSUFFICIENT_BALANCE, ErrorKind.INSUFFICIENT_CREDITS, "out of credits"),
-    (UNAVAILABLE, ErrorKind.UNAVAILABLE, "temporarily unavailable"),
+    (UNAVAILABLE, ErrorKind.UNAVAILABLE, "Soundverse is having trouble"),
 ]
-
-
-class Sleeps(list[float]):
-    """Records every wait the provider asks for, and waits only briefly."""
-
-    async def __call__(self, delay: float) -> None:
-        self.append(delay)
-        await asyncio.sleep(min(delay, 0.02))
 
 
 @pytest.fixture
@@ -66,12 +60,12 @@ async def fake() -> AsyncIterator[FakeSoundverse]:
 
 
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
+def clock() -> FakeClock:
+    return FakeClock(instant=True)
 
 
 @pytest.fixture
-async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, sleeps: Sleeps) -> AsyncIterator[Any]:
+async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, clock: FakeClock) -> AsyncIterator[Any]:
     made: list[SoundverseProvider] = []
 
     def factory(**kw: Any) -> SoundverseProvider:
@@ -80,7 +74,7 @@ async def make(fake: FakeSoundverse, session: aiohttp.ClientSession, sleeps: Sle
             "base_url": fake.base_url,
             "read_timeout": 2.0,
             "poll_interval": 0.05,
-            "sleep": sleeps,
+            "clock": clock,
         }
         provider = SoundverseProvider(session, **(options | kw))
         made.append(provider)
@@ -238,7 +232,7 @@ async def test_status_never_visible_gives_up(
 
 
 async def test_status_at_top_level_and_custom_path(
-    session: aiohttp.ClientSession, sleeps: Sleeps, song: JobRequest
+    session: aiohttp.ClientSession, clock: FakeClock, song: JobRequest
 ) -> None:
     async with FakeSoundverse(status_path="/v7/status/{message_id}") as other:
         other.drop_after, other.status_wrapper = 1, None
@@ -249,7 +243,7 @@ async def test_status_at_top_level_and_custom_path(
             base_url=other.base_url,
             status_path="/v7/status/{message_id}",
             poll_interval=0.05,
-            sleep=sleeps,
+            clock=clock,
         )
         try:
             events = await follow(provider, await provider.submit(request), request)
@@ -273,7 +267,7 @@ async def test_documented_errors_as_http(
     fake.errors = [ScriptedError(body, status=status)]
     with pytest.raises(ProviderError) as info:
         await make().submit(song)
-    assert info.value.kind == kind and words in info.value.message
+    assert info.value.kind == kind and words in spoken(info.value, "Soundverse")
     assert not info.value.maybe_accepted
     # One request: a transient refusal is retried by the runner, which frees the slot meanwhile.
     assert fake.generation_requests == 1
@@ -287,7 +281,7 @@ async def test_documented_errors_in_stream_before_the_job(
     fake.errors = [ScriptedError(body, status=None, after_chunk=0)]
     with pytest.raises(ProviderError) as info:
         await make().submit(song)
-    assert info.value.kind == kind and words in info.value.message
+    assert info.value.kind == kind and words in spoken(info.value, "Soundverse")
     assert fake.generation_requests == 1
 
 
@@ -303,7 +297,7 @@ async def test_documented_errors_in_stream_after_the_job(
     handle = await provider.submit(song)
     with pytest.raises(ProviderError) as info:
         await follow(provider, handle, song)
-    assert info.value.kind == kind and words in info.value.message
+    assert info.value.kind == kind and words in spoken(info.value, "Soundverse")
     assert fake.generation_requests == 1
 
 
@@ -317,7 +311,7 @@ async def test_failure_seen_by_polling(fake: FakeSoundverse, make: Any, song: Jo
 
 
 async def test_rate_limited_submit_is_retried_after_retry_after(
-    fake: FakeSoundverse, make: Any, song: JobRequest, sleeps: Sleeps
+    fake: FakeSoundverse, make: Any, song: JobRequest, clock: FakeClock
 ) -> None:
     fake.errors = [ScriptedError(RATE_LIMITED, status=429, headers={"Retry-After": "3"})]
     provider = make()
@@ -328,7 +322,7 @@ async def test_rate_limited_submit_is_retried_after_retry_after(
     # The runner submits again later; every request of the account first waits out Retry-After.
     events = await follow(provider, await provider.submit(song), song)
     assert done(events)
-    assert sleeps and sleeps[0] == pytest.approx(3, abs=0.1)
+    assert clock.sleeps and clock.sleeps[0] == pytest.approx(3)
     assert fake.generation_requests == 2 and len(fake.jobs) == 1
 
 
@@ -338,7 +332,7 @@ async def test_too_large_reference_is_refused_by_the_fetch(
     big = song.model_copy(update={"input_url": fake.add_file("big.mp3", b"\0" * (10 * 1024 * 1024 + 1))})
     with pytest.raises(ProviderError) as info:
         await make().submit(big)
-    assert info.value.kind == ErrorKind.INVALID_INPUT and "10 MB" in info.value.message
+    assert info.value.kind == ErrorKind.INVALID_INPUT and "10 MB" in spoken(info.value, "Soundverse")
     assert "10485761 bytes" in (info.value.detail or "")
 
 
@@ -376,3 +370,14 @@ async def test_close_releases_an_untracked_stream(fake: FakeSoundverse, make: An
     await provider.close()
     # The stream is gone; tracking still works by polling.
     assert done(await follow(provider, handle, song))
+
+
+async def test_a_5xx_answer_to_the_generation_may_have_been_accepted(
+    fake: FakeSoundverse, make: Any, song: JobRequest
+) -> None:
+    # A gateway error can come after Soundverse took the job: the runner must not send it again.
+    fake.errors = [ScriptedError(UNAVAILABLE, status=502)]
+    with pytest.raises(ProviderError) as info:
+        await make().submit(song)
+    assert info.value.kind is ErrorKind.UNAVAILABLE and info.value.maybe_accepted
+    assert fake.generation_requests == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +13,9 @@ from domain.kinds import JobKind
 from face.status import StatusBoard
 from storage.db import Database
 from storage.jobs import JobRepository
+from tests.clock import FakeClock
 from tests.fakes.discord import FakeDiscord, patched_discord
+from tests.waiting import until
 
 S = JobState
 
@@ -77,43 +78,54 @@ async def run_job_quickly(board: StatusBoard, jobs: JobRepository, job: Job, ste
 
 async def test_a_burst_of_states_becomes_a_few_edits_ending_on_the_final_one(world):
     fake, client, jobs = world
-    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.3)
-    job = await run_job_quickly(board, jobs, await new_job(fake, jobs))
+    clock = FakeClock()
+    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.3, clock=clock)
+    job = await new_job(fake, jobs)
+    board.push(job, 2)
+    await until(lambda: clock.sleeping)  # posted; now spacing the next edit
+    job = await run_job_quickly(board, jobs, job)
+    await clock.advance(0.3)
     await board.flush(job.id)
 
     seen = titles(fake)
     assert "Waiting in the queue" in seen[0] and "Done" in seen[-1]
-    assert len(seen) <= 3, seen  # 104 states pushed; stale ones were replaced while waiting
+    assert len(seen) == 2, seen  # 104 states pushed; stale ones were replaced while waiting
     assert all(r.via in ("POST channel", "PATCH channel") for m in fake.messages() for r in m.revisions)
     assert (await jobs.get(job.id)).status_message_id == fake.messages()[0].id
 
 
 async def test_a_rate_limited_edit_does_not_queue_stale_states(world):
     fake, client, jobs = world
-    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.0)
+    clock = FakeClock()
+    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=1.0, clock=clock)
     job = await new_job(fake, jobs)
     board.push(job, 1)
-    await fake.wait_for(lambda: fake.messages())
+    await until(lambda: clock.sleeping)  # the status is posted and the board spaces its next edit
     job = await jobs.transition(job.id, S.SUBMITTING)
     job = await jobs.transition(job.id, S.SUBMITTED)
-    fake.script_rate_limit("PATCH", r"/channels/\d+/messages/\d+", retry_after=0.5)
-    for percent in range(0, 100, 5):
-        job = await jobs.transition(job.id, S.RUNNING, stage="processing", percent=float(percent))
-        board.push(job)
-        await asyncio.sleep(0.02)
+    job = await jobs.transition(job.id, S.RUNNING, stage="processing", percent=0.0)
+    fake.script_rate_limit("PATCH", r"/channels/\d+/messages/\d+", retry_after=0.05)
+    board.push(job)
+    await clock.advance(1.0)
+    await until(lambda: fake.requests_to("PATCH", r"/channels/\d+/messages/\d+"))  # hit the 429
+    # While that edit waits out the rate limit (or the spacing after it), states keep coming.
+    for percent in range(5, 100, 5):
+        board.push(job.model_copy(update={"percent": float(percent)}))
     job = await jobs.transition(job.id, S.FAILED, error="The provider is busy right now.")
     board.push(job)
+    await until(lambda: clock.sleeping)
+    await clock.advance(1.0)
     await board.flush(job.id)
 
     texts = percents(fake)
     assert "busy right now" in texts[-1]
-    assert len(texts) <= 4, texts  # one edit waited out the 429; everything pushed meanwhile collapsed
-    assert len(fake.requests_to("PATCH", r"/channels/\d+/messages/\d+")) <= 4
+    assert len(texts) == 3, texts  # posted, the rate-limited edit, the final one: nothing stale
+    assert len(fake.requests_to("PATCH", r"/channels/\d+/messages/\d+")) == 3  # 429, its resend, final
 
 
 async def test_a_deleted_status_message_is_posted_again(world):
     fake, client, jobs = world
-    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.0)
+    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.0, clock=FakeClock(instant=True))
     job = await new_job(fake, jobs)
     board.push(job, 1)
     await board.flush(job.id)
@@ -126,10 +138,10 @@ async def test_a_deleted_status_message_is_posted_again(world):
     assert second != first and "Cancelled" in fake.message(second).embeds[0]["title"]
 
 
-async def test_the_final_state_survives_a_discord_outage(world, monkeypatch):
+async def test_the_final_state_survives_a_discord_outage(world):
     fake, client, jobs = world
-    monkeypatch.setattr(asyncio, "sleep", _fast_sleep)
-    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.0)
+    clock = FakeClock(instant=True)
+    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.0, clock=clock)
     job = await new_job(fake, jobs)
     board.push(job, 1)
     await board.flush(job.id)
@@ -138,10 +150,4 @@ async def test_the_final_state_survives_a_discord_outage(world, monkeypatch):
     board.push(job)
     await board.flush(job.id)
     assert "Cancelled" in titles(fake)[-1]
-
-
-_real_sleep = asyncio.sleep
-
-
-async def _fast_sleep(delay: float, *args, **kwargs):
-    await _real_sleep(min(delay, 0.01), *args, **kwargs)
+    assert len([d for d in clock.sleeps if d > 0]) == 3  # three backoffs on the board's clock, then it landed

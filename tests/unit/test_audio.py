@@ -16,7 +16,7 @@ from audio import transcode
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, fit_to_size, to_mp3
 from audio.waveform import ACCENT, render_waveform
-from face import texts
+from domain.errors import Reason
 from tests.tones import chord, dominant_frequency, duration_of, write_beat, write_tone
 
 
@@ -109,7 +109,7 @@ def test_probe_ignores_misleading_names(tmp_path: Path) -> None:
     text_as_mp3.write_text("This is not a song, just some words.\n" * 20)
     with pytest.raises(NotAudio) as err:
         probe(text_as_mp3)
-    assert err.value.reason == texts.AUDIO_NOT_AUDIO
+    assert err.value.reason == Reason.AUDIO_NOT_AUDIO
 
 
 def _empty(path: Path) -> Path:
@@ -138,11 +138,11 @@ def _damaged_flac(path: Path) -> Path:
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        (lambda p: _empty(p / "empty.wav"), texts.AUDIO_EMPTY),
-        (lambda p: _random(p / "noise.mp3"), texts.AUDIO_NOT_AUDIO),
-        (lambda p: _png(p / "cover.mp3"), texts.AUDIO_NOT_AUDIO),
-        (lambda p: _damaged_flac(p / "broken.flac"), texts.AUDIO_DAMAGED),
-        (lambda p: _write_mp4(p / "silent.mp4", audio_seconds=None), texts.AUDIO_VIDEO_WITHOUT_SOUND),
+        (lambda p: _empty(p / "empty.wav"), Reason.AUDIO_EMPTY),
+        (lambda p: _random(p / "noise.mp3"), Reason.AUDIO_NOT_AUDIO),
+        (lambda p: _png(p / "cover.mp3"), Reason.AUDIO_NOT_AUDIO),
+        (lambda p: _damaged_flac(p / "broken.flac"), Reason.AUDIO_DAMAGED),
+        (lambda p: _write_mp4(p / "silent.mp4", audio_seconds=None), Reason.AUDIO_VIDEO_WITHOUT_SOUND),
     ],
     ids=["empty", "random-bytes", "png-image", "damaged", "video-only"],
 )
@@ -176,7 +176,7 @@ def test_probe_gives_up_counting_past_the_limit(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(probe_mod, "MAX_COUNT_SECONDS", 1.0)
     with pytest.raises(NotAudio) as err:
         probe(_write_recording(tmp_path / "voice.webm", seconds=3.0))
-    assert err.value.reason == texts.AUDIO_UNKNOWN_LENGTH
+    assert err.value.reason == Reason.AUDIO_UNKNOWN_LENGTH
 
 
 # --- transcode -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from domain.kinds import JobKind
 from engine.intake import MAX_LENGTH, MIN_LENGTH, Draft, check_generate_options
+from tests.wording import refused
 
 
 def draft(**options: object) -> Draft:
@@ -36,10 +37,10 @@ def test_sane_options_pass(options: dict) -> None:
 
 @pytest.mark.parametrize("length", [0, MIN_LENGTH - 1, MAX_LENGTH + 1, -30])
 def test_length_out_of_range_names_the_range(length: int) -> None:
-    message = check_generate_options(draft(length=length))
+    message = refused(check_generate_options(draft(length=length)))
     assert message and f"{length} s" in message and "between 10 s and 8:00" in message
 
 
 def test_instrumental_and_vocal_only_contradict() -> None:
-    message = check_generate_options(draft(instrumental=True, vocal_only=True))
+    message = refused(check_generate_options(draft(instrumental=True, vocal_only=True)))
     assert message and "instrumental" in message and "vocals only" in message

@@ -3,6 +3,7 @@ import pytest
 from domain.kinds import JobKind
 from engine.intake import Draft, check_duration, check_text
 from providers.base import Capabilities
+from tests.wording import refused
 
 CAPS = Capabilities(
     kinds=frozenset({JobKind.REMIX, JobKind.SING, JobKind.GENERATE}),
@@ -32,7 +33,7 @@ def draft(kind=JobKind.REMIX, prompt="lofi", lyrics=None) -> Draft:
     ],
 )
 def test_text_refusals_are_specific(d, expected):
-    assert expected in (check_text(d, CAPS, "Prov") or "")
+    assert expected in refused(check_text(d, CAPS, "Prov"))
 
 
 def test_text_within_limits_passes():
@@ -40,8 +41,8 @@ def test_text_within_limits_passes():
 
 
 def test_duration_limits_name_the_limit():
-    assert "9 s long; Prov needs at least 10 s" in check_duration(9.2, CAPS, "Prov")
-    assert "6:00 long; Prov takes up to 5:50" in check_duration(360, CAPS, "Prov")
+    assert "9 s long; Prov needs at least 10 s" in refused(check_duration(9.2, CAPS, "Prov"))
+    assert "6:00 long; Prov takes up to 5:50" in refused(check_duration(360, CAPS, "Prov"))
     assert check_duration(200, CAPS, "Prov") is None
     assert check_duration(None, CAPS, "Prov") is None
 
@@ -50,5 +51,5 @@ def test_a_provider_that_needs_words_refuses_a_remix_without_any():
     from providers.soundverse import CAPABILITIES as SOUNDVERSE
 
     blank = draft(prompt="   ", lyrics="")
-    assert "prompt, lyrics, or both" in (check_text(blank, SOUNDVERSE, "Soundverse") or "")
+    assert "prompt, lyrics, or both" in refused(check_text(blank, SOUNDVERSE, "Soundverse"))
     assert check_text(draft(prompt="", lyrics="la la"), SOUNDVERSE, "Soundverse") is None

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 import engine.intake
-from domain.jobs import JobState
+from domain.errors import Reason
+from domain.jobs import Failure, JobState, Refusal
 from domain.kinds import JobKind
 from engine.intake import Draft, Intake
-from face import texts
 from providers.local import LocalProvider
 from providers.registry import Entry, Registry
 from storage.db import Database
@@ -52,10 +52,10 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
         input_size=song.stat().st_size,
     )
     job = await intake.admit(draft)
-    assert not isinstance(job, str)
+    assert not isinstance(job, Refusal)
     with pytest.raises(RuntimeError):
         await intake.check_input(job, local_path=song)
     failed = await jobs.get(job.id)
-    assert failed.state is JobState.FAILED and failed.error == texts.interrupted()
+    assert failed.state is JobState.FAILED and failed.error == Failure(reason=Reason.INTERRUPTED)
     assert await jobs.active_count_for_member(7) == 0, "the member may start another job"
     await db.close()

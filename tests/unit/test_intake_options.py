@@ -8,6 +8,7 @@ from domain.kinds import JobKind
 from engine.intake import Draft, check_options
 from providers.soundpiece import SoundpieceProvider
 from providers.soundverse import CAPABILITIES as SOUNDVERSE
+from tests.wording import refused
 
 
 def draft(**options: object) -> Draft:
@@ -30,12 +31,14 @@ def test_soundpiece_takes_one_to_three(soundpiece: SoundpieceProvider, n: int) -
 
 
 def test_out_of_range_names_the_option_and_the_limit(soundpiece: SoundpieceProvider) -> None:
-    reason = check_options(draft(variations=4), soundpiece.capabilities, "Soundpiece", ["Soundpiece"])
+    reason = refused(
+        check_options(draft(variations=4), soundpiece.capabilities, "Soundpiece", ["Soundpiece"])
+    )
     assert reason == "Soundpiece makes 1 to 3 variations, not 4. Change the `variations` option."
 
 
 def test_provider_without_a_choice_refuses_and_points_elsewhere() -> None:
-    reason = check_options(draft(variations=2), SOUNDVERSE, "Soundverse", ["Soundpiece"])
+    reason = refused(check_options(draft(variations=2), SOUNDVERSE, "Soundverse", ["Soundpiece"]))
     assert reason == (
         "Soundverse can't make a chosen number of variations. "
         "Leave out the `variations` option, or use Soundpiece."

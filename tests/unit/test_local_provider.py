@@ -22,6 +22,8 @@ from tests.tones import (
     write_chord,
     write_tone,
 )
+from face import texts
+from tests.wording import spoken
 
 SECONDS = 4.0
 
@@ -167,7 +169,7 @@ async def test_end_to_end(tmp_path: Path) -> None:
 async def test_default_preset_is_labelled(tmp_path: Path, tone: Path) -> None:
     done = await _remix(tmp_path, tone, "make it cool")
     assert all("default" in (o.label or "") for o in done.outputs)
-    assert done.notes and "slowed + reverb" in done.notes[0]
+    assert done.notes and "slowed + reverb" in texts.note(done.notes[0], LocalProvider.label)
 
 
 async def test_track_again_after_restart_reuses_takes(tmp_path: Path, tone: Path) -> None:
@@ -240,7 +242,9 @@ async def test_track_refuses_non_audio(tmp_path: Path) -> None:
     with pytest.raises(ProviderError) as err:
         await _run(provider, request, await provider.submit(request))
     assert err.value.kind == ErrorKind.INVALID_INPUT
-    assert err.value.message == "This doesn't look like an audio file."
+    assert (
+        spoken(err.value, "Offline effects") == "I can't use that file: This doesn't look like an audio file."
+    )
 
 
 async def test_track_reports_missing_input(tmp_path: Path, tone: Path) -> None:

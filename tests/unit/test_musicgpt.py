@@ -10,6 +10,7 @@ import pytest
 from domain.errors import ErrorKind, ProviderError, WebhookRejected
 from domain.kinds import JobKind
 from domain.tracking import Handle
+from face import texts
 from providers.base import JobRequest, Voice
 from providers.musicgpt import (
     CAPABILITIES,
@@ -33,6 +34,7 @@ from providers.musicgpt import (
     upload_fields,
     upload_file_info,
 )
+from tests.wording import spoken
 
 # Seed 000 (Remix), verbatim.
 REMIX_SUBMIT = {
@@ -172,7 +174,7 @@ def test_music_ai_body_maps_options() -> None:
 def test_check_request_refuses_what_musicgpt_would(request_: JobRequest, words: str) -> None:
     with pytest.raises(ProviderError) as info:
         check_request(request_)
-    assert info.value.kind == ErrorKind.INVALID_INPUT and words in info.value.message
+    assert info.value.kind == ErrorKind.INVALID_INPUT and words in spoken(info.value, "MusicGPT")
 
 
 def test_status_params_take_exactly_one_id() -> None:
@@ -190,7 +192,7 @@ def test_parse_submit_documented_answer() -> None:
     handle = parse_submit(JobKind.REMIX, REMIX_SUBMIT)
     assert handle.task_id == "task-remix-001"
     assert handle.conversion_ids == ["remix-a1b2", "remix-c3d4"]
-    assert handle.data == {"conversion_type": "REMIX", "eta": 42}
+    assert handle.data == {"conversion_type": "REMIX", "eta": 42, "credit_estimate": 47.5}
     single = parse_submit(
         JobKind.GENERATE, {"success": True, "task_id": "t", "conversion_id": "c", "eta": -1}
     )
@@ -203,7 +205,7 @@ def test_parse_submit_success_false_is_a_refusal() -> None:
     assert info.value.kind == ErrorKind.INSUFFICIENT_CREDITS and not info.value.maybe_accepted
     with pytest.raises(ProviderError) as info:
         parse_submit(JobKind.SING, {"success": False, "message": "Lyrics contain banned words"})
-    assert info.value.kind == ErrorKind.INVALID_INPUT and "banned words" in info.value.message
+    assert info.value.kind == ErrorKind.INVALID_INPUT and "banned words" in spoken(info.value, "MusicGPT")
 
 
 def test_parse_submit_unreadable_answer_may_have_started_a_job() -> None:
@@ -218,7 +220,7 @@ def test_parse_submit_unreadable_answer_may_have_started_a_job() -> None:
 )
 def test_error_text_from_error_message_or_detail(body: dict) -> None:
     error = parse_error(422, {"success": False} | body, {})
-    assert error.kind == ErrorKind.INVALID_INPUT and error.message.endswith("Bad gender")
+    assert error.kind == ErrorKind.INVALID_INPUT and spoken(error, "MusicGPT").endswith("Bad gender")
 
 
 @pytest.mark.parametrize(
@@ -239,15 +241,15 @@ def test_error_statuses(status: int, kind: ErrorKind) -> None:
     error = parse_error(status, {"success": False, "error": "Internal Server Error"}, {})
     assert error.kind == kind and error.status == status
     if status >= 500:
-        assert "Internal Server Error" not in error.message  # server internals are for the log
+        assert "Internal Server Error" not in spoken(error, "MusicGPT")  # server internals are for the log
 
 
 def test_documented_error_bodies() -> None:
     credits = parse_error(402, {"success": False, "error": "Insufficient credit balance"}, {})
-    assert "out of credits" in credits.message and not credits.transient
+    assert "out of credits" in spoken(credits, "MusicGPT") and not credits.transient
     body = {"success": False, "error": "Either audio_file or audio_url must be provided."}
     missing = parse_error(422, body, {})
-    assert "audio_file or audio_url" in missing.message
+    assert r"audio\_file or audio\_url" in spoken(missing, "MusicGPT"), "the vendor's words, markdown escaped"
     upgrade = parse_error(401, {"detail": "Upgrade Plans to access Streaming"}, {})
     assert upgrade.kind == ErrorKind.AUTH and upgrade.detail == "Upgrade Plans to access Streaming"
 
@@ -285,7 +287,7 @@ def test_documented_single_shape() -> None:
     report = parse_status(DOC_BY_ID)
     assert report is not None and report.state == "completed"
     [take] = report.takes
-    assert take == Take(conversion_id="c1", url="https://x/c1.mp3", title="Song", lyrics="words")
+    assert take == Take(conversion_id="c1", url="https://x/c1.mp3", title="Song", lyrics="words", cost=1.25)
     assert report.meta.title == "Song"
 
 
@@ -384,7 +386,8 @@ def test_lyrics_and_cover_webhooks_are_metadata() -> None:
 
 def test_flagged_webhook() -> None:
     take = parse_webhook(REMIX_WEBHOOK | {"is_flagged": True, "reason": "copyrighted lyrics"})
-    assert isinstance(take, Take) and take.flagged and not take.ok and take.reason == "copyrighted lyrics"
+    # It still carries audio: the server's admins decide whether it is posted (spoiler) or withheld.
+    assert isinstance(take, Take) and take.flagged and take.ok and take.reason == "copyrighted lyrics"
 
 
 def test_failed_webhook() -> None:
@@ -417,13 +420,30 @@ def test_build_completed_two_takes() -> None:
     assert (done.title, done.cover_url, done.notes) == ("One", "https://x/c.png", [])
 
 
-def test_one_flagged_take_leaves_a_note() -> None:
+def test_a_flagged_take_with_audio_is_kept_and_marked() -> None:
     done = build_completed(
         [Take("c1", 1, "https://x/1.mp3"), Take("c2", 2, "https://x/2.mp3", flagged=True, reason="violence")],
         [],
     )
+    assert [(o.index, o.flagged) for o in done.outputs] == [(1, False), (2, True)]
+    assert done.notes == []
+
+
+def test_a_flagged_take_without_audio_leaves_a_note() -> None:
+    done = build_completed(
+        [Take("c1", 1, "https://x/1.mp3"), Take("c2", 2, flagged=True, reason="violence", failed=True)], []
+    )
     assert [o.index for o in done.outputs] == [1]
-    assert done.notes == ["Take 2 was flagged by MusicGPT (violence) and is left out."]
+    assert [texts.note(n, "MusicGPT") for n in done.notes] == [
+        "Take 2 was flagged by MusicGPT (violence) and is left out."
+    ]
+
+
+def test_costs_reported_per_conversion_add_up_and_a_job_cost_wins() -> None:
+    takes = [Take("c1", 1, "https://x/1.mp3", cost=1.25), Take("c2", 2, "https://x/2.mp3", cost=1.5)]
+    assert build_completed(takes, []).cost == 2.75
+    assert build_completed(takes, [Metadata(cost=3.0)]).cost == 3.0
+    assert build_completed([Take("c1", 1, "https://x/1.mp3")], []).cost is None
 
 
 def test_all_flagged_is_content_flagged() -> None:
@@ -431,7 +451,7 @@ def test_all_flagged_is_content_flagged() -> None:
         build_completed(
             [Take("c1", 1, flagged=True, reason="hate speech", failed=True), Take("c2", 2, failed=True)], []
         )
-    assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in info.value.message
+    assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in spoken(info.value, "MusicGPT")
 
 
 def test_all_failed_is_generation_failed() -> None:

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 
 from domain.jobs import Job, JobState
 from domain.kinds import JobKind
+from engine.retry import SUBMIT, TRACK, RetryPolicy
 from engine.runner import fair_order
-from providers.http import backoff
 
 
 def job(job_id: int, member: int) -> Job:
@@ -42,7 +42,13 @@ def test_same_member_keeps_first_come_first_served():
 
 
 def test_backoff_honours_retry_after_and_grows_without_it():
-    assert backoff(1, 17.0) == 17.0
-    assert 1.0 <= backoff(1, None) <= 2.0
-    assert 32 <= backoff(6, None) <= 64
-    assert backoff(30, None) <= 120
+    policy = RetryPolicy(attempts=8, base=2.0, cap=60.0)
+    assert policy.delay(1, 17.0) == 17.0
+    assert 1.0 <= policy.delay(1, None) <= 2.0
+    assert 32 <= policy.delay(6, None) <= 64 or policy.delay(6, None) <= 60
+    assert policy.delay(30, None) <= 60
+
+
+def test_a_server_cannot_stretch_a_wait_past_the_stated_worst_case():
+    assert SUBMIT.delay(1, 3600.0) == SUBMIT.cap
+    assert TRACK.worst_case_wait() == TRACK.cap * (TRACK.attempts - 1)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import aiohttp
 
-from domain.errors import ErrorKind, ProviderError
-from domain.jobs import JobState, NewJob
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.jobs import Failure, JobState, NewJob
 from domain.kinds import JobKind
 from domain.tracking import Handle
 from engine.runner import Runner
@@ -74,4 +74,6 @@ async def test_an_unconfirmed_submit_fails_once_with_a_clear_reason(tmp_path: Pa
     await db.close()
     assert provider.submits == 1
     assert final.state is JobState.FAILED
-    assert final.error == texts.submit_unconfirmed(), "its own advice, no second next step appended"
+    assert final.error == Failure(reason=Reason.SUBMIT_UNCONFIRMED)
+    said = texts.failure(final.error, "Prov")
+    assert "not sent again" in said and said.count("again") == 2, "its own advice, no next step appended"

@@ -27,6 +27,7 @@ from providers.soundpiece import (
     verify_signature,
     webhook_keys,
 )
+from tests.wording import spoken
 
 KEY = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 OP = "op_0123456789abcdefghijklmnop"
@@ -92,8 +93,9 @@ def test_variations_out_of_range_are_refused(bad: object) -> None:
 
 
 def test_submit_needs_a_url() -> None:
-    with pytest.raises(ProviderError, match="public URL"):
+    with pytest.raises(ProviderError) as info:
         build_submit_body(request(input_url=None), callback_url=None)
+    assert spoken(info.value, "Soundpiece") == "Soundpiece needs the song as a public link."
 
 
 def test_poll_params() -> None:
@@ -151,7 +153,7 @@ def test_unreadable_answer_is_an_error() -> None:
 )
 def test_operation_errors(error: dict[str, str], kind: ErrorKind, text: str) -> None:
     op = parse_operation(dto(status="failed", outputs=None, error=error))
-    assert op.error is not None and op.error.kind == kind and text in op.error.message
+    assert op.error is not None and op.error.kind == kind and text in spoken(op.error, "Soundpiece")
 
 
 # --------------------------------------------------------------------------- HTTP errors
@@ -171,10 +173,10 @@ def test_422_list_becomes_a_sentence() -> None:
     }
     error = parse_error(422, body, {})
     assert error.kind == ErrorKind.INVALID_INPUT and not error.transient
-    assert error.message == (
+    assert spoken(error, "Soundpiece") == (
         "Soundpiece refused the request: "
         "lyrics: String should have at least 1 character; "
-        "source.url: Input should be a valid URL; idempotency_key: Field required"
+        r"source.url: Input should be a valid URL; idempotency\_key: Field required"
     )
 
 

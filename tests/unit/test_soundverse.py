@@ -21,6 +21,7 @@ from providers.soundverse import (
     parse_status,
 )
 from tests.fakes.soundverse import INSUFFICIENT_BALANCE, MISSING_PROMPT, RATE_LIMITED, TOO_LARGE, UNAVAILABLE
+from tests.wording import spoken
 
 MID = "65f1c0ffee"
 HANDLE = Handle(
@@ -52,11 +53,11 @@ COMPLETED = (
 )
 
 DOCUMENTED_ERRORS = [
-    (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt or lyrics"),
+    (MISSING_PROMPT, ErrorKind.INVALID_INPUT, "prompt, lyrics, or both"),
     (TOO_LARGE, ErrorKind.INVALID_INPUT, "10 MB"),
-    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "rate limiting"),
+    (RATE_LIMITED, ErrorKind.RATE_LIMITED, "too many requests"),
     (INSUFFICIENT_BALANCE, ErrorKind.INSUFFICIENT_CREDITS, "out of credits"),
-    (UNAVAILABLE, ErrorKind.UNAVAILABLE, "temporarily unavailable"),
+    (UNAVAILABLE, ErrorKind.UNAVAILABLE, "Soundverse is having trouble"),
 ]
 
 
@@ -195,7 +196,7 @@ def test_null_error_is_not_a_failure() -> None:
 def test_documented_http_error_bodies(body: dict[str, Any], kind: ErrorKind, words: str, status: int) -> None:
     # Matched on the text: the HTTP codes are undocumented, so any code must give the same kind.
     error = parse_error(status, body, {})
-    assert error.kind == kind and words in error.message
+    assert error.kind == kind and words in spoken(error, "Soundverse")
     assert error.status == status
 
 
@@ -203,7 +204,7 @@ def test_documented_http_error_bodies(body: dict[str, Any], kind: ErrorKind, wor
 def test_documented_error_bodies_inside_the_stream(body: dict[str, Any], kind: ErrorKind, words: str) -> None:
     with pytest.raises(ProviderError) as info:
         chunk_events(parse_chunk(body), HANDLE)
-    assert info.value.kind == kind and words in info.value.message
+    assert info.value.kind == kind and words in spoken(info.value, "Soundverse")
 
 
 def test_unavailable_detail_keeps_both_texts_for_the_log() -> None:
@@ -217,7 +218,7 @@ def test_rate_limit_honours_retry_after() -> None:
 
 def test_other_reference_audio_errors_are_invalid_input() -> None:
     error = parse_error(400, {"success": False, "message": "Reference audio error: too short (4s)"}, {})
-    assert error.kind == ErrorKind.INVALID_INPUT and "too short" in error.message
+    assert error.kind == ErrorKind.INVALID_INPUT and "too short" in spoken(error, "Soundverse")
 
 
 def test_unknown_bodies_fall_back_to_the_status() -> None:
@@ -237,7 +238,7 @@ def test_unknown_bodies_fall_back_to_the_status() -> None:
 def test_failed_chunks(body: dict[str, Any]) -> None:
     with pytest.raises(ProviderError) as info:
         chunk_events(parse_chunk(body), HANDLE)
-    assert info.value.kind == ErrorKind.GENERATION_FAILED and "Soundverse" in info.value.message
+    assert info.value.kind == ErrorKind.GENERATION_FAILED and "Soundverse" in spoken(info.value, "Soundverse")
 
 
 # -- polled status (shape unknown) ---------------------------------------------------------------

@@ -61,6 +61,18 @@ def test_both_backends_have_the_same_migration_numbers():
     assert [name for _, name, _ in migrations("sqlite")] == [name for _, name, _ in migrations("postgres")]
 
 
+def test_a_migration_left_outside_the_dialect_folders_stops_the_start(tmp_path, monkeypatch):
+    # The layout before PostgreSQL kept migrations in storage/migrations/ itself: one written there
+    # would never be applied, so the bot refuses to start instead of running without it.
+    for dialect in ("sqlite", "postgres"):
+        (tmp_path / dialect).mkdir()
+        (tmp_path / dialect / "0001_init.sql").write_text("SELECT 1;")
+    (tmp_path / "0002_later.sql").write_text("SELECT 1;")
+    monkeypatch.setattr("storage.db.resources.files", lambda package: tmp_path)
+    with pytest.raises(RuntimeError, match=r"0002_later\.sql"):
+        migrations("sqlite")
+
+
 async def test_sqlite_runs_in_wal_mode(tmp_path):
     db = await Database.open(tmp_path / "a.sqlite3")
     assert isinstance(db, SqliteDatabase)

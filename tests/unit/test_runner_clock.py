@@ -1,0 +1,118 @@
+"""The runner's waits and its deadline run on the injected clock: no real time passes here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+
+from domain.errors import ErrorKind, ProviderError, Reason
+from domain.jobs import Job, JobState, NewJob
+from domain.kinds import JobKind
+from domain.tracking import Event, Handle, Progress
+from engine.retry import TRACK
+from engine.runner import Runner
+from face import texts
+from providers.base import Capabilities, JobRequest, Provider
+from providers.registry import Entry, Registry
+from storage.db import Database
+from storage.jobs import JobRepository
+from tests.clock import FakeClock
+from tests.waiting import until
+
+
+class Flaky(Provider):
+    """Accepts every job; its tracking breaks off (transiently) every time, or hangs if told to."""
+
+    name = "flaky"
+    label = "Flaky"
+    capabilities = Capabilities(kinds=frozenset({JobKind.REMIX}))
+
+    def __init__(self, *, hang: bool = False) -> None:
+        self.hang = hang
+        self.tracks = 0
+
+    async def submit(self, request: JobRequest) -> Handle:
+        return Handle(task_id="t1")
+
+    async def track(self, handle: Handle, request: JobRequest, inbox) -> AsyncIterator[Event]:  # type: ignore[override]
+        self.tracks += 1
+        yield Progress(stage="processing")
+        if self.hang:
+            await asyncio.Event().wait()
+        raise ProviderError(ErrorKind.UNAVAILABLE, Reason.NO_ANSWER, detail="reset")
+
+
+class Quiet:
+    def push(self, job, position=None) -> None:
+        pass
+
+
+async def start(tmp_path: Path, provider: Provider, clock: FakeClock, deadline: float):
+    db = await Database.open(tmp_path / "db.sqlite3")
+    jobs = JobRepository(db)
+    job = await jobs.create(
+        NewJob(
+            guild_id=1,
+            channel_id=2,
+            member_id=3,
+            kind=JobKind.REMIX,
+            provider="flaky",
+            upload_limit=1,
+            idempotency_key="k",
+            webhook_token="t",
+        )
+    )
+    job = await jobs.transition(job.id, JobState.QUEUED)
+    session = aiohttp.ClientSession()
+    runner = Runner(
+        jobs,
+        Registry({"flaky": Entry(provider, 1)}, "flaky"),
+        Quiet(),
+        None,  # type: ignore[arg-type]
+        session=session,
+        work_dir=tmp_path,
+        deadline_seconds=deadline,
+        max_take_bytes=1,
+        clock=clock,
+    )
+    task = asyncio.create_task(runner.run_one(job))
+
+    async def close() -> None:
+        await session.close()
+        await db.close()
+
+    return task, close
+
+
+async def test_tracking_is_re_entered_within_one_budget_on_the_clock(tmp_path: Path):
+    clock = FakeClock()
+    provider = Flaky()
+    task, close = await start(tmp_path, provider, clock, deadline=24 * 3600)
+    # The job deadline sleeps on the clock too; the backoff is the other sleeper.
+    while not task.done():
+        await until(lambda: task.done() or clock.sleeping >= 2)
+        if not task.done():
+            await clock.advance_to_next()
+    final: Job = await task
+    await close()
+    assert final.state is JobState.FAILED
+    assert provider.tracks == TRACK.attempts  # re-entry started nothing afresh: the runner counted
+    backoffs = [s for s in clock.sleeps if s < 3600]
+    assert len(backoffs) == TRACK.attempts - 1 and max(backoffs) <= TRACK.cap
+
+
+async def test_the_job_deadline_follows_the_injected_clock(tmp_path: Path):
+    clock = FakeClock()
+    provider = Flaky(hang=True)
+    task, close = await start(tmp_path, provider, clock, deadline=600)
+    await until(lambda: provider.tracks == 1 and clock.sleeping)
+    await clock.advance(599)
+    assert not task.done()
+    await clock.advance(2)  # the clock started a moment before the job was queued
+    final: Job = await until(lambda: task.done() and task.result())
+    await close()
+    assert final.state is JobState.FAILED and final.error is not None
+    assert "longer than" in texts.failure(final.error, "Flaky")
