@@ -17,8 +17,9 @@ from config import Settings
 from domain.admin import FlaggedMode
 from engine.admin import RuleDefaults
 from engine.budgets import Price, Pricing
+from engine.downloads import DownloadPolicy
 from face.bot import BotOptions, RemixBot
-from providers.registry import build_registry
+from providers.registry import build_registry, log_health
 from storage.db import Database, DatabaseUnavailable
 
 log = logging.getLogger("bot")
@@ -59,6 +60,8 @@ def bot_options(settings: Settings) -> BotOptions:
         public_base_url=settings.public_base_url,
         webhook_host=settings.webhook_host,
         webhook_port=settings.webhook_port,
+        metrics_enabled=settings.metrics_enabled,
+        downloads=DownloadPolicy.from_setting(settings.download_allowed_hosts),
         rule_defaults=rule_defaults(settings),
         pricing=pricing(settings),
     )
@@ -98,6 +101,7 @@ async def run(settings: Settings) -> None:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
             try:
+                await log_health(registry)
                 async with RemixBot(
                     options=bot_options(settings), db=db, session=session, registry=registry
                 ) as bot:

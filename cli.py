@@ -27,6 +27,7 @@ from config import Settings
 from domain.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, Refusal, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Completed
+from engine.downloads import DownloadPolicy
 from engine.intake import Draft, Intake
 from engine.runner import Runner
 from engine.takes import Take
@@ -115,7 +116,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.add_argument("--prompt", default="", help="how it should sound")
         p.add_argument("--lyrics", help="lyrics to sing")
         p.add_argument("--gender", choices=["male", "female", "neutral"])
-        p.add_argument("--provider", help="musicgpt, soundpiece, soundverse or local")
+        p.add_argument("--provider", help="musicgpt, soundpiece, soundverse, acestep or local")
         p.add_argument("-o", "--out", type=Path, default=Path("out"), help="where to write the takes")
         return p
 
@@ -173,12 +174,13 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
             jobs = JobRepository(db)
             progress = ProgressBar()
             results = FileResults(args.out)
+            downloads = DownloadPolicy.from_setting(settings.download_allowed_hosts)
             runner = Runner(
                 jobs,
                 registry,
                 progress,
                 results,
-                session=session,
+                downloads=downloads,
                 work_dir=settings.work_dir,
                 deadline_seconds=settings.job_deadline_seconds,
                 max_take_bytes=settings.max_take_bytes,
@@ -188,7 +190,7 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
                 jobs,
                 registry,
                 runner,
-                session,
+                downloads=downloads,
                 work_dir=settings.work_dir,
                 max_input_bytes=settings.max_input_bytes,
                 max_jobs_per_member=10**6,

@@ -39,7 +39,12 @@ class Reason(StrEnum):
     LINK_EXPIRED = "link_expired"
     DOWNLOAD_BROKE_OFF = "download_broke_off"
     TOO_LARGE = "too_large"  # limit (bytes, optional): the vendor refused the input's size
-    DOWNLOAD_TOO_LARGE = "download_too_large"  # limit (bytes): more than we accept to download
+    DOWNLOAD_TOO_LARGE = "download_too_large"  # limit (bytes), size (bytes, when the server declared it)
+    # The download policy (engine/downloads.py) refused the link: permanent, never retried.
+    DOWNLOAD_SCHEME = "download_scheme"  # not https (or no host at all)
+    DOWNLOAD_ADDRESS = "download_address"  # a loopback, private, link-local or other non-public address
+    DOWNLOAD_REDIRECTS = "download_redirects"  # limit: more redirects than the policy follows
+    DOWNLOAD_TOO_SLOW = "download_too_slow"  # limit (seconds): the whole download's time cap
     ANSWERED = "answered"  # status: an HTTP error the conventions do not name
     REFUSED = "refused"  # said (optional)
     FLAGGED = "flagged"  # said (optional)
@@ -61,6 +66,14 @@ class Reason(StrEnum):
     RENDER_FAILED = "render_failed"
     TAKE_SILENT = "take_silent"  # index: a take without usable audio
     NO_TAKES_DOWNLOADED = "no_takes_downloaded"
+    # UNREACHABLE and DOWNLOAD_BROKE_OFF take grace (seconds, optional) from a self-hosted provider
+    # that waited that long (Capabilities.unavailable_grace); the codes below are its own.
+    SERVER_FORGOT_JOB = "server_forgot_job"  # a self-hosted server restarted and forgot the job
+    QUEUE_FULL = "queue_full"  # grace: a self-hosted server's queue stayed full that long
+    SERVER_KEPT_FAILING = "server_kept_failing"  # status, grace
+    BAD_KEY = "bad_key"  # setting: the bot's setting that must match the server's key
+    OPTION_UNSUPPORTED = "option_unsupported"  # option
+    TAKES_SILENT = "takes_silent"  # count, wanted: takes the server dropped as silent
 
     # -- the engine's own causes (a job's Failure)
     DEADLINE_PASSED = "deadline_passed"  # limit (seconds)
@@ -95,7 +108,8 @@ class Reason(StrEnum):
     INSTRUMENTAL_AND_VOCAL_ONLY = "instrumental_and_vocal_only"
     VARIATIONS_NOT_SUPPORTED = "variations_not_supported"  # supporters
     VARIATIONS_OUT_OF_RANGE = "variations_out_of_range"  # wanted, limit
-    FILE_TOO_LARGE = "file_too_large"  # size, limit
+    STRENGTH_NOT_SUPPORTED = "strength_not_supported"  # supporters
+    FILE_TOO_LARGE = "file_too_large"  # size (optional: unknown when a download stopped at the cap), limit
     AUDIO_TOO_LONG = "audio_too_long"  # duration, limit
     AUDIO_TOO_SHORT = "audio_too_short"  # duration, limit
     NOT_AUDIO = "not_audio"  # why (an audio check's Reason)
@@ -112,6 +126,7 @@ class Reason(StrEnum):
     AUDIO_SILENT = "audio_silent"
     AUDIO_VIDEO_WITHOUT_SOUND = "audio_video_without_sound"
     AUDIO_UNKNOWN_LENGTH = "audio_unknown_length"
+    AUDIO_LENGTH_MISMATCH = "audio_length_mismatch"  # stated, decoded (optional): a header that lies
 
 
 class ProviderError(Exception):

@@ -8,15 +8,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
-
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.tracking import Completed, Note, Output
+from engine.downloads import DownloadPolicy
 from engine.retry import TAKE_DOWNLOAD, retry_transient
-from providers.http import download_to
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +48,7 @@ def _ext(output: Output) -> str:
 
 
 async def _fetch_one(
-    output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int, clock: Clock
+    output: Output, dest: Path, downloads: DownloadPolicy, max_bytes: int, clock: Clock
 ) -> Path:
     if output.path is not None:
         return output.path
@@ -65,7 +63,7 @@ async def _fetch_one(
     await retry_transient(
         TAKE_DOWNLOAD,
         clock,
-        lambda: download_to(session, url, target, max_bytes=max_bytes),
+        lambda: downloads.fetch(url, target, max_bytes=max_bytes),
         on_retry=again,
     )
     return target
@@ -74,7 +72,7 @@ async def _fetch_one(
 async def fetch_takes(
     completed: Completed,
     dest: Path,
-    session: aiohttp.ClientSession,
+    downloads: DownloadPolicy,
     *,
     max_bytes: int,
     refresh: Refresh | None = None,
@@ -91,7 +89,7 @@ async def fetch_takes(
         link = output.url
         try:
             try:
-                path = await _fetch_one(output, dest, session, max_bytes, clock)
+                path = await _fetch_one(output, dest, downloads, max_bytes, clock)
             except ProviderError as error:
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
@@ -102,7 +100,7 @@ async def fetch_takes(
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
-                path = await _fetch_one(fresh, dest, session, max_bytes, clock)
+                path = await _fetch_one(fresh, dest, downloads, max_bytes, clock)
                 link = fresh.url
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed

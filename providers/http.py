@@ -32,8 +32,6 @@ RATE_LIMIT_PAUSE = 5.0
 MAX_PAUSE = 120.0
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
-# Takes can be large and slow to arrive; a stalled read is what matters.
-DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -219,10 +217,19 @@ class HttpClient:
             resp.release()
 
 
+# A take from the operator's own server can be large; a stalled read is what matters.
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
+
+
 class TooLarge(ProviderError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params={"limit": limit})
+    """More than `limit` bytes. `size` is what the server declared, when it did (else we stopped
+    counting just past the limit and the true size is unknown)."""
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        params = {"limit": limit} if size is None else {"limit": limit, "size": size}
+        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params=params)
         self.limit = limit
+        self.size = size
 
 
 async def download_to(
@@ -232,19 +239,22 @@ async def download_to(
     *,
     max_bytes: int,
     timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
 ) -> int:
-    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments."""
+    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments.
+    `headers` is for a self-hosted server that wants its key on downloads too."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     try:
-        async with session.get(url, timeout=timeout) as resp:
+        # No redirects: the file must come from the server the operator configured.
+        async with session.get(url, timeout=timeout, headers=headers, allow_redirects=False) as resp:
             if resp.status in (401, 403, 410):
                 raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
-            if resp.status >= 400:
+            if resp.status >= 300:
                 raise default_error(resp.status, None, resp.headers)
             declared = resp.content_length
             if declared is not None and declared > max_bytes:
-                raise TooLarge(max_bytes)
+                raise TooLarge(max_bytes, declared)
             size = 0
             with part.open("wb") as fh:
                 async for chunk in resp.content.iter_chunked(256 * 1024):

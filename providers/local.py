@@ -293,7 +293,9 @@ def _checked_input(path: Path | None) -> tuple[Path, AudioInfo]:
     try:
         return path, probe(path)
     except NotAudio as exc:
-        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.NOT_AUDIO, params={"why": exc.reason}) from exc
+        raise ProviderError(
+            ErrorKind.INVALID_INPUT, Reason.NOT_AUDIO, params={"why": exc.reason, **exc.params}
+        ) from exc
 
 
 def _completed(

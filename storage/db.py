@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
 Dialect = Literal["sqlite", "postgres"]
+# Told each statement the repositories send, before it runs (tests count the statements a request costs).
+Trace = Callable[[str], None]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -103,6 +105,11 @@ class Database(Queries):
         """Statements that commit together or not at all. On SQLite the transaction holds the
         database's write lock from its start; on PostgreSQL it runs READ COMMITTED on one pooled
         connection, so a check-then-write inside it takes lock_row() first."""
+
+    @abstractmethod
+    def trace(self, callback: Trace | None) -> None:
+        """From now on tell `callback` each statement sent through this interface (transactions'
+        included, their BEGIN and COMMIT not); None stops."""
 
     @abstractmethod
     async def version(self) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from storage.db import Database, DatabaseUnavailable, IntegrityError, Queries, Row, migrations
+from storage.db import Database, DatabaseUnavailable, IntegrityError, Queries, Row, Trace, migrations
 
 log = logging.getLogger(__name__)
 
@@ -63,25 +63,31 @@ def _rowcount(status: str) -> int:
 
 
 class _Statements(Queries):
-    def __init__(self, target: asyncpg.Pool | PoolConnectionProxy) -> None:
+    def __init__(self, target: asyncpg.Pool | PoolConnectionProxy, trace: Trace | None = None) -> None:
         self.target = target
+        self.trace = trace
+
+    def _sql(self, sql: str) -> str:
+        if self.trace is not None:
+            self.trace(sql)
+        return numbered(sql)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         try:
-            return _rowcount(await self.target.execute(numbered(sql), *params))
+            return _rowcount(await self.target.execute(self._sql(sql), *params))
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise IntegrityError(str(exc)) from exc
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         try:
-            row: asyncpg.Record | None = await self.target.fetchrow(numbered(sql), *params)
+            row: asyncpg.Record | None = await self.target.fetchrow(self._sql(sql), *params)
             return row
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise IntegrityError(str(exc)) from exc
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         try:
-            return list(await self.target.fetch(numbered(sql), *params))
+            return list(await self.target.fetch(self._sql(sql), *params))
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise IntegrityError(str(exc)) from exc
 
@@ -127,10 +133,13 @@ class PostgresDatabase(Database):
     async def lock_row(self, table: str, row_id: int) -> None:
         """Outside a transaction a row lock would end with its statement: nothing to hold."""
 
+    def trace(self, callback: Trace | None) -> None:
+        self._statements.trace = callback
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Queries]:
         async with self.pool.acquire() as conn, conn.transaction():
-            yield _Statements(conn)
+            yield _Statements(conn, self._statements.trace)
 
     async def version(self) -> int:
         async with self.pool.acquire() as conn:

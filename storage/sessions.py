@@ -53,6 +53,12 @@ def _moment(value: datetime | str) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
+def _held_by(holder: str | None) -> tuple[str, tuple[str, ...]]:
+    """The condition "the lease is `holder`'s" (a NULL holder too): `lease_holder IS ?` would do on
+    SQLite, but PostgreSQL takes IS only before NULL, TRUE or FALSE."""
+    return ("lease_holder IS NULL", ()) if holder is None else ("lease_holder = ?", (holder,))
+
+
 def _marks(values: Iterable[Any]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -76,6 +82,13 @@ class SessionRepository:
         row = await self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
         return Session.model_validate(dict(row)) if row else None
 
+    async def by_thread(self, thread_id: int) -> Session | None:
+        """The session whose thread (or forum post) this is."""
+        row = await self._one(
+            "SELECT * FROM sessions WHERE thread_id = ? ORDER BY id DESC LIMIT 1", (thread_id,)
+        )
+        return Session.model_validate(dict(row)) if row else None
+
     async def update(self, session_id: int, **fields: Any) -> Session | None:
         """Change fields other than the phase (message ids, archived_at)."""
         if "phase" in fields:
@@ -88,27 +101,52 @@ class SessionRepository:
         return Session.model_validate(dict(row)) if row else None
 
     async def transition(
-        self, session_id: int, to: SessionPhase, now: datetime, lease_until: datetime | None = None
+        self,
+        session_id: int,
+        to: SessionPhase,
+        now: datetime,
+        lease_until: datetime | None = None,
+        holder: str | None = None,
     ) -> Session | None:
         """Compare-and-set: the new session if this call moved it, None if it was not in a phase
         `to` may follow (someone else moved it first, or it never could). The mover takes the
-        follow-up lease in the same statement."""
+        follow-up lease (as `holder`) in the same statement."""
         allowed = sorted(p.value for p in predecessors(to))
         row = await self._one(
-            f"UPDATE sessions SET phase = ?, {_STAMP_ON_ENTRY[to]} = ?, lease_until = ? "
+            f"UPDATE sessions SET phase = ?, {_STAMP_ON_ENTRY[to]} = ?, lease_until = ?, lease_holder = ? "
             f"WHERE id = ? AND phase IN ({_marks(allowed)}) RETURNING *",
-            [to.value, now, lease_until, session_id, *allowed],
+            [to.value, now, lease_until, holder, session_id, *allowed],
         )
         return Session.model_validate(dict(row)) if row else None
 
-    async def claim(self, session_id: int, now: datetime, until: datetime) -> bool:
-        """Take the follow-up lease if nobody holds it (or theirs ran out)."""
+    async def claim(self, session_id: int, now: datetime, until: datetime, holder: str | None = None) -> bool:
+        """Take the follow-up lease (as `holder`) if nobody holds it (or theirs ran out)."""
         row = await self._one(
-            "UPDATE sessions SET lease_until = ? WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) "
-            "RETURNING id",
-            (until, session_id, now),
+            "UPDATE sessions SET lease_until = ?, lease_holder = ? "
+            "WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING id",
+            (until, holder, session_id, now),
         )
         return row is not None
+
+    async def extend(self, session_id: int, until: datetime, holder: str | None) -> None:
+        """Keep the follow-up lease longer, if `holder` still holds it."""
+        held, params = _held_by(holder)
+        await self.db.execute(
+            f"UPDATE sessions SET lease_until = ? WHERE id = ? AND {held}", (until, session_id, *params)
+        )
+
+    async def release(self, session_id: int, holder: str | None) -> None:
+        """Give the follow-up lease back, unless another scheduler took it since (a phase change)."""
+        held, params = _held_by(holder)
+        await self.db.execute(
+            f"UPDATE sessions SET lease_until = NULL, lease_holder = NULL WHERE id = ? AND {held}",
+            (session_id, *params),
+        )
+
+    async def open_sessions(self) -> list[Session]:
+        return await self._sessions(
+            f"SELECT * FROM sessions WHERE phase IN ({_marks(_OPEN)}) ORDER BY id", _OPEN
+        )
 
     async def due(self, now: datetime) -> list[Session]:
         """Open sessions whose current deadline has passed, oldest deadline first."""

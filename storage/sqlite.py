@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database, IntegrityError, Queries, Row, migrations
+from storage.db import Database, IntegrityError, Queries, Row, Trace, migrations
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +32,23 @@ class _Statements(Queries):
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+        self.trace: Trace | None = None
+
+    def _run(self, sql: str, params: Sequence[Any]) -> aiosqlite.context.Result[aiosqlite.Cursor]:
+        if self.trace is not None:
+            self.trace(sql)
+        return self.conn.execute(sql, _adapt(params))
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         try:
-            async with self.conn.execute(sql, _adapt(params)) as cur:
+            async with self._run(sql, params) as cur:
                 return cur.rowcount
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         try:
-            async with self.conn.execute(sql, _adapt(params)) as cur:
+            async with self._run(sql, params) as cur:
                 row: aiosqlite.Row | None = await cur.fetchone()
                 return row
         except sqlite3.IntegrityError as exc:
@@ -50,7 +56,7 @@ class _Statements(Queries):
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         try:
-            async with self.conn.execute(sql, _adapt(params)) as cur:
+            async with self._run(sql, params) as cur:
                 return list(await cur.fetchall())
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
@@ -96,6 +102,9 @@ class SqliteDatabase(Database):
 
     async def lock_row(self, table: str, row_id: int) -> None:
         """Outside a transaction there is nothing to hold."""
+
+    def trace(self, callback: Trace | None) -> None:
+        self._statements.trace = callback
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Queries]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from audio.probe import probe
+from tests.e2e.harness import fake_hosts
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 from tests.tones import write_tone
 
@@ -24,6 +25,7 @@ async def cli(tmp: Path, *args: str, **env: str) -> tuple[int, str, str]:
         "DATABASE_PATH": str(tmp / "bot.sqlite3"),
         "WORK_DIR": str(tmp / "work"),
         "MUSICGPT_POLL_INTERVAL": "0.1",
+        "DOWNLOAD_ALLOWED_HOSTS": fake_hosts({k.lower(): v for k, v in env.items()}),
         **env,
     }
     proc = await asyncio.create_subprocess_exec(

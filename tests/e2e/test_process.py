@@ -28,6 +28,7 @@ async def test_bot_process_logs_in_syncs_and_stops_cleanly_on_sigterm(tmp_path: 
             "WORK_DIR": str(tmp_path / "work"),
             "WEBHOOK_HOST": "127.0.0.1",
             "WEBHOOK_PORT": "0",
+            "DOWNLOAD_ALLOWED_HOSTS": fake.base_url.removeprefix("http://"),
         }
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -49,6 +50,7 @@ async def test_bot_process_logs_in_syncs_and_stops_cleanly_on_sigterm(tmp_path: 
         assert proc.returncode == 0, log
         assert "stopped" in log and "Traceback" not in log
         assert "DISCORD_API_BASE is set" in log, "pointing at a fake Discord is logged loudly"
+        assert "DOWNLOAD_ALLOWED_HOSTS is set" in log, "so is opening downloads to the fakes"
         assert "secret-token-value" not in log, "the token is never logged"
 
 

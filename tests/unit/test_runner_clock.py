@@ -6,8 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
-
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.jobs import Job, JobState, NewJob
 from domain.kinds import JobKind
@@ -66,13 +64,11 @@ async def start(tmp_path: Path, provider: Provider, clock: FakeClock, deadline: 
         )
     )
     job = await jobs.transition(job.id, JobState.QUEUED)
-    session = aiohttp.ClientSession()
     runner = Runner(
         jobs,
         Registry({"flaky": Entry(provider, 1)}, "flaky"),
         Quiet(),
         None,  # type: ignore[arg-type]
-        session=session,
         work_dir=tmp_path,
         deadline_seconds=deadline,
         max_take_bytes=1,
@@ -81,7 +77,6 @@ async def start(tmp_path: Path, provider: Provider, clock: FakeClock, deadline: 
     task = asyncio.create_task(runner.run_one(job))
 
     async def close() -> None:
-        await session.close()
         await db.close()
 
     return task, close
@@ -116,3 +111,33 @@ async def test_the_job_deadline_follows_the_injected_clock(tmp_path: Path):
     await close()
     assert final.state is JobState.FAILED and final.error is not None
     assert "longer than" in texts.failure(final.error, "Flaky")
+
+
+class SelfHosted(Flaky):
+    """A server that waits out outages for a grace period (like ACE-Step) and is switched off."""
+
+    capabilities = Capabilities(kinds=frozenset({JobKind.REMIX}), unavailable_grace=100.0)
+
+    async def track(self, handle: Handle, request: JobRequest, inbox) -> AsyncIterator[Event]:  # type: ignore[override]
+        self.tracks += 1
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, params={"grace": 100.0}, retry_after=30
+        )
+        yield Progress(stage="never")  # an async generator, as track must be
+
+
+async def test_a_grace_period_bounds_tracking_by_time_not_by_count(tmp_path: Path):
+    clock = FakeClock()
+    provider = SelfHosted()
+    task, close = await start(tmp_path, provider, clock, deadline=24 * 3600)
+    while not task.done():
+        await until(lambda: task.done() or clock.sleeping >= 2)
+        if not task.done():
+            await clock.advance_to_next()
+    final: Job = await task
+    await close()
+    assert final.state is JobState.FAILED and final.error is not None
+    # Tried at 0, 30, 60 and 90 s of trouble (all within the 100 s grace), failed at 120 s.
+    assert provider.tracks == 5 != TRACK.attempts
+    assert [s for s in clock.sleeps if s < 3600] == [30, 30, 30, 30]
+    assert "could not be reached for 100 seconds" in texts.failure(final.error, "Self-hosted")

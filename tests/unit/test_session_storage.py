@@ -229,3 +229,51 @@ async def test_one_scheduler_holds_the_follow_up_lease_until_it_runs_out(repo: S
     assert not await repo.claim(session.id, T0 + timedelta(minutes=1), T0 + timedelta(minutes=6))
     assert await repo.claim(session.id, T0 + timedelta(minutes=5), T0 + timedelta(minutes=10))
     assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=10)
+
+
+async def test_only_the_holder_extends_or_gives_back_the_lease(repo: SessionRepository) -> None:
+    session = await repo.create(plan(), T0)
+    await repo.transition(session.id, P.VOTING, T0, lease_until=T0 + timedelta(minutes=5), holder="a")
+    await repo.extend(session.id, T0 + timedelta(minutes=9), "b")
+    await repo.release(session.id, "b")
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=5), "b never held it"
+    await repo.extend(session.id, T0 + timedelta(minutes=9), "a")
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=9)
+    # "a" lets its lease run out; "b" takes the next one; "a" finishing late must not clear it.
+    assert await repo.claim(session.id, T0 + timedelta(minutes=9), T0 + timedelta(minutes=14), holder="b")
+    await repo.release(session.id, "a")
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=14)
+    await repo.release(session.id, "b")
+    assert (await repo.get(session.id)).lease_until is None
+    # A lease taken without a holder (a single scheduler) is given back by one without a holder.
+    assert await repo.claim(session.id, T0, T0 + timedelta(minutes=5))
+    await repo.release(session.id, "a")
+    assert (await repo.get(session.id)).lease_until is not None
+    await repo.release(session.id, None)
+    assert (await repo.get(session.id)).lease_until is None
+
+
+async def test_a_session_is_found_by_its_thread_and_listed_while_open(repo: SessionRepository) -> None:
+    first, second = await repo.create(plan(), T0), await repo.create(plan(title="Dawn"), T0)
+    await repo.update(first.id, thread_id=2**60)  # Discord ids need 64 bits
+    assert (await repo.by_thread(2**60)).id == first.id
+    assert await repo.by_thread(5) is None
+    await repo.transition(second.id, P.CANCELLED, T0)
+    assert [s.id for s in await repo.open_sessions()] == [first.id]
+
+
+async def test_a_job_remembers_the_session_it_was_made_for(db: Database, repo: SessionRepository) -> None:
+    session = await repo.create(plan(), T0)
+    new = NewJob(
+        guild_id=1,
+        channel_id=2,
+        member_id=3,
+        kind=JobKind.REMIX,
+        provider="local",
+        upload_limit=1,
+        idempotency_key="k",
+        webhook_token="t",
+        session_id=session.id,
+    )
+    job = await JobRepository(db).create(new)
+    assert (await JobRepository(db).get(job.id)).session_id == session.id

@@ -136,8 +136,35 @@ async def test_webhook_deliveries_are_deduplicated(repo):
     job = await repo.create(new_job())
     assert await repo.record_delivery("musicgpt", "c1", job.id)
     assert not await repo.record_delivery("musicgpt", "c1", job.id)
-    assert (await repo.by_webhook_token("musicgpt", "tok-1")).id == job.id
-    assert await repo.by_webhook_token("musicgpt", "nope") is None
+    assert await repo.webhook_target("musicgpt", "tok-1") == (job.id, False, None)
+    assert await repo.webhook_target("musicgpt", "nope") is None
+    assert await repo.webhook_target("soundpiece", "tok-1") is None, "a token belongs to one provider"
+
+
+async def test_deliveries_arriving_together_share_one_statement(repo):
+    job = await repo.create(new_job())
+    assert await repo.record_delivery("musicgpt", "old", job.id)
+    statements: list[str] = []
+    repo.db.trace(statements.append)
+    ids = ["old", "a", "b", "a", *(f"n{i}" for i in range(6))]
+    try:
+        seen = await asyncio.gather(*(repo.record_delivery("musicgpt", d, job.id) for d in ids))
+    finally:
+        repo.db.trace(None)
+    # Seen before, new, new, the same again in the same burst, then new ones.
+    assert seen == [False, True, True, False, *[True] * 6]
+    assert len(statements) == 1, statements
+    assert not await repo.record_delivery("musicgpt", "n5", job.id)
+
+
+async def test_jobs_are_counted_per_provider_and_state(repo):
+    for n in range(1, 4):
+        await repo.create(new_job(n))
+    await repo.transition(1, JobState.REJECTED, error="no")
+    assert await repo.counts_by_state() == {
+        ("musicgpt", JobState.RECEIVED): 2,
+        ("musicgpt", JobState.REJECTED): 1,
+    }
 
 
 async def test_idempotency_keys_are_unique(repo):
@@ -165,7 +192,7 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
     from tests.tones import write_tone
 
     source = tmp_path / "in.mp3"
-    write_tone(source, seconds=1.0, fmt="mp3")
+    write_tone(source, seconds=3.5, fmt="mp3")
     job = await repo.create(new_job())
     await repo.transition(job.id, JobState.CANCELLED)
     runner = Runner()
@@ -173,7 +200,6 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
         repo,
         Registry(),
         runner,
-        None,
         work_dir=tmp_path,
         max_input_bytes=10**8,  # type: ignore[arg-type]
         max_jobs_per_member=3,
@@ -310,6 +336,16 @@ async def test_config_changes_keep_the_settings_they_do_not_name(guilds):
         await guilds.update(1, 7, colour="red")  # never a column name from a caller
 
 
+async def test_session_settings_round_trip(guilds):
+    saved = await guilds.update(
+        1, 7, session_role_id=2**60, session_forum_id=2**61, session_voters_joined_before=False
+    )
+    assert (saved.session_role_id, saved.session_forum_id) == (2**60, 2**61)
+    assert saved.session_voters_joined_before is False, "off is kept apart from unset"
+    assert (await guilds.get(1)).session_voters_joined_before is False
+    assert (await guilds.update(1, 7, session_voters_joined_before=None)).session_voters_joined_before is None
+
+
 @pytest.mark.parametrize("connections", [1, 2])
 async def test_two_config_changes_at_once_both_persist(backend: Backend, connections):
     dbs = [await backend.open() for _ in range(connections)]
@@ -327,6 +363,18 @@ async def test_two_config_changes_at_once_both_persist(backend: Backend, connect
     finally:
         for db in dbs:
             await db.close()
+
+
+async def test_webhook_lookups_read_the_token_index(sqlite_repo):
+    repo = sqlite_repo
+    for n in range(1, 4):
+        await repo.create(new_job(n))
+    targets = await plans(
+        repo, lambda: asyncio.gather(*(repo.webhook_target("musicgpt", f"tok-{n}") for n in (1, 2)))
+    )
+    # Lookups arriving together share one SELECT, which searches the unique token index, no scan.
+    assert len(targets) == 1 and targets[0].startswith("SEARCH jobs USING INDEX"), targets
+    assert "webhook_token" in targets[0], targets
 
 
 async def _waiting_for_the_migration_lock(conn: asyncpg.Connection) -> int:
