@@ -45,7 +45,7 @@ from engine.runner import Runner
 from engine.takes import Take, take_dir
 from face import texts
 from providers.registry import build_registry
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from storage.jobs import JobRepository
 
 NO_UPLOAD_LIMIT = 2**62
@@ -191,7 +191,7 @@ async def run_job(
     if args.out.exists() and not args.out.is_dir():
         print(f"error: {texts.cli_out_is_a_file(args.out)}", file=sys.stderr)
         return 2
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
@@ -294,7 +294,7 @@ def _failure_text(job: Job, label: str) -> str:
 
 
 async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         recent = await JobRepository(db).recent(limit)
     finally:
@@ -322,13 +322,16 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    if args.command == "jobs":
-        return asyncio.run(list_jobs(settings, args.n))
     try:
+        if args.command == "jobs":
+            return asyncio.run(list_jobs(settings, args.n))
         return asyncio.run(run_job(settings, args))
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc} (check DATABASE_URL)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     dev_guild_id: int | None = None
     database_path: Path = Path("data/bot.sqlite3")
+    # postgresql://user:password@host:5432/db selects PostgreSQL instead of the SQLite file above
+    # (several bot processes can share it). A secret: it may carry the password.
+    database_url: SecretStr | None = None
     # Where input audio waits between intake and submit; survives restarts.
     work_dir: Path = Path("data/work")
     log_level: str = "INFO"
@@ -119,6 +122,17 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgresql(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (leave it empty to use DATABASE_PATH)")
+        return value
+
+    def database_target(self) -> str | Path:
+        """What storage.db.Database.open takes: the PostgreSQL URL if set, else the SQLite path."""
+        return self.database_url.get_secret_value() if self.database_url else self.database_path
+
     @field_validator("download_allowed_hosts")
     @classmethod
     def _hosts_are_host_port(cls, value: str) -> str:
@@ -149,6 +163,7 @@ class Settings(BaseSettings):
         "soundverse_api_key",
         "soundpiece_api_key",
         "soundpiece_webhook_secret",
+        "database_url",
         "acestep_api_key",
         mode="before",
     )

@@ -1465,5 +1465,9 @@ def webhook_port_unavailable(host: str, port: int, cause: str) -> str:
     )
 
 
+def database_unavailable(cause: str) -> str:
+    return f"{cause} (check DATABASE_URL in .env)"
+
+
 def start_failed(cause: str) -> str:
     return f"The bot stopped: {cause}. Run bot.py --verbose to see the traceback."

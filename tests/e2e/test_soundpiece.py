@@ -41,8 +41,8 @@ async def remix(h: Harness, tmp: Path, user_id: int | None = None, **options: An
 async def recorded_deliveries(h: Harness) -> list[tuple[str, int]]:
     db = await Database.open(h.tmp / "bot.sqlite3")
     try:
-        async with db.conn.execute("SELECT delivery_id, job_id FROM webhook_deliveries") as cur:
-            return [(row[0], row[1]) for row in await cur.fetchall()]
+        rows = await db.fetchall("SELECT delivery_id, job_id FROM webhook_deliveries")
+        return [(row[0], row[1]) for row in rows]
     finally:
         await db.close()
 
