@@ -180,16 +180,24 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
     )
 
 
+def _path_problem(path: Path | None, out_dir: Path) -> str | None:
+    """Why the input file or the output folder will not do, or None. Touches the disk, so the
+    event loop runs it in a thread."""
+    if path is not None and not path.is_file():
+        return f"{path} is not a file"
+    if out_dir.exists() and not out_dir.is_dir():
+        return texts.cli_out_is_a_file(out_dir)
+    return None
+
+
 async def run_job(
     settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, *, clock: Clock = SYSTEM_CLOCK
 ) -> int:
     """Run one job to its end; `clock` times the engine's waits (a test passes a fake one)."""
     path: Path | None = getattr(args, "file", None)
-    if path is not None and not path.is_file():
-        print(f"error: {path} is not a file", file=sys.stderr)
-        return 2
-    if args.out.exists() and not args.out.is_dir():
-        print(f"error: {texts.cli_out_is_a_file(args.out)}", file=sys.stderr)
+    problem = await asyncio.to_thread(_path_problem, path, args.out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     db = await Database.open(settings.database_target())
     try:
@@ -304,7 +312,10 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
     for job in recent:
         where = "terminal" if job.channel_id == TERMINAL_CHANNEL else f"channel {job.channel_id}"
         prompt = texts.clip(job.prompt.replace("\n", " "), 40)
-        line = f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} {job.state:<10} {where:<20} {prompt}"
+        line = (
+            f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} "
+            f"{job.state:<10} {where:<20} {prompt}"
+        )
         print(line.rstrip(), file=out)
         if job.error and job.finished:
             # Listing needs no providers set up, so they are named by their configured names here.

@@ -77,7 +77,7 @@ class RetryPolicy:
         Both are capped, so the worst case in the table holds."""
         if retry_after is not None:
             return min(max(0.0, retry_after), self.cap)
-        return min(self.cap, self.base * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+        return min(self.cap, self.base * 2.0 ** (attempt - 1)) * (0.5 + random.random() / 2)
 
     def worst_case_wait(self) -> float:
         if self.within is not None:

@@ -9,6 +9,7 @@ do what is decided here, on every call:
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 import discord
@@ -98,10 +99,8 @@ async def delete_results(bot: RemixBot, interaction: discord.Interaction, job: J
         parts = {t.message_id for _, t in attached_takes(job) if t.message_id and t.message_id != pressed.id}
         messages += [channel.get_partial_message(mid) for mid in parts]
     for message in messages:
-        try:
+        with contextlib.suppress(discord.NotFound):
             await message.delete()
-        except discord.NotFound:
-            pass
 
 
 async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
@@ -129,14 +128,13 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
     for number, part in enumerate(parts):
         # Read from the CDN part by part: only one message's files are held in memory at a time.
         files = [await attachment.to_file() for attachment in part]
+        view = bot.results.view_for(job, job.result) if bot.results.view_for and number == 0 else None
         try:
             message = await channel.send(
                 texts.shown_again(job.id, job.member_id, interaction.user.id) if number == 0 else None,
                 embed=embed if number == 0 else discord.utils.MISSING,
                 files=files,
-                view=bot.results.view_for(job, job.result)
-                if bot.results.view_for and number == 0
-                else discord.utils.MISSING,
+                view=view if view is not None else discord.utils.MISSING,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         finally:

@@ -6,12 +6,15 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
 
 from domain.clock import Clock, SystemClock
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
@@ -95,7 +98,7 @@ class RemixBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             # Counts Discord requests and 429s by route, and acknowledgement latency (face/telemetry.py).
-            http_trace=discord_trace() if options.metrics_enabled else None,
+            http_trace=discord_trace() if options.metrics_enabled else None,  # type: ignore[arg-type]  # discord.py reads None as "no trace"; its options TypedDict omits that
         )
         self.options = options
         self.db = db
@@ -200,7 +203,9 @@ class RemixBot(commands.Bot):
 
     def is_serving(self) -> bool:
         """For /healthz: logged in, gateway session up (a resume in progress counts as down)."""
-        return not self.is_closed() and self.is_ready() and self.ws is not None and self.ws.open
+        # discord.py types `ws` as always set, but it is None until the first connect.
+        ws: DiscordWebSocket | None = self.ws
+        return not self.is_closed() and self.is_ready() and ws is not None and ws.open
 
     async def _sync_commands(self) -> None:
         if self.options.dev_guild_id:
@@ -235,8 +240,8 @@ class RemixBot(commands.Bot):
         assert job.input_url
         return await fresh_url(self.http, job.input_url)
 
-    def _spawn(self, coro: object) -> None:
-        task = asyncio.create_task(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
