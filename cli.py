@@ -24,7 +24,7 @@ import aiohttp
 from pydantic import ValidationError
 
 from config import Settings
-from domain.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, Refusal, TakeInfo
+from domain.jobs import TERMINAL_CHANNEL, Failure, Job, JobResult, JobState, Refusal, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Completed
 from engine.intake import Draft, Intake
@@ -77,7 +77,10 @@ class FileResults:
         self.out_dir = out_dir
         self.written: list[Path] = []
 
-    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+    async def post(
+        self, job: Job, takes: list[Take], completed: Completed, *, resumed: bool = False
+    ) -> tuple[int | None, JobResult]:
+        # A resumed copy overwrites the same file names, so nothing is doubled.
         self.out_dir.mkdir(parents=True, exist_ok=True)
         infos = []
         for take in takes:
@@ -102,6 +105,9 @@ class FileResults:
             takes=infos,
             notes=completed.notes,
         )
+
+    async def undelivered(self, job: Job, failure: Failure) -> None:
+        """Nothing to add: the terminal prints the job's failure as it ends."""
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -61,6 +61,7 @@ class Reason(StrEnum):
     RENDER_FAILED = "render_failed"
     TAKE_SILENT = "take_silent"  # index: a take without usable audio
     NO_TAKES_DOWNLOADED = "no_takes_downloaded"
+    DOWNLOAD_TOO_SLOW = "download_too_slow"  # the job's deadline came first
 
     # -- the engine's own causes (a job's Failure)
     DEADLINE_PASSED = "deadline_passed"  # limit (seconds)
@@ -69,9 +70,13 @@ class Reason(StrEnum):
     INTERRUPTED = "interrupted"
     PROVIDER_GONE = "provider_gone"  # name
     PROVIDER_STOPPED = "provider_stopped"
-    RESULT_REFUSED = "result_refused"
+    RESULT_REFUSED = "result_refused"  # kept_hours (optional): the takes wait for /show
+    RESULT_NOT_POSTED = (
+        "result_not_posted"  # kept_hours (optional): Discord kept failing until the budget ran out
+    )
+    CHANNEL_GONE = "channel_gone"  # kept_hours (optional): the job's channel was deleted
     FLAGGED_WITHHELD = "flagged_withheld"  # the server withholds flagged results; nothing was posted
-    MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags)
+    MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags), kept_hours (optional), job_id
     CANCELLED_BY = "cancelled_by"  # member_id
 
     # -- notes on a result (Note)

@@ -269,6 +269,24 @@ def job_footer(job_id: int) -> str:
     return f"Job #{job_id}"
 
 
+def result_footer(job_id: int, database_tag: str) -> str:
+    """The result card's footer; the tag lets the bot recognise its own post after a restart."""
+    return f"Job #{job_id} · {database_tag}"
+
+
+def kept_for_show(params: Mapping[str, Any]) -> str:
+    """What a member can do about takes that were made but could not be posted."""
+    hours, job_id = params.get("kept_hours"), params.get("job_id")
+    if not hours or job_id is None:
+        return ""
+    return f" The takes are kept for {hours:g} h: `/show job:{job_id}` posts them once that is fixed."
+
+
+def result_kept_notice(job_id: int, channel_id: int, why: str) -> str:
+    """Told privately to the member whose takes could not be posted in the channel."""
+    return f"Your job #{job_id} in <#{channel_id}> finished, but I could not post the takes. {why}"
+
+
 def requested_by(member_id: int, provider: str) -> str:
     return f"Requested by <@{member_id}> · {provider}"
 
@@ -373,6 +391,9 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.RENDER_FAILED: lambda p, provider: "I could not process this audio; it may be damaged.",
     Reason.TAKE_SILENT: lambda p, provider: f"Take {p['index']} came back without audio.",
     Reason.NO_TAKES_DOWNLOADED: lambda p, provider: "None of the takes could be downloaded.",
+    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider: (
+        f"{provider} sent it too slowly to arrive within the job's time limit."
+    ),
     # the engine's own causes
     Reason.DEADLINE_PASSED: lambda p, provider: (
         f"This took longer than {seconds(p['limit'])}, so I stopped waiting. "
@@ -394,10 +415,14 @@ REASON_WORDS: dict[Reason, Words] = {
         "Run the command again with another provider."
     ),
     Reason.PROVIDER_STOPPED: lambda p, provider: f"{provider} stopped reporting on this job.",
-    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message.",
+    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message." + kept_for_show(p),
+    Reason.RESULT_NOT_POSTED: lambda p, provider: (
+        "Discord kept failing to take the result message, so I stopped trying." + kept_for_show(p)
+    ),
+    Reason.CHANNEL_GONE: lambda p, provider: "The job's channel no longer exists." + kept_for_show(p),
     Reason.FLAGGED_WITHHELD: lambda p, provider: flagged_withheld(),
-    Reason.MISSING_PERMISSIONS: lambda p, provider: missing_permissions(
-        [permission_name(flag) for flag in p.get("permissions", [])]
+    Reason.MISSING_PERMISSIONS: lambda p, provider: (
+        missing_permissions([permission_name(flag) for flag in p.get("permissions", [])]) + kept_for_show(p)
     ),
     Reason.CANCELLED_BY: lambda p, provider: cancelled_by(p["member_id"]),
     # notes on a result, and a provider's progress detail
@@ -671,6 +696,10 @@ def shown_again(job_id: int, member_id: int, shown_by: int) -> str:
 
 def shown_posted(url: str) -> str:
     return f"Posted again: {url}"
+
+
+def kept_posted(job_id: int) -> str:
+    return f"The takes of job #{job_id} are posted."
 
 
 JOBS_TITLE = "Your recent jobs"

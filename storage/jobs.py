@@ -83,6 +83,13 @@ class JobRepository:
         assert row is not None
         return _decode(row)
 
+    async def database_tag(self) -> str:
+        """The random tag this database got at creation (migration 0008), unique to it."""
+        async with self.conn.execute("SELECT value FROM meta WHERE key = 'database_tag'") as cur:
+            row = await cur.fetchone()
+        assert row is not None, "migration 0008 stores the database tag"
+        return str(row[0])
+
     async def get(self, job_id: int) -> Job | None:
         async with self.conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cur:
             row = await cur.fetchone()
