@@ -284,7 +284,12 @@ class DiscordResults:
         if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
             return []
         granted = channel.permissions_for(channel.guild.me)
-        return [flag for flag in REQUIRED if not getattr(granted, flag, False)]
+        missing = [flag for flag in REQUIRED if not getattr(granted, flag, False)]
+        # Without View Channel or Send Messages Discord denies the rest too: name only the cause.
+        for cause in ("view_channel", "send_messages"):
+            if cause in missing:
+                return [cause]
+        return missing
 
     async def _posted_before(
         self, channel: discord.PartialMessageable, job: Job, groups: list[list[tuple[Path, str]]]
@@ -321,9 +326,9 @@ class DiscordResults:
         none = discord.AllowedMentions.none()
         token_alive = job.created_at + INTERACTION_TOKEN_LIFE > datetime.now(UTC)
         if job.interaction_token and token_alive and self.client.application_id:
-            webhook = discord.Webhook.partial(
-                self.client.application_id, job.interaction_token, client=self.client
-            )
+            # The command's own follow-up webhook, as discord.Interaction.followup builds it.
+            payload = {"id": self.client.application_id, "type": 3, "token": job.interaction_token}
+            webhook = discord.Webhook.from_state(data=payload, state=self.client._connection)  # type: ignore[arg-type]  # discord.py types the payload as a TypedDict
             try:
                 await webhook.send(text, ephemeral=True, allowed_mentions=none)
                 return
