@@ -487,7 +487,9 @@ class FakeMusicGPT:
         self, request: web.Request, data: bytes, content_type: str, rate: float
     ) -> web.StreamResponse:
         """Send `data` a tenth of a second's worth at a time, `rate` bytes a second."""
-        response = web.StreamResponse(headers={"Content-Type": content_type, "Content-Length": str(len(data))})
+        response = web.StreamResponse(
+            headers={"Content-Type": content_type, "Content-Length": str(len(data))}
+        )
         await response.prepare(request)
         chunk = max(1, int(rate / 10))
         for start in range(0, len(data), chunk):

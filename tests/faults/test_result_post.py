@@ -100,7 +100,9 @@ async def test_lost_attach_files_keeps_the_takes_tells_the_member_and_show_posts
         assert (await h.job(1)).result_message_id == result.id
 
 
-async def test_lost_send_messages_after_the_token_expired_is_told_by_dm(tmp_path: Path, musicgpt: FakeMusicGPT):
+async def test_lost_send_messages_after_the_token_expired_is_told_by_dm(
+    tmp_path: Path, musicgpt: FakeMusicGPT
+):
     async with harness(tmp_path, **mg(musicgpt)) as h:
         await h.start()
         ix = await remix(h, tmp_path)
