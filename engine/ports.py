@@ -35,9 +35,11 @@ class ResultSink(Protocol):
 class PostRefused(Exception):
     """Discord refused the result for good (permissions, a bad request): retrying cannot help."""
 
-    def __init__(self, failure: Failure, *, detail: str, keep: bool = True) -> None:
+    def __init__(self, failure: Failure, *, detail: str, keep: bool = True, tell: bool = True) -> None:
         super().__init__(failure.reason)
         self.failure = failure
         self.detail = detail
-        # Whether the takes are worth keeping for /show (not when they were withheld on purpose).
+        # Whether the takes are worth keeping for /show (not when withheld on purpose, or nowhere to go).
         self.keep = keep
+        # Whether the member should hear it privately (the public status may not reach them).
+        self.tell = tell

@@ -501,7 +501,7 @@ class Runner:
             else:
                 _discard(dest, completed)
             await self._fail(job, failure)
-            if refused.keep:
+            if refused.tell:
                 failed = await self._current(job)
                 try:
                     await self.results.undelivered(failed, failure)

@@ -62,6 +62,7 @@ class FlaggedPolicy:
                 Failure(reason=Reason.FLAGGED_WITHHELD),
                 detail=f"{flagged} flagged take(s) withheld",
                 keep=False,
+                tell=False,  # the member was told above
             )
         return kept
 

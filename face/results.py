@@ -37,8 +37,8 @@ WAVEFORM_NAME = "waveform.png"
 ResultView = Callable[[Job, JobResult], discord.ui.View | None]
 
 
-# How many messages after the status message are searched for an earlier post of a result.
-HISTORY_LOOKUP = 200
+# How many messages since a job began are searched for an earlier post of its result (10 pages).
+HISTORY_LOOKUP = 1000
 # An interaction token answers follow-ups for 15 minutes; a little margin for the clocks.
 INTERACTION_TOKEN_LIFE = timedelta(minutes=14)
 
@@ -294,13 +294,16 @@ class DiscordResults:
     async def _posted_before(
         self, channel: discord.PartialMessageable, job: Job, groups: list[list[tuple[Path, str]]]
     ) -> list[discord.Message | None]:
-        """The parts of this result already in the channel, found after the job's status message:
-        the first by the marker in its footer, the others by their attachment names after it."""
+        """The parts of this result already in the channel, found among the messages since the job
+        began: the first by the marker in its footer, the others by their attachment names after it.
+        (Since the job began rather than since its status message: a deleted status message is
+        posted again, maybe after the result.)"""
         found: list[discord.Message | None] = [None] * len(groups)
         marker = texts.result_footer(job.id, self.database_tag)
         names = [{name for _, name in group} for group in groups]
         me = self.client.user.id if self.client.user else None
-        after = discord.Object(job.status_message_id) if job.status_message_id else None
+        # A minute's margin for the difference between our clock and Discord's.
+        after = discord.Object(discord.utils.time_snowflake(job.created_at - timedelta(minutes=1)))
         try:
             async for message in channel.history(limit=HISTORY_LOOKUP, after=after, oldest_first=True):
                 if message.author.id != me:
