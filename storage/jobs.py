@@ -84,7 +84,7 @@ class JobRepository:
         return _decode(row)
 
     async def database_tag(self) -> str:
-        """The random tag this database got at creation (migration 0008), unique to it."""
+        """The random tag this database got at creation (migration 0009), unique to it."""
         async with self.conn.execute("SELECT value FROM meta WHERE key = 'database_tag'") as cur:
             row = await cur.fetchone()
         assert row is not None, "migration 0008 stores the database tag"

@@ -1,3 +1,3 @@
--- Placeholder: number 0007 belongs to the sessions face, merged separately. The numbering must have
--- no gaps, so this empty step stands in until then; drop this file when that 0007 is merged.
+-- Placeholder: 0007 is main's 0007_session_face.sql, merged separately. Numbering must have no
+-- gaps, so this empty step stands in on this branch; delete this file at the merge.
 SELECT 1;
