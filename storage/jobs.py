@@ -87,7 +87,7 @@ class JobRepository:
         """The random tag this database got at creation (migration 0009), unique to it."""
         async with self.conn.execute("SELECT value FROM meta WHERE key = 'database_tag'") as cur:
             row = await cur.fetchone()
-        assert row is not None, "migration 0008 stores the database tag"
+        assert row is not None, "migration 0009 stores the database tag"
         return str(row[0])
 
     async def get(self, job_id: int) -> Job | None:
