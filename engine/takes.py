@@ -9,15 +9,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
-
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.tracking import Completed, Note, Output
+from engine.downloads import DownloadPolicy
 from engine.retry import TAKE_DOWNLOAD, deadline, retry_transient
-from providers.http import download_to
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +51,7 @@ def _ext(output: Output) -> str:
 async def _fetch_one(
     output: Output,
     dest: Path,
-    session: aiohttp.ClientSession,
+    downloads: DownloadPolicy,
     max_bytes: int,
     clock: Clock,
     until: float | None,
@@ -74,7 +72,7 @@ async def _fetch_one(
             await retry_transient(
                 TAKE_DOWNLOAD,
                 clock,
-                lambda: download_to(session, url, target, max_bytes=max_bytes),
+                lambda: downloads.fetch(url, target, max_bytes=max_bytes),
                 on_retry=again,
             )
     except TimeoutError:
@@ -86,7 +84,7 @@ async def _fetch_one(
 async def fetch_takes(
     completed: Completed,
     dest: Path,
-    session: aiohttp.ClientSession,
+    downloads: DownloadPolicy,
     *,
     max_bytes: int,
     refresh: Refresh | None = None,
@@ -106,7 +104,7 @@ async def fetch_takes(
         link = output.url
         try:
             try:
-                path = await _fetch_one(output, dest, session, max_bytes, clock, until)
+                path = await _fetch_one(output, dest, downloads, max_bytes, clock, until)
             except ProviderError as error:
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
@@ -117,7 +115,7 @@ async def fetch_takes(
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
-                path = await _fetch_one(fresh, dest, session, max_bytes, clock, until)
+                path = await _fetch_one(fresh, dest, downloads, max_bytes, clock, until)
                 link = fresh.url
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed

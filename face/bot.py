@@ -13,30 +13,38 @@ import aiohttp
 import discord
 from discord.ext import commands
 
+from domain.clock import Clock, SystemClock
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
 from engine.admin import AdminRules, JobHooks, RuleDefaults
 from engine.budgets import Budgets, Pricing
+from engine.downloads import STRICT, DownloadPolicy
 from engine.intake import Intake
 from engine.runner import Runner
+from engine.session_scheduler import SessionScheduler
+from engine.sessions import SessionEngine
 from face import texts
 from face.admin_log import DiscordAdminLog
 from face.attachments import fresh_url
 from face.flagged import FlaggedPolicy
 from face.results import DiscordResults
+from face.session_views import SESSION_ITEMS, session_result_view
+from face.sessions import DiscordSessions
 from face.status import StatusBoard
+from face.telemetry import discord_trace
 from face.tree import RemixTree
-from face.views import DYNAMIC_ITEMS, result_view, status_view
+from face.views import DYNAMIC_ITEMS, status_view
 from providers.registry import Registry
 from storage.budgets import BudgetRepository
 from storage.db import Database
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
 from storage.rules import RulesRepository
+from storage.sessions import SessionRepository
 from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin")
+EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin", "cogs.sessions")
 
 
 def started_in_discord(job: Job) -> bool:
@@ -59,6 +67,9 @@ class BotOptions:
     public_base_url: str | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    metrics_enabled: bool = False
+    # Where takes and attachments may be downloaded from (engine/downloads.py).
+    downloads: DownloadPolicy = STRICT
     # Server admin rules: defaults for servers that set nothing, and what jobs cost (engine/admin.py).
     rule_defaults: RuleDefaults = field(default_factory=RuleDefaults)
     pricing: Pricing = field(default_factory=Pricing)
@@ -73,6 +84,7 @@ class RemixBot(commands.Bot):
         session: aiohttp.ClientSession,
         registry: Registry,
         extensions: tuple[str, ...] = EXTENSIONS,
+        clock: Clock | None = None,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
@@ -82,6 +94,8 @@ class RemixBot(commands.Bot):
             tree_cls=RemixTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            # Counts Discord requests and 429s by route, and acknowledgement latency (face/telemetry.py).
+            http_trace=discord_trace() if options.metrics_enabled else None,
         )
         self.options = options
         self.db = db
@@ -93,6 +107,8 @@ class RemixBot(commands.Bot):
         self.rules_repo = RulesRepository(db)
         self.budgets_repo = BudgetRepository(db)
         self._background: set[asyncio.Task[None]] = set()
+        # Session deadlines are read on this clock (tests move it).
+        self.clock: Clock = clock or SystemClock()
 
     def provider_label(self, name: str) -> str:
         """How members know a provider; its name when it is no longer configured."""
@@ -107,7 +123,7 @@ class RemixBot(commands.Bot):
         labels = {p.name: p.label for p in self.registry}
         stages = {p.name: p.capabilities.stages for p in self.registry}
         # Buttons are found again by their custom_id, so they keep working after a restart.
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *SESSION_ITEMS)
         self.status_board = StatusBoard(
             self,
             self.jobs,
@@ -120,11 +136,12 @@ class RemixBot(commands.Bot):
         self.admin_log = DiscordAdminLog(self, self.rules_repo)
         budgets = Budgets(self.budgets_repo, s.pricing)
         self.admin_rules = AdminRules(self.rules_repo, budgets, s.rule_defaults, admin_log=self.admin_log)
+        # A session job's result carries Enter take N; any other result the usual buttons.
         self.results = DiscordResults(
             self,
             labels,
             s.work_dir,
-            view_for=result_view,
+            view_for=session_result_view,
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
             database_tag=await self.jobs.database_tag(),
         )
@@ -133,7 +150,7 @@ class RemixBot(commands.Bot):
             self.registry,
             self.status_board,
             self.results,
-            session=self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             deadline_seconds=s.job_deadline_seconds,
             max_take_bytes=s.max_take_bytes,
@@ -147,7 +164,7 @@ class RemixBot(commands.Bot):
             self.jobs,
             self.registry,
             self.runner,
-            self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             max_input_bytes=s.max_input_bytes,
             max_jobs_per_member=s.max_jobs_per_member,
@@ -161,13 +178,23 @@ class RemixBot(commands.Bot):
             host=s.webhook_host,
             port=s.webhook_port,
             is_ready=self.is_serving,
+            metrics_enabled=s.metrics_enabled,
         )
+        # -- remix sessions: the engine exists before the cogs that use it --
+        self.session_face = DiscordSessions(self, interval=s.status_edit_interval)
+        self.session_engine = SessionEngine(
+            SessionRepository(self.db), self.session_face, self.clock, s.work_dir
+        )
+        self.session_scheduler = SessionScheduler(self.session_engine, self.clock)
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         await self._sync_commands()
         await self.runner.start()
         # After the runner: a webhook for a resumed job then finds its tracker waiting.
         await self.web.start()
+        # After the runner too: catching up on deadlines missed while down posts entries and results.
+        self.session_scheduler.start()
+        self._spawn(self.session_engine.show_open_cards())
         for job in await self.jobs.in_state(JobState.RECEIVED):
             if started_in_discord(job):
                 self._spawn(self._recheck(job))
@@ -218,8 +245,10 @@ class RemixBot(commands.Bot):
         for task in list(self._background):
             task.cancel()
         if hasattr(self, "runner"):
+            await self.session_scheduler.stop()
             await self.runner.close()
             await self.status_board.close()
+            await self.session_face.close()
             await self.web.stop()
             await self.admin_log.close()
         await super().close()

@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 MAX_FILES_PER_MESSAGE = 10
 FIELD_LIMIT = 1024  # characters in one embed field value
+MAX_EMBED_URL = 2048  # characters in an embed image or thumbnail URL
 # Discord documents a 25 MiB cap per request; boosted servers accept larger single files.
 REQUEST_CAP = 25 * 1024 * 1024
 # The embed refers to the picture by this attachment name (attachment://...).
@@ -50,8 +51,22 @@ def missing_permissions(permissions: discord.Permissions) -> list[str]:
     return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag, False)]
 
 
+def thumbnail_url(cover_url: str | None) -> str | None:
+    """The provider's cover art as an embed thumbnail, or None. The bot never downloads it: Discord's
+    media proxy fetches it. But Discord refuses a whole message whose embed has a non-web URL (a
+    file:// cover would lose the paid-for takes), so only http(s) links of an allowed length are used."""
+    if cover_url and cover_url.startswith(("https://", "http://")) and len(cover_url) <= MAX_EMBED_URL:
+        return cover_url
+    return None
+
+
+def take_stem(job: Job, number: int) -> str:
+    """A posted take's file name without its extension (buttons find take N on a message by it)."""
+    return f"{job.kind}-{job.id}-take{number}"
+
+
 def _filename(job: Job, number: int, ext: str) -> str:
-    return f"{job.kind}-{job.id}-take{number}.{ext}"
+    return f"{take_stem(job, number)}.{ext}"
 
 
 def result_embed(
@@ -66,24 +81,22 @@ def result_embed(
 
     With `database_tag` the footer marks it as this database's result of the job (see _posted_before)."""
     title = result.title or texts.KIND_NAMES[job.kind].capitalize()
-    embed = discord.Embed(title=texts.clip(texts.defuse(title), 256), colour=discord.Colour.green())
+    embed = discord.Embed(title=texts.echo(title, 256), colour=discord.Colour.green())
     if job.prompt:
-        embed.description = texts.clip(texts.defuse(job.prompt), 1000)
+        embed.description = texts.echo(job.prompt, 1000)
     embed.add_field(name=texts.PROVIDER_FIELD, value=provider_label)
     # Takes are numbered by position: providers count from 0 or 1, members from 1.
     for number, take in enumerate(result.takes, start=1):
         parts = [texts.seconds(take.duration) if take.duration else texts.UNKNOWN_DURATION]
         if take.title and take.title != result.title:
-            parts.append(texts.clip(texts.defuse(take.title), 100))
+            parts.append(texts.echo(take.title, 100))
         if take.label:
             parts.append(texts.clip(take.label, 200))
         if take.url:
             parts.append(texts.download_link(take.url))
         embed.add_field(name=texts.take_name(number), value=texts.clip(" · ".join(parts), FIELD_LIMIT))
     if result.lyrics:
-        embed.add_field(
-            name=texts.LYRICS_FIELD, value=texts.clip(texts.defuse(result.lyrics), 500), inline=False
-        )
+        embed.add_field(name=texts.LYRICS_FIELD, value=texts.echo(result.lyrics, 500), inline=False)
     if result.notes:
         notes = "\n".join(texts.note(note, provider_label) for note in result.notes)
         embed.add_field(name=texts.NOTE_FIELD, value=texts.clip(notes, 1000), inline=False)
@@ -184,13 +197,13 @@ class DiscordResults:
         result = JobResult(
             title=completed.title,
             lyrics=lyrics,
-            cover_url=completed.cover_url,
+            cover_url=thumbnail_url(completed.cover_url),
             takes=infos,
             notes=completed.notes,
         )
         groups = message_parts(files, lambda f: f[0].stat().st_size, job.upload_limit) or [[]]
         image = None
-        if not completed.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
+        if not result.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
             waveform = await draw_waveform(takes[0], take_dir(self.work_dir, job.id))
             if waveform:
                 groups[0].append((waveform, WAVEFORM_NAME))

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
 
 import discord
 
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.jobs import Job, JobState
+from engine import metrics
 from engine.retry import STATUS_EDIT_FINAL
 from face import texts
 from storage.jobs import JobRepository
@@ -31,6 +33,9 @@ COLOURS = {
     S.CANCELLED: discord.Colour.dark_grey(),
     S.REJECTED: discord.Colour.dark_grey(),
 }
+
+K = TypeVar("K")
+T = TypeVar("T")
 
 ViewFactory = Callable[[Job], discord.ui.View | None]
 
@@ -52,7 +57,7 @@ def render_status(
         colour=COLOURS.get(job.state, discord.Colour.blurple()),
     )
     if job.prompt:
-        embed.description = texts.clip(texts.defuse(job.prompt), 300)
+        embed.description = texts.echo(job.prompt, 300)
     lines = [texts.requested_by(job.member_id, provider_label)]
     if job.state is S.QUEUED and position:
         lines.append(texts.queue_position(position))
@@ -82,6 +87,74 @@ def render_status(
     return embed
 
 
+class Coalescer(Generic[K, T]):
+    """The edit mechanism of one live message per key (a job's status, a session's card).
+
+    Per key the newest state replaces any write still waiting, at most one write is in flight, and
+    writes are spaced by `interval`; a final state is always written (retried, never dropped).
+    """
+
+    def __init__(
+        self,
+        write: Callable[[T], Awaitable[None]],
+        *,
+        interval: float,
+        is_final: Callable[[T], bool],
+        name: str,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.write = write
+        self.interval = interval
+        self.is_final = is_final
+        self.name = name
+        self.clock = clock
+        self._latest: dict[K, T] = {}
+        self._workers: dict[K, asyncio.Task[None]] = {}
+
+    def push(self, key: K, state: T) -> None:
+        """Record the newest state; the key's worker writes it when the message is free."""
+        self._latest[key] = state
+        if key not in self._workers:
+            self._workers[key] = asyncio.create_task(self._work(key), name=f"{self.name}-{key}")
+
+    async def flush(self, key: K) -> None:
+        worker = self._workers.get(key)
+        if worker:
+            await asyncio.shield(worker)
+
+    async def close(self) -> None:
+        """Write what is pending (briefly), then stop."""
+        workers = list(self._workers.values())
+        if workers:
+            await asyncio.wait(workers, timeout=5)
+        for worker in workers:
+            worker.cancel()
+
+    async def _work(self, key: K) -> None:
+        try:
+            while key in self._latest:
+                state = self._latest.pop(key)
+                await self._write_with_retries(key, state)
+                if self.is_final(state):
+                    self._latest.pop(key, None)
+                    break
+                await self.clock.sleep(self.interval)
+        finally:
+            self._workers.pop(key, None)
+
+    async def _write_with_retries(self, key: K, state: T) -> None:
+        """A passing state may be skipped when Discord fails; the final one is retried, never dropped."""
+        attempts = STATUS_EDIT_FINAL.attempts if self.is_final(state) else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                await self.write(state)
+                return
+            except Exception:
+                log.exception("%s %s: update failed (attempt %d)", self.name, key, attempt)
+                if attempt < attempts:
+                    await self.clock.sleep(STATUS_EDIT_FINAL.delay(attempt))
+
+
 class StatusBoard:
     def __init__(
         self,
@@ -101,55 +174,39 @@ class StatusBoard:
         self.interval = interval
         self.view_for = view_for
         self.clock = clock
-        self._latest: dict[int, tuple[Job, int | None]] = {}
-        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._edits: Coalescer[int, tuple[Job, int | None]] = Coalescer(
+            self._write_state,
+            interval=interval,
+            is_final=lambda state: state[0].finished,
+            name="status",
+            clock=clock,
+        )
         self._posted: dict[int, int] = {}  # status messages this board posted, by job
+        # When the oldest change not yet on the message arrived, by job (for status freshness).
+        self._pending_since: dict[int, float] = {}
 
     def push(self, job: Job, position: int | None = None) -> None:
         """Record the newest state; the job's worker writes it when the message is free."""
         if job.state is S.RECEIVED or (job.state is S.REJECTED and job.status_message_id is None):
             return  # before intake passes, the member hears about it privately
-        self._latest[job.id] = (job, position)
-        if job.id not in self._workers:
-            self._workers[job.id] = asyncio.create_task(self._work(job.id), name=f"status-{job.id}")
+        self._pending_since.setdefault(job.id, self.clock.monotonic())
+        self._edits.push(job.id, (job, position))
 
     async def flush(self, job_id: int) -> None:
-        worker = self._workers.get(job_id)
-        if worker:
-            await asyncio.shield(worker)
+        await self._edits.flush(job_id)
 
     async def close(self) -> None:
         """Write what is pending (briefly), then stop."""
-        workers = list(self._workers.values())
-        if workers:
-            await asyncio.wait(workers, timeout=5)
-        for worker in workers:
-            worker.cancel()
+        await self._edits.close()
 
-    async def _work(self, job_id: int) -> None:
-        try:
-            while job_id in self._latest:
-                job, position = self._latest.pop(job_id)
-                await self._write_with_retries(job, position)
-                if job.finished:
-                    self._latest.pop(job_id, None)
-                    self._posted.pop(job_id, None)
-                    break
-                await self.clock.sleep(self.interval)
-        finally:
-            self._workers.pop(job_id, None)
-
-    async def _write_with_retries(self, job: Job, position: int | None) -> None:
-        """A passing state may be skipped when Discord fails; the final one is retried, never dropped."""
-        attempts = STATUS_EDIT_FINAL.attempts if job.finished else 1
-        for attempt in range(1, attempts + 1):
-            try:
-                await self._write(job, position)
-                return
-            except Exception:
-                log.exception("job %s: status update failed (attempt %d)", job.id, attempt)
-                if attempt < attempts:
-                    await self.clock.sleep(STATUS_EDIT_FINAL.delay(attempt))
+    async def _write_state(self, state: tuple[Job, int | None]) -> None:
+        job, position = state
+        await self._write(job, position)
+        # Freshness: from the first state the message did not show yet to the edit that shows it.
+        if (since := self._pending_since.pop(job.id, None)) is not None:
+            metrics.STATUS_FRESHNESS.observe(self.clock.monotonic() - since)
+        if job.finished:
+            self._posted.pop(job.id, None)
 
     async def _write(self, job: Job, position: int | None) -> None:
         # A snapshot pushed before this board posted the message does not know its id yet.

@@ -26,7 +26,8 @@ class Capabilities(BaseModel):
     # How the provider gets the input audio: uploaded by us, or fetched from a public URL.
     input_mode: Literal["upload", "url"] = "upload"
     max_input_bytes: int | None = None
-    min_input_seconds: float | None = None
+    # Less than this is a fragment, not a song, whatever a provider would bill for it.
+    min_input_seconds: float | None = 3.0
     max_input_seconds: float | None = None
     max_prompt_chars: int = 1000
     max_lyrics_chars: int = 2000
@@ -44,6 +45,11 @@ class Capabilities(BaseModel):
     idempotent_submit: bool = False
     # Whether the provider can push results to our webhook receiver.
     webhooks: bool = False
+    # Whether /remix's `strength` (how closely the remix keeps the original) is honoured.
+    strength: bool = False
+    # Seconds a provider that cannot be reached (or whose queue is full) may keep a job waiting,
+    # at submit and while tracking, before the job fails. None: the engine's retry counts decide.
+    unavailable_grace: float | None = None
 
 
 class JobRequest(BaseModel):
@@ -106,6 +112,10 @@ class Provider(abc.ABC):
     async def refresh_outputs(self, handle: Handle) -> list[Output]:
         """Fresh download URLs for outputs whose signed URLs expired."""
         raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED)
+
+    async def health(self) -> bool | None:
+        """Whether the provider answers right now; None where there is no cheap way to tell."""
+        return None
 
     async def cancel(self, handle: Handle) -> None:
         """Stop the job at the provider if it can be stopped; most cannot."""

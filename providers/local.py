@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -263,6 +264,10 @@ class LocalProvider(Provider):
             data={"presets": presets, "levels": list(LEVELS), "default": default},
         )
 
+    async def cancel(self, handle: Handle) -> None:
+        """A cancelled job's takes (whole or half rendered) are nobody's: remove them."""
+        await asyncio.to_thread(shutil.rmtree, self.work_dir / handle.task_id, True)
+
     async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
         presets, levels, default = _plan(handle)
         out_dir = self.work_dir / handle.task_id
@@ -293,7 +298,9 @@ def _checked_input(path: Path | None) -> tuple[Path, AudioInfo]:
     try:
         return path, probe(path)
     except NotAudio as exc:
-        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.NOT_AUDIO, params={"why": exc.reason}) from exc
+        raise ProviderError(
+            ErrorKind.INVALID_INPUT, Reason.NOT_AUDIO, params={"why": exc.reason, **exc.params}
+        ) from exc
 
 
 def _completed(

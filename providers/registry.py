@@ -16,7 +16,7 @@ from providers.base import Provider
 log = logging.getLogger(__name__)
 
 # Preference order for the default when DEFAULT_PROVIDER is not set.
-_PREFERENCE = ("musicgpt", "soundpiece", "soundverse", "local")
+_PREFERENCE = ("musicgpt", "soundpiece", "soundverse", "acestep", "local")
 
 
 class Secret(Protocol):
@@ -29,6 +29,7 @@ class ProviderSettings(Protocol):
 
     work_dir: Path
     default_provider: str | None
+    max_take_bytes: int
     local_max_parallel: int
     musicgpt_api_key: Secret | None
     musicgpt_base_url: str
@@ -45,6 +46,11 @@ class ProviderSettings(Protocol):
     soundverse_read_timeout: float
     soundverse_poll_interval: float
     soundverse_max_parallel: int
+    acestep_base_url: str | None
+    acestep_api_key: Secret | None
+    acestep_max_parallel: int
+    acestep_poll_interval: float
+    acestep_unreachable_grace: float
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,22 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
             ),
             settings.soundverse_max_parallel,
         )
+    if settings.acestep_base_url:
+        from providers.acestep import AceStepProvider
+
+        key = settings.acestep_api_key
+        entries["acestep"] = Entry(
+            AceStepProvider(
+                session,
+                base_url=settings.acestep_base_url,
+                api_key=key.get_secret_value() if key else None,
+                work_dir=settings.work_dir / "acestep",
+                max_take_bytes=settings.max_take_bytes,
+                poll_interval=settings.acestep_poll_interval,
+                unreachable_grace=settings.acestep_unreachable_grace,
+            ),
+            settings.acestep_max_parallel,
+        )
     default = settings.default_provider
     if default and default not in entries:
         log.warning("DEFAULT_PROVIDER=%s has no API key configured; ignoring it", default)
@@ -144,3 +166,16 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
         default = next(name for name in _PREFERENCE if name in entries)
     log.info("providers: %s (default %s)", ", ".join(entries), default)
     return Registry(entries, default)
+
+
+async def log_health(registry: Registry) -> None:
+    """One line per provider that can tell whether it answers (the self-hosted ones)."""
+    for provider in registry:
+        reachable = await provider.health()
+        if reachable is None:
+            continue
+        where = getattr(provider, "base_url", "")
+        if reachable:
+            log.info("%s: ready at %s", provider.name, where)
+        else:
+            log.warning("%s: unreachable at %s; jobs wait for it", provider.name, where)

@@ -379,9 +379,9 @@ class SoundpieceProvider(Provider):
         self.capabilities = Capabilities(
             kinds=frozenset({JobKind.REMIX}),
             input_mode="url",
-            # Size, duration and format limits of `source.url` are not documented: left open.
+            # Size, duration and format limits of `source.url` are not documented: left open (but for
+            # the bot's own floor on duration, the Capabilities default).
             max_input_bytes=None,
-            min_input_seconds=None,
             max_input_seconds=None,
             max_prompt_chars=1024,
             max_lyrics_chars=3000,

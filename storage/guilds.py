@@ -16,6 +16,10 @@ class GuildSettings(BaseModel):
     default_provider: str | None = None
     channel_id: int | None = None
     max_jobs_per_member: int | None = None
+    # Remix sessions (/config session-role, session-forum, session-voters).
+    session_role_id: int | None = None
+    session_forum_id: int | None = None
+    session_voters_joined_before: bool | None = None  # None: the default, on
 
 
 # The settings columns, checked against before a name goes into SQL.

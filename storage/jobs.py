@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import aiosqlite
 
@@ -28,6 +29,9 @@ from storage.db import Database
 _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
     state: tuple(sorted(src for src, dests in TRANSITIONS.items() if state in dests)) for state in JobState
 }
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _JSON_FIELDS = {"options", "handle", "result"}
 # The error column is TEXT: a Failure as JSON (an older row holds a sentence, which Failure reads).
@@ -65,9 +69,19 @@ def _decode(row: aiosqlite.Row) -> Job:
     return Job.model_validate(data)
 
 
+class WebhookTarget(NamedTuple):
+    """What the webhook receiver needs to know about the job a delivery's URL token names."""
+
+    job_id: int
+    finished: bool
+    handle: Handle | None
+
+
 class JobRepository:
     def __init__(self, db: Database) -> None:
         self.conn = db.conn
+        self._deliveries = _Batched(self._record_deliveries, "webhook-deliveries")
+        self._targets = _Batched(self._find_targets, "webhook-targets")
 
     async def create(self, new: NewJob, state: JobState = JobState.RECEIVED) -> Job:
         now = utcnow()
@@ -95,12 +109,31 @@ class JobRepository:
             row = await cur.fetchone()
         return _decode(row) if row else None
 
-    async def by_webhook_token(self, provider: str, token: str) -> Job | None:
-        async with self.conn.execute(
-            "SELECT * FROM jobs WHERE provider = ? AND webhook_token = ?", (provider, token)
-        ) as cur:
-            row = await cur.fetchone()
-        return _decode(row) if row else None
+    async def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
+        """The job a webhook URL names. Lookups that arrive together share one SELECT."""
+        return await self._targets((provider, token))
+
+    async def _find_targets(self, keys: list[tuple[str, str]]) -> list[WebhookTarget | None]:
+        tokens = sorted({token for _, token in keys})
+        rows = await self.conn.execute_fetchall(
+            "SELECT provider, webhook_token, id, state, handle FROM jobs "
+            f"WHERE webhook_token IN ({', '.join('?' for _ in tokens)})",
+            tokens,
+        )
+        found = {
+            (provider, token): WebhookTarget(
+                job_id, JobState(state) not in ACTIVE, Handle.model_validate_json(handle) if handle else None
+            )
+            for provider, token, job_id, state, handle in rows
+        }
+        return [found.get(key) for key in keys]
+
+    async def counts_by_state(self) -> dict[tuple[str, JobState], int]:
+        """How many jobs each provider has in each state (for /metrics)."""
+        rows = await self.conn.execute_fetchall(
+            "SELECT provider, state, COUNT(*) FROM jobs GROUP BY provider, state"
+        )
+        return {(provider, JobState(state)): int(count) for provider, state, count in rows}
 
     async def update(self, job_id: int, **fields: Any) -> Job:
         """Change fields other than the state."""
@@ -190,10 +223,61 @@ class JobRepository:
         return await self._select("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
 
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
-        """Remember a webhook delivery. False when it was seen before (a duplicate)."""
-        async with self.conn.execute(
-            "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING",
-            (provider, delivery_id, job_id, utcnow().isoformat()),
-        ) as cur:
-            return cur.rowcount == 1
+        """Remember a webhook delivery. False when it was seen before (a duplicate).
+
+        Deliveries that arrive together share one INSERT.
+        """
+        return await self._deliveries((provider, delivery_id, job_id))
+
+    async def _record_deliveries(self, batch: list[tuple[str, str, int]]) -> list[bool]:
+        # The same delivery twice in one batch: the first is new (if the table agrees), the second not.
+        first: dict[tuple[str, str], int] = {}
+        for n, (provider, delivery_id, _) in enumerate(batch):
+            first.setdefault((provider, delivery_id), n)
+        rows = [(p, d, j, utcnow().isoformat()) for n, (p, d, j) in enumerate(batch) if first[(p, d)] == n]
+        inserted = await self.conn.execute_fetchall(
+            "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) VALUES "
+            + ", ".join("(?, ?, ?, ?)" for _ in rows)
+            + " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING provider, delivery_id",
+            [value for row in rows for value in row],
+        )
+        new = {(p, d) for p, d in inserted}
+        return [first[(p, d)] == n and (p, d) in new for n, (p, d, _) in enumerate(batch)]
+
+
+class _Batched(Generic[T, R]):
+    """Calls that arrive together are answered by one statement.
+
+    While one batch is with aiosqlite's thread, the next calls gather; then `run` answers them all
+    with one statement and one trip to the thread (the trip, with its GIL hand-offs, costs more
+    than the statement). A lone call goes at once, as a batch of one.
+    """
+
+    MAX_BATCH = 200  # a few bound values each, far below SQLite's limit on variables
+
+    def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], name: str) -> None:
+        self._run = run
+        self._name = name
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> R:
+        answer: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, answer))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(), name=self._name)
+        return await answer
+
+    async def _work(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self.MAX_BATCH], self._waiting[self.MAX_BATCH :]
+            try:
+                results = await self._run([item for item, _ in batch])
+            except Exception as exc:
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (_, answer), result in zip(batch, results, strict=True):
+                if not answer.done():  # its request may have been cancelled meanwhile
+                    answer.set_result(result)

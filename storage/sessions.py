@@ -84,6 +84,13 @@ class SessionRepository:
         row = await self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
         return Session.model_validate(dict(row)) if row else None
 
+    async def by_thread(self, thread_id: int) -> Session | None:
+        """The session whose thread (or forum post) this is."""
+        row = await self._one(
+            "SELECT * FROM sessions WHERE thread_id = ? ORDER BY id DESC LIMIT 1", (thread_id,)
+        )
+        return Session.model_validate(dict(row)) if row else None
+
     async def update(self, session_id: int, **fields: Any) -> Session | None:
         """Change fields other than the phase (message ids, archived_at)."""
         if "phase" in fields:
@@ -96,27 +103,52 @@ class SessionRepository:
         return Session.model_validate(dict(row)) if row else None
 
     async def transition(
-        self, session_id: int, to: SessionPhase, now: datetime, lease_until: datetime | None = None
+        self,
+        session_id: int,
+        to: SessionPhase,
+        now: datetime,
+        lease_until: datetime | None = None,
+        holder: str | None = None,
     ) -> Session | None:
         """Compare-and-set: the new session if this call moved it, None if it was not in a phase
         `to` may follow (someone else moved it first, or it never could). The mover takes the
-        follow-up lease in the same statement."""
+        follow-up lease (as `holder`) in the same statement."""
         allowed = sorted(p.value for p in predecessors(to))
         row = await self._one(
-            f"UPDATE sessions SET phase = ?, {_STAMP_ON_ENTRY[to]} = ?, lease_until = ? "
+            f"UPDATE sessions SET phase = ?, {_STAMP_ON_ENTRY[to]} = ?, lease_until = ?, lease_holder = ? "
             f"WHERE id = ? AND phase IN ({_marks(allowed)}) RETURNING *",
-            [to.value, stamp(now), _encode("", lease_until), session_id, *allowed],
+            [to.value, stamp(now), _encode("", lease_until), holder, session_id, *allowed],
         )
         return Session.model_validate(dict(row)) if row else None
 
-    async def claim(self, session_id: int, now: datetime, until: datetime) -> bool:
-        """Take the follow-up lease if nobody holds it (or theirs ran out)."""
+    async def claim(self, session_id: int, now: datetime, until: datetime, holder: str | None = None) -> bool:
+        """Take the follow-up lease (as `holder`) if nobody holds it (or theirs ran out)."""
         row = await self._one(
-            "UPDATE sessions SET lease_until = ? WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) "
-            "RETURNING id",
-            (stamp(until), session_id, stamp(now)),
+            "UPDATE sessions SET lease_until = ?, lease_holder = ? "
+            "WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING id",
+            (stamp(until), holder, session_id, stamp(now)),
         )
         return row is not None
+
+    async def extend(self, session_id: int, until: datetime, holder: str | None) -> None:
+        """Keep the follow-up lease longer, if `holder` still holds it."""
+        await self._one(
+            "UPDATE sessions SET lease_until = ? WHERE id = ? AND lease_holder IS ? RETURNING id",
+            (stamp(until), session_id, holder),
+        )
+
+    async def release(self, session_id: int, holder: str | None) -> None:
+        """Give the follow-up lease back, unless another scheduler took it since (a phase change)."""
+        await self._one(
+            "UPDATE sessions SET lease_until = NULL, lease_holder = NULL "
+            "WHERE id = ? AND lease_holder IS ? RETURNING id",
+            (session_id, holder),
+        )
+
+    async def open_sessions(self) -> list[Session]:
+        return await self._sessions(
+            f"SELECT * FROM sessions WHERE phase IN ({_marks(_OPEN)}) ORDER BY id", _OPEN
+        )
 
     async def due(self, now: datetime) -> list[Session]:
         """Open sessions whose current deadline has passed, oldest deadline first."""

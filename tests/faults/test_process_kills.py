@@ -14,7 +14,7 @@ import pytest
 from domain.jobs import Job, JobState
 from storage.db import Database
 from storage.jobs import JobRepository
-from tests.e2e.harness import Harness, failure_text, song
+from tests.e2e.harness import Harness, failure_text, fake_hosts, song
 from tests.fakes.discord import FakeDiscord, patched_discord
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 from tests.faults.conftest import mg
@@ -50,6 +50,8 @@ async def start_process(fake: FakeDiscord, musicgpt: FakeMusicGPT, tmp: Path) ->
         "MUSICGPT_BASE_URL": musicgpt.base_url,
         "MUSICGPT_POLL_INTERVAL": "0.1",
     }
+    # The fakes serve the attachment and the takes over plain http on 127.0.0.1: let exactly them through.
+    env["DOWNLOAD_ALLOWED_HOSTS"] = fake_hosts({k.lower(): v for k, v in env.items()})
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         str(ROOT / "bot.py"),
@@ -84,6 +86,9 @@ async def test_a_killed_bot_carries_the_job_on_at_restart(
                 "remix", {"prompt": "x"}, attachments=[("a.mp3", song(tmp_path), "audio/mpeg")]
             )
             await until(lambda: job_in(tmp_path / "bot.sqlite3", at), guard=30)
+            if at is JobState.SUBMITTING:
+                # The state is written before the upload goes out: kill only once MusicGPT has it.
+                await until(lambda: musicgpt.submissions == 1, guard=30)
             proc.send_signal(sig)
             await asyncio.wait_for(proc.wait(), 20)
         finally:

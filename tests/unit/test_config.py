@@ -59,3 +59,13 @@ def test_the_soundverse_status_path_must_name_the_job():
     for bad in ("/status/generation/", "/status/{job}", "status/{message_id}"):
         with pytest.raises(pydantic.ValidationError):
             Settings(_env_file=None, soundverse_status_path=bad)
+
+
+def test_download_allowed_hosts_must_be_host_port_pairs():
+    import pydantic
+    import pytest
+
+    assert Settings(_env_file=None, download_allowed_hosts="127.0.0.1:8081, localhost:9000")
+    for bad in ("127.0.0.1", "127.0.0.1:http", ":80"):
+        with pytest.raises(pydantic.ValidationError):
+            Settings(_env_file=None, download_allowed_hosts=bad)

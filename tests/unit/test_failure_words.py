@@ -7,7 +7,6 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from domain.errors import ErrorKind, ProviderError, Reason
@@ -112,25 +111,21 @@ def test_a_failure_from_a_newer_version_still_says_something() -> None:
 
 async def test_intake_refuses_with_a_typed_refusal(tmp_path: Path, jobs: JobRepository) -> None:
     registry = Registry({"local": Entry(LocalProvider(tmp_path), 1)}, "local")
-    async with aiohttp.ClientSession() as session:
-        intake = Intake(
-            jobs,
-            registry,
-            NoRunner(),  # type: ignore[arg-type]
-            session,
-            work_dir=tmp_path,
-            max_input_bytes=1024,
-            max_jobs_per_member=2,
-        )
-        sing = Draft(kind=JobKind.SING, channel_id=1, member_id=2, guild_id=None, upload_limit=10, prompt="x")
-        refusal = await intake.admit(sing)
-        assert isinstance(refusal, Refusal) and refusal.reason is Reason.KIND_NOT_SUPPORTED
-        assert texts.refusal(refusal).startswith(
-            "Nothing was started. Offline effects can't make a sing-over"
-        )
-        assert await jobs.recent() == [], "no provider here could take it: not worth a row"
-        remix = Draft(kind=JobKind.REMIX, channel_id=1, member_id=2, guild_id=None, upload_limit=10)
-        refusal = await intake.admit(remix)
+    intake = Intake(
+        jobs,
+        registry,
+        NoRunner(),  # type: ignore[arg-type]
+        work_dir=tmp_path,
+        max_input_bytes=1024,
+        max_jobs_per_member=2,
+    )
+    sing = Draft(kind=JobKind.SING, channel_id=1, member_id=2, guild_id=None, upload_limit=10, prompt="x")
+    refusal = await intake.admit(sing)
+    assert isinstance(refusal, Refusal) and refusal.reason is Reason.KIND_NOT_SUPPORTED
+    assert texts.refusal(refusal).startswith("Nothing was started. Offline effects can't make a sing-over")
+    assert await jobs.recent() == [], "no provider here could take it: not worth a row"
+    remix = Draft(kind=JobKind.REMIX, channel_id=1, member_id=2, guild_id=None, upload_limit=10)
+    refusal = await intake.admit(remix)
     assert isinstance(refusal, Refusal) and refusal.reason is Reason.PROMPT_REQUIRED
     assert texts.refusal(refusal) == (
         "Nothing was started. Offline effects needs a prompt: describe how it should sound."

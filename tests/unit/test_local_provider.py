@@ -12,6 +12,7 @@ from audio.probe import probe
 from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
 from domain.tracking import Completed, Handle, Progress
+from face import texts
 from providers.base import JobRequest
 from providers.local import REVERB_TAIL, SPEEDS, LocalProvider, choose_presets
 from tests.tones import (
@@ -22,7 +23,6 @@ from tests.tones import (
     write_chord,
     write_tone,
 )
-from face import texts
 from tests.wording import spoken
 
 SECONDS = 4.0

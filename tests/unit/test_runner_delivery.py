@@ -7,8 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
-
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.jobs import Failure, Job, JobResult, JobState, NewJob
 from domain.kinds import JobKind
@@ -90,29 +88,23 @@ async def deliver(tmp_path: Path, results: Results, clock: FakeClock) -> tuple[J
         )
     )
     job = await jobs.transition(job.id, JobState.QUEUED)
-    session = aiohttp.ClientSession()
     runner = Runner(
         jobs,
         Registry({"ready": Entry(Ready(tmp_path / "out" / "take.mp3"), 1)}, "ready"),
         Quiet(),
         results,
-        session=session,
         work_dir=tmp_path / "work",
         deadline_seconds=DEADLINE,
         max_take_bytes=10**7,
         input_retention=RETENTION,
         clock=clock,
     )
-    try:
-        task = asyncio.create_task(runner.run_one(job))
-        while not task.done():
-            await until(lambda: task.done() or clock.sleeping >= 1)
-            if not task.done():
-                await clock.advance_to_next()
-        final = await task
-    finally:
-        await session.close()
-    return final, runner, jobs
+    task = asyncio.create_task(runner.run_one(job))
+    while not task.done():
+        await until(lambda: task.done() or clock.sleeping >= 1)
+        if not task.done():
+            await clock.advance_to_next()
+    return await task, runner, jobs
 
 
 async def test_a_post_failing_until_the_deadline_keeps_the_takes(tmp_path: Path):

@@ -90,8 +90,25 @@ async def test_webhook_deliveries_are_deduplicated(repo):
     job = await repo.create(new_job())
     assert await repo.record_delivery("musicgpt", "c1", job.id)
     assert not await repo.record_delivery("musicgpt", "c1", job.id)
-    assert (await repo.by_webhook_token("musicgpt", "tok-1")).id == job.id
-    assert await repo.by_webhook_token("musicgpt", "nope") is None
+    assert await repo.webhook_target("musicgpt", "tok-1") == (job.id, False, None)
+    assert await repo.webhook_target("musicgpt", "nope") is None
+    assert await repo.webhook_target("soundpiece", "tok-1") is None, "a token belongs to one provider"
+
+
+async def test_deliveries_arriving_together_share_one_statement(repo):
+    job = await repo.create(new_job())
+    assert await repo.record_delivery("musicgpt", "old", job.id)
+    statements: list[str] = []
+    await repo.conn.set_trace_callback(statements.append)
+    ids = ["old", "a", "b", "a", *(f"n{i}" for i in range(6))]
+    try:
+        seen = await asyncio.gather(*(repo.record_delivery("musicgpt", d, job.id) for d in ids))
+    finally:
+        await repo.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None stops tracing
+    # Seen before, new, new, the same again in the same burst, then new ones.
+    assert seen == [False, True, True, False, *[True] * 6]
+    assert len(statements) == 1, statements
+    assert not await repo.record_delivery("musicgpt", "n5", job.id)
 
 
 async def test_idempotency_keys_are_unique(repo):
@@ -119,7 +136,7 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
     from tests.tones import write_tone
 
     source = tmp_path / "in.mp3"
-    write_tone(source, seconds=1.0, fmt="mp3")
+    write_tone(source, seconds=3.5, fmt="mp3")
     job = await repo.create(new_job())
     await repo.transition(job.id, JobState.CANCELLED)
     runner = Runner()
@@ -127,7 +144,6 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
         repo,
         Registry(),
         runner,
-        None,
         work_dir=tmp_path,
         max_input_bytes=10**8,  # type: ignore[arg-type]
         max_jobs_per_member=3,
@@ -264,3 +280,14 @@ async def test_each_database_gets_its_own_tag_at_creation_and_keeps_it(tmp_path)
         assert await JobRepository(again).database_tag() == tag
     finally:
         await again.close()
+
+
+async def test_webhook_lookups_read_the_token_index(repo):
+    for n in range(1, 4):
+        await repo.create(new_job(n))
+    targets = await plans(
+        repo, lambda: asyncio.gather(*(repo.webhook_target("musicgpt", f"tok-{n}") for n in (1, 2)))
+    )
+    # Lookups arriving together share one SELECT, which searches the unique token index, no scan.
+    assert len(targets) == 1 and targets[0].startswith("SEARCH jobs USING INDEX"), targets
+    assert "webhook_token" in targets[0], targets
