@@ -91,7 +91,10 @@ class FileResults:
         self.out_dir = out_dir
         self.written: list[Path] = []
 
-    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+    async def post(
+        self, job: Job, takes: list[Take], completed: Completed, *, resumed: bool = False
+    ) -> tuple[int | None, JobResult]:
+        # A resumed copy overwrites the same file names, so nothing is doubled.
         self.out_dir.mkdir(parents=True, exist_ok=True)
         infos = []
         for take in takes:
@@ -116,6 +119,9 @@ class FileResults:
             takes=infos,
             notes=completed.notes,
         )
+
+    async def undelivered(self, job: Job, failure: Failure) -> None:
+        """Nothing to add: the terminal prints the job's failure as it ends."""
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -146,6 +146,7 @@ class RemixBot(commands.Bot):
             s.work_dir,
             view_for=session_result_view,
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
+            database_tag=await self.jobs.database_tag(),
         )
         self.runner = Runner(
             self.jobs,

@@ -59,7 +59,10 @@ class FlaggedPolicy:
                 self.admin_log.tell_member(job.member_id, texts.flagged_withheld_dm(job.id, job.channel_id))
         if not kept:
             raise PostRefused(
-                Failure(reason=Reason.FLAGGED_WITHHELD), detail=f"{flagged} flagged take(s) withheld"
+                Failure(reason=Reason.FLAGGED_WITHHELD),
+                detail=f"{flagged} flagged take(s) withheld",
+                keep=False,
+                tell=False,  # the member was told above
             )
         return kept
 

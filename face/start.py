@@ -60,6 +60,8 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     job = await bot.intake.admit(draft)
     if isinstance(job, Refusal):
         raise UserFacingError(texts.refusal(job))
+    # Kept to tell the member privately if the takes cannot be posted later (face/results.py).
+    job = await bot.jobs.update(job.id, interaction_token=interaction.token)
     # The row exists: acknowledge before anything slow (download, probe).
     await interaction.response.send_message(
         texts.checking(bool(draft.input_url or draft.input_path)), ephemeral=True

@@ -290,6 +290,24 @@ def job_footer(job_id: int) -> str:
     return f"Job #{job_id}"
 
 
+def result_footer(job_id: int, database_tag: str) -> str:
+    """The result card's footer; the tag lets the bot recognise its own post after a restart."""
+    return f"Job #{job_id} · {database_tag}"
+
+
+def kept_for_show(params: Mapping[str, Any]) -> str:
+    """What a member can do about takes that were made but could not be posted."""
+    hours, job_id = params.get("kept_hours"), params.get("job_id")
+    if not hours or job_id is None:
+        return ""
+    return f" The takes are kept for {hours:g} h: `/show job:{job_id}` posts them once that is fixed."
+
+
+def result_kept_notice(job_id: int, channel_id: int, why: str) -> str:
+    """Told privately to the member whose takes could not be posted in the channel."""
+    return f"Your job #{job_id} in <#{channel_id}> finished, but I could not post the takes. {why}"
+
+
 def requested_by(member_id: int, provider: str) -> str:
     return f"Requested by <@{member_id}> · {provider}"
 
@@ -383,6 +401,8 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.DOWNLOAD_REDIRECTS: lambda p, provider: "The download link redirected too many times.",
     Reason.DOWNLOAD_TOO_SLOW: lambda p, provider: (
         f"The download took longer than {seconds(p['limit'])}, so I gave up on it."
+        if p.get("limit")
+        else f"{provider} sent it too slowly to arrive within the job's time limit."
     ),
     Reason.ANSWER_TOO_LARGE: lambda p, provider: (
         f"{provider} sent an answer larger than any it should (over {mb(p['limit'])}), so it was not read."
@@ -452,10 +472,14 @@ REASON_WORDS: dict[Reason, Words] = {
         "Run the command again with another provider."
     ),
     Reason.PROVIDER_STOPPED: lambda p, provider: f"{provider} stopped reporting on this job.",
-    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message.",
+    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message." + kept_for_show(p),
+    Reason.RESULT_NOT_POSTED: lambda p, provider: (
+        "Discord kept failing to take the result message, so I stopped trying." + kept_for_show(p)
+    ),
+    Reason.CHANNEL_GONE: lambda p, provider: "The job's channel no longer exists." + kept_for_show(p),
     Reason.FLAGGED_WITHHELD: lambda p, provider: flagged_withheld(),
-    Reason.MISSING_PERMISSIONS: lambda p, provider: missing_permissions(
-        [permission_name(flag) for flag in p.get("permissions", [])]
+    Reason.MISSING_PERMISSIONS: lambda p, provider: (
+        missing_permissions([permission_name(flag) for flag in p.get("permissions", [])]) + kept_for_show(p)
     ),
     Reason.CANCELLED_BY: lambda p, provider: cancelled_by(p["member_id"]),
     Reason.CANCELLED_FROM_TERMINAL: lambda p, provider: "Stopped with Ctrl-C in the terminal.",
@@ -755,6 +779,10 @@ def shown_again(job_id: int, member_id: int, shown_by: int) -> str:
 
 def shown_posted(url: str) -> str:
     return f"Posted again: {url}"
+
+
+def kept_posted(job_id: int) -> str:
+    return f"The takes of job #{job_id} are posted."
 
 
 JOBS_TITLE = "Your recent jobs"
@@ -1430,6 +1458,8 @@ def escape_markdown(text: str) -> str:
 def echo(text: str, limit: int) -> str:
     """Member (or vendor) text shown inside an embed: defused, escaped, then clipped to `limit`."""
     return clip(escape_markdown(defuse(text)), limit)
+
+
 # -- for the operator: cli.py and bot.py print these on a terminal, one line per failure -------------
 DISCORD_TOKEN_REFUSED = (
     "Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token)."

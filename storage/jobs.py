@@ -92,6 +92,12 @@ class JobRepository:
         assert row is not None
         return _decode(row)
 
+    async def database_tag(self) -> str:
+        """The random tag this database got at creation (migration 0009), unique to it."""
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = 'database_tag'")
+        assert row is not None, "migration 0009 stores the database tag"
+        return str(row[0])
+
     async def get(self, job_id: int) -> Job | None:
         row = await self.db.fetchone("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return _decode(row) if row else None

@@ -365,6 +365,29 @@ async def test_two_config_changes_at_once_both_persist(backend: Backend, connect
             await db.close()
 
 
+async def test_each_database_gets_its_own_tag_at_creation_and_keeps_it(tmp_path):
+    """The tag goes into result nonces: two databases behind one bot token must never share one."""
+    first = await Database.open(tmp_path / "a.sqlite3")
+    second = await Database.open(tmp_path / "b.sqlite3")
+    try:
+        tag = await JobRepository(first).database_tag()
+        assert tag != await JobRepository(second).database_tag()
+        assert len(tag) == 12 and tag.isalnum()
+    finally:
+        await first.close()
+        await second.close()
+    again = await Database.open(tmp_path / "a.sqlite3")
+    try:
+        assert await JobRepository(again).database_tag() == tag
+    finally:
+        await again.close()
+
+
+async def test_the_database_tag_reads_on_both_backends(db):
+    tag = await JobRepository(db).database_tag()
+    assert len(tag) == 12 and all(c in "0123456789abcdef" for c in tag)
+
+
 async def test_webhook_lookups_read_the_token_index(sqlite_repo):
     repo = sqlite_repo
     for n in range(1, 4):
