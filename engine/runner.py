@@ -374,7 +374,7 @@ class Runner:
             kind=job.kind,
             prompt=job.prompt,
             lyrics=job.lyrics,
-            gender=job.gender,  # type: ignore[arg-type]
+            gender=job.gender,  # type: ignore[arg-type]  # text in the row; intake admits the Literals only
             options=job.options,
             input_path=job.input_path,
             input_filename=job.input_filename,

@@ -94,12 +94,13 @@ async def fetch_takes(
     """Every take on local disk. A take that cannot be had becomes a note, unless none can.
 
     `until` (on the clock's monotonic time) ends every download still going then."""
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  # one local directory: cheaper than a thread hop
     outputs = list(completed.outputs)
     takes: list[Take] = []
     notes: list[Note] = []
     failures: list[ProviderError] = []
-    refreshed = False
+    # Fresh links, asked of the provider once, the first time a signed one has expired.
+    outputs_by_index: dict[int, Output] | None = None
     for output in outputs:
         link = output.url
         try:
@@ -109,9 +110,8 @@ async def fetch_takes(
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
                 # Signed URLs expire; ask the provider once for fresh ones.
-                if not refreshed:
+                if outputs_by_index is None:
                     outputs_by_index = {o.index: o for o in await refresh()}
-                    refreshed = True
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
