@@ -8,6 +8,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
@@ -83,6 +84,16 @@ class BotOptions:
         return self.shard_ids is None or 0 in self.shard_ids
 
 
+def _sharding(options: BotOptions) -> dict[str, Any]:
+    """AutoShardedBot's shard keywords, only those set: none asks Discord how many shards to run."""
+    chosen: dict[str, Any] = {}
+    if options.shard_count is not None:
+        chosen["shard_count"] = options.shard_count
+    if options.shard_ids is not None:
+        chosen["shard_ids"] = list(options.shard_ids)
+    return chosen
+
+
 class RemixBot(commands.AutoShardedBot):
     def __init__(
         self,
@@ -104,8 +115,7 @@ class RemixBot(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             # Counts Discord requests and 429s by route, and acknowledgement latency (face/telemetry.py).
             http_trace=discord_trace() if options.metrics_enabled else None,
-            shard_count=options.shard_count,
-            shard_ids=list(options.shard_ids) if options.shard_ids is not None else None,
+            **_sharding(options),
         )
         self.options = options
         self.db = db
