@@ -4,7 +4,6 @@ the same through the repositories on PostgreSQL (a fresh schema on TEST_DATABASE
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,20 +21,10 @@ from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
 from storage.rules import RulesRepository
 from storage.sessions import SessionRepository
-from tests.backends import drop_schema, fresh_schema
 from tests.unit.test_session_storage import T0, plan
 from tests.unit.test_storage import new_job
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    schema, url = await fresh_schema()
-    try:
-        yield url
-    finally:
-        await drop_schema(schema)
 
 
 async def history(db: Database) -> dict[str, object]:
