@@ -70,6 +70,8 @@ def bot_options(settings: Settings) -> BotOptions:
         downloads=DownloadPolicy.from_setting(settings.download_allowed_hosts),
         rule_defaults=rule_defaults(settings),
         pricing=pricing(settings),
+        shard_count=settings.shard_count,
+        shard_ids=settings.shards(),
     )
 
 

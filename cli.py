@@ -4,6 +4,7 @@
     python cli.py sing instrumental.wav --prompt "soft pop" --lyrics "..." --provider musicgpt
     python cli.py generate --prompt "a sea shanty about databases"
     python cli.py jobs
+    python cli.py migrate-to-postgres    # copy DATABASE_PATH into the empty DATABASE_URL
 
 Same settings (.env), same database and same providers as the bot: a quick way to try the bot and to
 check provider keys before going live.
@@ -47,6 +48,7 @@ from face import texts
 from providers.registry import build_registry
 from storage.db import Database, DatabaseUnavailable
 from storage.jobs import JobRepository
+from storage.transfer import TransferRefused, copy_database
 
 NO_UPLOAD_LIMIT = 2**62
 STOPPED = Failure(reason=Reason.CANCELLED_FROM_TERMINAL)
@@ -152,6 +154,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     gen.add_argument("--length", type=float, help="length in seconds")
     jobs = sub.add_parser("jobs", help="list recent jobs")
     jobs.add_argument("-n", type=int, default=20, help="how many")
+    move = sub.add_parser(
+        "migrate-to-postgres",
+        help="copy the SQLite database (jobs, sessions, settings) into the empty PostgreSQL at DATABASE_URL",
+    )
+    move.add_argument(
+        "--from", dest="source", type=Path, help="the SQLite file to copy (default: DATABASE_PATH)"
+    )
     return parser.parse_args(argv)
 
 
@@ -329,6 +338,32 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
     return 0
 
 
+async def migrate_to_postgres(settings: Settings, source_path: Path | None, out: TextIO = sys.stdout) -> int:
+    """Copy every row of the SQLite file into PostgreSQL, in one transaction. Stop the bot first."""
+    if settings.database_url is None:
+        print("error: set DATABASE_URL to the PostgreSQL database to copy into", file=sys.stderr)
+        return 2
+    path = source_path or settings.database_path
+    if not path.is_file():
+        print(f"error: no SQLite database at {path} (set DATABASE_PATH or pass --from)", file=sys.stderr)
+        return 2
+    source = await Database.open(path)
+    try:
+        target = await Database.open(settings.database_url.get_secret_value())
+        try:
+            copied = await copy_database(source, target)
+        except TransferRefused as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    rows = ", ".join(f"{table} {count}" for table, count in copied.items())
+    print(f"copied {sum(copied.values())} rows from {path} into PostgreSQL ({rows})", file=out)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     handler = logging.StreamHandler(sys.stderr)
@@ -342,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "jobs":
             return asyncio.run(list_jobs(settings, args.n))
+        if args.command == "migrate-to-postgres":
+            return asyncio.run(migrate_to_postgres(settings, args.source))
         return asyncio.run(run_job(settings, args))
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)

@@ -14,7 +14,6 @@ from typing import Any
 import aiohttp
 import discord
 from discord.ext import commands
-from discord.gateway import DiscordWebSocket
 
 from domain.clock import Clock, SystemClock
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
@@ -76,9 +75,27 @@ class BotOptions:
     # Server admin rules: defaults for servers that set nothing, and what jobs cost (engine/admin.py).
     rule_defaults: RuleDefaults = field(default_factory=RuleDefaults)
     pricing: Pricing = field(default_factory=Pricing)
+    # Gateway shards (SHARD_COUNT, SHARD_IDS): None, None runs every shard Discord recommends.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Commands are global to the application: one process syncs them, the one running shard 0."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
 
-class RemixBot(commands.Bot):
+def _sharding(options: BotOptions) -> dict[str, Any]:
+    """AutoShardedBot's shard keywords, only those set: none asks Discord how many shards to run."""
+    chosen: dict[str, Any] = {}
+    if options.shard_count is not None:
+        chosen["shard_count"] = options.shard_count
+    if options.shard_ids is not None:
+        chosen["shard_ids"] = list(options.shard_ids)
+    return chosen
+
+
+class RemixBot(commands.AutoShardedBot):
     def __init__(
         self,
         *,
@@ -99,6 +116,7 @@ class RemixBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             # Counts Discord requests and 429s by route, and acknowledgement latency (face/telemetry.py).
             http_trace=discord_trace() if options.metrics_enabled else None,  # type: ignore[arg-type]  # discord.py reads None as "no trace"; its options TypedDict omits that
+            **_sharding(options),
         )
         self.options = options
         self.db = db
@@ -181,6 +199,8 @@ class RemixBot(commands.Bot):
             host=s.webhook_host,
             port=s.webhook_port,
             is_ready=self.is_serving,
+            shards=self.shard_states,
+            database=self.db,
             metrics_enabled=s.metrics_enabled,
         )
         # -- remix sessions: the engine exists before the cogs that use it --
@@ -191,7 +211,10 @@ class RemixBot(commands.Bot):
         self.session_scheduler = SessionScheduler(self.session_engine, self.clock)
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
-        await self._sync_commands()
+        if s.syncs_commands:
+            await self._sync_commands()
+        else:
+            log.info("shards %s: the process running shard 0 syncs the commands", s.shard_ids)
         await self.runner.start()
         # After the runner: a webhook for a resumed job then finds its tracker waiting.
         await self.web.start()
@@ -203,10 +226,13 @@ class RemixBot(commands.Bot):
                 self._spawn(self._recheck(job))
 
     def is_serving(self) -> bool:
-        """For /healthz: logged in, gateway session up (a resume in progress counts as down)."""
-        # discord.py types `ws` as always set, but it is None until the first connect.
-        ws: DiscordWebSocket | None = self.ws
-        return not self.is_closed() and self.is_ready() and ws is not None and ws.open
+        """For /healthz: logged in, every shard's gateway session up (a resume in progress counts as down)."""
+        states = self.shard_states()
+        return not self.is_closed() and self.is_ready() and bool(states) and all(states.values())
+
+    def shard_states(self) -> dict[int, bool]:
+        """For /healthz: this process's shards, each with whether its gateway session is up."""
+        return {shard_id: not info.is_closed() for shard_id, info in sorted(self.shards.items())}
 
     async def _sync_commands(self) -> None:
         if self.options.dev_guild_id:

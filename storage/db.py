@@ -7,6 +7,7 @@ storage of times and booleans, transactions and row locks, numbered migrations.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +22,8 @@ Trace = Callable[[str], None]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# A health check waits this long for the database: a supervisor polling /healthz must not hang.
+PING_SECONDS = 2.0
 
 
 class Row(Protocol):
@@ -120,6 +123,16 @@ class Database(Queries):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    async def ping(self) -> bool:
+        """Whether the database answers a trivial query within PING_SECONDS (for /healthz)."""
+        try:
+            async with asyncio.timeout(PING_SECONDS):
+                await self.fetchone("SELECT 1")
+        except Exception:
+            # Whatever the driver raises (connection refused, pool closed, timeout): not answering.
+            return False
+        return True
 
     async def get_meta(self, key: str) -> str | None:
         row = await self.fetchone("SELECT value FROM meta WHERE key = ?", (key,))

@@ -33,6 +33,16 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A DATABASE_URL for a new, empty schema on the test PostgreSQL (skipped without one)."""
+    schema, url = await fresh_schema()
+    try:
+        yield url
+    finally:
+        await drop_schema(schema)
+
+
+@pytest.fixture
 async def db(backend: Backend) -> AsyncIterator[Database]:
     """The database of `backend`, migrated."""
     database = await backend.open()

@@ -92,3 +92,31 @@ def test_download_allowed_hosts_must_be_host_port_pairs():
     for bad in ("127.0.0.1", "127.0.0.1:http", ":80"):
         with pytest.raises(pydantic.ValidationError):
             Settings(_env_file=None, download_allowed_hosts=bad)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"), [("0-3", (0, 1, 2, 3)), ("0,2", (0, 2)), (" 3, 0-1 ", (0, 1, 3)), ("", None)]
+)
+def test_shard_ids_take_ranges_and_lists(ids: str, expected: tuple[int, ...] | None):
+    assert Settings(_env_file=None, shard_count="4", shard_ids=ids).shards() == expected
+
+
+def test_no_sharding_settings_means_every_shard_in_this_process():
+    settings = Settings(_env_file=None, shard_count="", shard_ids="")
+    assert settings.shard_count is None and settings.shards() is None
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "said"),
+    [
+        ("2", "0-2", "shard 2 does not exist with SHARD_COUNT=2"),
+        ("4", "1-x", "is not a shard id or range"),
+        ("4", "3-1", "runs backwards"),
+        ("", "0", "needs SHARD_COUNT"),
+    ],
+)
+def test_shard_ids_outside_the_count_are_refused_in_one_line(tmp_path: Path, count: str, ids: str, said: str):
+    result = run_bot(tmp_path, DISCORD_TOKEN="x", SHARD_COUNT=count, SHARD_IDS=ids)
+    assert result.returncode != 0
+    line = result.stderr.strip()
+    assert "\n" not in line and "SHARD_IDS" in line and said in line
