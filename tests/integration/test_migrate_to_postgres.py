@@ -100,6 +100,7 @@ async def test_a_sqlite_history_reads_back_the_same_on_postgresql(tmp_path: Path
     try:
         made = await history(sqlite)
         before = await read_back(sqlite, made)
+        tag = await JobRepository(sqlite).database_tag()
     finally:
         await sqlite.close()
     settings = Settings(_env_file=None, database_path=path, database_url=postgres_url)  # type: ignore[call-arg]
@@ -112,6 +113,7 @@ async def test_a_sqlite_history_reads_back_the_same_on_postgresql(tmp_path: Path
     try:
         assert await read_back(postgres, made) == before
         jobs = JobRepository(postgres)
+        assert await jobs.database_tag() == tag, "result markers posted before the move still match"
         assert not await jobs.record_delivery("musicgpt", "delivery-1", made["jobs"][0]), (  # type: ignore[index]
             "a webhook seen before the move stays a duplicate"
         )
