@@ -1,18 +1,23 @@
-"""The StatusBoard: one public status message per job, edited as the job moves.
+"""The StatusBoard: one public status message per job, edited as the job moves; a channel board when busy.
 
 Edits go through the bot token (channel routes), so jobs longer than the 15-minute interaction
-token still finish. Per message, the newest state replaces any edit still waiting, at most one
-edit is in flight, and edits are spaced by `interval`; the final state is always written.
-discord.py does the rate-limit waiting; because only the newest state is kept, nothing stale
-queues up behind it. Spacing and retries run on the injected Clock (policy: engine/retry.py).
+token still finish. Every write goes through the channel's writer (face/channel_writer.py): per
+message the newest state replaces any edit still waiting, edits of one message are spaced by
+`interval`, final states go before passing ones, and nothing is sent beyond the channel's budget.
+When a channel has more active jobs than `board_threshold`, their states fold into one board
+message (face/channel_board.py) and unfold when it is quiet. A failed write is retried (policy:
+engine/retry.py) unless a newer state replaced it; the final state is never dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 import discord
 
@@ -20,6 +25,8 @@ from domain.clock import SYSTEM_CLOCK, Clock
 from domain.jobs import Job, JobState
 from engine.retry import STATUS_EDIT_FINAL
 from face import texts
+from face.channel_board import Board, Boards, render_board
+from face.channel_writer import EDIT, POST, ChannelWriter, Priority
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
@@ -82,6 +89,9 @@ def render_status(
     return embed
 
 
+BoardView = Callable[[int], discord.ui.View | None]  # the board's buttons, by channel id
+
+
 class StatusBoard:
     def __init__(
         self,
@@ -93,6 +103,9 @@ class StatusBoard:
         view_for: ViewFactory | None = None,
         provider_stages: dict[str, tuple[str, ...]] | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        writer: ChannelWriter | None = None,
+        board_threshold: int = 8,
+        board_view: BoardView | None = None,
     ) -> None:
         self.client = client
         self.jobs = jobs
@@ -100,60 +113,99 @@ class StatusBoard:
         self.provider_stages = provider_stages or {}
         self.interval = interval
         self.view_for = view_for
+        self.board_view = board_view
         self.clock = clock
-        self._latest: dict[int, tuple[Job, int | None]] = {}
-        self._workers: dict[int, asyncio.Task[None]] = {}
+        # Shared with the result poster (and anything else writing to channels): one writer per channel.
+        self.writer = writer or ChannelWriter(clock=clock)
+        self.boards = Boards(board_threshold)
+        self._latest: dict[int, tuple[Job, int | None]] = {}  # newest state not yet on the job's own message
         self._posted: dict[int, int] = {}  # status messages this board posted, by job
+        self._started: dict[object, float] = {}  # write key -> when its last write was sent (spacing)
+        self._failures: dict[object, int] = {}  # write key -> failed attempts in a row
+        self._waiting: dict[int, asyncio.Future[Any]] = {}  # job -> its newest write, for flush
 
     def push(self, job: Job, position: int | None = None) -> None:
-        """Record the newest state; the job's worker writes it when the message is free."""
+        """Record the newest state; the channel's writer writes it in its turn."""
         if job.state is S.RECEIVED or (job.state is S.REJECTED and job.status_message_id is None):
             return  # before intake passes, the member hears about it privately
-        self._latest[job.id] = (job, position)
-        if job.id not in self._workers:
-            self._workers[job.id] = asyncio.create_task(self._work(job.id), name=f"status-{job.id}")
+        board, _ = self.boards.place(job, position)
+        if board is None:
+            self._own(job, position)
+            return
+        self._board(board, final=job.finished, job_id=job.id)
+        if job.id in board.shown or (job.finished and self._message_id(job) is not None):
+            # A message the member can see keeps its final state (and loses its buttons).
+            self._own(job, position)
+
+    def show(self, channel_id: int, member_id: int) -> int:
+        """The board's "Show my status": the member's folded jobs get their own live message again."""
+        jobs = self.boards.show(channel_id, member_id)
+        for job in jobs:
+            self._own(job, None)
+        return len(jobs)
 
     async def flush(self, job_id: int) -> None:
-        worker = self._workers.get(job_id)
-        if worker:
-            await asyncio.shield(worker)
+        """Wait until the job's newest state is written (or given up on)."""
+        while (waiting := self._waiting.get(job_id)) is not None and not waiting.done():
+            with contextlib.suppress(Exception):
+                await asyncio.shield(waiting)
+        self._waiting.pop(job_id, None)
 
     async def close(self) -> None:
         """Write what is pending (briefly), then stop."""
-        workers = list(self._workers.values())
-        if workers:
-            await asyncio.wait(workers, timeout=5)
-        for worker in workers:
-            worker.cancel()
+        await self.writer.close()
 
-    async def _work(self, job_id: int) -> None:
+    # -- one job's own message ------------------------------------------------------------------------
+
+    def _message_id(self, job: Job) -> int | None:
+        # A snapshot pushed before this board posted the message does not know its id yet.
+        return self._posted.get(job.id, job.status_message_id)
+
+    def _own(self, job: Job, position: int | None, *, retry_at: float = 0.0) -> None:
+        key = ("status", job.id)
+        self._latest[job.id] = (job, position)
+        spacing = 0.0 if job.finished else self._started.get(key, -math.inf) + self.interval
+        self._waiting[job.id] = self.writer.submit(
+            job.channel_id,
+            key,
+            lambda: self._write_own(job.id),
+            priority=Priority.FINAL if job.finished else Priority.STATUS,
+            route=POST if self._message_id(job) is None else EDIT,
+            not_before=max(spacing, retry_at),
+        )
+
+    async def _write_own(self, job_id: int) -> None:
+        latest = self._latest.pop(job_id, None)
+        if latest is None:
+            return
+        job, position = latest
+        key = ("status", job_id)
+        self._started[key] = self.clock.monotonic()
         try:
-            while job_id in self._latest:
-                job, position = self._latest.pop(job_id)
-                await self._write_with_retries(job, position)
-                if job.finished:
-                    self._latest.pop(job_id, None)
-                    self._posted.pop(job_id, None)
-                    break
-                await self.clock.sleep(self.interval)
-        finally:
-            self._workers.pop(job_id, None)
+            await self._write(job, position)
+        except Exception:
+            retry_at = self._failed(key, job)
+            if retry_at is not None and job_id not in self._latest:
+                self._own(job, position, retry_at=retry_at)  # nothing newer came: this state again
+            return
+        self._failures.pop(key, None)
+        if job.finished:
+            self._posted.pop(job_id, None)
+            self._started.pop(key, None)
 
-    async def _write_with_retries(self, job: Job, position: int | None) -> None:
-        """A passing state may be skipped when Discord fails; the final one is retried, never dropped."""
-        attempts = STATUS_EDIT_FINAL.attempts if job.finished else 1
-        for attempt in range(1, attempts + 1):
-            try:
-                await self._write(job, position)
-                return
-            except Exception:
-                log.exception("job %s: status update failed (attempt %d)", job.id, attempt)
-                if attempt < attempts:
-                    await self.clock.sleep(STATUS_EDIT_FINAL.delay(attempt))
+    def _failed(self, key: object, job: Job | None) -> float | None:
+        """Log a failed write; when to try again, or None when the attempts are spent."""
+        attempt = self._failures.get(key, 0) + 1
+        self._failures[key] = attempt
+        log.warning("status write %s failed (attempt %d)", key, attempt, exc_info=True)
+        if attempt >= STATUS_EDIT_FINAL.attempts:
+            self._failures.pop(key, None)
+            log.error("status write %s: giving up after %d attempts", key, attempt)
+            return None
+        return self.clock.monotonic() + STATUS_EDIT_FINAL.delay(attempt)
 
     async def _write(self, job: Job, position: int | None) -> None:
-        # A snapshot pushed before this board posted the message does not know its id yet.
-        message_id = self._posted.get(job.id, job.status_message_id)
+        message_id = self._message_id(job)
         channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         result_url = None
         if job.result_message_id:
@@ -184,3 +236,53 @@ class StatusBoard:
         )
         self._posted[job.id] = message.id
         await self.jobs.update(job.id, status_message_id=message.id)
+
+    # -- the channel board ------------------------------------------------------------------------------
+
+    def _board(self, board: Board, *, final: bool, job_id: int | None = None, retry_at: float = 0.0) -> None:
+        key = ("board", board.channel_id)
+        spacing = 0.0 if final else self._started.get(key, -math.inf) + self.interval
+        waiting = self.writer.submit(
+            board.channel_id,
+            key,
+            lambda: self._write_board(board),
+            priority=Priority.FINAL if final else Priority.STATUS,
+            route=POST if board.message_id is None else EDIT,
+            not_before=max(spacing, retry_at),
+        )
+        if job_id is not None:
+            self._waiting[job_id] = waiting
+        for line in board.lines.values():
+            if self._waiting.get(line.job.id) is None or self._waiting[line.job.id].done():
+                self._waiting[line.job.id] = waiting
+
+    async def _write_board(self, board: Board) -> None:
+        key = ("board", board.channel_id)
+        self._started[key] = self.clock.monotonic()
+        settled = board.settled
+        embed = render_board(board)
+        channel = self.client.get_partial_messageable(board.channel_id)
+        try:
+            if board.message_id is not None:
+                try:
+                    await channel.get_partial_message(board.message_id).edit(embed=embed)
+                except discord.NotFound:
+                    board.message_id = None  # deleted by a moderator: post it again
+            if board.message_id is None:
+                view = self.board_view(board.channel_id) if self.board_view else None
+                message = await channel.send(
+                    embed=embed,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                    view=view if view is not None else discord.utils.MISSING,
+                )
+                board.message_id = message.id
+        except Exception:
+            retry_at = self._failed(key, None)
+            if retry_at is not None:
+                self._board(board, final=settled, retry_at=retry_at)
+            return
+        self._failures.pop(key, None)
+        if settled and board.settled:
+            # Every line is final and shown: the channel is quiet, new jobs get their own messages.
+            self.boards.unfold(board.channel_id)
+            self._started.pop(key, None)
