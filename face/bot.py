@@ -21,11 +21,12 @@ from engine.runner import Runner
 from face import texts
 from face.admin_log import DiscordAdminLog
 from face.attachments import fresh_url
+from face.channel_writer import ChannelWriter, MetaBudgetStore
 from face.flagged import FlaggedPolicy
 from face.results import DiscordResults
 from face.status import StatusBoard
 from face.tree import RemixTree
-from face.views import DYNAMIC_ITEMS, result_view, status_view
+from face.views import DYNAMIC_ITEMS, board_view, result_view, status_view
 from providers.registry import Registry
 from storage.budgets import BudgetRepository
 from storage.db import Database
@@ -51,6 +52,7 @@ class BotOptions:
     work_dir: Path
     dev_guild_id: int | None = None
     status_edit_interval: float = 2.0
+    channel_board_threshold: int = 8
     job_deadline_seconds: float = 45 * 60
     max_input_bytes: int = 50 * 1024 * 1024
     max_take_bytes: int = 200 * 1024 * 1024
@@ -76,12 +78,16 @@ class RemixBot(commands.Bot):
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
+        # Every channel write waits its turn in the channel's writer, which learns each channel's budget
+        # from the rate-limit headers of discord.py's own HTTP session (and remembers it in the database).
+        self.writer = ChannelWriter(store=MetaBudgetStore(db))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=RemixTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            http_trace=self.writer.trace(aiohttp.TraceConfig()),
         )
         self.options = options
         self.db = db
@@ -108,6 +114,7 @@ class RemixBot(commands.Bot):
         stages = {p.name: p.capabilities.stages for p in self.registry}
         # Buttons are found again by their custom_id, so they keep working after a restart.
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.writer.load()
         self.status_board = StatusBoard(
             self,
             self.jobs,
@@ -115,6 +122,9 @@ class RemixBot(commands.Bot):
             interval=s.status_edit_interval,
             provider_stages=stages,
             view_for=status_view,
+            writer=self.writer,
+            board_threshold=s.channel_board_threshold,
+            board_view=board_view,
         )
         # Server admin rules: budgets, roles, cooldowns, moderation, the admin log.
         self.admin_log = DiscordAdminLog(self, self.rules_repo)
@@ -126,6 +136,7 @@ class RemixBot(commands.Bot):
             s.work_dir,
             view_for=result_view,
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
+            writer=self.writer,
         )
         self.runner = Runner(
             self.jobs,

@@ -220,7 +220,16 @@ class ChannelWriter:
         key: object = None,
     ) -> Any:
         """Run one write in its turn and return what it returned (or raise what it raised)."""
-        return await self.submit(channel_id, key or object(), call, priority=priority, route=route)
+        key = key or object()
+        future = self.submit(channel_id, key, call, priority=priority, route=route)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            # The caller gave up (e.g. shutdown): a write not yet sent is not sent later behind its back.
+            channel = self._channels[channel_id]
+            if channel.entries.get(key) is not None and channel.entries[key].future is future:
+                del channel.entries[key]
+            raise
 
     def pending(self, channel_id: int) -> int:
         channel = self._channels.get(channel_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from domain.tracking import Completed, Note
 from engine.ports import PostRefused
 from engine.takes import Take, take_dir
 from face import texts
+from face.channel_writer import ChannelWriter
 from face.flagged import FlaggedPolicy, spoiler_name
 
 log = logging.getLogger(__name__)
@@ -102,12 +104,14 @@ class DiscordResults:
         *,
         view_for: ResultView | None = None,
         flagged: FlaggedPolicy | None = None,
+        writer: ChannelWriter | None = None,
     ) -> None:
         self.client = client
         self.provider_labels = provider_labels
         self.work_dir = work_dir
         self.view_for = view_for
         self.flagged = flagged
+        self.writer = writer  # the channels' writer (face/channel_writer.py); None: send directly
 
     async def _fit(self, job: Job, take: Take) -> Path | None:
         if take.path.stat().st_size <= job.upload_limit:
@@ -193,17 +197,20 @@ class DiscordResults:
         for part, group in enumerate(groups):
             # Discord picks the player from the extension, so names keep the real one.
             attachments = [discord.File(path, filename=name) for path, name in group]
+            send = functools.partial(
+                channel.send,
+                content=content if part == 0 else None,
+                embed=embed if part == 0 else discord.utils.MISSING,
+                files=attachments,
+                allowed_mentions=mentions,
+                reference=reference if part == 0 else None,
+                view=view if part == 0 and view is not None else discord.utils.MISSING,
+                # Deterministic: a post retried after a crash returns the message already posted.
+                nonce=f"j{job.id}r{part}",
+            )
             try:
-                message = await channel.send(
-                    content=content if part == 0 else None,
-                    embed=embed if part == 0 else discord.utils.MISSING,
-                    files=attachments,
-                    allowed_mentions=mentions,
-                    reference=reference if part == 0 else None,
-                    view=view if part == 0 and view is not None else discord.utils.MISSING,
-                    # Deterministic: a post retried after a crash returns the message already posted.
-                    nonce=f"j{job.id}r{part}",
-                )
+                # In the channel's writer, a result post goes before every status edit waiting there.
+                message = await (self.writer.write(job.channel_id, send) if self.writer else send())
             except discord.Forbidden as exc:
                 refused = Failure(reason=Reason.MISSING_PERMISSIONS, params={"permissions": list(REQUIRED)})
                 raise PostRefused(refused, detail=str(exc)) from exc
