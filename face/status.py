@@ -12,12 +12,10 @@ engine/retry.py) unless a newer state replaced it; the final state is never drop
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Any
 
 import discord
 
@@ -90,6 +88,7 @@ def render_status(
 
 
 BoardView = Callable[[int], discord.ui.View | None]  # the board's buttons, by channel id
+PLACES = ("status", "board")  # where a job's state shows: its own message, a channel board line
 
 
 class StatusBoard:
@@ -118,42 +117,73 @@ class StatusBoard:
         # Shared with the result poster (and anything else writing to channels): one writer per channel.
         self.writer = writer or ChannelWriter(clock=clock)
         self.boards = Boards(board_threshold)
-        self._latest: dict[int, tuple[Job, int | None]] = {}  # newest state not yet on the job's own message
+        # The newest state not yet on the job's own message, with its version (the push it came from).
+        self._latest: dict[int, tuple[Job, int | None, int]] = {}
         self._posted: dict[int, int] = {}  # status messages this board posted, by job
         self._started: dict[object, float] = {}  # write key -> when its last write was sent (spacing)
         self._failures: dict[object, int] = {}  # write key -> failed attempts in a row
-        self._waiting: dict[int, asyncio.Future[Any]] = {}  # job -> its newest write, for flush
+        # Per job: pushes so far, and per place ("status" / "board") the version wanted and the one written.
+        self._version: dict[int, int] = {}
+        self._wanted: dict[tuple[str, int], int] = {}
+        self._written: dict[tuple[str, int], int] = {}
+        self._ended: set[int] = set()  # jobs whose final state was pushed
+        self._flushers: dict[int, list[asyncio.Event]] = {}
 
     def push(self, job: Job, position: int | None = None) -> None:
         """Record the newest state; the channel's writer writes it in its turn."""
         if job.state is S.RECEIVED or (job.state is S.REJECTED and job.status_message_id is None):
             return  # before intake passes, the member hears about it privately
+        version = self._version[job.id] = self._version.get(job.id, 0) + 1
+        if job.finished:
+            self._ended.add(job.id)
         board, _ = self.boards.place(job, position)
         if board is None:
-            self._own(job, position)
+            self._own(job, position, version)
             return
-        self._board(board, final=job.finished, job_id=job.id)
+        self._wanted[("board", job.id)] = version
+        self._board(board, final=job.finished)
         if job.id in board.shown or (job.finished and self._message_id(job) is not None):
             # A message the member can see keeps its final state (and loses its buttons).
-            self._own(job, position)
+            self._own(job, position, version)
 
     def show(self, channel_id: int, member_id: int) -> int:
         """The board's "Show my status": the member's folded jobs get their own live message again."""
         jobs = self.boards.show(channel_id, member_id)
         for job in jobs:
-            self._own(job, None)
+            self._own(job, None, self._version.get(job.id, 0))
         return len(jobs)
 
     async def flush(self, job_id: int) -> None:
-        """Wait until the job's newest state is written (or given up on)."""
-        while (waiting := self._waiting.get(job_id)) is not None and not waiting.done():
-            with contextlib.suppress(Exception):
-                await asyncio.shield(waiting)
-        self._waiting.pop(job_id, None)
+        """Wait until the job's newest state is written (or given up on) wherever it shows."""
+        while not self._caught_up(job_id):
+            event = asyncio.Event()
+            self._flushers.setdefault(job_id, []).append(event)
+            await event.wait()
 
     async def close(self) -> None:
         """Write what is pending (briefly), then stop."""
         await self.writer.close()
+
+    def _caught_up(self, job_id: int) -> bool:
+        return all(
+            self._written.get((place, job_id), 0) >= self._wanted.get((place, job_id), 0) for place in PLACES
+        )
+
+    def _wrote(self, place: str, versions: dict[int, int]) -> None:
+        """Written (or given up on): wake the flushes waiting on these jobs; forget jobs that ended."""
+        for job_id, version in versions.items():
+            key = (place, job_id)
+            self._written[key] = max(self._written.get(key, 0), version)
+            if not self._caught_up(job_id):
+                continue
+            for event in self._flushers.pop(job_id, []):
+                event.set()
+            if job_id in self._ended and job_id not in self._latest:
+                self._ended.discard(job_id)
+                self._version.pop(job_id, None)
+                for place_ in PLACES:
+                    self._wanted.pop((place_, job_id), None)
+                    self._written.pop((place_, job_id), None)
 
     # -- one job's own message ------------------------------------------------------------------------
 
@@ -161,11 +191,12 @@ class StatusBoard:
         # A snapshot pushed before this board posted the message does not know its id yet.
         return self._posted.get(job.id, job.status_message_id)
 
-    def _own(self, job: Job, position: int | None, *, retry_at: float = 0.0) -> None:
+    def _own(self, job: Job, position: int | None, version: int, *, retry_at: float = 0.0) -> None:
         key = ("status", job.id)
-        self._latest[job.id] = (job, position)
+        self._latest[job.id] = (job, position, version)
+        self._wanted[key] = version
         spacing = 0.0 if job.finished else self._started.get(key, -math.inf) + self.interval
-        self._waiting[job.id] = self.writer.submit(
+        self.writer.submit(
             job.channel_id,
             key,
             lambda: self._write_own(job.id),
@@ -178,22 +209,24 @@ class StatusBoard:
         latest = self._latest.pop(job_id, None)
         if latest is None:
             return
-        job, position = latest
+        job, position, version = latest
         key = ("status", job_id)
         self._started[key] = self.clock.monotonic()
         try:
             await self._write(job, position)
         except Exception:
-            retry_at = self._failed(key, job)
+            retry_at = self._failed(key)
             if retry_at is not None and job_id not in self._latest:
-                self._own(job, position, retry_at=retry_at)  # nothing newer came: this state again
-            return
-        self._failures.pop(key, None)
-        if job.finished:
-            self._posted.pop(job_id, None)
-            self._started.pop(key, None)
+                self._own(job, position, version, retry_at=retry_at)  # nothing newer came: this state again
+                return
+        else:
+            self._failures.pop(key, None)
+            if job.finished:
+                self._posted.pop(job_id, None)
+                self._started.pop(key, None)
+        self._wrote("status", {job_id: version})
 
-    def _failed(self, key: object, job: Job | None) -> float | None:
+    def _failed(self, key: object) -> float | None:
         """Log a failed write; when to try again, or None when the attempts are spent."""
         attempt = self._failures.get(key, 0) + 1
         self._failures[key] = attempt
@@ -239,10 +272,10 @@ class StatusBoard:
 
     # -- the channel board ------------------------------------------------------------------------------
 
-    def _board(self, board: Board, *, final: bool, job_id: int | None = None, retry_at: float = 0.0) -> None:
+    def _board(self, board: Board, *, final: bool, retry_at: float = 0.0) -> None:
         key = ("board", board.channel_id)
         spacing = 0.0 if final else self._started.get(key, -math.inf) + self.interval
-        waiting = self.writer.submit(
+        self.writer.submit(
             board.channel_id,
             key,
             lambda: self._write_board(board),
@@ -250,16 +283,12 @@ class StatusBoard:
             route=POST if board.message_id is None else EDIT,
             not_before=max(spacing, retry_at),
         )
-        if job_id is not None:
-            self._waiting[job_id] = waiting
-        for line in board.lines.values():
-            if self._waiting.get(line.job.id) is None or self._waiting[line.job.id].done():
-                self._waiting[line.job.id] = waiting
 
     async def _write_board(self, board: Board) -> None:
         key = ("board", board.channel_id)
         self._started[key] = self.clock.monotonic()
         settled = board.settled
+        shown = {job_id: self._wanted.get(("board", job_id), 0) for job_id in board.lines}
         embed = render_board(board)
         channel = self.client.get_partial_messageable(board.channel_id)
         try:
@@ -277,12 +306,14 @@ class StatusBoard:
                 )
                 board.message_id = message.id
         except Exception:
-            retry_at = self._failed(key, None)
+            retry_at = self._failed(key)
             if retry_at is not None:
                 self._board(board, final=settled, retry_at=retry_at)
-            return
-        self._failures.pop(key, None)
-        if settled and board.settled:
-            # Every line is final and shown: the channel is quiet, new jobs get their own messages.
-            self.boards.unfold(board.channel_id)
-            self._started.pop(key, None)
+                return
+        else:
+            self._failures.pop(key, None)
+            if settled and board.settled:
+                # Every line is final and shown: the channel is quiet, new jobs get their own messages.
+                self.boards.unfold(board.channel_id)
+                self._started.pop(key, None)
+        self._wrote("board", shown)
