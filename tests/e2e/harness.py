@@ -29,6 +29,8 @@ LABELS = {p.name: p.label for p in (LocalProvider, MusicGPTProvider, SoundpieceP
 def failure_text(job: Job) -> str:
     """Why the job failed, in the words its status message shows (empty when it did not fail)."""
     return texts.failure(job.error, LABELS.get(job.provider, job.provider)) if job.error else ""
+
+
 from tests.waiting import until
 
 
@@ -179,8 +181,11 @@ def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") 
 
 
 @contextlib.asynccontextmanager
-async def harness(tmp: Path, **overrides: Any) -> AsyncIterator[Harness]:
-    async with FakeDiscord() as fake:
+async def harness(
+    tmp: Path, *, fake_discord: dict[str, Any] | None = None, **overrides: Any
+) -> AsyncIterator[Harness]:
+    """The bot's settings are `overrides`; `fake_discord` are FakeDiscord knobs (e.g. write_limit)."""
+    async with FakeDiscord(**(fake_discord or {})) as fake:
         with patched_discord(fake):
             h = Harness(fake, tmp, overrides)
             try:

@@ -74,7 +74,9 @@ async def advance(clock: FakeClock, seconds: float) -> None:
 async def spend_budget(channel: FakeChannel) -> None:
     """Five writes: the window is spent and the writer knows it from the headers."""
     for n in range(channel.limit):
-        await channel.writer.write(CHANNEL, channel.call(f"warm-up {n}"), priority=Priority.STATUS, route=EDIT)
+        await channel.writer.write(
+            CHANNEL, channel.call(f"warm-up {n}"), priority=Priority.STATUS, route=EDIT
+        )
     channel.landed.clear()
 
 
