@@ -5,13 +5,16 @@ X-RateLimit-* headers). Left to themselves, a busy channel's status workers and 
 it, get answered 429 and show states late. Here each channel has one queue and one write in flight:
 
 - order: result posts first, then final states, then the stalest visible status (the one whose
-  shown state has been out of date longest);
+  shown state has been out of date longest); but a status (passing or final) out of date for
+  `stale_after` seconds takes every other write, so a stream of result posts cannot starve them;
 - coalescing: a write submitted under a key already waiting replaces it (newest state wins) and keeps
   the older staleness and the more urgent priority;
 - budget: learned from the headers of every response (an aiohttp trace on discord.py's session),
   per route and bucket; a write is sent only while the bucket has a token left, otherwise the writer
-  sleeps on the injected Clock until the window resets. Learned budgets are remembered (BudgetStore),
-  so the first seconds after a restart respect a window the previous process had spent.
+  sleeps on the injected Clock until the window resets. Writes are spread over the window (one per
+  window/limit seconds), so a change waits for the next slot, not for the next window. Learned
+  budgets are remembered (BudgetStore), so the first seconds after a restart respect a window the
+  previous process had spent.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ EDIT = "PATCH /channels/{channel_id}/messages/{message_id}"
 DELETE = "DELETE /channels/{channel_id}/messages/{message_id}"
 
 _CHANNEL_ROUTE = re.compile(r"/channels/(?P<channel>\d+)/messages(?P<message>/\d+)?$")
+# A status this long out of date takes every other write, ahead of results and finals: at 1 write/s
+# that keeps a busy channel's statuses within about 5 s of the provider.
+STALE_AFTER = 3.0
 # When a response carried no headers (a dropped connection), how long a spent bucket is assumed to last.
 FALLBACK_WINDOW = 5.0
 
@@ -57,6 +63,7 @@ class Budget:
     window: float | None = None  # seconds a fresh window lasts (Reset-After of its first write)
     remaining: int = 1
     reset_at: float = math.inf  # monotonic; inf: the current window's reset is not known yet
+    last_sent: float = -math.inf
 
     def refill(self, now: float) -> None:
         if self.limit is not None and now >= self.reset_at:
@@ -67,6 +74,10 @@ class Budget:
         """Seconds until a token is free (0: now)."""
         self.refill(now)
         if self.remaining > 0:
+            if self.limit and self.window and self.remaining < self.limit:
+                # Spread the window's writes (5 per 5 s: one a second) instead of spending them in one
+                # burst and then showing nothing for the rest of the window.
+                return max(self.last_sent + self.window / self.limit - now, 0.0)
             return 0.0
         return (
             max(self.reset_at - now, 0.0) if self.reset_at != math.inf else (self.window or FALLBACK_WINDOW)
@@ -116,6 +127,7 @@ class _Channel:
     buckets: dict[str, Budget] = field(default_factory=dict)  # bucket id -> budget
     probe: Budget = field(default_factory=Budget)  # routes whose bucket is not known yet
     worker: asyncio.Task[None] | None = None
+    last_was_result: bool = False  # the last write sent was a result post (for the stale-status turn)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def budget(self, route: str) -> Budget:
@@ -132,9 +144,16 @@ class _Channel:
 class ChannelWriter:
     """The per-channel write scheduler every status edit, board edit and result post goes through."""
 
-    def __init__(self, *, clock: Clock = SYSTEM_CLOCK, store: BudgetStore | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        store: BudgetStore | None = None,
+        stale_after: float = STALE_AFTER,
+    ) -> None:
         self.clock = clock
         self.store = store
+        self.stale_after = stale_after
         self._channels: dict[int, _Channel] = {}
         self._seq = 0
         self._saver: asyncio.Task[None] | None = None
@@ -242,15 +261,17 @@ class ChannelWriter:
             if not ready:
                 await self._nap(channel, min(e.not_before for e in channel.entries.values()) - now)
                 continue
-            entry = min(ready, key=lambda e: (e.priority, e.since, e.seq))
+            entry = self._next(channel, ready, now)
             wait = channel.wait(entry.route, now)
             if wait > 0:
                 # Something more urgent may arrive meanwhile; the choice is made again after the nap.
                 await self._nap(channel, wait)
                 continue
             del channel.entries[entry.key]
+            channel.last_was_result = entry.priority is Priority.RESULT
             budget = channel.budget(entry.route)
             budget.remaining -= 1
+            budget.last_sent = now
             before = budget.reset_at
             try:
                 result = await entry.call()
@@ -267,9 +288,23 @@ class ChannelWriter:
                 # Taught the route's bucket, or no headers to learn from (no trace attached): either
                 # way an unknown route goes on one write at a time, and discord.py's own limiter rules.
                 budget.remaining = 1
+                if entry.route in channel.routes:
+                    learned = channel.buckets[channel.routes[entry.route]]
+                    learned.last_sent = max(learned.last_sent, now)
             elif budget.remaining <= 0 and budget.reset_at == before == math.inf:
                 # No headers came back (e.g. a dropped connection): assume the spent token lasts a window.
                 budget.reset_at = self.clock.monotonic() + (budget.window or FALLBACK_WINDOW)
+
+    def _next(self, channel: _Channel, ready: list[_Entry], now: float) -> _Entry:
+        """Results, then finals, then the stalest status; a status stale too long gets every other turn."""
+        best = min(ready, key=lambda e: (e.priority, e.since, e.seq))
+        if best.priority is not Priority.RESULT or not channel.last_was_result:
+            return best
+        statuses = [e for e in ready if e.priority is not Priority.RESULT]
+        stalest = min(statuses, key=lambda e: (e.since, e.seq), default=None)
+        if stalest is not None and now - stalest.since >= self.stale_after:
+            return stalest
+        return best
 
     async def _nap(self, channel: _Channel, seconds: float) -> None:
         """Sleep on the clock until `seconds` pass or a new write is submitted."""

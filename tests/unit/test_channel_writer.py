@@ -62,7 +62,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def writer(clock: FakeClock) -> ChannelWriter:
-    return ChannelWriter(clock=clock)
+    # Strict order; the turn of a long-stale status has a test of its own.
+    return ChannelWriter(clock=clock, stale_after=60.0)
 
 
 async def advance(clock: FakeClock, seconds: float) -> None:
@@ -71,13 +72,18 @@ async def advance(clock: FakeClock, seconds: float) -> None:
     await clock.advance(seconds)
 
 
+async def drive(clock: FakeClock, done: Callable[[], bool], step: float = 1.0) -> None:
+    """Move the time step by step while the writer sleeps, until `done()`."""
+    while not done():
+        await until(lambda: clock.sleeping or done())
+        if not done():
+            await clock.advance(step)
+
+
 async def spend_budget(channel: FakeChannel) -> None:
-    """Five writes: the window is spent and the writer knows it from the headers."""
-    for n in range(channel.limit):
-        await channel.writer.write(
-            CHANNEL, channel.call(f"warm-up {n}"), priority=Priority.STATUS, route=EDIT
-        )
-    channel.landed.clear()
+    """Five writes (edits) at once: the window is spent and the writer knows it from the headers."""
+    for _ in range(channel.limit):
+        channel.answer(EDIT)
 
 
 async def test_a_result_post_overtakes_queued_edits_and_finals_overtake_passing_states(writer, clock):
@@ -93,7 +99,7 @@ async def test_a_result_post_overtakes_queued_edits_and_finals_overtake_passing_
 
     await advance(clock, 5.0)
     assert await result == "result 5"
-    await until(lambda: len(channel.landed) == 5)
+    await drive(clock, lambda: len(channel.landed) == 5)  # the new window's writes, one a second
     assert [what for _, what in channel.landed] == ["result 5", "final 4", "status 1", "status 2", "status 3"]
     assert channel.refused == 0
 
@@ -129,21 +135,37 @@ async def test_a_final_state_lifts_a_waiting_passing_state_of_the_same_message(w
     assert [what for _, what in channel.landed] == ["job 2 done"]
 
 
+async def test_a_status_stale_for_long_gets_every_other_turn_among_many_results(clock):
+    writer = ChannelWriter(clock=clock, stale_after=3.0)
+    channel = FakeChannel(writer, clock, limit=1, window=1.0)
+    await spend_budget(channel)
+    writer.submit(CHANNEL, ("board", CHANNEL), channel.call("board"), priority=Priority.STATUS)
+    posts = [
+        asyncio.ensure_future(writer.write(CHANNEL, channel.call(f"result {n}", POST), route=POST))
+        for n in range(6)
+    ]
+    for _ in range(4):
+        await advance(clock, 1.0)
+        await asyncio.sleep(0)
+    # One write a second: results first, until the board is 3 s out of date; then it takes a turn.
+    assert [what for _, what in channel.landed] == ["result 0", "result 1", "board", "result 2"]
+    await drive(clock, lambda: len(channel.landed) == 7)
+    assert all(post.done() for post in posts)
+    assert channel.refused == 0
+
+
 async def test_many_writes_never_exceed_the_budget_the_headers_announce(writer, clock):
     channel = FakeChannel(writer, clock, limit=5, window=5.0)
     results = [
         asyncio.ensure_future(writer.write(CHANNEL, channel.call(f"take {n}", POST), route=POST))
         for n in range(12)
     ]
-    await until(lambda: len(channel.landed) == 5)
-    while not all(r.done() for r in results):
-        await clock.advance(0.5)
-        await asyncio.sleep(0)
+    await drive(clock, lambda: len(channel.landed) == 12, step=0.5)
+    assert [await r for r in results] == [f"take {n}" for n in range(12)]
     times = [at for at, _ in channel.landed]
     assert channel.refused == 0
-    assert len(times) == 12
-    # Five in the first window, five in the next, two after: none early.
-    assert [sum(1 for t in times if start <= t < start + 5.0) for start in (0.0, 5.0, 10.0)] == [5, 5, 2]
+    # Five in each window, none early, spread one a second rather than spent in a burst.
+    assert times == [float(n) for n in range(12)]
 
 
 async def test_a_spacing_delay_holds_a_write_back_without_blocking_others(writer, clock):
@@ -167,7 +189,8 @@ async def test_a_failed_write_reaches_its_waiter_and_the_writer_goes_on(writer, 
     after = writer.submit(CHANNEL, ("status", 2), channel.call("job 2"), priority=Priority.STATUS)
     with pytest.raises(OSError):
         await failed
-    assert await after == "job 2"
+    await drive(clock, after.done)
+    assert after.result() == "job 2"
 
 
 async def test_an_unknown_route_waits_for_the_buckets_the_channel_already_knows(writer, clock):
@@ -219,7 +242,7 @@ async def test_remembered_budgets_of_a_window_long_gone_start_full(clock):
     after = ChannelWriter(clock=clock, store=store)
     await after.load()
     channel = FakeChannel(after, clock, limit=5, window=5.0)
-    for n in range(5):  # the whole budget at once, without waiting for a probe's answer
+    for n in range(5):  # the whole budget, paced, with no probe waiting for its answer first
         after.submit(CHANNEL, ("status", n), channel.call(f"job {n}"), priority=Priority.STATUS)
-    await until(lambda: len(channel.landed) == 5)
-    assert {at for at, _ in channel.landed} == {60.0} and channel.refused == 0
+    await drive(clock, lambda: len(channel.landed) == 5)
+    assert [at for at, _ in channel.landed] == [60.0, 61.0, 62.0, 63.0, 64.0] and channel.refused == 0
