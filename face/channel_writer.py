@@ -250,6 +250,14 @@ class ChannelWriter:
                 del channel.entries[key]
             raise
 
+    def discard(self, channel_id: int, key: object) -> bool:
+        """Drop a write still waiting (its waiters get None): what it carried will show elsewhere."""
+        channel = self._channels.get(channel_id)
+        entry = channel.entries.pop(key, None) if channel else None
+        if entry is not None and not entry.future.done():
+            entry.future.set_result(None)
+        return entry is not None
+
     def pending(self, channel_id: int) -> int:
         channel = self._channels.get(channel_id)
         return len(channel.entries) if channel else 0

@@ -136,10 +136,15 @@ class StatusBoard:
         version = self._version[job.id] = self._version.get(job.id, 0) + 1
         if job.finished:
             self._ended.add(job.id)
-        board, _ = self.boards.place(job, position)
+        board, folded = self.boards.place(job, position)
         if board is None:
             self._own(job, position, version)
             return
+        for moved in folded:
+            # Their states show on the board now: edits (and first posts) still waiting are dropped.
+            if self.writer.discard(moved.channel_id, ("status", moved.id)):
+                _, _, dropped = self._latest.pop(moved.id)
+                self._wrote("status", {moved.id: dropped})
         self._wanted[("board", job.id)] = version
         self._board(board, final=job.finished)
         if job.id in board.shown or (job.finished and self._message_id(job) is not None):
