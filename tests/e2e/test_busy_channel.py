@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 JOBS = 12
 
 
-async def test_many_jobs_in_one_channel_are_delivered_without_a_single_429(tmp_path: Path):
+async def test_many_jobs_in_one_channel_are_delivered_without_a_single_429(tmp_path: Path) -> None:
     audio = song(tmp_path, seconds=1.0)
     members = [member_id for member_id, _ in DEFAULT_MEMBERS]
     async with (
