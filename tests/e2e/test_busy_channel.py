@@ -70,3 +70,38 @@ async def test_many_jobs_in_one_channel_are_delivered_without_a_single_429(tmp_p
     boards = [m for m in h.bot_messages() if m.embeds and title_of(m).startswith("Channel board")]
     assert boards, "12 jobs against a threshold of 4: the statuses folded into a board"
     assert len(h.status_messages()) < JOBS  # not every job needed a status message of its own
+
+
+async def test_show_my_status_on_the_board_gives_a_member_a_live_status_of_their_own(tmp_path: Path) -> None:
+    audio = song(tmp_path, seconds=1.0)
+    alice, bob = (member_id for member_id, _ in DEFAULT_MEMBERS)
+    async with (
+        FakeMusicGPT(polls_to_complete=10_000) as musicgpt,  # the jobs stay in progress
+        harness(
+            tmp_path,
+            musicgpt_api_key="test-key",
+            musicgpt_base_url=musicgpt.base_url,
+            channel_board_threshold=1,
+        ) as h,
+    ):
+        await h.start()
+        for n, member in enumerate((alice, bob)):
+            ix = await h.discord.run_slash_command(
+                "remix",
+                {"prompt": f"tune {n}"},
+                attachments=[("song.mp3", audio, "audio/mpeg")],
+                user_id=member,
+            )
+            await ix.wait_response(timeout=3)
+        [board] = await h.wait_for(
+            lambda: [m for m in h.bot_messages() if m.embeds and title_of(m).startswith("Channel board")]
+        )
+        assert not any(m.embeds[0]["footer"]["text"] == "Job #2" for m in h.status_messages())
+
+        press = await h.discord.click_button(board.id, f"remix:board:{board.channel_id}", user_id=bob)
+        reply = await press.wait_response()
+        assert reply.ephemeral and "Your status is posted" in reply.data["content"]
+        own = await h.wait_for(
+            lambda: [m for m in h.status_messages() if m.embeds[0]["footer"]["text"] == "Job #2"]
+        )
+        assert own and f"<@{bob}>" in " ".join(f["value"] for f in own[0].embeds[0]["fields"])
