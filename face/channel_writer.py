@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import aiohttp
 
 from domain.clock import SYSTEM_CLOCK, Clock
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +98,11 @@ class MetaBudgetStore:
 
     KEY = "channel_budgets"
 
-    def __init__(self, db: Any) -> None:  # storage.db.Database: get_meta / set_meta
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     async def load(self) -> str | None:
-        value: str | None = await self.db.get_meta(self.KEY)
-        return value
+        return await self.db.get_meta(self.KEY)
 
     async def save(self, value: str) -> None:
         await self.db.set_meta(self.KEY, value)

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from face.channel_writer import EDIT, POST, ChannelWriter, Priority
+from face.channel_writer import EDIT, POST, ChannelWriter, MetaBudgetStore, Priority
+from storage.db import Database
 from tests.clock import FakeClock
 from tests.waiting import until
 
@@ -246,3 +247,17 @@ async def test_remembered_budgets_of_a_window_long_gone_start_full(clock):
         after.submit(CHANNEL, ("status", n), channel.call(f"job {n}"), priority=Priority.STATUS)
     await drive(clock, lambda: len(channel.landed) == 5)
     assert [at for at, _ in channel.landed] == [60.0, 61.0, 62.0, 63.0, 64.0] and channel.refused == 0
+
+
+async def test_budgets_are_remembered_in_the_database(clock, tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        before = ChannelWriter(clock=clock, store=MetaBudgetStore(db))
+        await spend_budget(FakeChannel(before, clock, limit=5, window=5.0))
+        await before.close()
+        after = ChannelWriter(clock=clock, store=MetaBudgetStore(db))
+        await after.load()
+        assert after.snapshot() == before.snapshot()
+        assert '"limit": 5' in after.snapshot() and '"window": 5.0' in after.snapshot()
+    finally:
+        await db.close()
