@@ -428,7 +428,7 @@ class ShowStatusButton(ui.DynamicItem[ui.Button[Any]], template=r"remix:board:(?
         return cls(int(match["channel"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot: RemixBot = interaction.client  # type: ignore[assignment]
+        bot: RemixBot = interaction.client  # type: ignore[assignment]  # the client running this view is the bot
         try:
             shown = bot.status_board.show(self.channel_id, interaction.user.id)
             await interaction.response.send_message(texts.board_shown(shown), ephemeral=True)
