@@ -1,7 +1,12 @@
-"""Entry point: Settings -> logging -> RemixBot(...).start()."""
+"""Entry point: Settings -> logging -> RemixBot(...).start().
+
+python bot.py            # settings from the environment and .env (see .env.example)
+python bot.py --verbose  # the same, with the traceback of a failure to start
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
@@ -15,21 +20,23 @@ from pydantic import ValidationError
 
 from config import Settings
 from domain.admin import FlaggedMode
+from domain.redact import RedactingFormatter, redact
 from engine.admin import RuleDefaults
 from engine.budgets import Price, Pricing
+from engine.downloads import DownloadPolicy
+from face import texts
 from face.bot import BotOptions, RemixBot
-from providers.registry import build_registry
-from storage.db import Database
+from providers.registry import build_registry, log_health
+from storage.db import Database, DatabaseUnavailable
+from web.server import CannotListen
 
 log = logging.getLogger("bot")
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
     # discord.py's HTTP debug lines include request bodies; keep them out of normal logs.
     logging.getLogger("discord.http").setLevel(max(logging.INFO, logging.getLogger().level))
 
@@ -60,6 +67,8 @@ def bot_options(settings: Settings) -> BotOptions:
         public_base_url=settings.public_base_url,
         webhook_host=settings.webhook_host,
         webhook_port=settings.webhook_port,
+        metrics_enabled=settings.metrics_enabled,
+        downloads=DownloadPolicy.from_setting(settings.download_allowed_hosts),
         rule_defaults=rule_defaults(settings),
         pricing=pricing(settings),
     )
@@ -94,11 +103,12 @@ def pricing(settings: Settings) -> Pricing:
 async def run(settings: Settings) -> None:
     assert settings.discord_token is not None
     point_discord_at(settings)
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
             try:
+                await log_health(registry)
                 async with RemixBot(
                     options=bot_options(settings), db=db, session=session, registry=registry
                 ) as bot:
@@ -130,15 +140,43 @@ def load_settings() -> Settings:
         sys.exit(f"Invalid settings in the environment or .env: {problems}")
 
 
-def main() -> None:
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bot.py",
+        description="Run the Discord bot. Settings come from the environment and .env (see .env.example).",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="show the traceback when the bot fails, not only its cause"
+    )
+    return parser.parse_args(argv)
+
+
+def why_it_stopped(exc: BaseException, settings: Settings) -> str:
+    """One line for the operator: which setting to fix, or what failed."""
+    if isinstance(exc, discord.LoginFailure):
+        return texts.DISCORD_TOKEN_REFUSED
+    if isinstance(exc, DatabaseUnavailable):
+        return texts.database_unavailable(str(exc))
+    if isinstance(exc, CannotListen):
+        return texts.webhook_port_unavailable(exc.host, exc.port, exc.cause.strerror or str(exc.cause))
+    if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError | discord.GatewayNotFound):
+        cause = redact(exc) or type(exc).__name__
+        return texts.discord_unreachable(settings.discord_api_base or discord.http.Route.BASE, cause)
+    return texts.start_failed(redact(f"{type(exc).__name__}: {exc}"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     settings = load_settings()
     if settings.discord_token is None:
         sys.exit("DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it.")
     configure_logging(settings.log_level)
     try:
         asyncio.run(serve(settings))
-    except discord.LoginFailure:
-        sys.exit("Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token).")
+    except Exception as exc:
+        if args.verbose:
+            raise
+        sys.exit(why_it_stopped(exc, settings))
 
 
 if __name__ == "__main__":

@@ -24,18 +24,32 @@ import aiohttp
 from pydantic import ValidationError
 
 from config import Settings
-from domain.jobs import TERMINAL_CHANNEL, Job, JobResult, JobState, Refusal, TakeInfo
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import Reason
+from domain.jobs import (
+    TERMINAL_CHANNEL,
+    Failure,
+    IllegalTransition,
+    Job,
+    JobResult,
+    JobState,
+    Refusal,
+    TakeInfo,
+)
 from domain.kinds import JobKind
+from domain.redact import RedactingFormatter
 from domain.tracking import Completed
+from engine.downloads import DownloadPolicy
 from engine.intake import Draft, Intake
 from engine.runner import Runner
-from engine.takes import Take
+from engine.takes import Take, take_dir
 from face import texts
 from providers.registry import build_registry
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from storage.jobs import JobRepository
 
 NO_UPLOAD_LIMIT = 2**62
+STOPPED = Failure(reason=Reason.CANCELLED_FROM_TERMINAL)
 
 
 class ProgressBar:
@@ -77,7 +91,10 @@ class FileResults:
         self.out_dir = out_dir
         self.written: list[Path] = []
 
-    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+    async def post(
+        self, job: Job, takes: list[Take], completed: Completed, *, resumed: bool = False
+    ) -> tuple[int | None, JobResult]:
+        # A resumed copy overwrites the same file names, so nothing is doubled.
         self.out_dir.mkdir(parents=True, exist_ok=True)
         infos = []
         for take in takes:
@@ -103,6 +120,9 @@ class FileResults:
             notes=completed.notes,
         )
 
+    async def undelivered(self, job: Job, failure: Failure) -> None:
+        """Nothing to add: the terminal prints the job's failure as it ends."""
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cli.py", description="Run the remix bot's engine from a terminal.")
@@ -115,8 +135,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.add_argument("--prompt", default="", help="how it should sound")
         p.add_argument("--lyrics", help="lyrics to sing")
         p.add_argument("--gender", choices=["male", "female", "neutral"])
-        p.add_argument("--provider", help="musicgpt, soundpiece, soundverse or local")
-        p.add_argument("-o", "--out", type=Path, default=Path("out"), help="where to write the takes")
+        p.add_argument("--provider", help="musicgpt, soundpiece, soundverse, acestep or local")
+        p.add_argument(
+            "-o", "--out", type=Path, default=Path("out"), help="the directory to write the takes to"
+        )
+        p.add_argument(
+            "--force", action="store_true", help="overwrite takes of the same name in that directory"
+        )
         return p
 
     job_command("remix", "remix a song", audio=True)
@@ -161,40 +186,56 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
     )
 
 
-async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    path: Path | None = getattr(args, "file", None)
+def _path_problem(path: Path | None, out_dir: Path) -> str | None:
+    """Why the input file or the output folder will not do, or None. Touches the disk, so the
+    event loop runs it in a thread."""
     if path is not None and not path.is_file():
-        print(f"error: {path} is not a file", file=sys.stderr)
+        return f"{path} is not a file"
+    if out_dir.exists() and not out_dir.is_dir():
+        return texts.cli_out_is_a_file(out_dir)
+    return None
+
+
+async def run_job(
+    settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, *, clock: Clock = SYSTEM_CLOCK
+) -> int:
+    """Run one job to its end; `clock` times the engine's waits (a test passes a fake one)."""
+    path: Path | None = getattr(args, "file", None)
+    problem = await asyncio.to_thread(_path_problem, path, args.out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
             jobs = JobRepository(db)
             progress = ProgressBar()
             results = FileResults(args.out)
+            downloads = DownloadPolicy.from_setting(settings.download_allowed_hosts)
             runner = Runner(
                 jobs,
                 registry,
                 progress,
                 results,
-                session=session,
+                downloads=downloads,
                 work_dir=settings.work_dir,
                 deadline_seconds=settings.job_deadline_seconds,
                 max_take_bytes=settings.max_take_bytes,
                 owns=lambda job: job.channel_id == TERMINAL_CHANNEL,
+                clock=clock,
             )
             intake = Intake(
                 jobs,
                 registry,
                 runner,
-                session,
+                downloads=downloads,
                 work_dir=settings.work_dir,
                 max_input_bytes=settings.max_input_bytes,
                 max_jobs_per_member=10**6,
             )
             try:
-                return await _run(intake, runner, draft_from_args(args), results, out)
+                return await _run(intake, runner, draft_from_args(args), results, out, force=args.force)
             finally:
                 await runner.close()
                 await registry.close()
@@ -202,23 +243,37 @@ async def run_job(settings: Settings, args: argparse.Namespace, out: TextIO = sy
         await db.close()
 
 
-async def _run(intake: Intake, runner: Runner, draft: Draft, results: FileResults, out: TextIO) -> int:
+async def _run(
+    intake: Intake, runner: Runner, draft: Draft, results: FileResults, out: TextIO, *, force: bool
+) -> int:
     job = await intake.admit(draft)
     if isinstance(job, Refusal):
         print(f"error: {texts.refusal(job)}", file=sys.stderr)
         return 2
     label = intake.registry.get(job.provider).label
-    job = await intake.check_input(job, local_path=draft.input_path)
-    if job.state is JobState.REJECTED:
-        print(f"error: {_failure_text(job, label)}", file=sys.stderr)
+    # Takes are named after the job; a database started afresh reuses ids an old -o directory holds.
+    taken = sorted(results.out_dir.glob(f"{job.kind}-{job.id}-take*"))
+    if taken and not force:
+        await intake.reject(job, Refusal(reason=Reason.TAKE_EXISTS, params={"path": str(taken[0])}))
+        print(f"error: {texts.cli_take_exists(taken[0])}", file=sys.stderr)
         return 2
-    job = await runner.run_one(job)
+    try:
+        job = await intake.check_input(job, local_path=draft.input_path)
+        if job.state is JobState.REJECTED:
+            print(f"error: {_failure_text(job, label)}", file=sys.stderr)
+            return 2
+        job = await runner.run_one(job)
+    except asyncio.CancelledError:
+        # Ctrl-C (asyncio.run cancels this task on SIGINT): the job ends here, with its files.
+        current_task = asyncio.current_task()
+        if current_task is not None:
+            current_task.uncancel()
+        await _cancel(intake, runner, job)
+        print(texts.cli_job_cancelled(job.id), file=sys.stderr)
+        return 130
     await runner.status.flush(job.id)
     if job.state is not JobState.DELIVERED:
-        print(
-            f"error: job {job.id} {job.state}: {_failure_text(job, label) or 'no reason given'}",
-            file=sys.stderr,
-        )
+        print(f"error: {texts.cli_job_ended(job.id, job.state, _failure_text(job, label))}", file=sys.stderr)
         return 1
     if job.result and job.result.title:
         print(job.result.title, file=out)
@@ -229,12 +284,31 @@ async def _run(intake: Intake, runner: Runner, draft: Draft, results: FileResult
     return 0
 
 
+async def _cancel(intake: Intake, runner: Runner, job: Job) -> None:
+    """End an interrupted job for good and remove what it left in the work directory."""
+    try:
+        await runner.cancel(job.id, STOPPED)
+    except IllegalTransition:
+        # Already posting its takes (or just finished): a terminal job has nobody to post to.
+        current = await intake.jobs.get(job.id)
+        if current is not None and not current.finished:
+            await intake.jobs.transition(job.id, JobState.FAILED, error=STOPPED)
+    await runner.close()  # the job's driver stops before its files go
+    current = await intake.jobs.get(job.id) or job
+    for path in (current.input_path, intake.input_dest(current)):
+        if path is not None:
+            path.unlink(missing_ok=True)
+    if current.input_path is not None:
+        await intake.jobs.update(job.id, input_path=None)
+    await asyncio.to_thread(shutil.rmtree, take_dir(runner.work_dir, job.id), True)
+
+
 def _failure_text(job: Job, label: str) -> str:
     return texts.failure(job.error, label) if job.error else ""
 
 
 async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         recent = await JobRepository(db).recent(limit)
     finally:
@@ -244,7 +318,10 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
     for job in recent:
         where = "terminal" if job.channel_id == TERMINAL_CHANNEL else f"channel {job.channel_id}"
         prompt = texts.clip(job.prompt.replace("\n", " "), 40)
-        line = f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} {job.state:<10} {where:<20} {prompt}"
+        line = (
+            f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} "
+            f"{job.state:<10} {where:<20} {prompt}"
+        )
         print(line.rstrip(), file=out)
         if job.error and job.finished:
             # Listing needs no providers set up, so they are named by their configured names here.
@@ -254,19 +331,24 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     try:
         settings = Settings()
     except ValidationError as exc:
         print(f"error: invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    if args.command == "jobs":
-        return asyncio.run(list_jobs(settings, args.n))
     try:
+        if args.command == "jobs":
+            return asyncio.run(list_jobs(settings, args.n))
         return asyncio.run(run_job(settings, args))
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc} (check DATABASE_URL)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

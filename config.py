@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     dev_guild_id: int | None = None
     database_path: Path = Path("data/bot.sqlite3")
+    # postgresql://user:password@host:5432/db selects PostgreSQL instead of the SQLite file above
+    # (several bot processes can share it). A secret: it may carry the password.
+    database_url: SecretStr | None = None
     # Where input audio waits between intake and submit; survives restarts.
     work_dir: Path = Path("data/work")
     log_level: str = "INFO"
@@ -47,12 +51,23 @@ class Settings(BaseSettings):
     soundpiece_webhook_secret: SecretStr | None = None
     soundpiece_max_parallel: int = Field(default=3, ge=1, le=50)
 
+    # ACE-Step 1.5 on the operator's own GPU: configured when the base URL is set.
+    acestep_base_url: str | None = None
+    acestep_api_key: SecretStr | None = None
+    # Jobs sent to the server at once; it works through its own queue one at a time.
+    acestep_max_parallel: int = Field(default=2, ge=1, le=50)
+    acestep_poll_interval: float = Field(default=3.0, gt=0)
+    # Seconds a job waits for an unreachable server (or a full queue) before it fails.
+    acestep_unreachable_grace: float = Field(default=600.0, ge=0)
+
     local_max_parallel: int = Field(default=1, ge=1, le=8)
 
     # Webhook receiver inside the bot; PUBLIC_BASE_URL is how providers reach it.
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=0, le=65535)
     public_base_url: str | None = None
+    # Serve /metrics (Prometheus text format) on the webhook server.
+    metrics_enabled: bool = False
 
     # A job that has not finished this long after it was queued is ended.
     job_deadline_seconds: float = Field(default=45 * 60, gt=0)
@@ -93,6 +108,8 @@ class Settings(BaseSettings):
     # Test use only: point discord.py at a fake Discord.
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
+    # Test use only: host:port pairs (comma-separated) of fakes that downloads may reach over http.
+    download_allowed_hosts: str = ""
 
     @field_validator("soundverse_status_path")
     @classmethod
@@ -107,7 +124,37 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("public_base_url", "default_provider", "discord_api_base", "discord_gateway_url")
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgresql(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (leave it empty to use DATABASE_PATH)")
+        return value
+
+    def database_target(self) -> str | Path:
+        """What storage.db.Database.open takes: the PostgreSQL URL if set, else the SQLite path."""
+        return self.database_url.get_secret_value() if self.database_url else self.database_path
+
+    @field_validator("download_allowed_hosts")
+    @classmethod
+    def _hosts_are_host_port(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            host, sep, port = item.rpartition(":")
+            if not sep or not host or not port.isdigit():
+                raise ValueError(f"{item!r} is not host:port, e.g. 127.0.0.1:8081")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _a_known_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator(
+        "public_base_url", "default_provider", "discord_api_base", "discord_gateway_url", "acestep_base_url"
+    )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip().rstrip("/") or None if value else None
@@ -118,6 +165,8 @@ class Settings(BaseSettings):
         "soundverse_api_key",
         "soundpiece_api_key",
         "soundpiece_webhook_secret",
+        "database_url",
+        "acestep_api_key",
         mode="before",
     )
     @classmethod

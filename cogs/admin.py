@@ -23,6 +23,8 @@ from face.usage_chart import render_usage_chart
 if TYPE_CHECKING:
     from face.bot import RemixBot
 
+HEALTH_WAIT = 2.0
+
 FLAGGED_MODES = [
     app_commands.Choice(name=texts.FLAGGED_MODE_NAMES[m.value], value=m.value) for m in FlaggedMode
 ]
@@ -57,6 +59,9 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         roles = await self.bot.rules_repo.roles(guild_id)
         defaults = self.bot.options.rule_defaults
         now = utcnow()
+        names = self.bot.registry.names()
+        # Discord wants an answer within 3 s: a slow health check counts as not reachable.
+        reachable = await asyncio.gather(*(self._reachable(n) for n in names))
         budgets = [
             (b.provider, b.daily, b.monthly, b.used_today(now), b.used_this_month(now))
             for b in await self.bot.budgets_repo.all(guild_id)
@@ -66,7 +71,10 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
             self.bot.registry.default,
             server.channel_id,
             server.max_jobs_per_member or self.bot.options.max_jobs_per_member,
-            [self.bot.registry.get(n).label + f" (`{n}`)" for n in self.bot.registry.names()],
+            [
+                self.bot.registry.get(n).label + f" (`{n}`)" + texts.reachability(ok)
+                for n, ok in zip(names, reachable, strict=True)
+            ],
         )
         admin = texts.admin_summary(
             budgets,
@@ -78,6 +86,12 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
             len(await self.bot.rules_repo.blocklist(guild_id)),
         )
         await _reply(interaction, texts.clip(f"{summary}\n{admin}", 2000))
+
+    async def _reachable(self, name: str) -> bool | None:
+        try:
+            return await asyncio.wait_for(self.bot.registry.get(name).health(), HEALTH_WAIT)
+        except TimeoutError:
+            return False
 
     @app_commands.command(name="provider", description=texts.DESCRIBE_CONFIG_PROVIDER)
     @app_commands.describe(**texts.OPTIONS_CONFIG_PROVIDER)
@@ -225,6 +239,36 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         await _reply(
             interaction, texts.blocklist_shown(await self.bot.rules_repo.blocklist(interaction.guild_id))
         )
+
+    # == remix sessions (/config session-role, session-forum, session-voters) ==========================
+    async def _session_saved(self, interaction: discord.Interaction, **fields: object) -> None:
+        assert interaction.guild_id
+        server = await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, **fields)
+        await _reply(
+            interaction,
+            texts.session_config_summary(
+                server.session_role_id,
+                server.session_forum_id,
+                server.session_voters_joined_before is not False,
+            ),
+        )
+
+    @app_commands.command(name="session-role", description=texts.DESCRIBE_CONFIG_SESSION_ROLE)
+    async def session_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        await self._session_saved(interaction, session_role_id=role.id if role else None)
+
+    @app_commands.command(name="session-forum", description=texts.DESCRIBE_CONFIG_SESSION_FORUM)
+    async def session_forum(
+        self, interaction: discord.Interaction, forum: discord.ForumChannel | None = None
+    ) -> None:
+        await self._session_saved(interaction, session_forum_id=forum.id if forum else None)
+
+    @app_commands.command(name="session-voters", description=texts.DESCRIBE_CONFIG_SESSION_VOTERS)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_SESSION_VOTERS)
+    async def session_voters(self, interaction: discord.Interaction, joined_before: bool) -> None:
+        await self._session_saved(interaction, session_voters_joined_before=joined_before)
+
+    # == end of remix sessions ==========================================================================
 
     provider.autocomplete("name")(_providers)
     budget.autocomplete("provider")(_providers)

@@ -82,7 +82,9 @@ class Create(commands.Cog):
         gender: app_commands.Choice[str] | None = None,
         provider: str | None = None,
         variations: app_commands.Range[int, 1, 3] | None = None,
+        strength: app_commands.Range[float, 0.0, 1.0] | None = None,
     ) -> None:
+        options: dict[str, Any] = {"variations": variations, "strength": strength}
         draft = draft_from(
             interaction,
             kind=JobKind.REMIX,
@@ -93,7 +95,7 @@ class Create(commands.Cog):
             input_url=audio.url,
             input_filename=audio.filename,
             input_size=audio.size,
-            options={"variations": variations} if variations is not None else {},
+            options={key: value for key, value in options.items() if value is not None},
         )
         await start_job(self.bot, interaction, draft)
 

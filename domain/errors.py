@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from domain.redact import redact
+
 
 class ErrorKind(StrEnum):
     INVALID_INPUT = "invalid_input"
@@ -39,7 +41,14 @@ class Reason(StrEnum):
     LINK_EXPIRED = "link_expired"
     DOWNLOAD_BROKE_OFF = "download_broke_off"
     TOO_LARGE = "too_large"  # limit (bytes, optional): the vendor refused the input's size
-    DOWNLOAD_TOO_LARGE = "download_too_large"  # limit (bytes): more than we accept to download
+    DOWNLOAD_TOO_LARGE = "download_too_large"  # limit (bytes), size (bytes, when the server declared it)
+    # The download policy (engine/downloads.py) refused the link: permanent, never retried.
+    DOWNLOAD_SCHEME = "download_scheme"  # not https (or no host at all)
+    DOWNLOAD_ADDRESS = "download_address"  # a loopback, private, link-local or other non-public address
+    DOWNLOAD_REDIRECTS = "download_redirects"  # limit: more redirects than the policy follows
+    # limit (seconds): the whole download's time cap; without it, the job's deadline came first
+    DOWNLOAD_TOO_SLOW = "download_too_slow"
+    ANSWER_TOO_LARGE = "answer_too_large"  # limit (bytes): an API answer over it, left unread
     ANSWERED = "answered"  # status: an HTTP error the conventions do not name
     REFUSED = "refused"  # said (optional)
     FLAGGED = "flagged"  # said (optional)
@@ -61,6 +70,14 @@ class Reason(StrEnum):
     RENDER_FAILED = "render_failed"
     TAKE_SILENT = "take_silent"  # index: a take without usable audio
     NO_TAKES_DOWNLOADED = "no_takes_downloaded"
+    # UNREACHABLE and DOWNLOAD_BROKE_OFF take grace (seconds, optional) from a self-hosted provider
+    # that waited that long (Capabilities.unavailable_grace); the codes below are its own.
+    SERVER_FORGOT_JOB = "server_forgot_job"  # a self-hosted server restarted and forgot the job
+    QUEUE_FULL = "queue_full"  # grace: a self-hosted server's queue stayed full that long
+    SERVER_KEPT_FAILING = "server_kept_failing"  # status, grace
+    BAD_KEY = "bad_key"  # setting: the bot's setting that must match the server's key
+    OPTION_UNSUPPORTED = "option_unsupported"  # option
+    TAKES_SILENT = "takes_silent"  # count, wanted: takes the server dropped as silent
 
     # -- the engine's own causes (a job's Failure)
     DEADLINE_PASSED = "deadline_passed"  # limit (seconds)
@@ -69,10 +86,15 @@ class Reason(StrEnum):
     INTERRUPTED = "interrupted"
     PROVIDER_GONE = "provider_gone"  # name
     PROVIDER_STOPPED = "provider_stopped"
-    RESULT_REFUSED = "result_refused"
+    RESULT_REFUSED = "result_refused"  # kept_hours (optional): the takes wait for /show
+    RESULT_NOT_POSTED = (
+        "result_not_posted"  # kept_hours (optional): Discord kept failing until the budget ran out
+    )
+    CHANNEL_GONE = "channel_gone"  # kept_hours (optional): the job's channel was deleted
     FLAGGED_WITHHELD = "flagged_withheld"  # the server withholds flagged results; nothing was posted
-    MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags)
+    MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags), kept_hours (optional), job_id
     CANCELLED_BY = "cancelled_by"  # member_id
+    CANCELLED_FROM_TERMINAL = "cancelled_from_terminal"  # Ctrl-C in cli.py
 
     # -- notes on a result (Note)
     TAKE_LEFT_OUT = "take_left_out"  # index (optional), flagged, said (optional)
@@ -95,7 +117,8 @@ class Reason(StrEnum):
     INSTRUMENTAL_AND_VOCAL_ONLY = "instrumental_and_vocal_only"
     VARIATIONS_NOT_SUPPORTED = "variations_not_supported"  # supporters
     VARIATIONS_OUT_OF_RANGE = "variations_out_of_range"  # wanted, limit
-    FILE_TOO_LARGE = "file_too_large"  # size, limit
+    STRENGTH_NOT_SUPPORTED = "strength_not_supported"  # supporters
+    FILE_TOO_LARGE = "file_too_large"  # size (optional: unknown when a download stopped at the cap), limit
     AUDIO_TOO_LONG = "audio_too_long"  # duration, limit
     AUDIO_TOO_SHORT = "audio_too_short"  # duration, limit
     NOT_AUDIO = "not_audio"  # why (an audio check's Reason)
@@ -104,6 +127,7 @@ class Reason(StrEnum):
     ATTACHMENT_UNREACHABLE = "attachment_unreachable"
     TOO_MANY_JOBS = "too_many_jobs"  # limit
     WRONG_CHANNEL = "wrong_channel"  # channel_id
+    TAKE_EXISTS = "take_exists"  # path: cli.py would overwrite a take of an earlier job
 
     # -- audio checks (audio/probe.py NotAudio.reason)
     AUDIO_EMPTY = "audio_empty"
@@ -112,12 +136,14 @@ class Reason(StrEnum):
     AUDIO_SILENT = "audio_silent"
     AUDIO_VIDEO_WITHOUT_SOUND = "audio_video_without_sound"
     AUDIO_UNKNOWN_LENGTH = "audio_unknown_length"
+    AUDIO_LENGTH_MISMATCH = "audio_length_mismatch"  # stated, decoded (optional): a header that lies
 
 
 class ProviderError(Exception):
     """A provider's (or a download's) failure, typed. The engine decides from kind / retry_after /
     maybe_accepted; a face chooses the words from kind + reason + params, naming the provider by its
-    label. `detail` is the vendor's own text (or the exception), for the log only, never shown."""
+    label. `detail` is the vendor's own text (or the exception), for the log only, never shown; it
+    is kept with every URL in it redacted, since exceptions and vendors quote signed links and keys."""
 
     def __init__(
         self,
@@ -134,7 +160,7 @@ class ProviderError(Exception):
         self.kind = kind
         self.reason = reason
         self.params: dict[str, object] = dict(params or {})
-        self.detail = detail
+        self.detail = redact(detail) if detail is not None else None
         self.retry_after = retry_after
         self.status = status
         # The request may have reached the provider: resending could start (and bill) a second job.

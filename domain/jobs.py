@@ -138,6 +138,8 @@ class NewJob(BaseModel):
     reply_to_message_id: int | None = None
     # The message whose attachment `input_filename` is the input, when the audio came from a message.
     source_message_id: int | None = None
+    # The remix session this job was started in ("Remix this"): its takes may be entered.
+    session_id: int | None = None
     idempotency_key: str
     webhook_token: str
 
@@ -154,6 +156,8 @@ class Job(NewJob):
     handle: Handle | None = None
     status_message_id: int | None = None
     result_message_id: int | None = None
+    # The starting command's interaction token: a private follow-up to the member while it lives.
+    interaction_token: str | None = None
     error: Failure | None = None
     result: JobResult | None = None
     attempts: int = 0

@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from audio.probe import NotAudio, probe
 from domain.errors import ProviderError, Reason
 from domain.jobs import Failure, IllegalTransition, Job, JobState, NewJob, Refusal
 from domain.kinds import JobKind
 from engine.admin import AdminRules, Member
+from engine.downloads import STRICT, DownloadPolicy, TooLarge
 from engine.runner import Runner
 from providers.base import Capabilities
-from providers.http import TooLarge, download_to
 from providers.registry import Registry
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
@@ -58,6 +56,7 @@ class Draft:
     input_path: Path | None = None  # a local file (the CLI, a reroll); skips the download
     reply_to_message_id: int | None = None
     source_message_id: int | None = None
+    session_id: int | None = None
     # Server admin rules (engine/admin.py): the member's roles, and whether they waive the limits.
     member_roles: tuple[int, ...] = ()
     limits_waived: bool = False
@@ -97,8 +96,16 @@ def check_generate_options(draft: Draft) -> Refusal | None:
     return None
 
 
-def check_options(draft: Draft, caps: Capabilities, label: str, supporters: list[str]) -> Refusal | None:
+def check_options(
+    draft: Draft,
+    caps: Capabilities,
+    label: str,
+    supporters: list[str],
+    strength_supporters: list[str] | None = None,
+) -> Refusal | None:
     """Options only some providers honour: refused where they would be silently ignored."""
+    if draft.options.get("strength") is not None and not caps.strength:
+        return refusal(Reason.STRENGTH_NOT_SUPPORTED, provider=label, supporters=strength_supporters or [])
     wanted = draft.options.get("variations")
     if wanted is None:
         return None
@@ -129,8 +136,8 @@ class Intake:
         jobs: JobRepository,
         registry: Registry,
         runner: Runner,
-        session: aiohttp.ClientSession,
         *,
+        downloads: DownloadPolicy = STRICT,
         work_dir: Path,
         max_input_bytes: int,
         max_jobs_per_member: int,
@@ -140,7 +147,7 @@ class Intake:
         self.jobs = jobs
         self.registry = registry
         self.runner = runner
-        self.session = session
+        self.downloads = downloads
         self.work_dir = work_dir
         self.max_input_bytes = max_input_bytes
         self.max_jobs_per_member = max_jobs_per_member
@@ -176,7 +183,13 @@ class Intake:
     async def precheck(self, draft: Draft) -> Refusal | None:
         """Checks that need no I/O beyond a couple of reads: the refusal, or None."""
         server = await self.guilds.get(draft.guild_id) if self.guilds and draft.guild_id else None
-        if server and server.channel_id and draft.channel_id != server.channel_id:
+        # A session's jobs run in its thread, wherever the server's remix channel is.
+        if (
+            server
+            and server.channel_id
+            and draft.channel_id != server.channel_id
+            and draft.session_id is None
+        ):
             return refusal(Reason.WRONG_CHANNEL, channel_id=server.channel_id)
         if reason := self.resolve_provider(draft, server.default_provider if server else None):
             return reason
@@ -191,7 +204,10 @@ class Intake:
             for p in self.registry
             if p.capabilities.max_variations and draft.kind in p.capabilities.kinds
         ]
-        if reason := check_options(draft, provider.capabilities, provider.label, choosers):
+        strength = [
+            p.label for p in self.registry if p.capabilities.strength and draft.kind in p.capabilities.kinds
+        ]
+        if reason := check_options(draft, provider.capabilities, provider.label, choosers, strength):
             return reason
         limit = self.input_limit(draft.provider)
         if draft.input_size is not None and draft.input_size > limit:
@@ -252,6 +268,7 @@ class Intake:
                 upload_limit=draft.upload_limit,
                 reply_to_message_id=draft.reply_to_message_id,
                 source_message_id=draft.source_message_id,
+                session_id=draft.session_id,
                 idempotency_key=str(uuid.uuid4()),
                 webhook_token=secrets.token_urlsafe(24),
             )
@@ -286,9 +303,13 @@ class Intake:
             try:
                 path = await self._copy_in(job, local_path) if local_path else await self._download(job)
             except TooLarge as error:
-                size = job.input_size or error.limit + 1
+                # The size the bytes showed, never the size the upload declared (it may have lied);
+                # none when the download stopped counting just past the limit.
                 return await self.reject(
-                    job, refusal(Reason.FILE_TOO_LARGE, size=size, limit=error.limit, provider=provider.label)
+                    job,
+                    refusal(
+                        Reason.FILE_TOO_LARGE, size=error.size, limit=error.limit, provider=provider.label
+                    ),
                 )
             except ProviderError as error:
                 log.info("job %s: input download failed: %s", job.id, error)
@@ -297,7 +318,7 @@ class Intake:
                 info = await asyncio.to_thread(probe, path)
             except NotAudio as error:
                 path.unlink(missing_ok=True)
-                return await self.reject(job, refusal(Reason.NOT_AUDIO, why=error.reason))
+                return await self.reject(job, refusal(Reason.NOT_AUDIO, why=error.reason, **error.params))
             duration = info.duration
             limit = self.input_limit(job.provider)
             if info.size > limit:
@@ -320,22 +341,23 @@ class Intake:
         await self.runner.enqueue(job)
         return job
 
-    def _input_dest(self, job: Job) -> Path:
+    def input_dest(self, job: Job) -> Path:
+        """Where the job's own copy of its input lives in the work directory."""
         suffix = Path(job.input_filename or "input").suffix[:8] or ".bin"
         return self.work_dir / "inputs" / f"job{job.id}{suffix}"
 
     async def _download(self, job: Job) -> Path:
         assert job.input_url
-        dest = self._input_dest(job)
-        await download_to(self.session, job.input_url, dest, max_bytes=self.input_limit(job.provider))
+        dest = self.input_dest(job)
+        await self.downloads.fetch(job.input_url, dest, max_bytes=self.input_limit(job.provider))
         return dest
 
     async def _copy_in(self, job: Job, source: Path) -> Path:
         """The job owns (and later deletes) its input, so a local file is copied, never moved."""
         size = (await asyncio.to_thread(source.stat)).st_size
         if size > self.input_limit(job.provider):
-            raise TooLarge(self.input_limit(job.provider))
-        dest = self._input_dest(job)
+            raise TooLarge(self.input_limit(job.provider), size)
+        dest = self.input_dest(job)
         dest.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(shutil.copyfile, source, dest)
         return dest

@@ -18,25 +18,28 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
-from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobState
-from domain.tracking import Completed, Note, Progress
+from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobResult, JobState
+from domain.tracking import Completed, Handle, Note, Progress
+from engine import metrics
 from engine.admin import JobHooks
+from engine.downloads import STRICT, DownloadPolicy
+from engine.kept import discard, keep, kept_jobs
 from engine.ports import PostRefused, ResultSink, StatusSink
-from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, retry_transient
-from engine.takes import fetch_takes, take_dir
+from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider
+from engine.takes import Take, fetch_takes, take_dir
 from providers.base import Inbox, JobRequest, Provider
 from providers.registry import Registry
-from storage.jobs import JobRepository
+from storage.jobs import JobRepository, WebhookTarget
 
 log = logging.getLogger(__name__)
 
 S = JobState
 # How often kept inputs past their retention are looked for.
 SWEEP_EVERY = 15 * 60
+# Seconds takes that were ready only at (or after) the job's deadline still get to download.
+LATE_DOWNLOAD_WINDOW = 120.0
 
 # The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
 InputUrlRefresher = Callable[[Job], Awaitable[str]]
@@ -66,7 +69,7 @@ class Runner:
         status: StatusSink,
         results: ResultSink,
         *,
-        session: aiohttp.ClientSession,
+        downloads: DownloadPolicy = STRICT,
         work_dir: Path,
         deadline_seconds: float,
         max_take_bytes: int,
@@ -81,7 +84,7 @@ class Runner:
         self.registry = registry
         self.status = status
         self.results = results
-        self.session = session
+        self.downloads = downloads
         self.work_dir = work_dir
         self.deadline_seconds = deadline_seconds
         self.max_take_bytes = max_take_bytes
@@ -96,9 +99,19 @@ class Runner:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._inboxes: dict[int, Inbox] = {}
         self._not_before: dict[int, float] = {}
+        # When each job's submit first failed in a way that may pass (clock.monotonic()), for
+        # providers that wait out an outage for a set time (Capabilities.unavailable_grace).
+        self._troubled_since: dict[int, float] = {}
+        # The error that put each deferred submit back in the queue: run_one (the CLI) waits it out
+        # itself, and fails the job with it when the deadline leaves no time for another attempt.
+        self._deferred: dict[int, ProviderError] = {}
         self._positions: dict[int, int] = {}
         # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
         self._partials: dict[int, Completed] = {}
+        # The jobs being driven, by (provider, webhook token), with their newest handle: webhook
+        # deliveries for them are matched here, without a query (the table stays the truth).
+        self._live: dict[tuple[str, str], int] = {}
+        self._handles: dict[int, Handle | None] = {}
         self._wake = asyncio.Event()
         self._pump_task: asyncio.Task[None] | None = None
         self._sweep_task: asyncio.Task[None] | None = None
@@ -152,6 +165,13 @@ class Runner:
     def position_hint(self, job: Job) -> int | None:
         return self._positions.get(job.id)
 
+    def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
+        """The job being driven that this webhook URL names; None if no job here is being driven."""
+        job_id = self._live.get((provider, token))
+        if job_id is None:
+            return None
+        return WebhookTarget(job_id, False, self._handles.get(job_id))
+
     def push_webhook(self, job_id: int, payload: dict[str, Any]) -> bool:
         """Hand a verified webhook payload to the job's tracker. False if it is not being tracked."""
         inbox = self._inboxes.get(job_id)
@@ -174,7 +194,7 @@ class Runner:
         return job
 
     async def sweep_inputs(self) -> int:
-        """Remove kept inputs older than the retention; returns how many went."""
+        """Remove kept inputs, and takes kept for /show, older than the retention; returns how many went."""
         cutoff = self.clock.utcnow() - timedelta(seconds=self.input_retention)
         swept = 0
         for job in await self.jobs.kept_inputs(cutoff):
@@ -182,6 +202,11 @@ class Runner:
                 job.input_path.unlink(missing_ok=True)
             await self.jobs.update(job.id, input_path=None)
             swept += 1
+        for job_id in kept_jobs(self.work_dir):
+            kept_for = await self.jobs.get(job_id)
+            if kept_for is None or (kept_for.finished_at is not None and kept_for.finished_at < cutoff):
+                discard(self.work_dir, job_id)
+                swept += 1
         return swept
 
     async def _sweep_loop(self) -> None:
@@ -243,15 +268,30 @@ class Runner:
         self.wake()
 
     async def run_one(self, job: Job) -> Job:
-        """Drive one job to its end without the pump (the CLI). Returns the final row."""
-        self._launch(job)
-        await asyncio.shield(self._tasks[job.id])
-        final = await self.jobs.get(job.id)
-        assert final is not None
-        return final
+        """Drive one job to its end without the pump (the CLI). Returns the final row.
+
+        A submit put back in the queue (provider unreachable or busy) is sent again here once the
+        SUBMIT policy's wait is over, as the pump would, until it goes through or the policy gives
+        up. A wait that would outlast the job's deadline is not waited: the job fails with the last
+        submit error, which says more than "it took too long".
+        """
+        while True:
+            self._launch(job)
+            await asyncio.shield(self._tasks[job.id])
+            job = await self._current(job)
+            deferred = self._deferred.pop(job.id, None)
+            if deferred is None or job.state is not S.QUEUED:
+                return job
+            wait = max(0.0, self._not_before.get(job.id, 0.0) - self.clock.monotonic())
+            if wait >= self._deadline_remaining(job):
+                await self._fail(job, Failure.of(deferred), detail=deferred.detail)
+                return await self._current(job)
+            await self.clock.sleep(wait)
 
     def _launch(self, job: Job) -> None:
         self._inboxes.setdefault(job.id, asyncio.Queue())
+        self._live[(job.provider, job.webhook_token)] = job.id
+        self._handles[job.id] = job.handle
         self._tasks[job.id] = asyncio.create_task(self._drive(job.id), name=f"job-{job.id}")
 
     # -- one job ---------------------------------------------------------------------------------------
@@ -280,7 +320,8 @@ class Runner:
         provider = self.registry.get(job.provider)
         request = self.request_for(job)
         inbox = self._inboxes.setdefault(job.id, asyncio.Queue())
-        if job.state is not S.DELIVERING:
+        resumed = job.state is S.DELIVERING
+        if not resumed:
             remaining = self._deadline_remaining(job)
             try:
                 async with deadline(self.clock, remaining):
@@ -314,7 +355,7 @@ class Runner:
             completed = await self._track(
                 job, provider, request, inbox, accept_partial=self._deadline_remaining(job) <= 0
             )
-        await self._deliver(job, provider, completed)
+        await self._deliver(job, provider, completed, resumed=resumed)
 
     async def _current(self, job: Job) -> Job:
         return await self.jobs.get(job.id) or job
@@ -359,13 +400,18 @@ class Runner:
         job = await self.jobs.transition(job.id, S.SUBMITTING, attempts=job.attempts + 1, stage=None)
         self.status.push(job)
         try:
-            handle = await provider.submit(request)
+            with metrics.provider_call(job.provider, "submit", self.clock):
+                handle = await provider.submit(request)
         except ProviderError as error:
             resend_is_safe = not error.maybe_accepted or provider.capabilities.idempotent_submit
-            if error.transient and resend_is_safe and job.attempts < SUBMIT.attempts:
-                delay = SUBMIT.delay(job.attempts, error.retry_after)
+            since = self._troubled_since.setdefault(job.id, self.clock.monotonic())
+            policy = for_provider(SUBMIT, provider.capabilities.unavailable_grace)
+            troubled_for = self.clock.monotonic() - since
+            if error.transient and resend_is_safe and not policy.spent(job.attempts, troubled_for):
+                delay = policy.delay(job.attempts, error.retry_after)
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
                 self._not_before[job.id] = self.clock.monotonic() + delay
+                self._deferred[job.id] = error
                 job = await self.jobs.transition(job.id, S.QUEUED)
                 self.status.push(job)
                 return None
@@ -383,6 +429,8 @@ class Runner:
             eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
         )
         self._not_before.pop(job.id, None)
+        self._handles[job.id] = handle
+        self._troubled_since.pop(job.id, None)
         if self.hooks is not None:
             await self.hooks.submitted(job)
         self.status.push(job)
@@ -395,9 +443,15 @@ class Runner:
         assert job.handle is not None
         handle = job.handle
         # One budget for the whole run: a provider's track starts afresh on each entry, this does not.
-        for attempt in range(1, TRACK.attempts + 1):
+        # A provider that waits out outages for a set time counts that time instead (engine/retry.py).
+        policy = for_provider(TRACK, provider.capabilities.unavailable_grace)
+        attempt = 0
+        # Since when tracking has kept failing; any event from the provider clears it.
+        since: float | None = None
+        while True:
             try:
                 async for event in provider.track(handle, request, inbox):
+                    since = None
                     if isinstance(event, Completed):
                         return event
                     if event.partial is not None and event.partial.outputs:
@@ -405,15 +459,18 @@ class Runner:
                         if accept_partial and (partial := self._partial_at_deadline(job.id)):
                             return partial
                     handle = event.handle or handle
+                    self._handles[job.id] = handle
                     job = await self._progress(job, event)
                 raise ProviderError(ErrorKind.UNAVAILABLE, Reason.PROVIDER_STOPPED)
             except ProviderError as error:
-                if not error.transient or attempt == TRACK.attempts:
+                metrics.PROVIDER_ERRORS.labels(job.provider, "track", error.kind.value).inc()
+                attempt += 1
+                since = self.clock.monotonic() if since is None else since
+                if not error.transient or policy.spent(attempt, self.clock.monotonic() - since):
                     raise
-                delay = TRACK.delay(attempt, error.retry_after)
+                delay = policy.delay(attempt, error.retry_after)
                 log.info("job %s: tracking interrupted (%s); again in %.0fs", job.id, error.kind, delay)
                 await self.clock.sleep(delay)
-        raise AssertionError("unreachable")
 
     def _partial_at_deadline(self, job_id: int) -> Completed | None:
         """The takes ready when the deadline passed, with a note about the rest; None if none are."""
@@ -448,47 +505,90 @@ class Runner:
         self.status.push(job)
         return job
 
-    async def _deliver(self, job: Job, provider: Provider, completed: Completed) -> None:
-        """Fetch the takes once (engine/takes.py retries each download) and post them, retrying a
-        post Discord could not take right now (the post carries a nonce, so a resend is safe).
+    async def _deliver(
+        self, job: Job, provider: Provider, completed: Completed, *, resumed: bool = False
+    ) -> None:
+        """Fetch the takes (engine/takes.py retries each download) and post them, within the job's
+        deadline: a take still downloading then is left out; a post Discord could not take right
+        now is retried with the RESULT_POST backoff until then (at least RESULT_POST.attempts times).
 
-        The takes were paid for: they stay on disk until a post lands or Discord refuses for good.
+        The takes were paid for: once fetched they are not thrown away. If the post is refused for
+        good, or Discord fails it until the deadline, they are kept for /show (engine/kept.py) and
+        the member is told privately. `resumed`: an earlier run of this delivery may have posted.
         """
         dest = take_dir(self.work_dir, job.id)
         handle = job.handle
+        # Takes ready at (or after) the deadline still get a short window to arrive.
+        download_for = max(self._deadline_remaining(job), LATE_DOWNLOAD_WINDOW)
         try:
             takes, notes = await fetch_takes(
                 completed,
                 dest,
-                self.session,
+                self.downloads,
                 max_bytes=self.max_take_bytes,
                 refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
                 clock=self.clock,
+                until=self.clock.monotonic() + download_for,
             )
-            completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
-
-            def again(error: ProviderError, delay: float) -> None:
-                log.info("job %s: result post failed (%s); again in %.0fs", job.id, error.detail, delay)
-
-            message_id, result = await retry_transient(
-                RESULT_POST,
-                self.clock,
-                lambda: self.results.post(job, takes, completed.model_copy(deep=True)),
-                on_retry=again,
-            )
-        except PostRefused as refused:
-            log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
-            await self._fail(job, refused.failure)
-            return
         except ProviderError as error:
+            _discard(dest, completed)
             await self._fail(job, Failure.of(error), detail=error.detail)
             return
-        finally:
-            shutil.rmtree(dest, ignore_errors=True)
-            _remove_outputs(completed)
+        completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
+        try:
+            message_id, result = await self._post(job, takes, completed, resumed=resumed)
+        except PostRefused as refused:
+            log.warning("job %s: the result was not posted: %s", job.id, refused.detail)
+            failure = refused.failure
+            if refused.keep and self.input_retention > 0:
+                keep(self.work_dir, job.id, takes, completed)
+                hours = round(self.input_retention / 3600, 1)
+                failure = failure.model_copy(
+                    update={"params": {**failure.params, "kept_hours": hours, "job_id": job.id}}
+                )
+            else:
+                _discard(dest, completed)
+            await self._fail(job, failure)
+            if refused.tell:
+                failed = await self._current(job)
+                try:
+                    await self.results.undelivered(failed, failure)
+                except Exception:
+                    log.exception("job %s: could not tell the member about the unposted takes", job.id)
+            return
+        _discard(dest, completed)
         job = await self.jobs.transition(job.id, S.DELIVERED, result_message_id=message_id, result=result)
         self.status.push(job)
         await self._finish(job)
+
+    async def _post(
+        self, job: Job, takes: list[Take], completed: Completed, *, resumed: bool
+    ) -> tuple[int | None, JobResult]:
+        """Post the result, retrying what may pass (a 429 storm, a 5xx, a dropped connection) until
+        the job's deadline; raises PostRefused when Discord refuses or the time is up."""
+        attempt = 0
+        started = self.clock.monotonic()
+        post_for = self._deadline_remaining(job)
+        while True:
+            attempt += 1
+            try:
+                # After a failed attempt the message may have landed all the same: look first.
+                return await self.results.post(
+                    job, takes, completed.model_copy(deep=True), resumed=resumed or attempt > 1
+                )
+            except ProviderError as error:
+                if not error.transient:
+                    raise PostRefused(
+                        Failure(reason=Reason.RESULT_REFUSED), detail=str(error.detail)
+                    ) from error
+                delay = RESULT_POST.delay(attempt, error.retry_after)
+                spent = self.clock.monotonic() - started + delay
+                if attempt >= RESULT_POST.attempts and spent > post_for:
+                    raise PostRefused(
+                        Failure(reason=Reason.RESULT_NOT_POSTED), detail=f"{attempt} attempts: {error.detail}"
+                    ) from error
+                log.info("job %s: result post failed (%s); again in %.0fs", job.id, error.detail, delay)
+                await self.clock.sleep(delay)
 
     def _deadline_failure(self) -> Failure:
         return Failure(reason=Reason.DEADLINE_PASSED, params={"limit": self.deadline_seconds})
@@ -507,7 +607,11 @@ class Runner:
 
     async def _finish(self, job: Job) -> None:
         self._inboxes.pop(job.id, None)
+        self._live.pop((job.provider, job.webhook_token), None)
+        self._handles.pop(job.id, None)
         self._not_before.pop(job.id, None)
+        self._troubled_since.pop(job.id, None)
+        self._deferred.pop(job.id, None)
         self._positions.pop(job.id, None)
         self._partials.pop(job.id, None)
         if self.hooks is not None:
@@ -518,6 +622,11 @@ class Runner:
             job.input_path.unlink(missing_ok=True)
             await self.jobs.update(job.id, input_path=None)
         self.wake()
+
+
+def _discard(dest: Path, completed: Completed) -> None:
+    shutil.rmtree(dest, ignore_errors=True)
+    _remove_outputs(completed)
 
 
 def _remove_outputs(completed: Completed) -> None:

@@ -81,6 +81,8 @@ class SessionEngine:
         # Told when a deadline appears (the scheduler sets it to its wake-up).
         self.on_deadline: Callable[[], None] = lambda: None
         self._locks: dict[int, asyncio.Lock] = {}
+        # This process's name on the follow-up leases it takes: it gives back only its own.
+        self.holder = secrets.token_hex(8)
 
     # -- sessions -----------------------------------------------------------------------------------
 
@@ -107,8 +109,18 @@ class SessionEngine:
         fields = {name: value for name, value in given.items() if value is not None}
         return await self.store.update(session_id, **fields) if fields else await self.store.get(session_id)
 
+    async def show_open_cards(self) -> None:
+        """At start: card edits still waiting when the last process stopped are gone; show every open
+        session's state again."""
+        for session in await self.store.open_sessions():
+            await self._card(session.id)
+
     async def get(self, session_id: int) -> Session | None:
         return await self.store.get(session_id)
+
+    async def by_thread(self, thread_id: int) -> Session | None:
+        """The session a command run in a thread belongs to."""
+        return await self.store.by_thread(thread_id)
 
     async def stats(self, session_id: int) -> SessionStats:
         return await self.store.stats(session_id)
@@ -273,7 +285,7 @@ class SessionEngine:
                 await self._catch_up(session.id)
         for session in await self.store.unsettled(self.clock.utcnow()):
             async with self._lock(session.id):
-                if await self.store.claim(session.id, self.clock.utcnow(), self._lease_end()):
+                if await self.store.claim(session.id, self.clock.utcnow(), self._lease_end(), self.holder):
                     await self._settle(session.id)
 
     async def _catch_up(self, session_id: int) -> None:
@@ -282,7 +294,7 @@ class SessionEngine:
         while current and current.next_deadline and current.next_deadline <= self.clock.utcnow():
             if current.phase is P.VOTING and await self.store.has_unposted(session_id):
                 # In order: voting ends only once every entry was put to the vote.
-                if await self.store.claim(session_id, self.clock.utcnow(), self._lease_end()):
+                if await self.store.claim(session_id, self.clock.utcnow(), self._lease_end(), self.holder):
                     await self._settle(session_id)
                 if await self.store.has_unposted(session_id):
                     return
@@ -303,7 +315,9 @@ class SessionEngine:
     async def _transition(self, session: Session, to: SessionPhase) -> Session | None:
         """The compare-and-set (taking the follow-up lease), then the follow-up. None when another
         path moved it first."""
-        moved = await self.store.transition(session.id, to, self.clock.utcnow(), lease_until=self._lease_end())
+        moved = await self.store.transition(
+            session.id, to, self.clock.utcnow(), lease_until=self._lease_end(), holder=self.holder
+        )
         if moved is None:
             return None
         log.info("session %s: %s -> %s", session.id, session.phase, to)
@@ -323,7 +337,7 @@ class SessionEngine:
         except Exception as error:  # the face's failure must not undo or block the phase change
             log.warning("session %s: follow-up left for later: %s", session_id, error)
         finally:
-            await self.store.update(session_id, lease_until=None)
+            await self.store.release(session_id, self.holder)
 
     async def _settle_or_raise(self, session_id: int) -> None:
         session = await self.store.get(session_id)
@@ -339,7 +353,7 @@ class SessionEngine:
                     await self.store.fail_unposted(session_id, entry.id)
                 else:
                     await self.store.set_entry_posted(entry.id, message_id)
-                await self.store.update(session_id, lease_until=self._lease_end())  # still at it
+                await self.store.extend(session_id, self._lease_end(), self.holder)  # still at it
             await self._card(session_id)
             return
         if session.phase is P.CLOSED and session.results_message_id is None:

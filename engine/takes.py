@@ -5,18 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-
-import aiohttp
 
 from audio.probe import NotAudio, probe
 from audio.transcode import extension_for, to_mp3
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.tracking import Completed, Note, Output
-from engine.retry import TAKE_DOWNLOAD, retry_transient
-from providers.http import download_to
+from engine.downloads import DownloadPolicy
+from engine.retry import TAKE_DOWNLOAD, deadline, retry_transient
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,12 @@ def _ext(output: Output) -> str:
 
 
 async def _fetch_one(
-    output: Output, dest: Path, session: aiohttp.ClientSession, max_bytes: int, clock: Clock
+    output: Output,
+    dest: Path,
+    downloads: DownloadPolicy,
+    max_bytes: int,
+    clock: Clock,
+    until: float | None,
 ) -> Path:
     if output.path is not None:
         return output.path
@@ -62,25 +66,34 @@ async def _fetch_one(
     def again(error: ProviderError, delay: float) -> None:
         log.info("take %s: download failed (%s); again in %.0fs", output.index, error.kind, delay)
 
-    await retry_transient(
-        TAKE_DOWNLOAD,
-        clock,
-        lambda: download_to(session, url, target, max_bytes=max_bytes),
-        on_retry=again,
-    )
+    bound = deadline(clock, max(0.0, until - clock.monotonic())) if until is not None else nullcontext()
+    try:
+        async with bound:
+            await retry_transient(
+                TAKE_DOWNLOAD,
+                clock,
+                lambda: downloads.fetch(url, target, max_bytes=max_bytes),
+                on_retry=again,
+            )
+    except TimeoutError:
+        # The job's deadline: a take served too slowly is left out, the ones that arrived are posted.
+        raise ProviderError(ErrorKind.UNAVAILABLE, Reason.DOWNLOAD_TOO_SLOW, detail="job deadline") from None
     return target
 
 
 async def fetch_takes(
     completed: Completed,
     dest: Path,
-    session: aiohttp.ClientSession,
+    downloads: DownloadPolicy,
     *,
     max_bytes: int,
     refresh: Refresh | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    until: float | None = None,
 ) -> tuple[list[Take], list[Note]]:
-    """Every take on local disk. A take that cannot be had becomes a note, unless none can."""
+    """Every take on local disk. A take that cannot be had becomes a note, unless none can.
+
+    `until` (on the clock's monotonic time) ends every download still going then."""
     dest.mkdir(parents=True, exist_ok=True)
     outputs = list(completed.outputs)
     takes: list[Take] = []
@@ -91,7 +104,7 @@ async def fetch_takes(
         link = output.url
         try:
             try:
-                path = await _fetch_one(output, dest, session, max_bytes, clock)
+                path = await _fetch_one(output, dest, downloads, max_bytes, clock, until)
             except ProviderError as error:
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
@@ -102,7 +115,7 @@ async def fetch_takes(
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
-                path = await _fetch_one(fresh, dest, session, max_bytes, clock)
+                path = await _fetch_one(fresh, dest, downloads, max_bytes, clock, until)
                 link = fresh.url
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed

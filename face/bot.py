@@ -6,38 +6,49 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
 
+from domain.clock import Clock, SystemClock
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
 from engine.admin import AdminRules, JobHooks, RuleDefaults
 from engine.budgets import Budgets, Pricing
+from engine.downloads import STRICT, DownloadPolicy
 from engine.intake import Intake
 from engine.runner import Runner
+from engine.session_scheduler import SessionScheduler
+from engine.sessions import SessionEngine
 from face import texts
 from face.admin_log import DiscordAdminLog
 from face.attachments import fresh_url
 from face.channel_writer import ChannelWriter, MetaBudgetStore
 from face.flagged import FlaggedPolicy
 from face.results import DiscordResults
+from face.session_views import SESSION_ITEMS, session_result_view
+from face.sessions import DiscordSessions
 from face.status import StatusBoard
+from face.telemetry import discord_trace
 from face.tree import RemixTree
-from face.views import DYNAMIC_ITEMS, board_view, result_view, status_view
+from face.views import DYNAMIC_ITEMS, board_view, status_view
 from providers.registry import Registry
 from storage.budgets import BudgetRepository
 from storage.db import Database
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
 from storage.rules import RulesRepository
+from storage.sessions import SessionRepository
 from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin")
+EXTENSIONS = ("cogs.create", "cogs.jobs", "cogs.admin", "cogs.sessions")
 
 
 def started_in_discord(job: Job) -> bool:
@@ -61,6 +72,9 @@ class BotOptions:
     public_base_url: str | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    metrics_enabled: bool = False
+    # Where takes and attachments may be downloaded from (engine/downloads.py).
+    downloads: DownloadPolicy = STRICT
     # Server admin rules: defaults for servers that set nothing, and what jobs cost (engine/admin.py).
     rule_defaults: RuleDefaults = field(default_factory=RuleDefaults)
     pricing: Pricing = field(default_factory=Pricing)
@@ -75,19 +89,23 @@ class RemixBot(commands.Bot):
         session: aiohttp.ClientSession,
         registry: Registry,
         extensions: tuple[str, ...] = EXTENSIONS,
+        clock: Clock | None = None,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         # Every channel write waits its turn in the channel's writer, which learns each channel's budget
         # from the rate-limit headers of discord.py's own HTTP session (and remembers it in the database).
         self.writer = ChannelWriter(store=MetaBudgetStore(db))
+        # One trace, two listeners: with metrics on, Discord requests, 429s and acknowledgement latency
+        # are counted (face/telemetry.py); the writer adds its own to read the rate-limit headers.
+        trace = discord_trace() if options.metrics_enabled else aiohttp.TraceConfig()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=RemixTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
-            http_trace=self.writer.trace(aiohttp.TraceConfig()),
+            http_trace=self.writer.trace(trace),
         )
         self.options = options
         self.db = db
@@ -99,6 +117,8 @@ class RemixBot(commands.Bot):
         self.rules_repo = RulesRepository(db)
         self.budgets_repo = BudgetRepository(db)
         self._background: set[asyncio.Task[None]] = set()
+        # Session deadlines are read on this clock (tests move it).
+        self.clock: Clock = clock or SystemClock()
 
     def provider_label(self, name: str) -> str:
         """How members know a provider; its name when it is no longer configured."""
@@ -113,7 +133,7 @@ class RemixBot(commands.Bot):
         labels = {p.name: p.label for p in self.registry}
         stages = {p.name: p.capabilities.stages for p in self.registry}
         # Buttons are found again by their custom_id, so they keep working after a restart.
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, *SESSION_ITEMS)
         await self.writer.load()
         self.status_board = StatusBoard(
             self,
@@ -130,20 +150,22 @@ class RemixBot(commands.Bot):
         self.admin_log = DiscordAdminLog(self, self.rules_repo)
         budgets = Budgets(self.budgets_repo, s.pricing)
         self.admin_rules = AdminRules(self.rules_repo, budgets, s.rule_defaults, admin_log=self.admin_log)
+        # A session job's result carries Enter take N; any other result the usual buttons.
         self.results = DiscordResults(
             self,
             labels,
             s.work_dir,
-            view_for=result_view,
+            view_for=session_result_view,
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
             writer=self.writer,
+            database_tag=await self.jobs.database_tag(),
         )
         self.runner = Runner(
             self.jobs,
             self.registry,
             self.status_board,
             self.results,
-            session=self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             deadline_seconds=s.job_deadline_seconds,
             max_take_bytes=s.max_take_bytes,
@@ -157,7 +179,7 @@ class RemixBot(commands.Bot):
             self.jobs,
             self.registry,
             self.runner,
-            self.session,
+            downloads=s.downloads,
             work_dir=s.work_dir,
             max_input_bytes=s.max_input_bytes,
             max_jobs_per_member=s.max_jobs_per_member,
@@ -171,20 +193,32 @@ class RemixBot(commands.Bot):
             host=s.webhook_host,
             port=s.webhook_port,
             is_ready=self.is_serving,
+            metrics_enabled=s.metrics_enabled,
         )
+        # -- remix sessions: the engine exists before the cogs that use it --
+        self.session_face = DiscordSessions(self, interval=s.status_edit_interval, writer=self.writer)
+        self.session_engine = SessionEngine(
+            SessionRepository(self.db), self.session_face, self.clock, s.work_dir
+        )
+        self.session_scheduler = SessionScheduler(self.session_engine, self.clock)
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
         await self._sync_commands()
         await self.runner.start()
         # After the runner: a webhook for a resumed job then finds its tracker waiting.
         await self.web.start()
+        # After the runner too: catching up on deadlines missed while down posts entries and results.
+        self.session_scheduler.start()
+        self._spawn(self.session_engine.show_open_cards())
         for job in await self.jobs.in_state(JobState.RECEIVED):
             if started_in_discord(job):
                 self._spawn(self._recheck(job))
 
     def is_serving(self) -> bool:
         """For /healthz: logged in, gateway session up (a resume in progress counts as down)."""
-        return not self.is_closed() and self.is_ready() and self.ws is not None and self.ws.open
+        # discord.py types `ws` as always set, but it is None until the first connect.
+        ws: DiscordWebSocket | None = self.ws
+        return not self.is_closed() and self.is_ready() and ws is not None and ws.open
 
     async def _sync_commands(self) -> None:
         if self.options.dev_guild_id:
@@ -219,8 +253,8 @@ class RemixBot(commands.Bot):
         assert job.input_url
         return await fresh_url(self.http, job.input_url)
 
-    def _spawn(self, coro: object) -> None:
-        task = asyncio.create_task(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -228,8 +262,11 @@ class RemixBot(commands.Bot):
         for task in list(self._background):
             task.cancel()
         if hasattr(self, "runner"):
+            await self.session_scheduler.stop()
             await self.runner.close()
             await self.status_board.close()
+            await self.session_face.close()
+            await self.writer.close()  # after everything that writes through it
             await self.web.stop()
             await self.admin_log.close()
         await super().close()

@@ -8,7 +8,7 @@ from typing import Protocol
 from domain.admin import AdminEvent, AdminEventKind, FlaggedMode
 from domain.errors import Reason
 from domain.jobs import Failure, Job
-from domain.tracking import Completed
+from domain.tracking import Completed, Note
 from engine.admin import AdminLog
 from engine.moderation import split_flagged
 from engine.ports import PostRefused
@@ -40,7 +40,7 @@ class FlaggedPolicy:
         if not numbers:
             return takes
         kept, flagged, withheld = split_flagged(takes, await self.mode_for(job.guild_id))
-        completed.notes.append(texts.flagged_note(numbers, withheld=bool(withheld)))
+        completed.notes.append(Note(text=texts.flagged_note(numbers, withheld=bool(withheld))))
         if self.admin_log is not None:
             if job.guild_id is not None:
                 self.admin_log.post(
@@ -58,7 +58,12 @@ class FlaggedPolicy:
             if withheld:
                 self.admin_log.tell_member(job.member_id, texts.flagged_withheld_dm(job.id, job.channel_id))
         if not kept:
-            raise PostRefused(Failure(reason=Reason.FLAGGED_WITHHELD), detail=f"{flagged} flagged take(s) withheld")
+            raise PostRefused(
+                Failure(reason=Reason.FLAGGED_WITHHELD),
+                detail=f"{flagged} flagged take(s) withheld",
+                keep=False,
+                tell=False,  # the member was told above
+            )
         return kept
 
 

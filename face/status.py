@@ -15,12 +15,14 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
 
 import discord
 
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.jobs import Job, JobState
+from engine import metrics
 from engine.retry import STATUS_EDIT_FINAL
 from face import texts
 from face.channel_board import Board, Boards, render_board
@@ -36,6 +38,9 @@ COLOURS = {
     S.CANCELLED: discord.Colour.dark_grey(),
     S.REJECTED: discord.Colour.dark_grey(),
 }
+
+K = TypeVar("K")
+T = TypeVar("T")
 
 ViewFactory = Callable[[Job], discord.ui.View | None]
 
@@ -57,7 +62,7 @@ def render_status(
         colour=COLOURS.get(job.state, discord.Colour.blurple()),
     )
     if job.prompt:
-        embed.description = texts.clip(texts.defuse(job.prompt), 300)
+        embed.description = texts.echo(job.prompt, 300)
     lines = [texts.requested_by(job.member_id, provider_label)]
     if job.state is S.QUEUED and position:
         lines.append(texts.queue_position(position))
@@ -91,6 +96,129 @@ BoardView = Callable[[int], discord.ui.View | None]  # the board's buttons, by c
 PLACES = ("status", "board")  # where a job's state shows: its own message, a channel board line
 
 
+class Coalescer(Generic[K, T]):
+    """The edit mechanism of one live message per key (a job's status, a channel's board, a session's card).
+
+    Per key the newest state replaces any write still waiting and writes are spaced by `interval`.
+    Each write waits its turn in its channel's writer (face/channel_writer.py): final states before
+    passing ones, nothing beyond the channel's budget. A failed write is retried (STATUS_EDIT_FINAL)
+    unless a newer state replaced it, so a final state is never dropped.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[T], Awaitable[None]],
+        *,
+        interval: float,
+        is_final: Callable[[T], bool],
+        name: str,
+        channel_of: Callable[[T], int],
+        writer: ChannelWriter | None = None,
+        route_of: Callable[[T], str] | None = None,
+        done: Callable[[K, T], None] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.write = write
+        self.interval = interval
+        self.is_final = is_final
+        self.name = name
+        self.channel_of = channel_of
+        self.route_of = route_of
+        self.done = done  # called once a state is written, given up on or discarded
+        self.clock = clock
+        self.owns_writer = writer is None
+        self.writer = writer or ChannelWriter(clock=clock)
+        self._latest: dict[K, T] = {}  # the newest state not yet written, by key
+        self._running: set[K] = set()
+        self._started: dict[K, float] = {}  # when the key's last write was sent (spacing)
+        self._failures: dict[K, int] = {}  # failed attempts in a row, by key
+        self._flushers: dict[K, list[asyncio.Event]] = {}
+
+    def push(self, key: K, state: T, *, retry_at: float = 0.0) -> None:
+        """Record the newest state; the channel's writer writes it in its turn."""
+        self._latest[key] = state
+        final = self.is_final(state)
+        spacing = 0.0 if final else self._started.get(key, -math.inf) + self.interval
+        self.writer.submit(
+            self.channel_of(state),
+            (self.name, key),
+            lambda: self._run(key),
+            priority=Priority.FINAL if final else Priority.STATUS,
+            route=self.route_of(state) if self.route_of else EDIT,
+            not_before=max(spacing, retry_at),
+        )
+
+    def pending(self, key: K) -> bool:
+        """A state of this key is waiting to be written."""
+        return key in self._latest
+
+    def discard(self, key: K) -> T | None:
+        """Drop the key's write still waiting (what it carried shows elsewhere); the state dropped."""
+        state = self._latest.get(key)
+        if state is None or not self.writer.discard(self.channel_of(state), (self.name, key)):
+            return None
+        del self._latest[key]
+        self._settled(key, state)
+        return state
+
+    async def flush(self, key: K) -> None:
+        """Wait until the key's newest state is written (or given up on)."""
+        while key in self._latest or key in self._running:
+            event = asyncio.Event()
+            self._flushers.setdefault(key, []).append(event)
+            await event.wait()
+
+    async def close(self, grace: float = 5.0) -> None:
+        """Write what is pending (briefly), then stop."""
+        keys = set(self._latest) | self._running
+        if keys:
+            flushes = [asyncio.ensure_future(self.flush(key)) for key in keys]
+            _, late = await asyncio.wait(flushes, timeout=grace)
+            for flush in late:
+                flush.cancel()
+        if self.owns_writer:
+            await self.writer.close()
+
+    async def _run(self, key: K) -> None:
+        state = self._latest.pop(key, None)
+        if state is None:
+            return
+        self._running.add(key)
+        self._started[key] = self.clock.monotonic()
+        try:
+            await self.write(state)
+        except Exception:
+            retry_at = self._failed(key)
+            if retry_at is not None and key not in self._latest:
+                self.push(key, state, retry_at=retry_at)  # nothing newer came: this state again
+                return
+        else:
+            self._failures.pop(key, None)
+            if self.is_final(state) and key not in self._latest:
+                self._started.pop(key, None)
+        finally:
+            self._running.discard(key)
+        self._settled(key, state)
+
+    def _settled(self, key: K, state: T) -> None:
+        if self.done is not None:
+            self.done(key, state)
+        if key not in self._latest and key not in self._running:
+            for event in self._flushers.pop(key, []):
+                event.set()
+
+    def _failed(self, key: K) -> float | None:
+        """Log a failed write; when to try again, or None when the attempts are spent."""
+        attempt = self._failures.get(key, 0) + 1
+        self._failures[key] = attempt
+        log.warning("%s %s: update failed (attempt %d)", self.name, key, attempt, exc_info=True)
+        if attempt >= STATUS_EDIT_FINAL.attempts:
+            self._failures.pop(key, None)
+            log.error("%s %s: giving up after %d attempts", self.name, key, attempt)
+            return None
+        return self.clock.monotonic() + STATUS_EDIT_FINAL.delay(attempt)
+
+
 class StatusBoard:
     def __init__(
         self,
@@ -114,14 +242,36 @@ class StatusBoard:
         self.view_for = view_for
         self.board_view = board_view
         self.clock = clock
-        # Shared with the result poster (and anything else writing to channels): one writer per channel.
+        # Shared with the result poster and the session cards: one writer per channel.
+        self.owns_writer = writer is None
         self.writer = writer or ChannelWriter(clock=clock)
         self.boards = Boards(board_threshold)
-        # The newest state not yet on the job's own message, with its version (the push it came from).
-        self._latest: dict[int, tuple[Job, int | None, int]] = {}
+        self._edits: Coalescer[int, tuple[Job, int | None, int]] = Coalescer(
+            self._write_state,
+            interval=interval,
+            is_final=lambda state: state[0].finished,
+            name="status",
+            channel_of=lambda state: state[0].channel_id,
+            writer=self.writer,
+            route_of=lambda state: POST if self._message_id(state[0]) is None else EDIT,
+            done=lambda job_id, state: self._wrote("status", {job_id: state[2]}),
+            clock=clock,
+        )
+        # A channel's board: its state, whether a job on it just ended, and the versions it shows.
+        self._board_edits: Coalescer[int, tuple[Board, bool, dict[int, int]]] = Coalescer(
+            self._write_board,
+            interval=interval,
+            is_final=lambda state: state[1],
+            name="board",
+            channel_of=lambda state: state[0].channel_id,
+            writer=self.writer,
+            route_of=lambda state: POST if state[0].message_id is None else EDIT,
+            done=lambda _, state: self._wrote("board", state[2]),
+            clock=clock,
+        )
         self._posted: dict[int, int] = {}  # status messages this board posted, by job
-        self._started: dict[object, float] = {}  # write key -> when its last write was sent (spacing)
-        self._failures: dict[object, int] = {}  # write key -> failed attempts in a row
+        # When the oldest change not yet on the message arrived, by job (for status freshness).
+        self._pending_since: dict[int, float] = {}
         # Per job: pushes so far, and per place ("status" / "board") the version wanted and the one written.
         self._version: dict[int, int] = {}
         self._wanted: dict[tuple[str, int], int] = {}
@@ -142,9 +292,8 @@ class StatusBoard:
             return
         for moved in folded:
             # Their states show on the board now: edits (and first posts) still waiting are dropped.
-            if self.writer.discard(moved.channel_id, ("status", moved.id)):
-                _, _, dropped = self._latest.pop(moved.id)
-                self._wrote("status", {moved.id: dropped})
+            if self._edits.discard(moved.id) is not None:
+                self._pending_since.pop(moved.id, None)
         self._wanted[("board", job.id)] = version
         self._board(board, final=job.finished)
         if job.id in board.shown or (job.finished and self._message_id(job) is not None):
@@ -167,7 +316,10 @@ class StatusBoard:
 
     async def close(self) -> None:
         """Write what is pending (briefly), then stop."""
-        await self.writer.close()
+        await self._edits.close()
+        await self._board_edits.close()
+        if self.owns_writer:
+            await self.writer.close()
 
     def _caught_up(self, job_id: int) -> bool:
         return all(
@@ -183,7 +335,7 @@ class StatusBoard:
                 continue
             for event in self._flushers.pop(job_id, []):
                 event.set()
-            if job_id in self._ended and job_id not in self._latest:
+            if job_id in self._ended and not self._edits.pending(job_id):
                 self._ended.discard(job_id)
                 self._version.pop(job_id, None)
                 for place_ in PLACES:
@@ -196,51 +348,19 @@ class StatusBoard:
         # A snapshot pushed before this board posted the message does not know its id yet.
         return self._posted.get(job.id, job.status_message_id)
 
-    def _own(self, job: Job, position: int | None, version: int, *, retry_at: float = 0.0) -> None:
-        key = ("status", job.id)
-        self._latest[job.id] = (job, position, version)
-        self._wanted[key] = version
-        spacing = 0.0 if job.finished else self._started.get(key, -math.inf) + self.interval
-        self.writer.submit(
-            job.channel_id,
-            key,
-            lambda: self._write_own(job.id),
-            priority=Priority.FINAL if job.finished else Priority.STATUS,
-            route=POST if self._message_id(job) is None else EDIT,
-            not_before=max(spacing, retry_at),
-        )
+    def _own(self, job: Job, position: int | None, version: int) -> None:
+        self._wanted[("status", job.id)] = version
+        self._pending_since.setdefault(job.id, self.clock.monotonic())
+        self._edits.push(job.id, (job, position, version))
 
-    async def _write_own(self, job_id: int) -> None:
-        latest = self._latest.pop(job_id, None)
-        if latest is None:
-            return
-        job, position, version = latest
-        key = ("status", job_id)
-        self._started[key] = self.clock.monotonic()
-        try:
-            await self._write(job, position)
-        except Exception:
-            retry_at = self._failed(key)
-            if retry_at is not None and job_id not in self._latest:
-                self._own(job, position, version, retry_at=retry_at)  # nothing newer came: this state again
-                return
-        else:
-            self._failures.pop(key, None)
-            if job.finished:
-                self._posted.pop(job_id, None)
-                self._started.pop(key, None)
-        self._wrote("status", {job_id: version})
-
-    def _failed(self, key: object) -> float | None:
-        """Log a failed write; when to try again, or None when the attempts are spent."""
-        attempt = self._failures.get(key, 0) + 1
-        self._failures[key] = attempt
-        log.warning("status write %s failed (attempt %d)", key, attempt, exc_info=True)
-        if attempt >= STATUS_EDIT_FINAL.attempts:
-            self._failures.pop(key, None)
-            log.error("status write %s: giving up after %d attempts", key, attempt)
-            return None
-        return self.clock.monotonic() + STATUS_EDIT_FINAL.delay(attempt)
+    async def _write_state(self, state: tuple[Job, int | None, int]) -> None:
+        job, position, _ = state
+        await self._write(job, position)
+        # Freshness: from the first state the message did not show yet to the edit that shows it.
+        if (since := self._pending_since.pop(job.id, None)) is not None:
+            metrics.STATUS_FRESHNESS.observe(self.clock.monotonic() - since)
+        if job.finished:
+            self._posted.pop(job.id, None)
 
     async def _write(self, job: Job, position: int | None) -> None:
         message_id = self._message_id(job)
@@ -277,48 +397,28 @@ class StatusBoard:
 
     # -- the channel board ------------------------------------------------------------------------------
 
-    def _board(self, board: Board, *, final: bool, retry_at: float = 0.0) -> None:
-        key = ("board", board.channel_id)
-        spacing = 0.0 if final else self._started.get(key, -math.inf) + self.interval
-        self.writer.submit(
-            board.channel_id,
-            key,
-            lambda: self._write_board(board),
-            priority=Priority.FINAL if final else Priority.STATUS,
-            route=POST if board.message_id is None else EDIT,
-            not_before=max(spacing, retry_at),
-        )
-
-    async def _write_board(self, board: Board) -> None:
-        key = ("board", board.channel_id)
-        self._started[key] = self.clock.monotonic()
-        settled = board.settled
+    def _board(self, board: Board, *, final: bool) -> None:
         shown = {job_id: self._wanted.get(("board", job_id), 0) for job_id in board.lines}
+        self._board_edits.push(board.channel_id, (board, final, shown))
+
+    async def _write_board(self, state: tuple[Board, bool, dict[int, int]]) -> None:
+        board = state[0]
+        settled = board.settled
         embed = render_board(board)
         channel = self.client.get_partial_messageable(board.channel_id)
-        try:
-            if board.message_id is not None:
-                try:
-                    await channel.get_partial_message(board.message_id).edit(embed=embed)
-                except discord.NotFound:
-                    board.message_id = None  # deleted by a moderator: post it again
-            if board.message_id is None:
-                view = self.board_view(board.channel_id) if self.board_view else None
-                message = await channel.send(
-                    embed=embed,
-                    allowed_mentions=discord.AllowedMentions.none(),
-                    view=view if view is not None else discord.utils.MISSING,
-                )
-                board.message_id = message.id
-        except Exception:
-            retry_at = self._failed(key)
-            if retry_at is not None:
-                self._board(board, final=settled, retry_at=retry_at)
-                return
-        else:
-            self._failures.pop(key, None)
-            if settled and board.settled:
-                # Every line is final and shown: the channel is quiet, new jobs get their own messages.
-                self.boards.unfold(board.channel_id)
-                self._started.pop(key, None)
-        self._wrote("board", shown)
+        if board.message_id is not None:
+            try:
+                await channel.get_partial_message(board.message_id).edit(embed=embed)
+            except discord.NotFound:
+                board.message_id = None  # deleted by a moderator: post it again
+        if board.message_id is None:
+            view = self.board_view(board.channel_id) if self.board_view else None
+            message = await channel.send(
+                embed=embed,
+                allowed_mentions=discord.AllowedMentions.none(),
+                view=view if view is not None else discord.utils.MISSING,
+            )
+            board.message_id = message.id
+        if settled and board.settled:
+            # Every line is final and shown: the channel is quiet, new jobs get their own messages.
+            self.boards.unfold(board.channel_id)

@@ -84,9 +84,9 @@ def unknown_provider(name: str, available: list[str]) -> str:
 
 # Which providers can make what, for members on a bot where none of those is set up.
 CAPABLE_ELSEWHERE = {
-    JobKind.REMIX: "MusicGPT, Soundpiece or Soundverse",
+    JobKind.REMIX: "MusicGPT, Soundpiece, Soundverse or a self-hosted ACE-Step",
     JobKind.SING: "MusicGPT",
-    JobKind.GENERATE: "MusicGPT",
+    JobKind.GENERATE: "MusicGPT or a self-hosted ACE-Step",
 }
 
 
@@ -138,7 +138,15 @@ def variations_out_of_range(wanted: object, limit: int, provider: str) -> str:
     return f"{provider} makes 1 to {limit} variations, not {wanted}. Change the `variations` option."
 
 
-def file_too_large(size: int, limit: int, provider: str) -> str:
+def strength_not_supported(provider: str, supporters: list[str]) -> str:
+    others = f", or use {', '.join(supporters)}" if supporters else ""
+    return f"{provider} has no remix strength to set. Leave out the `strength` option{others}."
+
+
+def file_too_large(size: int | None, limit: int, provider: str) -> str:
+    """`size` is what the bytes showed; None when a download stopped counting just past the limit."""
+    if size is None:
+        return f"That file is larger than {mb(limit)}; {provider} takes files up to {mb(limit)}."
     return f"That file is {mb(size)}; {provider} takes files up to {mb(limit)}."
 
 
@@ -150,7 +158,9 @@ def audio_too_short(duration: float, limit: float, provider: str) -> str:
     return f"That audio is only {seconds(duration)} long; {provider} needs at least {seconds(limit)}."
 
 
-def not_audio(why: Reason | str | None) -> str:
+def not_audio(why: Reason | str | None, params: Mapping[str, Any] | None = None) -> str:
+    if why == Reason.AUDIO_LENGTH_MISMATCH and params and "stated" in params:
+        return f"I can't use that file: {audio_length_mismatch(params['stated'], params.get('decoded'))}"
     return f"I can't use that file: {AUDIO_WORDS.get(why or '', AUDIO_WORDS[Reason.AUDIO_NOT_AUDIO])}"
 
 
@@ -208,7 +218,18 @@ AUDIO_WORDS: dict[str, str] = {
     Reason.AUDIO_SILENT: "This audio file has no sound in it.",
     Reason.AUDIO_VIDEO_WITHOUT_SOUND: "This video has no sound track.",
     Reason.AUDIO_UNKNOWN_LENGTH: "I could not tell how long this audio is.",
+    # Without its figures (stated, decoded), which audio_length_mismatch puts in.
+    Reason.AUDIO_LENGTH_MISMATCH: (
+        "This file is much shorter than its header says; it may be cut short or damaged."
+    ),
 }
+
+
+def audio_length_mismatch(stated: float, decoded: float | None) -> str:
+    """A header that claims more sound than the file holds (a fragment, a cut-short file, a lie)."""
+    short = f"{decoded:.1f} s" if decoded is not None and decoded < 10 else seconds(decoded or 0)
+    held = f"only {short} of sound" if decoded is not None else "much less sound"
+    return f"This file says it is {seconds(stated)} long but holds {held}; it may be cut short or damaged."
 
 
 # -- acknowledgements --------------------------------------------------------------------------------
@@ -267,6 +288,24 @@ STATUS_FIELD = "Status"
 
 def job_footer(job_id: int) -> str:
     return f"Job #{job_id}"
+
+
+def result_footer(job_id: int, database_tag: str) -> str:
+    """The result card's footer; the tag lets the bot recognise its own post after a restart."""
+    return f"Job #{job_id} · {database_tag}"
+
+
+def kept_for_show(params: Mapping[str, Any]) -> str:
+    """What a member can do about takes that were made but could not be posted."""
+    hours, job_id = params.get("kept_hours"), params.get("job_id")
+    if not hours or job_id is None:
+        return ""
+    return f" The takes are kept for {hours:g} h: `/show job:{job_id}` posts them once that is fixed."
+
+
+def result_kept_notice(job_id: int, channel_id: int, why: str) -> str:
+    """Told privately to the member whose takes could not be posted in the channel."""
+    return f"Your job #{job_id} in <#{channel_id}> finished, but I could not post the takes. {why}"
 
 
 def requested_by(member_id: int, provider: str) -> str:
@@ -380,12 +419,23 @@ def _kind_name(params: Mapping[str, Any]) -> str:
     return KIND_NAMES[JobKind(kind)] if kind in set(JobKind) else "track"
 
 
+# The download policy (engine/downloads.py) refused the link; where it pointed stays in the log.
+DOWNLOAD_REFUSED = "The download link points somewhere the bot does not download from."
+
 REASON_WORDS: dict[Reason, Words] = {
     # a provider or a download
-    Reason.UNREACHABLE: lambda p, provider: f"{provider} could not be reached.",
+    Reason.UNREACHABLE: lambda p, provider: (
+        f"{provider} could not be reached for {during(p['grace'])}; the machine running it may be off."
+        if p.get("grace") is not None
+        else f"{provider} could not be reached."
+    ),
     Reason.NO_ANSWER: lambda p, provider: f"{provider} did not answer in time.",
     Reason.LINK_EXPIRED: lambda p, provider: "The download link has expired.",
-    Reason.DOWNLOAD_BROKE_OFF: lambda p, provider: "The download failed part way.",
+    Reason.DOWNLOAD_BROKE_OFF: lambda p, provider: (
+        f"The takes could not be downloaded from {provider} for {during(p['grace'])}."
+        if p.get("grace") is not None
+        else "The download failed part way."
+    ),
     Reason.TOO_LARGE: lambda p, provider: (
         f"The audio file is too large for {provider}: the limit is {mb(p['limit'])}."
         if p.get("limit")
@@ -393,6 +443,17 @@ REASON_WORDS: dict[Reason, Words] = {
     ),
     Reason.DOWNLOAD_TOO_LARGE: lambda p, provider: (
         f"The file is larger than {p['limit'] // (1024 * 1024)} MB."
+    ),
+    Reason.DOWNLOAD_SCHEME: lambda p, provider: DOWNLOAD_REFUSED,
+    Reason.DOWNLOAD_ADDRESS: lambda p, provider: DOWNLOAD_REFUSED,
+    Reason.DOWNLOAD_REDIRECTS: lambda p, provider: "The download link redirected too many times.",
+    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider: (
+        f"The download took longer than {seconds(p['limit'])}, so I gave up on it."
+        if p.get("limit")
+        else f"{provider} sent it too slowly to arrive within the job's time limit."
+    ),
+    Reason.ANSWER_TOO_LARGE: lambda p, provider: (
+        f"{provider} sent an answer larger than any it should (over {mb(p['limit'])}), so it was not read."
     ),
     Reason.ANSWERED: lambda p, provider: _said(p, f"{provider} answered with an error ({p.get('status')})"),
     Reason.REFUSED: lambda p, provider: _said(p, f"{provider} refused the request"),
@@ -421,6 +482,23 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.RENDER_FAILED: lambda p, provider: "I could not process this audio; it may be damaged.",
     Reason.TAKE_SILENT: lambda p, provider: f"Take {p['index']} came back without audio.",
     Reason.NO_TAKES_DOWNLOADED: lambda p, provider: "None of the takes could be downloaded.",
+    Reason.SERVER_FORGOT_JOB: lambda p, provider: (
+        f"The {provider} server lost this job (it was probably restarted). "
+        "It was not sent again: run the command again."
+    ),
+    Reason.QUEUE_FULL: lambda p, provider: (
+        f"The {provider} server's queue stayed full for {during(p['grace'])}."
+    ),
+    Reason.SERVER_KEPT_FAILING: lambda p, provider: (
+        f"The {provider} server kept failing (HTTP {p.get('status', '5xx')}) for {during(p['grace'])}."
+    ),
+    Reason.BAD_KEY: lambda p, provider: (
+        f"The {provider} server refused the bot's key: {p['setting']} must match the server's key."
+    ),
+    Reason.OPTION_UNSUPPORTED: lambda p, provider: (
+        f"{provider} can't do `{p['option']}`; leave it out or pick another provider."
+    ),
+    Reason.TAKES_SILENT: lambda p, provider: takes_silent(p["count"], p["wanted"], provider),
     # the engine's own causes
     Reason.DEADLINE_PASSED: lambda p, provider: (
         f"This took longer than {seconds(p['limit'])}, so I stopped waiting. "
@@ -442,12 +520,17 @@ REASON_WORDS: dict[Reason, Words] = {
         "Run the command again with another provider."
     ),
     Reason.PROVIDER_STOPPED: lambda p, provider: f"{provider} stopped reporting on this job.",
-    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message.",
+    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message." + kept_for_show(p),
+    Reason.RESULT_NOT_POSTED: lambda p, provider: (
+        "Discord kept failing to take the result message, so I stopped trying." + kept_for_show(p)
+    ),
+    Reason.CHANNEL_GONE: lambda p, provider: "The job's channel no longer exists." + kept_for_show(p),
     Reason.FLAGGED_WITHHELD: lambda p, provider: flagged_withheld(),
-    Reason.MISSING_PERMISSIONS: lambda p, provider: missing_permissions(
-        [permission_name(flag) for flag in p.get("permissions", [])]
+    Reason.MISSING_PERMISSIONS: lambda p, provider: (
+        missing_permissions([permission_name(flag) for flag in p.get("permissions", [])]) + kept_for_show(p)
     ),
     Reason.CANCELLED_BY: lambda p, provider: cancelled_by(p["member_id"]),
+    Reason.CANCELLED_FROM_TERMINAL: lambda p, provider: "Stopped with Ctrl-C in the terminal.",
     # notes on a result, and a provider's progress detail
     Reason.TAKE_LEFT_OUT: lambda p, provider: take_left_out(p.get("index"), provider, p),
     Reason.FEWER_VARIATIONS: lambda p, provider: (
@@ -480,18 +563,22 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.VARIATIONS_NOT_SUPPORTED: lambda p, provider: variations_not_supported(
         provider, p.get("supporters", [])
     ),
+    Reason.STRENGTH_NOT_SUPPORTED: lambda p, provider: strength_not_supported(
+        provider, p.get("supporters", [])
+    ),
     Reason.VARIATIONS_OUT_OF_RANGE: lambda p, provider: variations_out_of_range(
         p.get("wanted"), p["limit"], provider
     ),
-    Reason.FILE_TOO_LARGE: lambda p, provider: file_too_large(p["size"], p["limit"], provider),
+    Reason.FILE_TOO_LARGE: lambda p, provider: file_too_large(p.get("size"), p["limit"], provider),
     Reason.AUDIO_TOO_LONG: lambda p, provider: audio_too_long(p["duration"], p["limit"], provider),
     Reason.AUDIO_TOO_SHORT: lambda p, provider: audio_too_short(p["duration"], p["limit"], provider),
-    Reason.NOT_AUDIO: lambda p, provider: not_audio(p.get("why")),
+    Reason.NOT_AUDIO: lambda p, provider: not_audio(p.get("why"), p),
     Reason.EMPTY_UPLOAD: lambda p, provider: empty_upload(),
     Reason.NO_AUDIO_ATTACHED: lambda p, provider: no_audio_attached(),
     Reason.ATTACHMENT_UNREACHABLE: lambda p, provider: attachment_unreachable(),
     Reason.TOO_MANY_JOBS: lambda p, provider: too_many_jobs(p["limit"]),
     Reason.WRONG_CHANNEL: lambda p, provider: wrong_channel(p["channel_id"]),
+    Reason.TAKE_EXISTS: lambda p, provider: cli_take_exists(p["path"]),
 }
 
 
@@ -534,6 +621,26 @@ def note(item: Note, provider: str) -> str:
 def refusal(item: Refusal) -> str:
     """Why a request was not started; a refusal names the provider it is about in its params."""
     return rejected(words(item.reason, None, item.params, ""))
+
+
+def during(value: object) -> str:
+    """A self-hosted provider's grace period, in minutes from two minutes up, else in seconds."""
+    total = float(value) if isinstance(value, int | float) else 0.0
+    if total >= 120:
+        return f"{total / 60:g} minutes"
+    return "1 second" if total == 1 else f"{total:g} seconds"
+
+
+def takes_silent(count: int, wanted: int, provider: str) -> str:
+    if count >= wanted:
+        return f"Every take from {provider} came out silent and was dropped."
+    if count == 1:
+        return "1 take came out silent and was dropped."
+    return f"{count} takes came out silent and were dropped."
+
+
+def reachability(reachable: bool | None) -> str:
+    return "" if reachable is None else " · reachable" if reachable else " · **not reachable**"
 
 
 # -- results --------------------------------------------------------------------------------------------
@@ -619,6 +726,7 @@ OPTIONS_REMIX = {
     "gender": "Voice for the vocals",
     "provider": "Which AI service makes it",
     "variations": "How many takes to make, 1 to 3 (providers that offer a choice)",
+    "strength": "How closely to keep the original, 0.0 to 1.0 (default 1.0; lower drifts further)",
 }
 OPTIONS_SING = {
     "audio": "The instrumental to sing over (an audio file)",
@@ -721,6 +829,10 @@ def shown_posted(url: str) -> str:
     return f"Posted again: {url}"
 
 
+def kept_posted(job_id: int) -> str:
+    return f"The takes of job #{job_id} are posted."
+
+
 JOBS_TITLE = "Your recent jobs"
 
 
@@ -729,7 +841,7 @@ def no_jobs() -> str:
 
 
 def job_line(job_id: int, kind: str, state: str, prompt: str, links: list[str]) -> str:
-    what = f" · “{clip(defuse(prompt), 60)}”" if prompt else ""
+    what = f" · “{echo(prompt, 60)}”" if prompt else ""
     tail = f" · {' · '.join(links)}" if links else ""
     return f"**#{job_id}** {kind} · {STAGE_NAMES.get(state, state)}{what}{tail}"
 
@@ -801,6 +913,332 @@ def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[i
     if top:
         lines.append("Most takes delivered: " + ", ".join(f"<@{m}> {n}" for m, n in top))
     return "\n".join(lines)
+
+
+# == Remix sessions (cogs/sessions.py, face/session_*.py) ==============================================
+# Member text passed in here is already defused, escaped and clipped by the caller.
+SESSION_PHASE_NAMES = {
+    "submissions": "Submissions open",
+    "voting": "Voting open",
+    "closed": "Closed",
+    "cancelled": "Cancelled",
+}
+SESSION_FIELD_PHASE = "Phase"
+SESSION_FIELD_SUBMISSIONS = "Submissions close"
+SESSION_FIELD_VOTING = "Voting closes"
+SESSION_FIELD_COUNTS = "So far"
+SESSION_FIELD_RULES = "Rules"
+SESSION_FIELD_RESULTS = "Results"
+BUTTON_SESSION_REMIX = "Remix this"
+BUTTON_SESSION_MINE = "My entries"
+BUTTON_SESSION_OPEN_VOTING = "Open voting"
+BUTTON_SESSION_END_VOTING = "End voting"
+BUTTON_SESSION_VOTE = "Vote"
+BUTTON_SESSION_WITHDRAW = "Withdraw"
+SESSION_FORM_TITLE = "Remix the session track"
+SESSION_FORM_PROVIDER = "Provider"
+SESSION_FORM_PROVIDER_HINT = "Which service makes your take (the session's choice if you leave it)."
+DESCRIBE_SESSION = "Community remix sessions: one track, everyone remixes, the server votes."
+DESCRIBE_SESSION_START = "Open a remix session on a track (hosts only)."
+DESCRIBE_SESSION_SUBMIT = "Enter your own remix of the session track."
+DESCRIBE_SESSION_NEXT = "Close submissions now, or close voting now (hosts only)."
+DESCRIBE_SESSION_LIST = "This server's open and recent remix sessions."
+DESCRIBE_SESSION_CANCEL = "End a session without results (host or moderator)."
+DESCRIBE_SESSION_RESULTS = "Post a finished session's results again."
+DESCRIBE_CONFIG_SESSION_ROLE = "Members with this role may host remix sessions (empty: clear)."
+DESCRIBE_CONFIG_SESSION_FORUM = "Open remix sessions as posts in this forum (empty: in the channel)."
+DESCRIBE_CONFIG_SESSION_VOTERS = "Who may vote in remix sessions."
+SESSION_OPTION = "The session (the one of this thread if you leave it empty)"
+OPTIONS_SESSION_START = {
+    "audio": "The track everyone remixes",
+    "title": "The session's name (the thread gets it too)",
+    "submissions": "How long entries are taken, e.g. 2d, 12h, 1h 30m (default 2 days)",
+    "voting": "How long voting lasts after that, e.g. 1d (default 1 day)",
+    "entries_per_member": "How many entries each member may have (1-5, default 2)",
+    "provider": "The service Remix this uses unless a member picks another",
+    "forum": "Open the session as a post in this forum channel",
+}
+OPTIONS_SESSION_SUBMIT = {"audio": "Your remix of the session track", "session": SESSION_OPTION}
+OPTIONS_SESSION_ONE = {"session": SESSION_OPTION}
+OPTIONS_CONFIG_SESSION_VOTERS = {
+    "joined_before": "Only members who joined the server before a session started may vote in it",
+}
+SESSION_VOTERS_NAMES = {True: "members who joined before the session started", False: "every member"}
+
+
+def session_card_title(title: str) -> str:
+    return f"Remix session: {title}"
+
+
+def session_card_description(host_id: int, source_url: str | None) -> str:
+    source = f"[the source track]({source_url})" if source_url else "the source track in the thread"
+    return f"Hosted by <@{host_id}>. Remix {source}, enter your best take, then vote for your favourite."
+
+
+def session_deadline(ts: int) -> str:
+    return f"<t:{ts}:f> (<t:{ts}:R>)"
+
+
+def session_deadline_passed(ts: int) -> str:
+    return f"<t:{ts}:f>"
+
+
+def session_counts(entries: int, ballots: int) -> str:
+    entry_word = "entry" if entries == 1 else "entries"
+    return f"{entries} {entry_word} · {ballots} {'vote' if ballots == 1 else 'votes'} cast"
+
+
+def session_rules(per_member: int, joined_before: bool) -> str:
+    who = "members who joined the server before the session started" if joined_before else "every member"
+    return (
+        f"Up to {per_member} {'entry' if per_member == 1 else 'entries'} per member. "
+        f"Entries are posted anonymously when submissions close. One vote each, changeable until "
+        f"voting closes; not for your own entry. Who may vote: {who}. Tied entries share a place."
+    )
+
+
+def session_results_link(url: str) -> str:
+    return f"[See the results]({url})"
+
+
+def session_footer(session_id: int) -> str:
+    return f"Session #{session_id}"
+
+
+def session_source_posted(title: str) -> str:
+    return f"The source track of **{title}**. Press **Remix this** on the card to make your take."
+
+
+def session_opened(url: str) -> str:
+    return f"Your session is open: {url}"
+
+
+def session_not_host() -> str:
+    return (
+        "Only hosts may do that: members with Manage Server or Manage Events, or the role an admin set "
+        "with `/config session-role`."
+    )
+
+
+def session_not_host_or_moderator() -> str:
+    return "Only the session's host or a moderator may do that."
+
+
+def session_where() -> str:
+    return "Start a session in a text channel (or name a forum with `forum:`)."
+
+
+def session_not_a_forum() -> str:
+    return "That channel is not a forum channel."
+
+
+def session_duration_refused(what: str, problem: str, text: str, minimum: str, maximum: str) -> str:
+    reasons = {
+        "empty": "is empty",
+        "unreadable": "is not a duration I can read (write it like 90m, 2h, 3d or 1d12h)",
+        "too_short": f"is shorter than {minimum}",
+        "too_long": f"is longer than {maximum}",
+    }
+    return f"The {what} time `{text}` {reasons.get(problem, 'is not usable')}."
+
+
+def session_unknown(value: str) -> str:
+    return f"I can't find session `{value}` in this server. `/session list` shows them."
+
+
+def session_which() -> str:
+    return "Which session? Run this in the session's thread, or pick one with the `session` option."
+
+
+def session_not_submitting() -> str:
+    return "Submissions for this session are closed."
+
+
+def session_entered(number: int, count: int, cap: int, url: str | None) -> str:
+    where = f" ({url})" if url else ""
+    return f"Take {number} is entered{where}. You have {count} of {cap} entries in this session."
+
+
+def session_upload_entered(count: int, cap: int) -> str:
+    return f"Your remix is entered. You have {count} of {cap} entries in this session."
+
+
+def session_cap_reached(cap: int) -> str:
+    entries = "entry" if cap == 1 else "entries"
+    return f"You already have {cap} {entries} in this session; withdraw one first (My entries)."
+
+
+def session_already_entered() -> str:
+    return "That take is already an entry."
+
+
+def session_entry_too_large(limit: int) -> str:
+    return f"That file is larger than {mb(limit)}, the most this channel takes."
+
+
+def session_only_requester() -> str:
+    return "Only the member who made this remix may enter its takes."
+
+
+def session_my_entries(lines: list[str], cap: int) -> str:
+    if not lines:
+        return f"You have no entries in this session yet (up to {cap})."
+    return f"Your entries ({len(lines)} of {cap}):\n" + "\n".join(lines)
+
+
+def session_my_entry_line(position: int, what: str, ts: int) -> str:
+    return f"{position}. {what}, entered <t:{ts}:R>"
+
+
+def session_ai_entry(job_id: int, take: int) -> str:
+    return f"Take {take} of job #{job_id}"
+
+
+def session_upload_entry(filename: str) -> str:
+    return f"Your upload `{filename}`"
+
+
+def session_withdrawn() -> str:
+    return "Withdrawn. That entry is out of the session."
+
+
+def session_withdraw_not_found() -> str:
+    return "That entry is already withdrawn."
+
+
+def session_entry_heading(number: int) -> str:
+    return f"**Entry {number}**"
+
+
+def session_vote_cast(number: int) -> str:
+    return f"Your vote is on Entry {number}."
+
+
+def session_vote_moved(previous: int | None, number: int) -> str:
+    return (
+        f"Your vote moved from Entry {previous} to Entry {number}." if previous else session_vote_cast(number)
+    )
+
+
+def session_vote_already(number: int) -> str:
+    return f"Your vote is already on Entry {number}."
+
+
+def session_vote_own() -> str:
+    return "That is your own entry; vote for someone else's."
+
+
+def session_vote_not_eligible() -> str:
+    return "Only members who joined the server before this session started may vote in it."
+
+
+def session_vote_bot() -> str:
+    return "Bots don't vote."
+
+
+def session_vote_not_open() -> str:
+    return "Voting for this session is not open."
+
+
+def session_vote_no_entry() -> str:
+    return "That entry is no longer on the ballot."
+
+
+def session_moved(phase: str) -> str:
+    return {
+        "voting": "Submissions are closed; the entries are being posted for the vote.",
+        "closed": "Voting is closed; the results are being posted.",
+        "cancelled": "The session is cancelled.",
+    }.get(phase, "Done.")
+
+
+def session_wrong_phase(phase: str) -> str:
+    return f"This session can't do that now (it is {SESSION_PHASE_NAMES.get(phase, phase).lower()})."
+
+
+def session_results_title(title: str) -> str:
+    return f"Results: {title}"
+
+
+def session_place_line(place: int, number: int, votes: int, author_id: int, what: str) -> str:
+    return (
+        f"**{place}.** Entry {number}: {votes} {'vote' if votes == 1 else 'votes'} · <@{author_id}> · {what}"
+    )
+
+
+def session_no_winner_line(number: int, author_id: int, what: str) -> str:
+    return f"Entry {number}: <@{author_id}> · {what}"
+
+
+def session_prompt(prompt: str) -> str:
+    return f"“{prompt}”" if prompt else "no prompt"
+
+
+def session_upload_what(filename: str) -> str:
+    return f"own remix `{filename}`"
+
+
+def session_no_winner() -> str:
+    return "Nobody voted, so there is no winner. The entries:"
+
+
+def session_no_entries() -> str:
+    return "No entries were made."
+
+
+def session_tie(count: int) -> str:
+    return f"A {count}-way tie for first place."
+
+
+def session_announcement(title: str, winners: list[int], url: str) -> str:
+    if not winners:
+        return f"The remix session **{title}** is over, with no winner. Results: {url}"
+    who = ", ".join(f"<@{w}>" for w in winners)
+    return f"The remix session **{title}** is over. Congratulations, {who}! Results: {url}"
+
+
+def session_results_not_ready() -> str:
+    return "That session has no results (it is not closed, or it was cancelled)."
+
+
+def session_list(lines: list[str]) -> str:
+    return (
+        "**Remix sessions**\n" + "\n".join(lines) if lines else "No open or recent sessions in this server."
+    )
+
+
+def session_list_line(session_id: int, title: str, phase: str, url: str | None) -> str:
+    link = f" · {url}" if url else ""
+    return f"#{session_id} **{title}** · {SESSION_PHASE_NAMES.get(phase, phase)}{link}"
+
+
+def session_choice(session_id: int, title: str, phase: str) -> str:
+    return clip(f"#{session_id} {title} ({SESSION_PHASE_NAMES.get(phase, phase).lower()})", 100)
+
+
+def session_results_reposted(url: str) -> str:
+    return f"Results posted again: {url}"
+
+
+def session_job_in_thread(url: str) -> str:
+    return f"Your remix is on its way; follow it in the session thread: {url}"
+
+
+def session_config_summary(role_id: int | None, forum_id: int | None, joined_before: bool) -> str:
+    role = f"<@&{role_id}>" if role_id else "none"
+    forum = f"<#{forum_id}>" if forum_id else "none (sessions open in the channel they start in)"
+    return (
+        f"Session host role: {role}\nSession forum: {forum}\n"
+        f"Who may vote: {SESSION_VOTERS_NAMES[joined_before]}"
+    )
+
+
+def button_session_enter(number: int) -> str:
+    return f"Enter take {number}"
+
+
+def button_session_withdraw(position: int) -> str:
+    return f"Withdraw {position}"
 
 
 # -- server admins: budgets, roles, cooldowns, moderation, usage, admin log ----------------------------
@@ -1049,3 +1487,65 @@ def usage_export_ready(days: int, jobs: int) -> str:
 
 def usage_csv_name(days: int) -> str:
     return f"usage-{days}d.csv"
+
+
+# -- member text echoed into embeds: mentions defused, markdown escaped -------------------------------------
+# The same patterns as discord.utils.escape_markdown (as_needed=False, ignore_links=True), written out here
+# because this module is used without discord.py (cli.py). An unclosed ``` in a prompt would otherwise turn
+# the rest of an embed into a code block.
+_LINK = r"(?P<url><[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s])"
+_MARKUP = r"(?P<markdown>[_\\~|\*`]|^>(?:>>)?\s|\[.+\]\(.+\)|^#{1,3}|^\s*-)"
+_ESCAPE = re.compile(f"(?:{_LINK}|{_MARKUP})", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Every markdown character escaped with a backslash; links left as they are."""
+    return _ESCAPE.sub(lambda m: m.group("url") or "\\" + m.group("markdown"), text)
+
+
+def echo(text: str, limit: int) -> str:
+    """Member (or vendor) text shown inside an embed: defused, escaped, then clipped to `limit`."""
+    return clip(escape_markdown(defuse(text)), limit)
+
+
+# -- for the operator: cli.py and bot.py print these on a terminal, one line per failure -------------
+DISCORD_TOKEN_REFUSED = (
+    "Discord refused DISCORD_TOKEN: check the token in .env (Developer Portal > Bot > Token)."
+)
+
+
+def cli_job_ended(job_id: int, state: str, reason: str | None) -> str:
+    return f"job {job_id} {state}: {reason or 'no reason given'}"
+
+
+def cli_job_cancelled(job_id: int) -> str:
+    return f"job {job_id} cancelled (Ctrl-C); its work files are removed"
+
+
+def cli_out_is_a_file(path: object) -> str:
+    return f"{path} is a file: -o names the directory the takes are written to"
+
+
+def cli_take_exists(path: object) -> str:
+    return f"{path} already exists: pass --force to overwrite it, or -o another directory"
+
+
+def discord_unreachable(api_base: str, cause: str) -> str:
+    return (
+        f"Can't reach Discord at {api_base} ({cause}): check the network, and DISCORD_API_BASE if it is set."
+    )
+
+
+def webhook_port_unavailable(host: str, port: int, cause: str) -> str:
+    return (
+        f"Can't listen on WEBHOOK_HOST={host} WEBHOOK_PORT={port} ({cause}): "
+        "choose a free WEBHOOK_PORT, or stop what is using it."
+    )
+
+
+def database_unavailable(cause: str) -> str:
+    return f"{cause} (check DATABASE_URL in .env)"
+
+
+def start_failed(cause: str) -> str:
+    return f"The bot stopped: {cause}. Run bot.py --verbose to see the traceback."

@@ -26,7 +26,8 @@ class Capabilities(BaseModel):
     # How the provider gets the input audio: uploaded by us, or fetched from a public URL.
     input_mode: Literal["upload", "url"] = "upload"
     max_input_bytes: int | None = None
-    min_input_seconds: float | None = None
+    # Less than this is a fragment, not a song, whatever a provider would bill for it.
+    min_input_seconds: float | None = 3.0
     max_input_seconds: float | None = None
     max_prompt_chars: int = 1000
     max_lyrics_chars: int = 2000
@@ -44,6 +45,11 @@ class Capabilities(BaseModel):
     idempotent_submit: bool = False
     # Whether the provider can push results to our webhook receiver.
     webhooks: bool = False
+    # Whether /remix's `strength` (how closely the remix keeps the original) is honoured.
+    strength: bool = False
+    # Seconds a provider that cannot be reached (or whose queue is full) may keep a job waiting,
+    # at submit and while tracking, before the job fails. None: the engine's retry counts decide.
+    unavailable_grace: float | None = None
 
 
 class JobRequest(BaseModel):
@@ -107,8 +113,14 @@ class Provider(abc.ABC):
         """Fresh download URLs for outputs whose signed URLs expired."""
         raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED)
 
-    async def cancel(self, handle: Handle) -> None:
-        """Stop the job at the provider if it can be stopped; most cannot."""
+    async def health(self) -> bool | None:
+        """Whether the provider answers right now; None where there is no cheap way to tell."""
+        return None
 
-    async def close(self) -> None:
-        """Release connections and background tasks."""
+    # cancel and close are optional hooks, not abstract: a provider that cannot stop a job, or holds
+    # nothing to release, inherits the no-op instead of writing an empty one.
+    async def cancel(self, handle: Handle) -> None:  # noqa: B027
+        """Stop the job at the provider if it can be stopped; most cannot, so by default nothing."""
+
+    async def close(self) -> None:  # noqa: B027
+        """Release connections and background tasks; by default there are none."""

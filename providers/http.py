@@ -21,6 +21,7 @@ import aiohttp
 
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
+from domain.redact import redact_url
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,9 @@ RATE_LIMIT_PAUSE = 5.0
 MAX_PAUSE = 120.0
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
-# Takes can be large and slow to arrive; a stalled read is what matters.
-DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
+# API answers are small JSON documents. A bigger one is no answer we can use (a misrouted download,
+# a proxy's page), and reading it whole would only cost memory; takes go through download_to instead.
+MAX_API_BODY = 1024 * 1024
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -96,8 +98,30 @@ def default_error(status: int, body: Any, headers: Mapping[str, str]) -> Provide
     )
 
 
-async def read_body(resp: aiohttp.ClientResponse) -> Any:
-    raw = await resp.read()
+class AnswerTooLarge(ProviderError):
+    """An API answer over MAX_API_BODY: refused unread, never retried (the same request would get
+    the same answer)."""
+
+    def __init__(self, limit: int, status: int) -> None:
+        super().__init__(
+            ErrorKind.GENERATION_FAILED,
+            Reason.ANSWER_TOO_LARGE,
+            params={"limit": limit},
+            detail=f"HTTP {status} answer over {limit} bytes",
+            status=status,
+        )
+        self.limit = limit
+
+
+async def read_body(resp: aiohttp.ClientResponse, *, limit: int = MAX_API_BODY) -> Any:
+    """The answer as JSON, or as text when it is not JSON; at most `limit` bytes are read."""
+    if resp.content_length is not None and resp.content_length > limit:
+        raise AnswerTooLarge(limit, resp.status)
+    raw = bytearray()
+    async for chunk in resp.content.iter_any():
+        raw += chunk
+        if len(raw) > limit:
+            raise AnswerTooLarge(limit, resp.status)
     text = raw.decode("utf-8", errors="replace")
     try:
         return json.loads(text)
@@ -146,7 +170,7 @@ class HttpClient:
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        client_timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
     ) -> Any:
         """Send once and return the parsed JSON (or text) body, or raise a typed ProviderError.
 
@@ -165,14 +189,14 @@ class HttpClient:
                 json=json_body,
                 params=params,
                 headers=headers,
-                timeout=timeout,
+                timeout=client_timeout,
             ) as resp:
                 payload = await read_body(resp)
                 if resp.status < 400:
                     return payload
                 status = resp.status
                 error = self.parse_error(status, payload, resp.headers)
-                log.info("%s %s %s -> %s (%s)", self.name, method, _path(url), status, error.kind)
+                log.info("%s %s %s -> %s (%s)", self.name, method, redact_url(url), status, error.kind)
         except aiohttp.ClientConnectorError as exc:
             raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=str(exc)) from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
@@ -197,13 +221,13 @@ class HttpClient:
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: aiohttp.ClientTimeout,
+        client_timeout: aiohttp.ClientTimeout,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """Open a response to read incrementally (SSE). Errors are mapped as by `request`."""
         await self._wait_if_paused()
         try:
             resp = await self.session.request(
-                method, url, json=json_body, params=params, headers=headers, timeout=timeout
+                method, url, json=json_body, params=params, headers=headers, timeout=client_timeout
             )
         except aiohttp.ClientConnectorError as exc:
             raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=str(exc)) from exc
@@ -219,10 +243,19 @@ class HttpClient:
             resp.release()
 
 
+# A take from the operator's own server can be large; a stalled read is what matters.
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=600, sock_read=60)
+
+
 class TooLarge(ProviderError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params={"limit": limit})
+    """More than `limit` bytes. `size` is what the server declared, when it did (else we stopped
+    counting just past the limit and the true size is unknown)."""
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        params = {"limit": limit} if size is None else {"limit": limit, "size": size}
+        super().__init__(ErrorKind.INVALID_INPUT, Reason.DOWNLOAD_TOO_LARGE, params=params)
         self.limit = limit
+        self.size = size
 
 
 async def download_to(
@@ -231,20 +264,23 @@ async def download_to(
     dest: Path,
     *,
     max_bytes: int,
-    timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
+    client_timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
 ) -> int:
-    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments."""
+    """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments.
+    `headers` is for a self-hosted server that wants its key on downloads too."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     try:
-        async with session.get(url, timeout=timeout) as resp:
+        # No redirects: the file must come from the server the operator configured.
+        async with session.get(url, timeout=client_timeout, headers=headers, allow_redirects=False) as resp:
             if resp.status in (401, 403, 410):
                 raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
-            if resp.status >= 400:
+            if resp.status >= 300:
                 raise default_error(resp.status, None, resp.headers)
             declared = resp.content_length
             if declared is not None and declared > max_bytes:
-                raise TooLarge(max_bytes)
+                raise TooLarge(max_bytes, declared)
             size = 0
             with part.open("wb") as fh:
                 async for chunk in resp.content.iter_chunked(256 * 1024):
@@ -260,8 +296,3 @@ async def download_to(
         ) from exc
     finally:
         part.unlink(missing_ok=True)
-
-
-def _path(url: str) -> str:
-    """Log the path only: query strings can carry tokens."""
-    return url.split("?", 1)[0]

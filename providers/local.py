@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import av
 import av.filter
@@ -98,14 +99,12 @@ def _bass(level: Level) -> list[FilterSpec]:
 
 
 def _vaporwave(level: Level) -> list[FilterSpec]:
-    return (
-        _varispeed(SPEEDS["vaporwave"][level])
-        + [
-            ("lowpass", "f=9000"),
-            ("chorus", "0.7:0.9:45|60:0.35|0.3:0.25|0.4:2|1.5"),
-        ]
-        + _reverb(level)
-    )
+    return [
+        *_varispeed(SPEEDS["vaporwave"][level]),
+        ("lowpass", "f=9000"),
+        ("chorus", "0.7:0.9:45|60:0.35|0.3:0.25|0.4:2|1.5"),
+        *_reverb(level),
+    ]
 
 
 # The offline provider names its own takes, as a vendor titles its tracks: the effects' names, how
@@ -263,6 +262,10 @@ class LocalProvider(Provider):
             data={"presets": presets, "levels": list(LEVELS), "default": default},
         )
 
+    async def cancel(self, handle: Handle) -> None:
+        """A cancelled job's takes (whole or half rendered) are nobody's: remove them."""
+        await asyncio.to_thread(shutil.rmtree, self.work_dir / handle.task_id, True)
+
     async def track(self, handle: Handle, request: JobRequest, inbox: Inbox) -> AsyncIterator[Event]:
         presets, levels, default = _plan(handle)
         out_dir = self.work_dir / handle.task_id
@@ -293,7 +296,9 @@ def _checked_input(path: Path | None) -> tuple[Path, AudioInfo]:
     try:
         return path, probe(path)
     except NotAudio as exc:
-        raise ProviderError(ErrorKind.INVALID_INPUT, Reason.NOT_AUDIO, params={"why": exc.reason}) from exc
+        raise ProviderError(
+            ErrorKind.INVALID_INPUT, Reason.NOT_AUDIO, params={"why": exc.reason, **exc.params}
+        ) from exc
 
 
 def _completed(
@@ -304,7 +309,8 @@ def _completed(
     dsts: list[Path],
     durations: list[float],
 ) -> Completed:
-    source = Path(request.input_filename or getattr(request.input_path, "name", "audio")).stem
+    fallback = request.input_path.name if request.input_path is not None else "audio"
+    source = Path(request.input_filename or fallback).stem
     what = " + ".join(PRESETS[n].label for n in presets)
     notes: list[Note] = []
     if default:
@@ -432,7 +438,8 @@ class _Take:
         self.graph.push(frame)
         while True:
             try:
-                out = self.graph.pull()
+                # An audio graph (abuffer to abuffersink) gives audio frames only.
+                out = cast(av.AudioFrame, self.graph.pull())
             except (av.error.BlockingIOError, av.error.EOFError):
                 return
             out.pts = self.written

@@ -16,7 +16,7 @@ from providers.base import Provider
 log = logging.getLogger(__name__)
 
 # Preference order for the default when DEFAULT_PROVIDER is not set.
-_PREFERENCE = ("musicgpt", "soundpiece", "soundverse", "local")
+_PREFERENCE = ("musicgpt", "soundpiece", "soundverse", "acestep", "local")
 
 
 class Secret(Protocol):
@@ -25,26 +25,46 @@ class Secret(Protocol):
 
 class ProviderSettings(Protocol):
     """The settings the registry reads; the application's Settings has them all. Declared here so
-    this floor never imports the configuration module: bot.py and cli.py hand the settings in."""
+    this floor never imports the configuration module: bot.py and cli.py hand the settings in.
+
+    The secrets are read-only properties: a plain attribute would be invariant, so pydantic's
+    `SecretStr | None` would not match `Secret | None`; read-only, any subtype of `Secret` does."""
 
     work_dir: Path
     default_provider: str | None
+    max_take_bytes: int
     local_max_parallel: int
-    musicgpt_api_key: Secret | None
     musicgpt_base_url: str
     musicgpt_poll_interval: float
     musicgpt_backstop_poll_interval: float
     musicgpt_max_parallel: int
-    soundpiece_api_key: Secret | None
     soundpiece_base_url: str
-    soundpiece_webhook_secret: Secret | None
     soundpiece_max_parallel: int
-    soundverse_api_key: Secret | None
     soundverse_base_url: str
     soundverse_status_path: str
     soundverse_read_timeout: float
     soundverse_poll_interval: float
     soundverse_max_parallel: int
+    acestep_base_url: str | None
+    acestep_max_parallel: int
+    acestep_poll_interval: float
+    acestep_unreachable_grace: float
+
+    # The keys, read-only (see above).
+    @property
+    def musicgpt_api_key(self) -> Secret | None: ...
+
+    @property
+    def soundpiece_api_key(self) -> Secret | None: ...
+
+    @property
+    def soundpiece_webhook_secret(self) -> Secret | None: ...
+
+    @property
+    def soundverse_api_key(self) -> Secret | None: ...
+
+    @property
+    def acestep_api_key(self) -> Secret | None: ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +80,8 @@ class Registry:
         self._entries = entries
         self.default = default
 
-    def __contains__(self, name: str) -> bool:
+    def __contains__(self, name: object) -> bool:
+        # `object`, as for any container: asking about None or a typo is a plain "no".
         return name in self._entries
 
     def __iter__(self) -> Iterator[Provider]:
@@ -136,6 +157,22 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
             ),
             settings.soundverse_max_parallel,
         )
+    if settings.acestep_base_url:
+        from providers.acestep import AceStepProvider
+
+        key = settings.acestep_api_key
+        entries["acestep"] = Entry(
+            AceStepProvider(
+                session,
+                base_url=settings.acestep_base_url,
+                api_key=key.get_secret_value() if key else None,
+                work_dir=settings.work_dir / "acestep",
+                max_take_bytes=settings.max_take_bytes,
+                poll_interval=settings.acestep_poll_interval,
+                unreachable_grace=settings.acestep_unreachable_grace,
+            ),
+            settings.acestep_max_parallel,
+        )
     default = settings.default_provider
     if default and default not in entries:
         log.warning("DEFAULT_PROVIDER=%s has no API key configured; ignoring it", default)
@@ -144,3 +181,16 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
         default = next(name for name in _PREFERENCE if name in entries)
     log.info("providers: %s (default %s)", ", ".join(entries), default)
     return Registry(entries, default)
+
+
+async def log_health(registry: Registry) -> None:
+    """One line per provider that can tell whether it answers (the self-hosted ones)."""
+    for provider in registry:
+        reachable = await provider.health()
+        if reachable is None:
+            continue
+        where = getattr(provider, "base_url", "")
+        if reachable:
+            log.info("%s: ready at %s", provider.name, where)
+        else:
+            log.warning("%s: unreachable at %s; jobs wait for it", provider.name, where)

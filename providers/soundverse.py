@@ -26,6 +26,7 @@ import aiohttp
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.kinds import JobKind
+from domain.redact import redact
 from domain.tracking import Completed, Event, Handle, Output, Progress
 from providers.base import Capabilities, Inbox, JobRequest, Provider
 from providers.http import HttpClient, default_error, parse_retry_after, read_body, said
@@ -332,7 +333,7 @@ class _LiveStream:
                 if chunk is not None:
                     return chunk
         except (TimeoutError, aiohttp.ClientError) as exc:
-            raise _StreamLost(f"{type(exc).__name__}: {exc}") from exc
+            raise _StreamLost(redact(f"{type(exc).__name__}: {exc}")) from exc
         raise _StreamLost("end of stream")
 
     async def close(self) -> None:
@@ -397,7 +398,7 @@ class SoundverseProvider(Provider):
             idempotent=False,
             json_body=body,
             headers=self._headers(),
-            timeout=self._stream_timeout,
+            client_timeout=self._stream_timeout,
         )
         try:
             resp = await stack.enter_async_context(stream)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import aiosqlite
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from domain.jobs import (
     ACTIVE,
@@ -22,12 +21,15 @@ from domain.jobs import (
     utcnow,
 )
 from domain.tracking import Handle
-from storage.db import Database
+from storage.db import Database, Row
 
 # For each state, the states a job may come from: lets a transition be one compare-and-set UPDATE.
 _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
     state: tuple(sorted(src for src, dests in TRANSITIONS.items() if state in dests)) for state in JobState
 }
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _JSON_FIELDS = {"options", "handle", "result"}
 # The error column is TEXT: a Failure as JSON (an older row holds a sentence, which Failure reads).
@@ -50,14 +52,12 @@ def _encode(name: str, value: Any) -> Any:
         return json.dumps(value)
     if isinstance(value, Failure):
         return value.model_dump_json(exclude_none=True, exclude_defaults=True)
-    if isinstance(value, datetime):
-        return value.isoformat()
     if isinstance(value, Path):
         return str(value)
     return value
 
 
-def _decode(row: aiosqlite.Row) -> Job:
+def _decode(row: Row) -> Job:
     data = dict(row)
     for name in _JSON_FIELDS:
         if data.get(name) is not None:
@@ -65,9 +65,19 @@ def _decode(row: aiosqlite.Row) -> Job:
     return Job.model_validate(data)
 
 
+class WebhookTarget(NamedTuple):
+    """What the webhook receiver needs to know about the job a delivery's URL token names."""
+
+    job_id: int
+    finished: bool
+    handle: Handle | None
+
+
 class JobRepository:
     def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+        self.db = db
+        self._deliveries = _Batched(self._record_deliveries, "webhook-deliveries")
+        self._targets = _Batched(self._find_targets, "webhook-targets")
 
     async def create(self, new: NewJob, state: JobState = JobState.RECEIVED) -> Job:
         now = utcnow()
@@ -75,25 +85,48 @@ class JobRepository:
         fields.update(state=state.value, created_at=now, updated_at=now)
         columns = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"INSERT INTO jobs ({columns}) VALUES ({marks}) RETURNING *",
             [_encode(k, v) for k, v in fields.items()],
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return _decode(row)
 
+    async def database_tag(self) -> str:
+        """The random tag this database got at creation (migration 0009), unique to it."""
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = 'database_tag'")
+        assert row is not None, "migration 0009 stores the database tag"
+        return str(row[0])
+
     async def get(self, job_id: int) -> Job | None:
-        async with self.conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return _decode(row) if row else None
 
-    async def by_webhook_token(self, provider: str, token: str) -> Job | None:
-        async with self.conn.execute(
-            "SELECT * FROM jobs WHERE provider = ? AND webhook_token = ?", (provider, token)
-        ) as cur:
-            row = await cur.fetchone()
-        return _decode(row) if row else None
+    async def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
+        """The job a webhook URL names. Lookups that arrive together share one SELECT."""
+        return await self._targets((provider, token))
+
+    async def _find_targets(self, keys: list[tuple[str, str]]) -> list[WebhookTarget | None]:
+        tokens = sorted({token for _, token in keys})
+        rows = await self.db.fetchall(
+            "SELECT provider, webhook_token, id, state, handle FROM jobs "
+            f"WHERE webhook_token IN ({', '.join('?' for _ in tokens)})",
+            tokens,
+        )
+        found = {
+            (row["provider"], row["webhook_token"]): WebhookTarget(
+                row["id"],
+                JobState(row["state"]) not in ACTIVE,
+                Handle.model_validate_json(row["handle"]) if row["handle"] else None,
+            )
+            for row in rows
+        }
+        return [found.get(key) for key in keys]
+
+    async def counts_by_state(self) -> dict[tuple[str, JobState], int]:
+        """How many jobs each provider has in each state (for /metrics)."""
+        rows = await self.db.fetchall("SELECT provider, state, COUNT(*) FROM jobs GROUP BY provider, state")
+        return {(row[0], JobState(row[1])): int(row[2]) for row in rows}
 
     async def update(self, job_id: int, **fields: Any) -> Job:
         """Change fields other than the state."""
@@ -120,10 +153,9 @@ class JobRepository:
             params += list(allowed)
         assignments = ", ".join(f"{name} = ?" for name in fields)
         values = [_encode(k, v) for k, v in fields.items()]
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"UPDATE jobs SET {assignments} WHERE {where} RETURNING *", values + params
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is not None:
             return _decode(row)
         current = await self.get(job_id)
@@ -132,10 +164,8 @@ class JobRepository:
         assert to is not None
         raise IllegalTransition(job_id, current.state, to)
 
-    async def _select(self, sql: str, params: Iterable[Any] = ()) -> list[Job]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            rows = await cur.fetchall()
-        return [_decode(row) for row in rows]
+    async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[Job]:
+        return [_decode(row) for row in await self.db.fetchall(sql, params)]
 
     async def unfinished(self) -> list[Job]:
         states = [s.value for s in ACTIVE]
@@ -151,10 +181,9 @@ class JobRepository:
     async def active_count_for_member(self, member_id: int) -> int:
         states = [s.value for s in ACTIVE]
         marks = ", ".join("?" for _ in states)
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"SELECT COUNT(*) FROM jobs WHERE member_id = ? AND state IN ({marks})", [member_id, *states]
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def recent_for_member(self, member_id: int, guild_id: int | None, limit: int = 10) -> list[Job]:
@@ -176,17 +205,68 @@ class JobRepository:
         return await self._select(
             f"SELECT * FROM jobs WHERE input_path IS NOT NULL AND state IN ({marks}) AND finished_at < ? "
             "ORDER BY id",
-            [*states, finished_before.isoformat()],
+            [*states, finished_before],
         )
 
     async def recent(self, limit: int = 20) -> list[Job]:
         return await self._select("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))
 
     async def record_delivery(self, provider: str, delivery_id: str, job_id: int) -> bool:
-        """Remember a webhook delivery. False when it was seen before (a duplicate)."""
-        async with self.conn.execute(
-            "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING",
-            (provider, delivery_id, job_id, utcnow().isoformat()),
-        ) as cur:
-            return cur.rowcount == 1
+        """Remember a webhook delivery. False when it was seen before (a duplicate).
+
+        Deliveries that arrive together share one INSERT.
+        """
+        return await self._deliveries((provider, delivery_id, job_id))
+
+    async def _record_deliveries(self, batch: list[tuple[str, str, int]]) -> list[bool]:
+        # The same delivery twice in one batch: the first is new (if the table agrees), the second not.
+        first: dict[tuple[str, str], int] = {}
+        for n, (provider, delivery_id, _) in enumerate(batch):
+            first.setdefault((provider, delivery_id), n)
+        rows = [(p, d, j, utcnow()) for n, (p, d, j) in enumerate(batch) if first[(p, d)] == n]
+        inserted = await self.db.fetchall(
+            "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) VALUES "
+            + ", ".join("(?, ?, ?, ?)" for _ in rows)
+            + " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING provider, delivery_id",
+            [value for row in rows for value in row],
+        )
+        new = {(row[0], row[1]) for row in inserted}
+        return [first[(p, d)] == n and (p, d) in new for n, (p, d, _) in enumerate(batch)]
+
+
+class _Batched(Generic[T, R]):
+    """Calls that arrive together are answered by one statement.
+
+    While one batch is with the database (aiosqlite's thread, or a pooled PostgreSQL connection),
+    the next calls gather; then `run` answers them all with one statement and one round trip (the
+    trip costs more than the statement). A lone call goes at once, as a batch of one.
+    """
+
+    MAX_BATCH = 200  # a few bound values each, far below SQLite's and PostgreSQL's limits on them
+
+    def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], name: str) -> None:
+        self._run = run
+        self._name = name
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> R:
+        answer: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, answer))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(), name=self._name)
+        return await answer
+
+    async def _work(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self.MAX_BATCH], self._waiting[self.MAX_BATCH :]
+            try:
+                results = await self._run([item for item, _ in batch])
+            except Exception as exc:
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (_, answer), result in zip(batch, results, strict=True):
+                if not answer.done():  # its request may have been cancelled meanwhile
+                    answer.set_result(result)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from tests.waiting import until
+
 
 class FakeClock:
     """A domain.clock.Clock on virtual time. Every sleep is recorded in `sleeps`.
@@ -48,6 +50,11 @@ class FakeClock:
     def sleeping(self) -> int:
         """How many sleeps are waiting for the time to move."""
         return sum(1 for _, wake in self._sleepers if not wake.done())
+
+    async def asleep(self) -> None:
+        """Return once some sleep waits for the time to move: a loop that `advance` woke has done its
+        work (real I/O included) and waits again."""
+        await until(lambda: self.sleeping > 0)
 
     def wake_times(self) -> list[float]:
         return sorted(at for at, wake in self._sleepers if not wake.done())

@@ -1,14 +1,18 @@
-"""The aiohttp app that runs in the bot's loop: provider webhooks and a health check."""
+"""The aiohttp app that runs in the bot's loop: provider webhooks, a health check, /metrics."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from domain.errors import WebhookRejected
+from engine import metrics
 from engine.runner import Runner
 from providers.registry import Registry
 from storage.jobs import JobRepository
@@ -17,6 +21,16 @@ log = logging.getLogger(__name__)
 
 # Webhook bodies are small JSON documents; anything bigger is not from a provider.
 MAX_BODY = 256 * 1024
+
+
+class CannotListen(Exception):
+    """The web server could not bind its address (the port is taken, the host is not ours)."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        super().__init__(f"{host}:{port}: {cause.strerror or cause}")
+        self.host = host
+        self.port = port
+        self.cause = cause
 
 
 class WebServer:
@@ -29,6 +43,7 @@ class WebServer:
         host: str,
         port: int,
         is_ready: Callable[[], bool],
+        metrics_enabled: bool = False,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -39,6 +54,10 @@ class WebServer:
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_get("/healthz", self.healthz)
         self.app.router.add_post("/webhooks/{provider}/{token}", self.webhook)
+        self.metrics_enabled = metrics_enabled
+        if metrics_enabled:
+            self.app.router.add_get("/metrics", self.metrics)
+        self._lag_watch: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self.bound_port: int | None = None
 
@@ -46,13 +65,24 @@ class WebServer:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise CannotListen(self.host, self.port, exc) from exc
         server = site._server  # the bound port, when 0 was asked for
         sockets = getattr(server, "sockets", None) or []
         self.bound_port = sockets[0].getsockname()[1] if sockets else self.port
         log.info("web server listening on %s:%s", self.host, self.bound_port)
+        if self.metrics_enabled:
+            self._lag_watch = asyncio.create_task(metrics.watch_loop_lag(), name="loop-lag")
 
     async def stop(self) -> None:
+        if self._lag_watch:
+            self._lag_watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lag_watch
         if self._runner:
             await self._runner.cleanup()
 
@@ -60,31 +90,55 @@ class WebServer:
         ready = self.is_ready()
         return web.json_response({"ok": ready}, status=200 if ready else 503)
 
+    async def metrics(self, request: web.Request) -> web.Response:
+        metrics.set_job_counts(await self.jobs.counts_by_state())
+        return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
     async def webhook(self, request: web.Request) -> web.Response:
+        """One SQL statement per delivery at most.
+
+        A job being driven is found in the runner's memory, so only the dedupe INSERT touches the
+        database; any other token costs one indexed SELECT (unknown, finished, or not driven here).
+        """
         name, token = request.match_info["provider"], request.match_info["token"]
         if name not in self.registry:
-            return web.json_response({"error": "unknown"}, status=404)
-        job = await self.jobs.by_webhook_token(name, token)
-        if job is None:
-            return web.json_response({"error": "unknown"}, status=404)
+            # Not labelled by the name in the URL: anyone could mint series by the million.
+            return self._answer("other", "unknown", {"error": "unknown"}, 404)
+        live = self.runner.webhook_target(name, token)
+        target = live or await self.jobs.webhook_target(name, token)
+        if target is None:
+            return self._answer(name, "unknown", {"error": "unknown"}, 404)
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
-            return web.json_response({"error": "too large"}, status=413)
+            return self._answer(name, "refused", {"error": "too large"}, 413)
+        except ConnectionResetError:
+            # The sender hung up mid-body (it will retry, or it was never a provider): nothing to do.
+            log.debug("webhook for job %s: the sender dropped the connection mid-body", target.job_id)
+            return web.Response(status=400)
         provider = self.registry.get(name)
         try:
             payload = provider.verify_webhook(request.headers, body)
         except WebhookRejected as rejected:
-            log.info("webhook for job %s refused: %s", job.id, rejected.reason)
-            return web.json_response({"error": rejected.reason}, status=rejected.status)
-        if job.handle is not None and not provider.webhook_belongs(job.handle, payload):
+            log.info("webhook for job %s refused: %s", target.job_id, rejected.reason)
+            return self._answer(name, "refused", {"error": rejected.reason}, rejected.status)
+        if target.handle is not None and not provider.webhook_belongs(target.handle, payload):
             # The token is right but the delivery is about another task: not this job's, change nothing.
-            log.info("webhook for job %s names another task; refused", job.id)
-            return web.json_response({"error": "unknown"}, status=404)
+            log.info("webhook for job %s names another task; refused", target.job_id)
+            return self._answer(name, "refused", {"error": "unknown"}, 404)
+        if live is None:
+            # Finished, or not driven by this process: nothing would take the payload. 2xx all the
+            # same (a resend would change nothing); polling remains the backstop for a job not driven.
+            outcome = "duplicate" if target.finished else "idle"
+            return self._answer(name, outcome, {"ok": True, "duplicate": target.finished}, 200)
         delivery_id = str(payload.get("_webhook_id") or hashlib.sha256(body).hexdigest())
-        if not await self.jobs.record_delivery(name, delivery_id, job.id):
-            return web.json_response({"ok": True, "duplicate": True})
-        if not job.finished:
-            self.runner.push_webhook(job.id, payload)
+        if not await self.jobs.record_delivery(name, delivery_id, target.job_id):
+            return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
         # 2xx even when nobody is tracking right now: polling remains the backstop.
-        return web.json_response({"ok": True})
+        self.runner.push_webhook(target.job_id, payload)
+        return self._answer(name, "accepted", {"ok": True}, 200)
+
+    @staticmethod
+    def _answer(provider: str, outcome: str, body: dict[str, object], status: int) -> web.Response:
+        metrics.WEBHOOK_DELIVERIES.labels(provider, outcome).inc()
+        return web.json_response(body, status=status)

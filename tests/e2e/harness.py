@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yarl
+
 import bot as bot_main
 from config import Settings
 from domain.jobs import Job
 from face import texts
+from providers.acestep import AceStepProvider
 from providers.local import LocalProvider
 from providers.musicgpt import MusicGPTProvider
 from providers.soundpiece import SoundpieceProvider
@@ -23,7 +26,10 @@ from storage.jobs import JobRepository
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
 from tests.tones import write_tone
 
-LABELS = {p.name: p.label for p in (LocalProvider, MusicGPTProvider, SoundpieceProvider, SoundverseProvider)}
+LABELS = {
+    p.name: p.label
+    for p in (AceStepProvider, LocalProvider, MusicGPTProvider, SoundpieceProvider, SoundverseProvider)
+}
 
 
 def failure_text(job: Job) -> str:
@@ -72,6 +78,7 @@ class Harness:
             musicgpt_poll_interval=0.1,
         )
         values.update(self.overrides)
+        values.setdefault("download_allowed_hosts", fake_hosts(values))
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     async def start(self) -> None:
@@ -158,6 +165,14 @@ class Harness:
             job = await self._find_job(job_id)
             last = f"last state {job.state} ({job.error})" if job else "no such job"
             raise AssertionError(f"job {job_id} never got there; {last}") from None
+
+
+def fake_hosts(values: dict[str, Any]) -> str:
+    """DOWNLOAD_ALLOWED_HOSTS for the fakes in these settings: they serve takes and attachments over
+    plain http on 127.0.0.1, which the download policy refuses for every other address."""
+    fakes = ("musicgpt_base_url", "soundverse_base_url", "soundpiece_base_url", "discord_api_base")
+    urls = [v for k, v in values.items() if k in fakes and isinstance(v, str)]
+    return ",".join(sorted({f"{u.host}:{u.port}" for u in map(yarl.URL, urls) if u.host == "127.0.0.1"}))
 
 
 def free_port() -> int:

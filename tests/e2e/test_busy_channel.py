@@ -22,7 +22,7 @@ JOBS = 12
 
 
 async def test_many_jobs_in_one_channel_are_delivered_without_a_single_429(tmp_path: Path) -> None:
-    audio = song(tmp_path, seconds=1.0)
+    audio = song(tmp_path, seconds=4.0)
     members = [member_id for member_id, _ in DEFAULT_MEMBERS]
     async with (
         FakeMusicGPT(polls_to_complete=4, eta=30) as musicgpt,
@@ -73,7 +73,7 @@ async def test_many_jobs_in_one_channel_are_delivered_without_a_single_429(tmp_p
 
 
 async def test_show_my_status_on_the_board_gives_a_member_a_live_status_of_their_own(tmp_path: Path) -> None:
-    audio = song(tmp_path, seconds=1.0)
+    audio = song(tmp_path, seconds=4.0)
     alice, bob = (member_id for member_id, _ in DEFAULT_MEMBERS)
     async with (
         FakeMusicGPT(polls_to_complete=10_000) as musicgpt,  # the jobs stay in progress

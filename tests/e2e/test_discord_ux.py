@@ -88,7 +88,9 @@ async def test_remix_this_audio_on_a_member_message_and_on_a_result(tmp_path: Pa
         await refused(ix, "no audio attachment")
 
         source = await h.discord.post_user_message(
-            "my loop", attachments=[("loop.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+            # Long enough that its nightcore take (sped up) is still over the 3 s minimum to remix again.
+            "my loop",
+            attachments=[("loop.wav", song(tmp_path, seconds=5, fmt="wav"), "audio/wav")],
         )
         click = await h.discord.run_message_command("Remix this audio", source.id)
         ack = await click.wait_response()

@@ -1,53 +1,35 @@
-"""A clock that tests move by hand, and a session face that records what the engine asked of it."""
+"""A clock a whole bot runs on while tests jump it, and a session face that records what the engine
+asked of it. (Unit tests move time with tests/clock.py's FakeClock.)"""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 from domain.sessions import Entry, Results, Session, SessionStats
 
 
-class FakeClock:
-    """Time stands still until advance(); sleepers wake when their time has come."""
+class JumpClock:
+    """Wall time plus an offset a test moves with jump(), for a whole bot: it keeps running across a
+    restart (tests/clock.py's FakeClock moves only when a test advances it, and a stopped bot has no
+    sleepers to wake). Sleeps are cut to `poll` so a sleeper sees a jump at once."""
 
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._mono = 0.0
-        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
-        self._registered = asyncio.Event()
+    def __init__(self, poll: float = 0.05) -> None:
+        self.offset = timedelta(0)
+        self.poll = poll
 
     def monotonic(self) -> float:
-        return self._mono
+        return time.monotonic() + self.offset.total_seconds()
 
     def utcnow(self) -> datetime:
-        return self._now
+        return datetime.now(UTC) + self.offset
 
     async def sleep(self, seconds: float) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        entry = (self._mono + max(0.0, seconds), future)
-        self._sleepers.append(entry)
-        self._registered.set()
-        try:
-            await future
-        finally:
-            self._sleepers.remove(entry)
+        await asyncio.sleep(min(max(0.0, seconds), self.poll))
 
-    async def advance(self, seconds: float) -> None:
-        """Once someone sleeps, move time on and wake the sleepers that are due; return once
-        someone sleeps again (a woken loop has done its work)."""
-        await self.asleep()
-        self._mono += seconds
-        self._now += timedelta(seconds=seconds)
-        for due, future in list(self._sleepers):
-            if due <= self._mono and not future.done():
-                future.set_result(None)
-        await self.asleep()
-
-    async def asleep(self) -> None:
-        while not any(not future.done() for _, future in self._sleepers):
-            self._registered.clear()
-            await asyncio.wait_for(self._registered.wait(), timeout=10)
+    def jump(self, span: timedelta) -> None:
+        self.offset += span
 
 
 class RecordingFace:

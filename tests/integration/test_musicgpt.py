@@ -14,9 +14,10 @@ from aiohttp import web
 from domain.errors import ErrorKind, ProviderError
 from domain.kinds import JobKind
 from domain.tracking import Completed, Event, Handle, Progress
+from engine.downloads import DownloadPolicy
 from face import texts
 from providers.base import JobRequest
-from providers.http import RATE_LIMIT_PAUSE, download_to
+from providers.http import RATE_LIMIT_PAUSE
 from providers.musicgpt import MusicGPTProvider
 from tests.clock import FakeClock
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
@@ -104,7 +105,8 @@ async def test_clean_remix(session, clock, song, tmp_path) -> None:
         assert last.cover_url and last.title == "Fake Song 1"
 
         dest = tmp_path / "take1.mp3"
-        await download_to(session, last.outputs[0].url, dest, max_bytes=10_000_000)
+        fake_cdn = DownloadPolicy.parse_hosts(fake.base_url.split("/")[2])
+        await DownloadPolicy(allowed_hosts=fake_cdn).fetch(last.outputs[0].url, dest, max_bytes=10_000_000)
         with av.open(str(dest)) as container:
             assert container.streams.audio[0].codec_context.name.startswith("mp3")
 
@@ -231,7 +233,9 @@ async def test_200_with_success_false_is_an_error(session, clock, song) -> None:
         fake.script("Remix", Fault.refused("Audio too long"))
         with pytest.raises(ProviderError) as info:
             await make(session, fake, clock).submit(remix(song))
-        assert info.value.kind == ErrorKind.INVALID_INPUT and "Audio too long" in spoken(info.value, "MusicGPT")
+        assert info.value.kind == ErrorKind.INVALID_INPUT and "Audio too long" in spoken(
+            info.value, "MusicGPT"
+        )
 
 
 async def test_wrong_key_is_an_auth_error(session, clock, song) -> None:
@@ -323,7 +327,9 @@ async def test_all_takes_flagged_is_content_flagged(session, clock, song) -> Non
     async with FakeMusicGPT(polls_to_complete=1, flagged={1: "hate speech", 2: "hate speech"}) as fake:
         with pytest.raises(ProviderError) as info:
             await run(make(session, fake, clock), remix(song))
-        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in spoken(info.value, "MusicGPT")
+        assert info.value.kind == ErrorKind.CONTENT_FLAGGED and "hate speech" in spoken(
+            info.value, "MusicGPT"
+        )
 
 
 # -- webhooks ----------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 from domain.jobs import Job, JobState, NewJob
 from domain.kinds import JobKind
+from engine import metrics
 from face.status import StatusBoard
 from storage.db import Database
 from storage.jobs import JobRepository
@@ -149,3 +150,26 @@ async def test_the_final_state_survives_a_discord_outage(world):
     await board.flush(job.id)
     assert "Cancelled" in titles(fake)[-1]
     assert len([d for d in clock.sleeps if d > 0]) == 3  # three backoffs on the board's clock, then it landed
+
+
+async def test_status_freshness_is_how_long_a_change_waited_on_the_boards_clock(world):
+    """/metrics reports how stale a status message was: the wait for the coalescing interval counts."""
+    fake, client, jobs = world
+    clock = FakeClock()
+    board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=0.3, clock=clock)
+    count_before, sum_before = freshness("count"), freshness("sum")
+    job = await new_job(fake, jobs)
+    board.push(job, 2)
+    await board.flush(job.id)  # posted at once; the next edit waits for the interval
+    for state in (S.SUBMITTING, S.SUBMITTED, S.RUNNING):  # passing states (a final one waits for no spacing)
+        job = await jobs.transition(job.id, state)
+        board.push(job)
+    await clock.advance(0.3)
+    await board.flush(job.id)
+
+    assert freshness("count") - count_before == 2  # the post and the one coalesced edit
+    assert freshness("sum") - sum_before == pytest.approx(0.3)
+
+
+def freshness(sample: str) -> float:
+    return metrics.REGISTRY.get_sample_value(f"remixbot_status_freshness_seconds_{sample}") or 0.0

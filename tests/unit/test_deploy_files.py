@@ -39,7 +39,8 @@ def test_dockerignore_keeps_what_the_image_needs_and_drops_secrets():
         "face/bot.py",
         "cogs/create.py",
         "providers/base.py",
-        "storage/migrations/0001_init.sql",
+        "storage/migrations/sqlite/0001_init.sql",
+        "storage/migrations/postgres/0001_init.sql",
         "web/server.py",
         "audio/probe.py",
     ):

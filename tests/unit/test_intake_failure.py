@@ -23,7 +23,7 @@ class NoRunner:
         raise AssertionError("a job whose check crashed is never queued")
 
 
-async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path: Path, monkeypatch, session):
+async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path: Path, monkeypatch):
     def broken_probe(path):
         raise RuntimeError("bug")
 
@@ -36,7 +36,6 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
         jobs,
         registry,
         NoRunner(),
-        session,
         work_dir=tmp_path,  # type: ignore[arg-type]
         max_input_bytes=10**8,
         max_jobs_per_member=1,

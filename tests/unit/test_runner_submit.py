@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import aiohttp
-
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.jobs import Failure, JobState, NewJob
 from domain.kinds import JobKind
@@ -59,18 +57,16 @@ async def test_an_unconfirmed_submit_fails_once_with_a_clear_reason(tmp_path: Pa
         )
     )
     job = await jobs.transition(job.id, JobState.QUEUED)
-    async with aiohttp.ClientSession() as session:
-        runner = Runner(
-            jobs,
-            registry,
-            Quiet(),
-            None,
-            session=session,
-            work_dir=tmp_path,  # type: ignore[arg-type]
-            deadline_seconds=60,
-            max_take_bytes=1,
-        )
-        final = await runner.run_one(job)
+    runner = Runner(
+        jobs,
+        registry,
+        Quiet(),
+        None,
+        work_dir=tmp_path,  # type: ignore[arg-type]
+        deadline_seconds=60,
+        max_take_bytes=1,
+    )
+    final = await runner.run_one(job)
     await db.close()
     assert provider.submits == 1
     assert final.state is JobState.FAILED

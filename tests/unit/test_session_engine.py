@@ -12,7 +12,8 @@ from domain.sessions import EntryStatus, SessionPhase, SessionPlan
 from engine.sessions import SessionEngine, Voter
 from storage.db import Database
 from storage.sessions import SessionRepository
-from tests.fakes.sessions import FakeClock, RecordingFace
+from tests.clock import FakeClock
+from tests.fakes.sessions import RecordingFace
 
 P = SessionPhase
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -24,7 +25,7 @@ LIMIT = 1024
 async def engine(tmp_path: Path):
     db = await Database.open(tmp_path / "bot.sqlite3")
     yield SessionEngine(
-        SessionRepository(db), RecordingFace(), FakeClock(T0), tmp_path / "work", random.Random(5)
+        SessionRepository(db), RecordingFace(), FakeClock(start=T0), tmp_path / "work", random.Random(5)
     )
     await db.close()
 

@@ -141,7 +141,6 @@ async def test_expected_time_stays_put_as_the_provider_counts_down(tmp_path):
         None,
         Quiet(),
         None,
-        session=None,
         work_dir=tmp_path,  # type: ignore[arg-type]
         deadline_seconds=60,
         max_take_bytes=1,

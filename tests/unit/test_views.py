@@ -147,7 +147,6 @@ async def test_sweep_removes_kept_inputs_past_retention_only(tmp_path: Path):
         None,
         _Quiet(),
         None,
-        session=None,
         work_dir=tmp_path,  # type: ignore[arg-type]
         deadline_seconds=60,
         max_take_bytes=1,
