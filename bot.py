@@ -58,6 +58,7 @@ def bot_options(settings: Settings) -> BotOptions:
         work_dir=settings.work_dir,
         dev_guild_id=settings.dev_guild_id,
         status_edit_interval=settings.status_edit_interval,
+        channel_board_threshold=settings.channel_board_threshold,
         job_deadline_seconds=settings.job_deadline_seconds,
         max_input_bytes=settings.max_input_bytes,
         max_take_bytes=settings.max_take_bytes,

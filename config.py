@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     max_take_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
     # Minimum seconds between two edits of one status message.
     status_edit_interval: float = Field(default=2.0, ge=0)
+    # Active jobs in one channel beyond which their statuses fold into one channel board message.
+    channel_board_threshold: int = Field(default=8, ge=1)
     # How many unfinished jobs one member may have at once.
     max_jobs_per_member: int = Field(default=3, ge=1)
     # Hours a delivered job's input audio is kept, so Reroll and Edit and rerun can use it again.

@@ -63,7 +63,10 @@ async def main(n_jobs: int, events: int, interval: float = 0.5) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 db = await Database.open(Path(tmp) / "bench.sqlite3")
                 jobs = JobRepository(db)
-                board = StatusBoard(client, jobs, {"musicgpt": "MusicGPT"}, interval=interval)
+                # One message per job (no channel board): this measures per-message coalescing.
+                board = StatusBoard(
+                    client, jobs, {"musicgpt": "MusicGPT"}, interval=interval, board_threshold=n_jobs
+                )
                 started = time.perf_counter()
                 await asyncio.gather(*(one_job(fake, jobs, board, n, events) for n in range(n_jobs)))
                 elapsed = time.perf_counter() - started

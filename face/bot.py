@@ -27,6 +27,7 @@ from engine.sessions import SessionEngine
 from face import texts
 from face.admin_log import DiscordAdminLog
 from face.attachments import fresh_url
+from face.channel_writer import ChannelWriter, MetaBudgetStore
 from face.flagged import FlaggedPolicy
 from face.results import DiscordResults
 from face.session_views import SESSION_ITEMS, session_result_view
@@ -34,7 +35,7 @@ from face.sessions import DiscordSessions
 from face.status import StatusBoard
 from face.telemetry import discord_trace
 from face.tree import RemixTree
-from face.views import DYNAMIC_ITEMS, status_view
+from face.views import DYNAMIC_ITEMS, board_view, status_view
 from providers.registry import Registry
 from storage.budgets import BudgetRepository
 from storage.db import Database
@@ -61,6 +62,7 @@ class BotOptions:
     work_dir: Path
     dev_guild_id: int | None = None
     status_edit_interval: float = 2.0
+    channel_board_threshold: int = 8
     job_deadline_seconds: float = 45 * 60
     max_input_bytes: int = 50 * 1024 * 1024
     max_take_bytes: int = 200 * 1024 * 1024
@@ -108,14 +110,19 @@ class RemixBot(commands.AutoShardedBot):
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
+        # Every channel write waits its turn in the channel's writer, which learns each channel's budget
+        # from the rate-limit headers of discord.py's own HTTP session (and remembers it in the database).
+        self.writer = ChannelWriter(store=MetaBudgetStore(db))
+        # One trace, two listeners: with metrics on, Discord requests, 429s and acknowledgement latency
+        # are counted (face/telemetry.py); the writer adds its own to read the rate-limit headers.
+        trace = discord_trace() if options.metrics_enabled else aiohttp.TraceConfig()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=RemixTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
-            # Counts Discord requests and 429s by route, and acknowledgement latency (face/telemetry.py).
-            http_trace=discord_trace() if options.metrics_enabled else None,  # type: ignore[arg-type]  # discord.py reads None as "no trace"; its options TypedDict omits that
+            http_trace=self.writer.trace(trace),
             **_sharding(options),
         )
         self.options = options
@@ -145,6 +152,7 @@ class RemixBot(commands.AutoShardedBot):
         stages = {p.name: p.capabilities.stages for p in self.registry}
         # Buttons are found again by their custom_id, so they keep working after a restart.
         self.add_dynamic_items(*DYNAMIC_ITEMS, *SESSION_ITEMS)
+        await self.writer.load()
         self.status_board = StatusBoard(
             self,
             self.jobs,
@@ -152,6 +160,9 @@ class RemixBot(commands.AutoShardedBot):
             interval=s.status_edit_interval,
             provider_stages=stages,
             view_for=status_view,
+            writer=self.writer,
+            board_threshold=s.channel_board_threshold,
+            board_view=board_view,
         )
         # Server admin rules: budgets, roles, cooldowns, moderation, the admin log.
         self.admin_log = DiscordAdminLog(self, self.rules_repo)
@@ -164,6 +175,7 @@ class RemixBot(commands.AutoShardedBot):
             s.work_dir,
             view_for=session_result_view,
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
+            writer=self.writer,
             database_tag=await self.jobs.database_tag(),
         )
         self.runner = Runner(
@@ -204,7 +216,7 @@ class RemixBot(commands.AutoShardedBot):
             metrics_enabled=s.metrics_enabled,
         )
         # -- remix sessions: the engine exists before the cogs that use it --
-        self.session_face = DiscordSessions(self, interval=s.status_edit_interval)
+        self.session_face = DiscordSessions(self, interval=s.status_edit_interval, writer=self.writer)
         self.session_engine = SessionEngine(
             SessionRepository(self.db), self.session_face, self.clock, s.work_dir
         )
@@ -280,6 +292,7 @@ class RemixBot(commands.AutoShardedBot):
             await self.runner.close()
             await self.status_board.close()
             await self.session_face.close()
+            await self.writer.close()  # after everything that writes through it
             await self.web.stop()
             await self.admin_log.close()
         await super().close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from domain.tracking import Completed, Note
 from engine.ports import PostRefused
 from engine.takes import Take, take_dir
 from face import texts
+from face.channel_writer import ChannelWriter
 from face.flagged import FlaggedPolicy, spoiler_name
 
 log = logging.getLogger(__name__)
@@ -129,6 +131,7 @@ class DiscordResults:
         *,
         view_for: ResultView | None = None,
         flagged: FlaggedPolicy | None = None,
+        writer: ChannelWriter | None = None,
         database_tag: str = "",
     ) -> None:
         self.client = client
@@ -138,6 +141,7 @@ class DiscordResults:
         self.work_dir = work_dir
         self.view_for = view_for
         self.flagged = flagged
+        self.writer = writer  # the channels' writer (face/channel_writer.py); None: send directly
 
     async def _fit(self, job: Job, take: Take) -> Path | None:
         if take.path.stat().st_size <= job.upload_limit:
@@ -263,8 +267,10 @@ class DiscordResults:
         """Send one part; a refusal for good raises PostRefused, a failure that may pass ProviderError."""
         # Discord picks the player from the extension, so names keep the real one.
         attachments = [discord.File(path, filename=name) for path, name in group]
+        send = functools.partial(channel.send, files=attachments, **fields)
         try:
-            return await channel.send(files=attachments, **fields)
+            # In the channel's writer, a result post goes before every status edit waiting there.
+            return await (self.writer.write(job.channel_id, send) if self.writer else send())
         except discord.Forbidden as exc:
             missing = self._missing_in(job.channel_id) or _needed(group)
             refused = Failure(reason=Reason.MISSING_PERMISSIONS, params={"permissions": missing})

@@ -38,6 +38,7 @@ from domain.sessions import (
 )
 from engine.intake import check_duration
 from face import texts
+from face.channel_writer import ChannelWriter
 from face.results import REQUIRED, message_parts, missing_permissions
 from face.session_card import card_channel_id, card_view, echo, render_card
 from face.session_views import VoteButton, enter_reply, find_session, may_host
@@ -291,13 +292,17 @@ class DiscordSessions:
     """What the session engine asks of Discord. Posts carry nonces derived from the session and
     entry, so a post retried after a crash returns the message already posted."""
 
-    def __init__(self, bot: RemixBot, *, interval: float) -> None:
+    def __init__(self, bot: RemixBot, *, interval: float, writer: ChannelWriter | None = None) -> None:
         self.bot = bot
+        # Card edits wait their turn in the writer of the card's channel (or forum thread), with the
+        # status edits and result posts there.
         self._cards: Coalescer[int, tuple[Session, SessionStats]] = Coalescer(
             self._write_card,
             interval=interval,
             is_final=lambda state: state[0].phase in FINISHED,
             name="card",
+            channel_of=lambda state: card_channel_id(state[0]),
+            writer=writer,
         )
 
     async def close(self) -> None:

@@ -316,6 +316,54 @@ def progress(stage: str, percent: float | None) -> str:
     return f"{stage} · {percent:.0f}%" if percent is not None else stage
 
 
+# -- the channel board (face/channel_board.py): one line per job when a busy channel folds ------------
+BOARD_FOOTER = "This channel is busy: statuses are shown here together. Show my status gives you your own."
+BUTTON_SHOW_STATUS = "Show my status"
+
+
+def board_title(active: int, total: int) -> str:
+    if active == 0:
+        return f"Channel board · all {total} jobs finished"
+    return f"Channel board · {active} of {total} jobs in progress"
+
+
+def board_line(
+    job_id: int,
+    member_id: int,
+    excerpt: str | None,
+    state: str,
+    stage: str | None,
+    percent: float | None,
+    position: int | None,
+) -> str:
+    """`excerpt` arrives escaped and defused (texts.quoted); the mention shows a name and pings nobody."""
+    parts = [f"`#{job_id}` <@{member_id}>"]
+    if excerpt:
+        parts.append(excerpt)
+    parts.append(f"**{STAGE_NAMES.get(state, state)}**")
+    if stage:
+        parts.append(stage)
+    if percent is not None:
+        parts.append(f"{percent:.0f}%")
+    if position:
+        parts.append(f"#{position} in queue")
+    return " · ".join(parts)
+
+
+def board_more(count: int) -> str:
+    return f"… and {count} more"
+
+
+def board_shown(count: int) -> str:
+    if count == 0:
+        return "You have no job in progress on this board."
+    return (
+        "Your status is posted below and kept up to date."
+        if count == 1
+        else (f"Your {count} statuses are posted below and kept up to date.")
+    )
+
+
 def started(timestamp: int) -> str:
     return f"Started <t:{timestamp}:R>"
 

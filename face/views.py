@@ -413,7 +413,41 @@ def _pressed_on(interaction: discord.Interaction) -> int | None:
     return interaction.message.id if interaction.message else None
 
 
-DYNAMIC_ITEMS = (CancelButton, DeleteButton, RerollButton, EditButton, TakeButton)
+class ShowStatusButton(ui.DynamicItem[ui.Button[Any]], template=r"remix:board:(?P<channel>[0-9]+)"):
+    """On a channel board: the presser's folded jobs get their own live status messages again."""
+
+    def __init__(self, channel_id: int) -> None:
+        self.channel_id = channel_id
+        super().__init__(
+            ui.Button(
+                label=texts.BUTTON_SHOW_STATUS,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"remix:board:{channel_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> ShowStatusButton:
+        return cls(int(match["channel"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot: RemixBot = interaction.client  # type: ignore[assignment]  # the client running this view is the bot
+        try:
+            shown = bot.status_board.show(self.channel_id, interaction.user.id)
+            await interaction.response.send_message(texts.board_shown(shown), ephemeral=True)
+        except Exception as error:
+            await report(interaction, error, f"button {self.custom_id}")
+
+
+DYNAMIC_ITEMS = (CancelButton, DeleteButton, RerollButton, EditButton, TakeButton, ShowStatusButton)
+
+
+def board_view(channel_id: int) -> ui.View:
+    view = ui.View(timeout=None)
+    view.add_item(ShowStatusButton(channel_id))
+    return view
 
 
 def status_view(job: Job) -> ui.View | None:

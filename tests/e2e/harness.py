@@ -196,8 +196,11 @@ def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") 
 
 
 @contextlib.asynccontextmanager
-async def harness(tmp: Path, **overrides: Any) -> AsyncIterator[Harness]:
-    async with FakeDiscord() as fake:
+async def harness(
+    tmp: Path, *, fake_discord: dict[str, Any] | None = None, **overrides: Any
+) -> AsyncIterator[Harness]:
+    """The bot's settings are `overrides`; `fake_discord` are FakeDiscord knobs (e.g. write_limit)."""
+    async with FakeDiscord(**(fake_discord or {})) as fake:
         with patched_discord(fake):
             h = Harness(fake, tmp, overrides)
             try:
