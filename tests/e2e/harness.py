@@ -204,3 +204,19 @@ async def harness(tmp: Path, **overrides: Any) -> AsyncIterator[Harness]:
                 yield h
             finally:
                 await h.stop()
+
+
+async def private_answer(ix: Any) -> str:
+    """What the member reads privately once the bot has settled the command: a refusal given at
+    once, or what replaced the acknowledgement (face/start.py acknowledges before any checks)."""
+    response = await ix.wait_response()
+    assert response.ephemeral, "refusals and acknowledgements are private"
+    acks = {texts.checking(True), texts.checking(False)}
+
+    def settled() -> str | None:
+        content = ix.original.content if ix.original is not None else response.data.get("content")
+        return str(content) if content and content not in acks else None
+
+    answer = await until(settled)
+    assert answer is not None
+    return answer

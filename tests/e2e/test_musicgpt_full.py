@@ -16,6 +16,7 @@ from tests.e2e.harness import (
     failure_text,
     free_port,
     harness,
+    private_answer,
     song,
     status_message_of,
     status_text,
@@ -48,9 +49,7 @@ def embed_fields(result) -> dict[str, str]:
 
 async def refusal(h: Harness, command: str, options: dict, **kw) -> str:
     ix = await h.discord.run_slash_command(command, options, **kw)
-    response = await ix.wait_response()
-    assert response.ephemeral, "refusals are private"
-    return response.data["content"]
+    return await private_answer(ix)
 
 
 async def test_sing_with_webhooks_shuffled_and_repeated(tmp_path: Path):
