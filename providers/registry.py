@@ -36,6 +36,7 @@ class ProviderSettings(Protocol):
     musicgpt_poll_interval: float
     musicgpt_backstop_poll_interval: float
     musicgpt_max_parallel: int
+    musicgpt_status_per_minute: int
     soundpiece_api_key: Secret | None
     soundpiece_base_url: str
     soundpiece_webhook_secret: Secret | None
@@ -112,6 +113,7 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
                 base_url=settings.musicgpt_base_url,
                 poll_interval=settings.musicgpt_poll_interval,
                 backstop_interval=settings.musicgpt_backstop_poll_interval,
+                status_per_minute=settings.musicgpt_status_per_minute,
             ),
             settings.musicgpt_max_parallel,
         )

@@ -76,6 +76,8 @@ class Harness:
             webhook_port=0,
             status_edit_interval=0.05,
             musicgpt_poll_interval=0.1,
+            # Polls ten times a second per job: no plan's /byId limit is what these tests are about.
+            musicgpt_status_per_minute=100_000,
         )
         values.update(self.overrides)
         values.setdefault("download_allowed_hosts", fake_hosts(values))
