@@ -251,11 +251,19 @@ class Runner:
         if self._order_changed:
             self._order_changed = False
             self._announce_positions()
-        if self._held:
+        # Wake again when a deferred submit is due or a waiting job's deadline passes.
+        while self._deadlines and not self._waiting(self._deadlines[0][1]):
+            heapq.heappop(self._deadlines)
+        waits = [self._held[0][0] - now] if self._held else []
+        if self._deadlines:
+            waits.append((self._deadlines[0][0] - self.clock.utcnow()).total_seconds())
+        if waits:
             if self._timer:
                 self._timer.cancel()
-            wait = self._held[0][0] - now
-            self._timer = asyncio.create_task(self._wake_after(wait), name="runner-timer")
+            self._timer = asyncio.create_task(self._wake_after(min(waits)), name="runner-timer")
+
+    def _waiting(self, job_id: int) -> bool:
+        return job_id in self._queue or job_id in self._held_jobs
 
     async def _fail_overdue(self) -> None:
         """Waiting for a slot counts too: nobody should watch "in the queue" forever."""
