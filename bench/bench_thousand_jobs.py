@@ -61,9 +61,15 @@ async def burst(jobs: int) -> dict[str, float]:
             cpu_before = _cpu()
             started = time.perf_counter()
             interactions = await fire(bot, jobs)
+            print(f"{jobs}: burst answered in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             deadline = started + BOUND
+            next_report = time.perf_counter() + 15
             while results(bot) < jobs and time.perf_counter() < deadline:
                 await asyncio.sleep(0.5)
+                if time.perf_counter() >= next_report:
+                    next_report += 15
+                    acked = sum(1 for ix in interactions if ix.response is not None)
+                    print(f"  {acked} acknowledged, {results(bot)} delivered", file=sys.stderr)
             elapsed = time.perf_counter() - started
             cpu = _cpu() - cpu_before
             samples = await metrics(bot)
