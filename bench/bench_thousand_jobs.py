@@ -112,7 +112,8 @@ async def main(jobs: int, baseline_jobs: int) -> None:
     base = await burst(baseline_jobs)
     ours = await burst(jobs)
     print(
-        f"/remix burst from {MEMBERS} members over {CHANNELS} channels; baseline: the same burst at {baseline_jobs}"
+        f"/remix burst from {MEMBERS} members over {CHANNELS} channels; "
+        f"baseline: the same burst at {baseline_jobs}"
     )
     rows = [
         (name, ours[name], base[name], ours[name] / base[name] if base[name] else float("nan"))
