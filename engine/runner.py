@@ -307,9 +307,10 @@ class Runner:
         heapq.heappush(self._deadlines, (self._deadline_at(job), job.id))
 
     def _leave_queue(self, job_id: int) -> None:
-        self._queue.discard(job_id)
-        self._held_jobs.pop(job_id, None)
+        left = self._queue.discard(job_id) or self._held_jobs.pop(job_id, None)
         self._requeue.pop(job_id, None)
+        if left is not None:  # the jobs behind it move up
+            self._order_changed = True
 
     async def _wake_after(self, seconds: float) -> None:
         await self.clock.sleep(seconds)
