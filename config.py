@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The most jobs one bot process drives at a provider at once (1,000 measured in bench/).
+MAX_PARALLEL = 1000
 MUSICGPT_API = "https://api.musicgpt.com/api/public/v1"
 SOUNDVERSE_API = "https://api.soundverse.ai"
 SOUNDPIECE_API = "https://api.soundpiece.co/v1"
@@ -36,8 +38,11 @@ class Settings(BaseSettings):
 
     musicgpt_api_key: SecretStr | None = None
     musicgpt_base_url: str = MUSICGPT_API
-    # MusicGPT plans allow 1 (Free), 5 (Plus) or 10 (Pro) parallel generations.
-    musicgpt_max_parallel: int = Field(default=1, ge=1, le=50)
+    # MusicGPT plans allow 1 (Free), 5 (Plus) or 10 (Pro) parallel generations; larger accounts
+    # are sold by arrangement, so the bound is what one bot process can carry, not a plan.
+    musicgpt_max_parallel: int = Field(default=1, ge=1, le=MAX_PARALLEL)
+    # /byId calls a minute the plan allows: Free 20, Plus 200, Pro 500 (polls are spread to fit).
+    musicgpt_status_per_minute: int = Field(default=20, ge=1, le=100_000)
     musicgpt_poll_interval: float = Field(default=10.0, gt=0)
     # With PUBLIC_BASE_URL set, webhooks bring the result; /byId is polled this slowly as a backstop.
     musicgpt_backstop_poll_interval: float = Field(default=60.0, gt=0)
@@ -48,18 +53,18 @@ class Settings(BaseSettings):
     soundverse_read_timeout: float = Field(default=600.0, gt=0)
     # Seconds between status polls once the stream has broken (or after a restart).
     soundverse_poll_interval: float = Field(default=10.0, gt=0)
-    soundverse_max_parallel: int = Field(default=2, ge=1, le=50)
+    soundverse_max_parallel: int = Field(default=2, ge=1, le=MAX_PARALLEL)
 
     soundpiece_api_key: SecretStr | None = None
     soundpiece_base_url: str = SOUNDPIECE_API
     soundpiece_webhook_secret: SecretStr | None = None
-    soundpiece_max_parallel: int = Field(default=3, ge=1, le=50)
+    soundpiece_max_parallel: int = Field(default=3, ge=1, le=MAX_PARALLEL)
 
     # ACE-Step 1.5 on the operator's own GPU: configured when the base URL is set.
     acestep_base_url: str | None = None
     acestep_api_key: SecretStr | None = None
     # Jobs sent to the server at once; it works through its own queue one at a time.
-    acestep_max_parallel: int = Field(default=2, ge=1, le=50)
+    acestep_max_parallel: int = Field(default=2, ge=1, le=MAX_PARALLEL)
     acestep_poll_interval: float = Field(default=3.0, gt=0)
     # Seconds a job waits for an unreachable server (or a full queue) before it fails.
     acestep_unreachable_grace: float = Field(default=600.0, ge=0)

@@ -8,10 +8,13 @@ any provider.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import shutil
 import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,8 +156,10 @@ class Intake:
         self.max_jobs_per_member = max_jobs_per_member
         self.guilds = guilds
         self.rules = rules
-        # Checks and insert are one step, so two quick commands cannot both pass a member's limit.
-        self._admission = asyncio.Lock()
+        # Checks and insert are one step per member, so two quick commands by one member cannot
+        # both pass the member's limit; different members never wait for each other.
+        self._turns: dict[int, asyncio.Lock] = {}
+        self._in_turn: Counter[int] = Counter()
 
     def resolve_provider(self, draft: Draft, server_default: str | None = None) -> Refusal | None:
         """Fill in the provider; the refusal when it cannot serve this kind of job."""
@@ -224,7 +229,7 @@ class Intake:
 
     async def admit(self, draft: Draft) -> Job | Refusal:
         """The new job, or the refusal (recorded as a rejected job when the provider is known)."""
-        async with self._admission:
+        async with self._member_turn(draft.member_id):
             reason = await self.admin_check(draft) or await self.precheck(draft)
             if reason is None:
                 job = await self.create(draft)
@@ -238,6 +243,19 @@ class Intake:
         if draft.provider in self.registry:  # a typo'd provider name is not worth a row
             await self.reject(await self.create(draft), reason)
         return reason
+
+    @contextlib.asynccontextmanager
+    async def _member_turn(self, member_id: int) -> AsyncIterator[None]:
+        """One admission at a time for this member; the lock goes once nobody holds or awaits it."""
+        lock = self._turns.setdefault(member_id, asyncio.Lock())
+        self._in_turn[member_id] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._in_turn[member_id] -= 1
+            if not self._in_turn[member_id]:
+                del self._in_turn[member_id], self._turns[member_id]
 
     async def admin_check(self, draft: Draft) -> Refusal | None:
         """The server admins' rules (engine/admin.py): roles, blocklist, cooldowns, daily limit."""

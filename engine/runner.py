@@ -1,7 +1,9 @@
 """The durable scheduler. The jobs table is the truth; this carries every job to an end.
 
-One driver task per job at a provider. Queued jobs are started in a fair order (the member with
-the fewest jobs at a provider goes first, then the oldest job) under a per-provider limit. After a
+One driver task per job at a provider. Queued jobs wait in an in-memory fair queue
+(engine/fair_queue.py: the member with the fewest jobs started goes first, then the oldest job)
+and are started under a per-provider limit; picking the next one is O(log n) and reads no rows.
+Every transition is still written to the table, and the queue is rebuilt from it at start. After a
 restart every unfinished job is carried on from the state it reached: a job with a saved handle is
 tracked again, never submitted again.
 """
@@ -10,21 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
 import shutil
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
-from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobResult, JobState
+from domain.jobs import Failure, IllegalTransition, Job, JobResult, JobState
 from domain.tracking import Completed, Handle, Note, Progress
 from engine import metrics
 from engine.admin import JobHooks
 from engine.downloads import STRICT, DownloadPolicy
+from engine.fair_queue import FairQueue
 from engine.kept import discard, keep, kept_jobs
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider
@@ -43,22 +47,6 @@ LATE_DOWNLOAD_WINDOW = 120.0
 
 # The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
 InputUrlRefresher = Callable[[Job], Awaitable[str]]
-
-
-def fair_order(queued: Iterable[Job], busy: Counter[int]) -> list[Job]:
-    """Order queued jobs so one member's pile cannot starve everyone else.
-
-    Repeatedly take the oldest job of the member with the fewest jobs already started.
-    """
-    pending = sorted(queued, key=lambda j: j.id)
-    load = Counter(busy)
-    order: list[Job] = []
-    while pending:
-        pick = min(pending, key=lambda j: (load[j.member_id], j.id))
-        order.append(pick)
-        load[pick.member_id] += 1
-        pending.remove(pick)
-    return order
 
 
 class Runner:
@@ -106,6 +94,18 @@ class Runner:
         # itself, and fails the job with it when the deadline leaves no time for another attempt.
         self._deferred: dict[int, ProviderError] = {}
         self._positions: dict[int, int] = {}
+        # Queued jobs ready to start, in fair order; the driven jobs per provider (they hold a slot
+        # from launch, even while the row still reads QUEUED).
+        self._queue = FairQueue()
+        self._running: Counter[str] = Counter()
+        # Deferred submits waiting out their delay: (clock.monotonic() when due, job id), and the rows.
+        self._held: list[tuple[float, int]] = []
+        self._held_jobs: dict[int, Job] = {}
+        # A deferred job goes back to the queue once its driver task has ended.
+        self._requeue: dict[int, Job] = {}
+        # When each waiting job's deadline passes; entries of jobs that moved on are skipped.
+        self._deadlines: list[tuple[datetime, int]] = []
+        self._order_changed = False
         # The takes each job has ready so far (Progress.partial), posted if its deadline passes.
         self._partials: dict[int, Completed] = {}
         # The jobs being driven, by (provider, webhook token), with their newest handle: webhook
@@ -122,6 +122,7 @@ class Runner:
     # -- lifecycle ---------------------------------------------------------------------------------
     async def start(self) -> None:
         """Carry on every unfinished job, then start handing out provider slots."""
+        resumed = 0
         for job in await self.jobs.unfinished():
             if not self.owns(job):
                 continue
@@ -129,9 +130,13 @@ class Runner:
                 await self._fail(job, Failure(reason=Reason.PROVIDER_GONE, params={"name": job.provider}))
             elif job.state is S.SUBMITTING:
                 await self._recover_submitting(job)
+            elif job.state is S.QUEUED:
+                self._wait(job)
             elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
-                log.info("job %s: resuming in state %s", job.id, job.state)
+                resumed += 1
                 self._launch(job)
+        if resumed:
+            log.info("resuming %d jobs at their providers", resumed)
         self._pump_task = asyncio.create_task(self._pump(), name="runner-pump")
         if self.input_retention > 0:
             self._sweep_task = asyncio.create_task(self._sweep_loop(), name="runner-sweep")
@@ -142,6 +147,7 @@ class Runner:
         if self.registry.get(job.provider).capabilities.idempotent_submit:
             job = await self.jobs.transition(job.id, S.QUEUED)
             self.status.push(job)
+            self._wait(job)
         else:
             await self._fail(job, Failure(reason=Reason.RESTART_LOST_SUBMIT))
 
@@ -159,8 +165,16 @@ class Runner:
     # -- what the rest of the bot calls ---------------------------------------------------------------
     async def enqueue(self, job: Job) -> None:
         """A job whose input checked out: show it and let the pump pick it."""
+        if self.owns(job):
+            self._wait(job)
         self.status.push(job, self.position_hint(job))
         self.wake()
+
+    def _wait(self, job: Job) -> None:
+        """Put a queued job in line: O(log n), no query."""
+        self._queue.push(job)
+        self._order_changed = True
+        heapq.heappush(self._deadlines, (self._deadline_at(job), job.id))
 
     def position_hint(self, job: Job) -> int | None:
         return self._positions.get(job.id)
@@ -183,6 +197,7 @@ class Runner:
     async def cancel(self, job_id: int, reason: Failure | None = None) -> Job:
         """Stop a job for good and say so. Raises IllegalTransition once it is delivering or finished."""
         job = await self.jobs.transition(job_id, S.CANCELLED, error=reason)
+        self._leave_queue(job_id)
         task = self._tasks.pop(job_id, None)
         if task:
             task.cancel()
@@ -229,39 +244,81 @@ class Runner:
                 log.exception("scheduling failed; will retry on the next wake")
 
     async def _schedule(self) -> None:
-        # A launched job may still read QUEUED until its submit begins: it holds its slot already.
-        active = [j for j in await self.jobs.in_state(S.QUEUED, *AT_PROVIDER) if j.id in self._tasks]
-        busy_members = Counter(j.member_id for j in active)
-        running = Counter(j.provider for j in active)
-        queued = [j for j in await self.jobs.in_state(S.QUEUED) if self.owns(j)]
         now = self.clock.monotonic()
-        positions: dict[int, int] = {}
-        waiting_per_provider: Counter[str] = Counter()
-        next_retry: float | None = None
-        for job in fair_order(queued, busy_members):
-            if job.id in self._tasks:
-                continue
-            if self._deadline_remaining(job) <= 0:
-                # Waiting for a slot counts too: nobody should watch "in the queue" forever.
-                await self._fail(job, self._deadline_failure())
-                continue
-            held_until = self._not_before.get(job.id, 0.0)
-            if running[job.provider] < self.registry.limit(job.provider) and held_until <= now:
-                running[job.provider] += 1
+        while self._held and self._held[0][0] <= now:
+            _, job_id = heapq.heappop(self._held)
+            if (job := self._held_jobs.pop(job_id, None)) is not None:
+                self._queue.push(job)
+                self._order_changed = True
+        await self._fail_overdue()
+        for provider in self._queue.providers():
+            limit = self.registry.limit(provider) if provider in self.registry else 0
+            while self._running[provider] < limit and (job := self._queue.pop(provider)) is not None:
+                self._order_changed = True
                 self._launch(job)
-                continue
-            if held_until > now:
-                next_retry = min(next_retry or held_until, held_until)
-            waiting_per_provider[job.provider] += 1
-            positions[job.id] = waiting_per_provider[job.provider]
-        for job in queued:
-            if job.id in positions and positions[job.id] != self._positions.get(job.id):
-                self.status.push(job, positions[job.id])
-        self._positions = positions
-        if next_retry is not None:
+        if self._order_changed:
+            self._order_changed = False
+            self._announce_positions()
+        # Wake again when a deferred submit is due or a waiting job's deadline passes.
+        while self._deadlines and not self._waiting(self._deadlines[0][1]):
+            heapq.heappop(self._deadlines)
+        waits = [self._held[0][0] - now] if self._held else []
+        if self._deadlines:
+            waits.append((self._deadlines[0][0] - self.clock.utcnow()).total_seconds())
+        if waits:
             if self._timer:
                 self._timer.cancel()
-            self._timer = asyncio.create_task(self._wake_after(next_retry - now), name="runner-timer")
+            self._timer = asyncio.create_task(self._wake_after(min(waits)), name="runner-timer")
+
+    def _waiting(self, job_id: int) -> bool:
+        return job_id in self._queue or job_id in self._held_jobs
+
+    async def _fail_overdue(self) -> None:
+        """Waiting for a slot counts too: nobody should watch "in the queue" forever."""
+        now = self.clock.utcnow()
+        while self._deadlines and self._deadlines[0][0] <= now:
+            _, job_id = heapq.heappop(self._deadlines)
+            job = self._queue.discard(job_id) or self._held_jobs.pop(job_id, None)
+            if job is None:
+                continue
+            if self._deadline_remaining(job) > 0:  # queued again since: a later entry stands for it
+                if job_id in self._not_before:
+                    self._hold(job)
+                else:
+                    self._wait(job)
+                continue
+            self._order_changed = True
+            await self._fail(job, self._deadline_failure())
+
+    def _announce_positions(self) -> None:
+        """Each waiting job's place in its provider's line, pushed to its status when it moved."""
+        positions: dict[int, int] = {}
+        waiting: Counter[str] = Counter()
+        for provider in self._queue.providers():
+            for job in self._queue.order(provider):
+                waiting[provider] += 1
+                positions[job.id] = waiting[provider]
+        # Deferred submits come after the jobs ready to go.
+        for job_id in sorted(self._held_jobs):
+            held = self._held_jobs[job_id]
+            waiting[held.provider] += 1
+            positions[job_id] = waiting[held.provider]
+        for job in (*self._queue.jobs(), *self._held_jobs.values()):
+            if positions[job.id] != self._positions.get(job.id):
+                self.status.push(job, positions[job.id])
+        self._positions = positions
+
+    def _hold(self, job: Job) -> None:
+        """A deferred submit: back in line once its delay is over."""
+        self._held_jobs[job.id] = job
+        heapq.heappush(self._held, (self._not_before.get(job.id, 0.0), job.id))
+        heapq.heappush(self._deadlines, (self._deadline_at(job), job.id))
+
+    def _leave_queue(self, job_id: int) -> None:
+        left = self._queue.discard(job_id) or self._held_jobs.pop(job_id, None)
+        self._requeue.pop(job_id, None)
+        if left is not None:  # the jobs behind it move up
+            self._order_changed = True
 
     async def _wake_after(self, seconds: float) -> None:
         await self.clock.sleep(seconds)
@@ -276,6 +333,7 @@ class Runner:
         submit error, which says more than "it took too long".
         """
         while True:
+            self._leave_queue(job.id)
             self._launch(job)
             await asyncio.shield(self._tasks[job.id])
             job = await self._current(job)
@@ -292,7 +350,21 @@ class Runner:
         self._inboxes.setdefault(job.id, asyncio.Queue())
         self._live[(job.provider, job.webhook_token)] = job.id
         self._handles[job.id] = job.handle
-        self._tasks[job.id] = asyncio.create_task(self._drive(job.id), name=f"job-{job.id}")
+        self._positions.pop(job.id, None)
+        self._running[job.provider] += 1
+        self._queue.started(job.member_id)
+        task = asyncio.create_task(self._drive(job.id), name=f"job-{job.id}")
+        self._tasks[job.id] = task
+        # Called once however the task ends (finished, failed, cancelled): the slot is free again.
+        task.add_done_callback(lambda _: self._ended(job))
+
+    def _ended(self, job: Job) -> None:
+        self._running[job.provider] -= 1
+        self._queue.ended(job.member_id)
+        requeued = self._requeue.pop(job.id, None)
+        if requeued is not None and self._pump_task is not None:
+            self._hold(requeued)
+        self.wake()
 
     # -- one job ---------------------------------------------------------------------------------------
     async def _drive(self, job_id: int) -> None:
@@ -360,10 +432,11 @@ class Runner:
     async def _current(self, job: Job) -> Job:
         return await self.jobs.get(job.id) or job
 
+    def _deadline_at(self, job: Job) -> datetime:
+        return (job.queued_at or job.created_at) + timedelta(seconds=self.deadline_seconds)
+
     def _deadline_remaining(self, job: Job) -> float:
-        started = job.queued_at or job.created_at
-        deadline = started + timedelta(seconds=self.deadline_seconds)
-        return max(0.0, (deadline - self.clock.utcnow()).total_seconds())
+        return max(0.0, (self._deadline_at(job) - self.clock.utcnow()).total_seconds())
 
     def request_for(self, job: Job) -> JobRequest:
         webhook_url = None
@@ -413,6 +486,7 @@ class Runner:
                 self._not_before[job.id] = self.clock.monotonic() + delay
                 self._deferred[job.id] = error
                 job = await self.jobs.transition(job.id, S.QUEUED)
+                self._requeue[job.id] = job
                 self.status.push(job)
                 return None
             if error.maybe_accepted and not provider.capabilities.idempotent_submit:
@@ -613,6 +687,7 @@ class Runner:
         self._troubled_since.pop(job.id, None)
         self._deferred.pop(job.id, None)
         self._positions.pop(job.id, None)
+        self._leave_queue(job.id)
         self._partials.pop(job.id, None)
         if self.hooks is not None:
             await self.hooks.finished(job)

@@ -53,19 +53,33 @@ def draft_from(interaction: discord.Interaction, **fields: Unpack[DraftFields]) 
 
 
 async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draft) -> Job | None:
-    """Run the checks and start the job, telling the member privately how it went."""
+    """Acknowledge, run the checks and start the job, telling the member privately how it went.
+
+    The acknowledgement goes first, before any database or disk work: Discord allows 3 s, and a
+    busy bot's queries can take longer than that. When it cannot be given (the interaction expired)
+    nothing is started, so no job is left waiting for a member who was told nothing.
+    """
     missing = missing_permissions(interaction.app_permissions)
     if missing:
         raise UserFacingError(texts.missing_permissions(missing))
+    try:
+        await interaction.response.send_message(
+            texts.checking(bool(draft.input_url or draft.input_path)), ephemeral=True
+        )
+    except discord.HTTPException as exc:
+        log.info(
+            "interaction %s by %s not acknowledged in time (%s); no job started",
+            interaction.id,
+            interaction.user.id,
+            exc.code,
+        )
+        return None
     job = await bot.intake.admit(draft)
     if isinstance(job, Refusal):
-        raise UserFacingError(texts.refusal(job))
+        await _answer(interaction, texts.refusal(job))
+        return None
     # Kept to tell the member privately if the takes cannot be posted later (face/results.py).
     job = await bot.jobs.update(job.id, interaction_token=interaction.token)
-    # The row exists: acknowledge before anything slow (download, probe).
-    await interaction.response.send_message(
-        texts.checking(bool(draft.input_url or draft.input_path)), ephemeral=True
-    )
     job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
         reply = texts.rejected(bot.failure_text(job))
@@ -73,8 +87,15 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
         reply = texts.cancel_done(job.id)
     else:
         reply = texts.accepted(bot.runner.position_hint(job))
-    try:
-        await interaction.edit_original_response(content=reply)
-    except discord.HTTPException:
-        log.info("job %s: could not update the private acknowledgement", job.id)
+    await _answer(interaction, reply, job)
     return job
+
+
+async def _answer(interaction: discord.Interaction, content: str, job: Job | None = None) -> None:
+    """Replace the private acknowledgement with how it went."""
+    try:
+        await interaction.edit_original_response(
+            content=content, allowed_mentions=discord.AllowedMentions.none()
+        )
+    except discord.HTTPException:
+        log.info("job %s: could not update the private acknowledgement", job.id if job else "-")

@@ -446,6 +446,32 @@ def percent_done(elapsed: float, eta: float | None) -> float | None:
     return round(min(95.0, 100.0 * elapsed / eta), 1)
 
 
+class PollBudget:
+    """A token bucket for one account's /byId calls on the injected clock.
+
+    MusicGPT limits "Get by ID" per minute by plan (Free 20, Plus 200, Pro 500; docs/PROVIDERS 1.6)
+    and states no window. The bucket holds a sixth of the minute's calls and refills the rest over
+    the minute, so no 60 s window, however aligned, sees more than the limit. Callers past an empty
+    bucket each reserve the next free slot and sleep until it, so a crowd of resumed jobs is spread
+    out evenly instead of polling at once and drawing 429s.
+    """
+
+    def __init__(self, per_minute: int, clock: Clock) -> None:
+        self.capacity = max(1.0, per_minute / 6)
+        self.rate = max(per_minute - self.capacity, 1.0) / 60.0  # calls per second
+        self._clock = clock
+        self._tokens = self.capacity
+        self._at = clock.monotonic()
+
+    async def take(self) -> None:
+        now = self._clock.monotonic()
+        self._tokens = min(self.capacity, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        self._tokens -= 1
+        if self._tokens < 0:
+            await self._clock.sleep(-self._tokens / self.rate)
+
+
 def first_poll_delay(eta: float | None, poll_interval: float) -> float:
     """Half the ETA, but between one and six poll intervals: nothing is ready sooner, and a
     restarted bot (which cannot tell how much of the ETA has passed) should not wait long."""
@@ -662,6 +688,7 @@ class MusicGPTProvider(Provider):
         poll_timeout: aiohttp.ClientTimeout = POLL_TIMEOUT,
         voices_ttl: float = 6 * 3600,
         voices_wait: float = 2.0,
+        status_per_minute: int | None = None,
     ) -> None:
         self.http = HttpClient(session, name=self.name, parse_error=parse_error, clock=clock)
         self._clock = clock
@@ -680,6 +707,11 @@ class MusicGPTProvider(Provider):
         self._voices_until = 0.0
         self._voices_task: asyncio.Task[None] | None = None
         self._headers = auth_headers(api_key)
+        # The account's /byId calls per minute (None: unlimited, for tests and unknown plans).
+        self._polls = PollBudget(status_per_minute, clock) if status_per_minute else None
+        # Tasks this process submitted: any other handle it is asked to track was resumed after a
+        # restart, and is polled at once (spread by the budget) instead of after eta / 2.
+        self._submitted: set[str] = set()
 
     async def submit(self, request: JobRequest) -> Handle:
         check_request(request)
@@ -707,6 +739,7 @@ class MusicGPTProvider(Provider):
                 ) from error
             raise
         handle = parse_submit(request.kind, body)
+        self._submitted.add(handle.task_id)
         log.info(
             "musicgpt accepted %s job task_id=%s eta=%s",
             request.kind.value,
@@ -750,8 +783,11 @@ class MusicGPTProvider(Provider):
         interval = self.backstop_interval if pushed else self.poll_interval
         started = self._clock.monotonic()
         blind = 0
+        resumed = handle.task_id not in self._submitted
+        self._submitted.discard(handle.task_id)
         yield Progress(stage="submitted", eta_seconds=eta)
-        next_poll = started + first_poll_delay(eta, interval)
+        # A resumed job may have finished (or lost a webhook) while the bot was down: look now.
+        next_poll = started if resumed else started + first_poll_delay(eta, interval)
         while True:
             took = await self._wait_for_webhooks(inbox, board, handle, until=next_poll)
             if board.done:
@@ -834,6 +870,8 @@ class MusicGPTProvider(Provider):
         return True
 
     async def _poll(self, ctype: str, **ident: str) -> StatusReport | None:
+        if self._polls is not None:
+            await self._polls.take()
         try:
             body = await self.http.request(
                 "GET",

@@ -38,6 +38,7 @@ class ProviderSettings(Protocol):
     musicgpt_poll_interval: float
     musicgpt_backstop_poll_interval: float
     musicgpt_max_parallel: int
+    musicgpt_status_per_minute: int
     soundpiece_base_url: str
     soundpiece_max_parallel: int
     soundverse_base_url: str
@@ -127,6 +128,7 @@ def build_registry(settings: ProviderSettings, session: aiohttp.ClientSession) -
                 base_url=settings.musicgpt_base_url,
                 poll_interval=settings.musicgpt_poll_interval,
                 backstop_interval=settings.musicgpt_backstop_poll_interval,
+                status_per_minute=settings.musicgpt_status_per_minute,
             ),
             settings.musicgpt_max_parallel,
         )

@@ -76,6 +76,8 @@ class Harness:
             webhook_port=0,
             status_edit_interval=0.05,
             musicgpt_poll_interval=0.1,
+            # Polls ten times a second per job: no plan's /byId limit is what these tests are about.
+            musicgpt_status_per_minute=100_000,
         )
         values.update(self.overrides)
         values.setdefault("download_allowed_hosts", fake_hosts(values))
@@ -207,3 +209,19 @@ async def harness(
                 yield h
             finally:
                 await h.stop()
+
+
+async def private_answer(ix: Any) -> str:
+    """What the member reads privately once the bot has settled the command: a refusal given at
+    once, or what replaced the acknowledgement (face/start.py acknowledges before any checks)."""
+    response = await ix.wait_response()
+    assert response.ephemeral, "refusals and acknowledgements are private"
+    acks = {texts.checking(True), texts.checking(False)}
+
+    def settled() -> str | None:
+        content = ix.original.content if ix.original is not None else response.data.get("content")
+        return str(content) if content and content not in acks else None
+
+    answer = await until(settled)
+    assert answer is not None
+    return answer

@@ -14,6 +14,7 @@ from tests.e2e.harness import (
     Harness,
     failure_text,
     harness,
+    private_answer,
     song,
     status_message_of,
     status_text,
@@ -185,10 +186,7 @@ async def test_a_take_dropped_as_silent_is_noted(tmp_path: Path):
 
 
 async def reply(h: Harness, command: str, options: dict[str, Any], **kw: Any) -> str:
-    ix = await h.discord.run_slash_command(command, options, **kw)
-    response = await ix.wait_response()
-    assert response.ephemeral
-    return str(response.data["content"])
+    return await private_answer(await h.discord.run_slash_command(command, options, **kw))
 
 
 async def test_config_show_says_whether_the_server_is_reachable(tmp_path: Path):

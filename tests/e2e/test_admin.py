@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from domain.jobs import JobState
-from tests.e2e.harness import harness, song
+from tests.e2e.harness import harness, private_answer, song
 from tests.fakes.musicgpt import FakeMusicGPT
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ async def test_config_commands_are_for_admins_and_steer_new_jobs(tmp_path: Path)
                 channel_id=general,
                 attachments=[("a.wav", song(tmp_path, fmt="wav"), "audio/wav")],
             )
-            assert f"remixes happen in <#{remix_room}>" in (await wrong.wait_response()).data["content"]
+            assert f"remixes happen in <#{remix_room}>" in await private_answer(wrong)
             assert not await h.jobs()
 
             # Right channel, no provider named: the server's default (local) serves it, not MusicGPT.
@@ -60,7 +60,7 @@ async def test_config_commands_are_for_admins_and_steer_new_jobs(tmp_path: Path)
                 channel_id=remix_room,
                 attachments=[("b.wav", song(tmp_path, fmt="wav"), "audio/wav")],
             )
-            assert "You already have 1 jobs going" in (await second.wait_response()).data["content"]
+            assert "You already have 1 jobs going" in await private_answer(second)
             job = await h.wait_for_job(1, lambda j: j.finished, timeout=30)
             assert job.state is JobState.DELIVERED and job.provider == "local"
             assert musicgpt.submissions == 0
@@ -81,5 +81,5 @@ async def test_unknown_provider_in_config_is_refused(tmp_path: Path):
     async with harness(tmp_path) as h:
         await h.start()
         ix = await h.discord.run_slash_command("config", {"name": "suno"}, subcommand="provider")
-        content = (await ix.wait_response()).data["content"]
+        content = await private_answer(ix)
         assert "I don't know the provider `suno`" in content

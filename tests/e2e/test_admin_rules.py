@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from domain.jobs import JobState
-from tests.e2e.harness import Harness, harness, song, takes_of
+from tests.e2e.harness import Harness, harness, private_answer, song, takes_of
 from tests.fakes.musicgpt import FakeMusicGPT
 
 pytestmark = pytest.mark.slow
@@ -37,9 +37,7 @@ async def remix(h: Harness, tmp: Path, prompt: str = "slowed", *, user: int = AL
 
 
 async def answer(ix: Any) -> str:
-    response = await ix.wait_response()
-    assert response.ephemeral  # every refusal, and every acknowledgement, is private
-    return str(response.data["content"])
+    return await private_answer(ix)
 
 
 def log_lines(h: Harness, channel_id: int) -> list[str]:
@@ -101,15 +99,15 @@ async def test_roles_decide_who_may_create_and_bypass_skips_the_cooldown(tmp_pat
         assert f"<@&{musicians}>" in refused and f"<@&{mods}>" in refused
 
         # Alice may, once an hour: her second job is told when she can try again.
-        assert "Checking" in await answer(await remix(h, tmp_path, user=ALICE))
+        assert "Your job is in" in await answer(await remix(h, tmp_path, user=ALICE))
         await h.wait_for_job(1, lambda j: j.finished, timeout=30)
         cooled = await answer(await remix(h, tmp_path, user=ALICE))
         assert "cooldown between jobs" in cooled and "<t:" in cooled and ":R>" in cooled
 
         # Bob holds the bypass role: no cooldown for him, and not in the allow list either.
-        assert "Checking" in await answer(await remix(h, tmp_path, user=BOB))
+        assert "Your job is in" in await answer(await remix(h, tmp_path, user=BOB))
         await h.wait_for_job(2, lambda j: j.finished, timeout=30)
-        assert "Checking" in await answer(await remix(h, tmp_path, "again", user=BOB))
+        assert "Your job is in" in await answer(await remix(h, tmp_path, "again", user=BOB))
         assert [j.member_id for j in await h.jobs() if j.state is not JobState.REJECTED] == [BOB, BOB, ALICE]
 
 
@@ -117,7 +115,7 @@ async def test_daily_limit_says_when_the_member_can_try_again(tmp_path: Path):
     async with harness(tmp_path) as h:
         await h.start()
         assert "Saved" in await config(h, "member-limit", **{"per-day": 1})
-        assert "Checking" in await answer(await remix(h, tmp_path))
+        assert "Your job is in" in await answer(await remix(h, tmp_path))
         await h.wait_for_job(1, lambda j: j.finished, timeout=30)
         refused = await answer(await remix(h, tmp_path))
         assert "daily limit" in refused and "<t:" in refused
@@ -151,7 +149,7 @@ async def test_blocked_words_are_refused_without_echo_and_repeated_attempts_cool
 
         # Other members are not affected; removing the word lets it through.
         assert "Removed" in await config(h, "blocklist remove", word="forbidden")
-        assert "Checking" in await answer(await remix(h, tmp_path, "a forbidden song", user=BOB))
+        assert "Your job is in" in await answer(await remix(h, tmp_path, "a forbidden song", user=BOB))
 
 
 async def test_a_flagged_take_is_posted_behind_a_spoiler_or_withheld(tmp_path: Path):
@@ -162,7 +160,7 @@ async def test_a_flagged_take_is_posted_behind_a_spoiler_or_withheld(tmp_path: P
             _general, admin_room = list(h.discord.channels)
             assert "Saved" in await config(h, "log-channel", channel=str(admin_room))
 
-            assert "Checking" in await answer(await remix(h, tmp_path))
+            assert "Your job is in" in await answer(await remix(h, tmp_path))
             assert (await h.wait_for_job(1, lambda j: j.finished, timeout=30)).state is JobState.DELIVERED
             [result] = h.result_messages()
             names = [a.filename for a in takes_of(result)]
@@ -173,7 +171,7 @@ async def test_a_flagged_take_is_posted_behind_a_spoiler_or_withheld(tmp_path: P
 
             # Withheld: only the clean take is posted; the member hears of it privately.
             assert "Saved" in await config(h, "flagged", mode="withhold")
-            assert "Checking" in await answer(await remix(h, tmp_path, "again"))
+            assert "Your job is in" in await answer(await remix(h, tmp_path, "again"))
             assert (await h.wait_for_job(2, lambda j: j.finished, timeout=30)).state is JobState.DELIVERED
             second = h.result_messages()[-1]
             assert [a.filename for a in takes_of(second)] == ["remix-2-take1.mp3"]
@@ -188,9 +186,9 @@ async def test_usage_shows_credits_with_a_chart_and_exports_a_csv(tmp_path: Path
             await h.start()
             commands = {c["name"]: c for c in h.discord.guild_commands()}
             assert {o["name"] for o in commands["usage"]["options"]} == {"show", "export"}
-            assert "Checking" in await answer(await remix(h, tmp_path, user=ALICE))
+            assert "Your job is in" in await answer(await remix(h, tmp_path, user=ALICE))
             await h.wait_for_job(1, lambda j: j.finished, timeout=30)
-            assert "Checking" in await answer(await remix(h, tmp_path, user=BOB, provider="local"))
+            assert "Your job is in" in await answer(await remix(h, tmp_path, user=BOB, provider="local"))
             await h.wait_for_job(2, lambda j: j.finished, timeout=30)
 
             show = await h.discord.run_slash_command("usage", {"days": 7}, subcommand="show")

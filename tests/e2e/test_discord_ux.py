@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 from domain.jobs import JobState
-from tests.e2e.harness import Harness, harness, song, status_text, title_of
+from tests.e2e.harness import Harness, harness, private_answer, song, status_text, title_of
 from tests.fakes.discord import DEFAULT_MEMBERS, MANAGE_MESSAGES, MIB, FakeInteraction, FakeMessage
 from tests.fakes.musicgpt import FakeMusicGPT
 from tests.fakes.soundpiece import FakeSoundpiece
@@ -71,10 +72,9 @@ async def fill_form(
 
 
 async def refused(ix: FakeInteraction, *words: str) -> None:
-    response = await ix.wait_response()
-    assert response.ephemeral, "refusals are private"
+    content = await private_answer(ix)
     for word in words:
-        assert word in response.data["content"], response.data["content"]
+        assert word in content, content
 
 
 async def test_remix_this_audio_on_a_member_message_and_on_a_result(tmp_path: Path):
@@ -394,3 +394,25 @@ async def test_show_posts_a_result_in_parts_as_delivery_did(tmp_path: Path):
             last_take = original[1].attachments[0]
             fetched = [r for r in h.discord.requests if r.method == "GET" and f"/{last_take.id}/" in r.path]
             assert fetched and fetched[-1].at > first_post.at
+
+
+async def test_a_command_that_could_not_be_acknowledged_leaves_no_job_behind(tmp_path: Path, caplog):
+    # Discord answers "Unknown interaction" when the 3 s window is gone: the bot started nothing,
+    # so nothing sits in 'received' counting against the member, and their next command goes in.
+    caplog.set_level(logging.INFO, logger="face.start")
+    async with FakeMusicGPT(polls_to_complete=1) as musicgpt:
+        settings = {"musicgpt_api_key": "test-key", "musicgpt_base_url": musicgpt.base_url}
+        async with harness(tmp_path, max_jobs_per_member=1, **settings) as h:
+            await h.start()
+            h.discord.callback_window = -1.0  # every acknowledgement arrives too late
+            late = await h.discord.run_slash_command(
+                "remix", {"prompt": "late"}, attachments=[("a.mp3", song(h.tmp), "audio/mpeg")]
+            )
+            await h.wait_for(lambda: late.callbacks)
+            assert late.response is None and not await h.jobs()
+            await h.wait_for(lambda: "not acknowledged in time" in caplog.text)
+            h.discord.callback_window = 3.0
+            result = await remix(h, "on time")
+            assert result is not None
+            [job] = await h.jobs()
+            assert job.state is JobState.DELIVERED and musicgpt.submissions == 1

@@ -16,6 +16,7 @@ from tests.e2e.harness import (
     failure_text,
     free_port,
     harness,
+    private_answer,
     song,
     status_message_of,
     status_text,
@@ -48,9 +49,7 @@ def embed_fields(result) -> dict[str, str]:
 
 async def refusal(h: Harness, command: str, options: dict, **kw) -> str:
     ix = await h.discord.run_slash_command(command, options, **kw)
-    response = await ix.wait_response()
-    assert response.ephemeral, "refusals are private"
-    return response.data["content"]
+    return await private_answer(ix)
 
 
 async def test_sing_with_webhooks_shuffled_and_repeated(tmp_path: Path):
@@ -185,7 +184,8 @@ async def test_generate_polling_only_prompt_mode(tmp_path: Path):
         }
         assert sorted(files(result)) == ["generate-1-take1.mp3", "generate-1-take2.mp3"]  # no lyrics
         assert result.embeds[0]["title"] == "Fake Song 1"
-        assert (await h.job(1)).state is JobState.DELIVERED
+        # The post lands before the row records it: wait for the record, do not race it.
+        assert (await h.wait_for_job(1, lambda j: j.finished)).state is JobState.DELIVERED
 
 
 async def test_sing_polling_only_with_one_take_flagged(tmp_path: Path):

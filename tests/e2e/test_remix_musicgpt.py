@@ -9,7 +9,7 @@ import pytest
 
 from audio.probe import probe
 from domain.jobs import JobState
-from tests.e2e.harness import failure_text, harness, song, status_text, takes_of, title_of
+from tests.e2e.harness import failure_text, harness, private_answer, song, status_text, takes_of, title_of
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 
 pytestmark = pytest.mark.slow
@@ -152,9 +152,7 @@ async def test_lyrics_too_long_is_refused_at_once(tmp_path: Path, musicgpt: Fake
             {"prompt": "x", "lyrics": "la" * 1050},
             attachments=[("a.mp3", song(tmp_path), "audio/mpeg")],
         )
-        response = await ix.wait_response()
-        assert response.type == 4 and response.ephemeral
-        content = response.data["content"]
+        content = await private_answer(ix)
         assert "2100 characters" in content and "at most 2000" in content
         job = await h.wait_for_job(1, lambda j: j.finished)
         assert job.state is JobState.REJECTED
@@ -274,11 +272,11 @@ async def test_empty_and_oversized_files_are_refused_before_any_download(
         empty = await h.discord.run_slash_command(
             "remix", {"prompt": "x"}, attachments=[("a.mp3", b"", "audio/mpeg")]
         )
-        assert "empty" in (await empty.wait_response()).data["content"]
+        assert "empty" in await private_answer(empty)
         big = await h.discord.run_slash_command(
             "remix", {"prompt": "x"}, attachments=[("big.wav", song(tmp_path, fmt="wav"), "audio/wav")]
         )
-        content = (await big.wait_response()).data["content"]
+        content = await private_answer(big)
         assert "That file is" in content and "up to 20 KB" in content
         assert [j.state for j in await h.jobs()] == [JobState.REJECTED, JobState.REJECTED]
         assert not h.discord.requests_to("GET", r"attachments"), "nothing was downloaded"
@@ -298,7 +296,7 @@ async def test_a_typo_is_answered_and_another_members_job_carries_on(tmp_path: P
             user_id=bob,
             attachments=[("b.mp3", song(tmp_path), "audio/mpeg")],
         )
-        reply = (await typo.wait_response()).data["content"]
+        reply = await private_answer(typo)
         assert "I don't know the provider `musicgtp`" in reply and "musicgpt" in reply
         await h.wait_for(lambda: h.result_messages(), timeout=30)
         [job] = await h.jobs()

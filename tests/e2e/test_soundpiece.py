@@ -13,7 +13,17 @@ import pytest
 from audio.probe import probe
 from domain.jobs import JobState
 from storage.db import Database
-from tests.e2e.harness import Harness, failure_text, free_port, harness, song, status_text, takes_of, title_of
+from tests.e2e.harness import (
+    Harness,
+    failure_text,
+    free_port,
+    harness,
+    private_answer,
+    song,
+    status_text,
+    takes_of,
+    title_of,
+)
 from tests.fakes.soundpiece import FakeSoundpiece
 from tests.waiting import until
 
@@ -94,9 +104,7 @@ async def test_missing_lyrics_are_asked_for_by_name(tmp_path: Path) -> None:
             {"prompt": "synthwave", "provider": "soundpiece"},
             attachments=[("song.mp3", song(tmp_path), "audio/mpeg")],
         )
-        response = await ix.wait_response()
-        assert response.ephemeral
-        assert response.data["content"] == (
+        assert await private_answer(ix) == (
             "Nothing was started. Soundpiece needs lyrics for this. Add them with the `lyrics` option."
         )
         assert fake.created == 0 and not fake.requests and not h.bot_messages()

@@ -14,7 +14,7 @@ from audio.probe import probe
 from domain.jobs import JobState
 from face.attachments import expires_at
 from providers.soundverse import CAPABILITIES
-from tests.e2e.harness import Harness, failure_text, harness, song, status_text, title_of
+from tests.e2e.harness import Harness, failure_text, harness, private_answer, song, status_text, title_of
 from tests.fakes.soundverse import (
     INSUFFICIENT_BALANCE,
     RATE_LIMITED,
@@ -162,9 +162,7 @@ async def test_input_limits_are_checked_before_submitting(tmp_path: Path, soundv
             {"prompt": "x", "provider": "soundverse"},
             attachments=[("big.mp3", b"\xff" * (11 * 1024 * 1024), "audio/mpeg")],
         )
-        response = await ix.wait_response()
-        assert response.ephemeral
-        assert response.data["content"] == (
+        assert await private_answer(ix) == (
             "Nothing was started. That file is 11 MB; Soundverse takes files up to 10 MB."
         )
 
@@ -183,11 +181,7 @@ async def test_input_limits_are_checked_before_submitting(tmp_path: Path, soundv
             {"prompt": "x", "provider": "soundverse", "variations": 2},
             attachments=[("a.mp3", song(tmp_path, seconds=12), "audio/mpeg")],
         )
-        response = await ix.wait_response()
-        assert (
-            response.ephemeral
-            and "Soundverse can't make a chosen number of variations" in (response.data["content"])
-        )
+        assert "Soundverse can't make a chosen number of variations" in await private_answer(ix)
 
         assert all(j.state is JobState.REJECTED for j in await h.jobs())
         assert soundverse.generation_requests == 0 and not h.bot_messages()

@@ -18,10 +18,11 @@ from engine.downloads import DownloadPolicy
 from face import texts
 from providers.base import JobRequest
 from providers.http import RATE_LIMIT_PAUSE
-from providers.musicgpt import MusicGPTProvider
+from providers.musicgpt import MusicGPTProvider, PollBudget, first_poll_delay
 from tests.clock import FakeClock
 from tests.fakes.musicgpt import FakeMusicGPT, Fault
 from tests.tones import tone_bytes
+from tests.waiting import until
 from tests.wording import spoken
 
 
@@ -485,3 +486,51 @@ async def test_voices_unavailable_is_an_empty_list_not_an_error(session, clock) 
         assert await provider.list_voices("dr") == [], "no second request within the retry pause"
         assert len([r for r in fake.requests if r[1].endswith("/getAllVoices")]) == 1
         await provider.close()
+
+
+# -- resumed after a restart -------------------------------------------------------------------------
+
+
+async def test_budget_spreads_a_crowd_of_polls_within_the_plans_per_minute_limit() -> None:
+    clock = FakeClock()
+    budget = PollBudget(500, clock)  # Pro: 500 /byId calls a minute
+    granted: list[float] = []
+
+    async def one() -> None:
+        await budget.take()
+        granted.append(clock.monotonic())
+
+    crowd = [asyncio.create_task(one()) for _ in range(1000)]
+    await until(lambda: len(granted) + clock.sleeping == 1000)
+    while clock.sleeping:
+        await clock.advance_to_next()
+        await until(lambda: len(granted) + clock.sleeping == 1000)
+    await asyncio.gather(*crowd)
+    assert granted.count(0.0) == int(budget.capacity), "a sixth of the minute goes at once"
+    for start in granted:  # no 60 s window, wherever it starts, holds more than the plan allows
+        assert sum(1 for t in granted if start <= t < start + 60) <= 500
+    # ...and the rest follow evenly, as fast as the limit lets them (no slot left unused).
+    assert max(granted) == pytest.approx((1000 - int(budget.capacity)) / budget.rate, abs=1)
+
+
+async def test_a_resumed_job_is_polled_at_once_and_a_fresh_one_after_half_its_eta(session, song) -> None:
+    clock = FakeClock()  # nothing moves it: a job that waited for its first poll would hang here
+    async with FakeMusicGPT(polls_to_complete=1, eta=600) as fake:
+        before = make(session, fake, clock, status_per_minute=20)
+        handle = await before.submit(remix(song))
+        # The bot restarts: a new provider (same account) is asked to track the saved handle.
+        after = make(session, fake, clock, status_per_minute=20)
+        events = [e async for e in after.track(handle, remix(song), asyncio.Queue())]
+        assert isinstance(events[-1], Completed) and clock.monotonic() == 0.0
+        polls = sum(1 for _, path, _ in fake.requests if path.endswith("/byId"))
+        assert polls == 1
+
+        fresh = await after.submit(remix(song, idempotency_key="k2"))
+        stream = aiter(after.track(fresh, remix(song), asyncio.Queue()))
+        assert await anext(stream) == Progress(stage="submitted", eta_seconds=600.0)
+        waiting = asyncio.create_task(anext(stream))
+        await clock.asleep()  # a job this process submitted waits before its first poll
+        assert clock.wake_times() == [pytest.approx(first_poll_delay(600, 0.01))]
+        assert sum(1 for _, path, _ in fake.requests if path.endswith("/byId")) == polls
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -57,4 +58,41 @@ async def test_a_crash_in_the_check_fails_the_job_and_frees_the_member(tmp_path:
     failed = await jobs.get(job.id)
     assert failed.state is JobState.FAILED and failed.error == Failure(reason=Reason.INTERRUPTED)
     assert await jobs.active_count_for_member(7) == 0, "the member may start another job"
+    await db.close()
+
+
+async def test_concurrent_commands_by_one_member_at_the_limit_admit_exactly_the_limit(tmp_path: Path):
+    # No global lock: ten commands at once from one member (and one from another) all race through
+    # admission; exactly the member's limit of them become jobs, the rest are refused for the limit.
+    db = await Database.open(tmp_path / "db.sqlite3")
+    jobs = JobRepository(db)
+    registry = Registry({"local": Entry(LocalProvider(tmp_path / "local"), 1)}, "local")
+    intake = Intake(
+        jobs,
+        registry,
+        NoRunner(),  # type: ignore[arg-type]
+        work_dir=tmp_path,
+        max_input_bytes=10**8,
+        max_jobs_per_member=3,
+    )
+
+    def draft(member: int) -> Draft:
+        return Draft(
+            kind=JobKind.REMIX,
+            channel_id=1,
+            member_id=member,
+            guild_id=1,
+            upload_limit=10**8,
+            prompt="slowed",
+            input_url="https://cdn.example/song.mp3",
+            input_size=1000,
+        )
+
+    outcomes = await asyncio.gather(*(intake.admit(draft(7)) for _ in range(10)), intake.admit(draft(8)))
+    admitted = [o for o in outcomes[:10] if not isinstance(o, Refusal)]
+    refused = [o for o in outcomes[:10] if isinstance(o, Refusal)]
+    assert len(admitted) == 3 and await jobs.active_count_for_member(7) == 3
+    assert {r.reason for r in refused} == {Reason.TOO_MANY_JOBS}
+    assert not isinstance(outcomes[10], Refusal), "another member is not held back"
+    assert intake._turns == {}, "no per-member lock outlives its admissions"
     await db.close()
