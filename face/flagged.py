@@ -58,7 +58,9 @@ class FlaggedPolicy:
             if withheld:
                 self.admin_log.tell_member(job.member_id, texts.flagged_withheld_dm(job.id, job.channel_id))
         if not kept:
-            raise PostRefused(Failure(reason=Reason.FLAGGED_WITHHELD), detail=f"{flagged} flagged take(s) withheld")
+            raise PostRefused(
+                Failure(reason=Reason.FLAGGED_WITHHELD), detail=f"{flagged} flagged take(s) withheld"
+            )
         return kept
 
 

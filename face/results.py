@@ -67,11 +67,13 @@ def result_embed(
     job: Job, result: JobResult, provider_label: str, *, image: str | None = None
 ) -> discord.Embed:
     """The result card: title, prompt, provider, every take, lyrics, cover art (or `image`, a waveform)."""
-    title = result.title or texts.KIND_NAMES[job.kind].capitalize()
+    locale = job.public_locale  # public: the server's language, as the job remembers it
+    kind = texts.kind_name(job.kind, locale=locale)
+    title = result.title or kind[:1].upper() + kind[1:]
     embed = discord.Embed(title=texts.echo(title, 256), colour=discord.Colour.green())
     if job.prompt:
         embed.description = texts.echo(job.prompt, 1000)
-    embed.add_field(name=texts.PROVIDER_FIELD, value=provider_label)
+    embed.add_field(name=texts.field_name("provider", locale=locale), value=provider_label)
     # Takes are numbered by position: providers count from 0 or 1, members from 1.
     for number, take in enumerate(result.takes, start=1):
         parts = [texts.seconds(take.duration) if take.duration else texts.UNKNOWN_DURATION]
@@ -80,18 +82,24 @@ def result_embed(
         if take.label:
             parts.append(texts.clip(take.label, 200))
         if take.url:
-            parts.append(texts.download_link(take.url))
-        embed.add_field(name=texts.take_name(number), value=texts.clip(" · ".join(parts), FIELD_LIMIT))
+            parts.append(texts.download_link(take.url, locale=locale))
+        embed.add_field(
+            name=texts.take_name(number, locale=locale), value=texts.clip(" · ".join(parts), FIELD_LIMIT)
+        )
     if result.lyrics:
-        embed.add_field(name=texts.LYRICS_FIELD, value=texts.echo(result.lyrics, 500), inline=False)
+        embed.add_field(
+            name=texts.field_name("lyrics", locale=locale), value=texts.echo(result.lyrics, 500), inline=False
+        )
     if result.notes:
-        notes = "\n".join(texts.note(note, provider_label) for note in result.notes)
-        embed.add_field(name=texts.NOTE_FIELD, value=texts.clip(notes, 1000), inline=False)
+        notes = "\n".join(texts.note(note, provider_label, locale=locale) for note in result.notes)
+        embed.add_field(
+            name=texts.field_name("note", locale=locale), value=texts.clip(notes, 1000), inline=False
+        )
     if result.cover_url:
         embed.set_thumbnail(url=result.cover_url)
     elif image:
         embed.set_image(url=image)
-    embed.set_footer(text=texts.job_footer(job.id))
+    embed.set_footer(text=texts.job_footer(job.id, locale=locale))
     return embed
 
 
@@ -193,7 +201,7 @@ class DiscordResults:
         view = self.view_for(job, result) if self.view_for else None
         channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(job.member_id)])
-        content = texts.result_ready(job.member_id, len(infos))
+        content = texts.result_ready(job.member_id, len(infos), locale=job.public_locale)
         reference = (
             discord.MessageReference(
                 message_id=job.reply_to_message_id, channel_id=job.channel_id, fail_if_not_exists=False

@@ -19,9 +19,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def member_locale(interaction: discord.Interaction) -> str:
+    """The member's client language: private replies to this interaction speak it."""
+    return interaction.locale.value
+
+
+async def public_locale(bot: RemixBot, interaction: discord.Interaction) -> str:
+    """The server's public language: /config language when set, else its Discord language, else English."""
+    guild_locale = interaction.guild_locale.value if interaction.guild_locale else None
+    if interaction.guild_id is None:
+        return texts.public_locale(None, guild_locale)
+    settings = await bot.guilds_repo.get(interaction.guild_id)
+    return texts.public_locale(settings.language, guild_locale)
+
+
 def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
     if interaction.channel_id is None:
-        raise UserFacingError(texts.guild_only())
+        raise UserFacingError(texts.guild_only(locale=member_locale(interaction)))
     return Draft(
         channel_id=interaction.channel_id,
         member_id=interaction.user.id,
@@ -29,29 +43,34 @@ def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
         upload_limit=interaction.filesize_limit,
         # For the server's role rules (engine/admin.py).
         member_roles=tuple(role.id for role in getattr(interaction.user, "roles", ())),
+        member_locale=member_locale(interaction),
         **fields,  # type: ignore[arg-type]
     )
 
 
 async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draft) -> Job | None:
     """Run the checks and start the job, telling the member privately how it went."""
+    locale = member_locale(interaction)
     missing = missing_permissions(interaction.app_permissions)
     if missing:
-        raise UserFacingError(texts.missing_permissions(missing))
+        raise UserFacingError(texts.missing_permissions(missing, locale=locale))
+    # The job remembers both languages, so a restart keeps speaking them.
+    draft.member_locale = locale
+    draft.public_locale = await public_locale(bot, interaction)
     job = await bot.intake.admit(draft)
     if isinstance(job, Refusal):
-        raise UserFacingError(texts.refusal(job))
+        raise UserFacingError(texts.refusal(job, locale=locale))
     # The row exists: acknowledge before anything slow (download, probe).
     await interaction.response.send_message(
-        texts.checking(bool(draft.input_url or draft.input_path)), ephemeral=True
+        texts.checking(bool(draft.input_url or draft.input_path), locale=locale), ephemeral=True
     )
     job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
-        reply = texts.rejected(bot.failure_text(job))
+        reply = texts.rejected(bot.failure_text(job, locale=locale), locale=locale)
     elif job.state is JobState.CANCELLED:
-        reply = texts.cancel_done(job.id)
+        reply = texts.cancel_done(job.id, locale=locale)
     else:
-        reply = texts.accepted(bot.runner.position_hint(job))
+        reply = texts.accepted(bot.runner.position_hint(job), locale=locale)
     try:
         await interaction.edit_original_response(content=reply)
     except discord.HTTPException:
