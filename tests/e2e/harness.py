@@ -196,8 +196,9 @@ def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") 
 
 
 @contextlib.asynccontextmanager
-async def harness(tmp: Path, **overrides: Any) -> AsyncIterator[Harness]:
-    async with FakeDiscord() as fake:
+async def harness(tmp: Path, *, preferred_locale: str = "en-US", **overrides: Any) -> AsyncIterator[Harness]:
+    """`preferred_locale`: the fake guild's language (interactions' guild_locale); the rest are settings."""
+    async with FakeDiscord(preferred_locale=preferred_locale) as fake:
         with patched_discord(fake):
             h = Harness(fake, tmp, overrides)
             try:
