@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import fluent_number
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,12 @@ class Catalogue:
         message = bundle.get_message(message_id)
         if message.value is None:
             raise KeyError(message_id)
-        text, errors = bundle.format_pattern(message.value, dict(args or {}))
+        # Numbers still pick plural forms, but print as they are: no "2,001" for a character count.
+        values = {
+            name: fluent_number(value, useGrouping=False) if isinstance(value, int | float) else value
+            for name, value in (args or {}).items()
+        }
+        text, errors = bundle.format_pattern(message.value, values)
         for error in errors:  # a translation naming a placeholder it was not given: say so, still speak
             log.warning("catalogue %s, message %s: %s", bundle.locales[0], message_id, error)
         return str(text)

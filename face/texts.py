@@ -17,7 +17,7 @@ from domain.errors import ErrorKind, Reason
 from domain.jobs import Failure, Refusal
 from domain.kinds import JobKind
 from domain.tracking import Note
-from face.i18n import SOURCE, catalogue, t
+from face.i18n import SOURCE, Arg, catalogue, t
 
 # Command, option and choice texts registered with Discord in English: the message each came from, so
 # face/translator.py can give Discord the same message in every other catalogue.
@@ -126,17 +126,13 @@ KIND_NAMES = {kind: t(SOURCE, f"kind-{kind.value}") for kind in JobKind}
 STAGE_NAMES = {state: t(SOURCE, f"stage-{state}") for state in STAGES}
 
 # What a member can do next, per kind of provider failure.
-NEXT_STEP = {
-    ErrorKind.INVALID_INPUT: "Check the audio and the text, then try again.",
-    ErrorKind.INSUFFICIENT_CREDITS: "The server's provider account needs a top-up; tell a server admin.",
-    ErrorKind.RATE_LIMITED: "Try again in a few minutes.",
-    ErrorKind.CONTENT_FLAGGED: "Try a different prompt, lyrics or audio.",
-    ErrorKind.UNAVAILABLE: "Try again in a few minutes.",
-    ErrorKind.AUTH: "Tell a server admin: the bot's key for this provider needs fixing.",
-    ErrorKind.NOT_FOUND: "Try again; if it keeps happening, tell a server admin.",
-    ErrorKind.GENERATION_FAILED: "Try again, perhaps with a different prompt.",
-    ErrorKind.EXPIRED: "Try again.",
-}
+NEXT_STEP = {kind: t(SOURCE, f"next-step-{kind.value}") for kind in ErrorKind}
+
+
+def next_step(kind: ErrorKind, *, locale: str | None = SOURCE) -> str:
+    """What a member can do next, per kind of provider failure."""
+    return t(locale, f"next-step-{kind.value}")
+
 
 _MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)\d+>")
 
@@ -174,102 +170,108 @@ def to_member(member_id: int, text: str) -> str:
 
 
 # -- refusals before anything starts ---------------------------------------------------------------
-def unknown_provider(name: str, available: list[str]) -> str:
-    return f"I don't know the provider `{clip(defuse(name), 40)}`. Available here: {', '.join(available)}."
+def unknown_provider(name: str, available: list[str], *, locale: str | None = SOURCE) -> str:
+    return t(locale, "unknown-provider", name=clip(defuse(name), 40), available=", ".join(available))
 
 
 # Which providers can make what, for members on a bot where none of those is set up.
-CAPABLE_ELSEWHERE = {
-    JobKind.REMIX: "MusicGPT, Soundpiece, Soundverse or a self-hosted ACE-Step",
-    JobKind.SING: "MusicGPT",
-    JobKind.GENERATE: "MusicGPT or a self-hosted ACE-Step",
-}
+CAPABLE_ELSEWHERE = {kind: t(SOURCE, f"capable-{kind.value}") for kind in JobKind}
 
 
-def kind_not_supported(provider: str, kind: JobKind, supporters: list[str] | None) -> str:
+def kind_not_supported(
+    provider: str, kind: JobKind, supporters: list[str] | None, *, locale: str | None = SOURCE
+) -> str:
+    name = kind_name(kind, locale=locale)
     if supporters is None:  # a provider's own check: who else could is for the bot to say
-        return f"{provider} can't make a {KIND_NAMES[kind]}."
+        return t(locale, "kind-not-supported-own", provider=provider, kind=name)
     if supporters:
-        return f"{provider} can't make a {KIND_NAMES[kind]}. Try {', '.join(supporters)}."
-    return (
-        f"{provider} can't make a {KIND_NAMES[kind]}, and no provider here can: "
-        f"{CAPABLE_ELSEWHERE[kind]} can, once a server admin sets one up."
-    )
+        return t(locale, "kind-not-supported", provider=provider, kind=name, supporters=", ".join(supporters))
+    capable = t(locale, f"capable-{kind.value}")
+    return t(locale, "kind-not-supported-anywhere", provider=provider, kind=name, capable=capable)
 
 
-def prompt_required(provider: str) -> str:
-    return f"{provider} needs a prompt: describe how it should sound."
+def prompt_required(provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "prompt-required", provider=provider)
 
 
-def lyrics_required(provider: str) -> str:
-    return f"{provider} needs lyrics for this. Add them with the `lyrics` option."
+def lyrics_required(provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "lyrics-required", provider=provider)
 
 
-def prompt_or_lyrics_required() -> str:
-    return "Give me a prompt, lyrics, or both."
+def prompt_or_lyrics_required(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "prompt-or-lyrics-required")
 
 
-def length_out_of_range(length: float, low: int, high: int) -> str:
-    return f"A length of {length:g} s won't work: pick between {low} s and {seconds(high)}."
+def length_out_of_range(length: float, low: int, high: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "length-out-of-range", length=f"{length:g}", low=str(low), high=seconds(high))
 
 
-def instrumental_and_vocal_only() -> str:
-    return "A song can't be both instrumental and vocals only: pick one of the two."
+def instrumental_and_vocal_only(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "instrumental-and-vocal-only")
 
 
-def too_long(field: str, length: int | None, limit: int, provider: str) -> str:
+def too_long(
+    field: str, length: int | None, limit: int, provider: str, *, locale: str | None = SOURCE
+) -> str:
     if length is None:
-        return f"Your {field} is too long; {provider} takes at most {limit} characters."
-    return (
-        f"Your {field} has {length} characters; {provider} takes at most {limit}. Shorten it and try again."
-    )
+        return t(locale, "too-long-unknown", field=field, provider=provider, limit=limit)
+    return t(locale, "too-long", field=field, length=length, provider=provider, limit=limit)
 
 
-def variations_not_supported(provider: str, supporters: list[str]) -> str:
-    others = f", or use {', '.join(supporters)}" if supporters else ""
-    return f"{provider} can't make a chosen number of variations. Leave out the `variations` option{others}."
+def variations_not_supported(provider: str, supporters: list[str], *, locale: str | None = SOURCE) -> str:
+    if supporters:
+        return t(
+            locale, "variations-not-supported-others", provider=provider, supporters=", ".join(supporters)
+        )
+    return t(locale, "variations-not-supported", provider=provider)
 
 
-def variations_out_of_range(wanted: object, limit: int, provider: str) -> str:
-    return f"{provider} makes 1 to {limit} variations, not {wanted}. Change the `variations` option."
+def variations_out_of_range(wanted: object, limit: int, provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "variations-out-of-range", provider=provider, limit=limit, wanted=str(wanted))
 
 
-def strength_not_supported(provider: str, supporters: list[str]) -> str:
-    others = f", or use {', '.join(supporters)}" if supporters else ""
-    return f"{provider} has no remix strength to set. Leave out the `strength` option{others}."
+def strength_not_supported(provider: str, supporters: list[str], *, locale: str | None = SOURCE) -> str:
+    if supporters:
+        return t(locale, "strength-not-supported-others", provider=provider, supporters=", ".join(supporters))
+    return t(locale, "strength-not-supported", provider=provider)
 
 
-def file_too_large(size: int | None, limit: int, provider: str) -> str:
+def file_too_large(size: int | None, limit: int, provider: str, *, locale: str | None = SOURCE) -> str:
     """`size` is what the bytes showed; None when a download stopped counting just past the limit."""
     if size is None:
-        return f"That file is larger than {mb(limit)}; {provider} takes files up to {mb(limit)}."
-    return f"That file is {mb(size)}; {provider} takes files up to {mb(limit)}."
+        return t(locale, "file-too-large-unknown", limit=mb(limit), provider=provider)
+    return t(locale, "file-too-large", size=mb(size), limit=mb(limit), provider=provider)
 
 
-def audio_too_long(duration: float, limit: float, provider: str) -> str:
-    return f"That audio is {seconds(duration)} long; {provider} takes up to {seconds(limit)}."
+def audio_too_long(duration: float, limit: float, provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "audio-too-long", duration=seconds(duration), limit=seconds(limit), provider=provider)
 
 
-def audio_too_short(duration: float, limit: float, provider: str) -> str:
-    return f"That audio is only {seconds(duration)} long; {provider} needs at least {seconds(limit)}."
+def audio_too_short(duration: float, limit: float, provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "audio-too-short", duration=seconds(duration), limit=seconds(limit), provider=provider)
 
 
-def not_audio(why: Reason | str | None, params: Mapping[str, Any] | None = None) -> str:
+def not_audio(
+    why: Reason | str | None, params: Mapping[str, Any] | None = None, *, locale: str | None = SOURCE
+) -> str:
     if why == Reason.AUDIO_LENGTH_MISMATCH and params and "stated" in params:
-        return f"I can't use that file: {audio_length_mismatch(params['stated'], params.get('decoded'))}"
-    return f"I can't use that file: {AUDIO_WORDS.get(why or '', AUDIO_WORDS[Reason.AUDIO_NOT_AUDIO])}"
+        said = audio_length_mismatch(params["stated"], params.get("decoded"), locale=locale)
+    else:
+        code = why if why in AUDIO_WORDS else Reason.AUDIO_NOT_AUDIO
+        said = t(locale, str(code).replace("_", "-"))
+    return t(locale, "not-audio", why=said)
 
 
-def empty_upload() -> str:
-    return "I can't use that file: the file is empty."
+def empty_upload(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "empty-upload")
 
 
-def no_audio_attached() -> str:
-    return "I can't use that file: no audio was attached."
+def no_audio_attached(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "no-audio-attached")
 
 
-def attachment_unreachable() -> str:
-    return "I couldn't download your attachment from Discord. Please try again."
+def attachment_unreachable(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "attachment-unreachable")
 
 
 def too_many_jobs(limit: int, *, locale: str | None = SOURCE) -> str:
@@ -304,24 +306,26 @@ def guild_only(*, locale: str | None = SOURCE) -> str:
 
 # -- audio checks (audio/probe.py): why a file can't be used as audio ------------------------------------
 AUDIO_WORDS: dict[str, str] = {
-    Reason.AUDIO_EMPTY: "This file is empty.",
-    Reason.AUDIO_NOT_AUDIO: "This doesn't look like an audio file.",
-    Reason.AUDIO_DAMAGED: "I could not read this audio; it may be damaged.",
-    Reason.AUDIO_SILENT: "This audio file has no sound in it.",
-    Reason.AUDIO_VIDEO_WITHOUT_SOUND: "This video has no sound track.",
-    Reason.AUDIO_UNKNOWN_LENGTH: "I could not tell how long this audio is.",
-    # Without its figures (stated, decoded), which audio_length_mismatch puts in.
-    Reason.AUDIO_LENGTH_MISMATCH: (
-        "This file is much shorter than its header says; it may be cut short or damaged."
-    ),
+    reason: t(SOURCE, str(reason).replace("_", "-"))
+    for reason in (
+        Reason.AUDIO_EMPTY,
+        Reason.AUDIO_NOT_AUDIO,
+        Reason.AUDIO_DAMAGED,
+        Reason.AUDIO_SILENT,
+        Reason.AUDIO_VIDEO_WITHOUT_SOUND,
+        Reason.AUDIO_UNKNOWN_LENGTH,
+        # Without its figures (stated, decoded), which audio_length_mismatch puts in.
+        Reason.AUDIO_LENGTH_MISMATCH,
+    )
 }
 
 
-def audio_length_mismatch(stated: float, decoded: float | None) -> str:
+def audio_length_mismatch(stated: float, decoded: float | None, *, locale: str | None = SOURCE) -> str:
     """A header that claims more sound than the file holds (a fragment, a cut-short file, a lie)."""
-    short = f"{decoded:.1f} s" if decoded is not None and decoded < 10 else seconds(decoded or 0)
-    held = f"only {short} of sound" if decoded is not None else "much less sound"
-    return f"This file says it is {seconds(stated)} long but holds {held}; it may be cut short or damaged."
+    if decoded is None:
+        return t(locale, "audio-length-mismatch-less", stated=seconds(stated))
+    held = f"{decoded:.1f} s" if decoded < 10 else seconds(decoded)
+    return t(locale, "audio-length-mismatch-held", stated=seconds(stated), held=held)
 
 
 # -- acknowledgements --------------------------------------------------------------------------------
@@ -415,25 +419,17 @@ def cancelled_by(member_id: int, *, locale: str | None = SOURCE) -> str:
 # -- why a job failed, was refused or left something out: reason codes and kinds into sentences --------
 # A provider's failure is worded from its kind, or from its reason where the member should hear more;
 # `{provider}` is the provider's label. `said` is the vendor's own words about the member's input.
-Words = Callable[[Mapping[str, Any], str, str], str]
+Words = Callable[[Mapping[str, Any], str, str | None], str]
 
-KIND_WORDS: dict[ErrorKind, str] = {
-    ErrorKind.INVALID_INPUT: "{provider} refused the request.",
-    ErrorKind.INSUFFICIENT_CREDITS: "The bot's {provider} account is out of credits.",
-    ErrorKind.RATE_LIMITED: "{provider} is getting too many requests right now.",
-    ErrorKind.CONTENT_FLAGGED: "{provider} flagged this request and made no track.",
-    ErrorKind.UNAVAILABLE: "{provider} is having trouble right now.",
-    ErrorKind.AUTH: "{provider} refused the bot's API key.",
-    ErrorKind.NOT_FOUND: "{provider} has no record of this job.",
-    ErrorKind.GENERATION_FAILED: "{provider} could not make this track.",
-    ErrorKind.EXPIRED: "The download link from {provider} has expired.",
-}
+KIND_WORDS: dict[ErrorKind, str] = {kind: f"kind-words-{kind.value}" for kind in ErrorKind}
 
 
-def _said(params: Mapping[str, Any], lead: str) -> str:
-    """`lead`, then the vendor's words when it gave any."""
+def _said(message_id: str, params: Mapping[str, Any], locale: str | None, **args: Arg) -> str:
+    """The message, with the vendor's words (its `-said` twin) when it gave any."""
     text = params.get("said")
-    return f"{lead}: {quoted(text)}" if isinstance(text, str) and text.strip() else f"{lead}."
+    if isinstance(text, str) and text.strip():
+        return t(locale, f"{message_id}-said", said=quoted(text), **args)
+    return t(locale, message_id, **args)
 
 
 def _why(params: Mapping[str, Any]) -> str:
@@ -442,174 +438,188 @@ def _why(params: Mapping[str, Any]) -> str:
     return f" ({quoted(text)})" if isinstance(text, str) and text.strip() else ""
 
 
-def _kind_name(params: Mapping[str, Any]) -> str:
+def _kind_name(params: Mapping[str, Any], locale: str | None) -> str:
     kind = params.get("job_kind")
-    return KIND_NAMES[JobKind(kind)] if kind in set(JobKind) else "track"
+    return kind_name(JobKind(kind), locale=locale) if kind in set(JobKind) else t(locale, "kind-track")
 
 
-# The download policy (engine/downloads.py) refused the link; where it pointed stays in the log.
-DOWNLOAD_REFUSED = "The download link points somewhere the bot does not download from."
+def _plain(reason: Reason) -> Words:
+    """A reason whose sentence names at most the provider."""
+    return lambda p, provider, locale: t(locale, f"reason-{reason.value}", provider=provider)
+
+
+def _grace(reason: Reason) -> Words:
+    """A reason said with how long a self-hosted provider was given, when it was given any."""
+
+    def words(p: Mapping[str, Any], provider: str, locale: str | None) -> str:
+        if p.get("grace") is None:
+            return t(locale, f"reason-{reason.value}", provider=provider)
+        return t(
+            locale, f"reason-{reason.value}-for", provider=provider, during=during(p["grace"], locale=locale)
+        )
+
+    return words
+
 
 REASON_WORDS: dict[Reason, Words] = {
     # a provider or a download
-    Reason.UNREACHABLE: lambda p, provider, locale: (
-        f"{provider} could not be reached for {during(p['grace'])}; the machine running it may be off."
-        if p.get("grace") is not None
-        else f"{provider} could not be reached."
-    ),
-    Reason.NO_ANSWER: lambda p, provider, locale: f"{provider} did not answer in time.",
-    Reason.LINK_EXPIRED: lambda p, provider, locale: "The download link has expired.",
-    Reason.DOWNLOAD_BROKE_OFF: lambda p, provider, locale: (
-        f"The takes could not be downloaded from {provider} for {during(p['grace'])}."
-        if p.get("grace") is not None
-        else "The download failed part way."
-    ),
+    Reason.UNREACHABLE: _grace(Reason.UNREACHABLE),
+    Reason.NO_ANSWER: _plain(Reason.NO_ANSWER),
+    Reason.LINK_EXPIRED: _plain(Reason.LINK_EXPIRED),
+    Reason.DOWNLOAD_BROKE_OFF: _grace(Reason.DOWNLOAD_BROKE_OFF),
     Reason.TOO_LARGE: lambda p, provider, locale: (
-        f"The audio file is too large for {provider}: the limit is {mb(p['limit'])}."
+        t(locale, "reason-too_large-limit", provider=provider, limit=mb(p["limit"]))
         if p.get("limit")
-        else f"The audio file is too large for {provider}."
+        else t(locale, "reason-too_large", provider=provider)
     ),
-    Reason.DOWNLOAD_TOO_LARGE: lambda p, provider, locale: (
-        f"The file is larger than {p['limit'] // (1024 * 1024)} MB."
+    Reason.DOWNLOAD_TOO_LARGE: lambda p, provider, locale: t(
+        locale, "reason-download_too_large", limit=f"{p['limit'] // (1024 * 1024)} MB"
     ),
-    Reason.DOWNLOAD_SCHEME: lambda p, provider, locale: DOWNLOAD_REFUSED,
-    Reason.DOWNLOAD_ADDRESS: lambda p, provider, locale: DOWNLOAD_REFUSED,
-    Reason.DOWNLOAD_REDIRECTS: lambda p, provider, locale: "The download link redirected too many times.",
-    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider, locale: (
-        f"The download took longer than {seconds(p['limit'])}, so I gave up on it."
+    # The download policy (engine/downloads.py) refused the link; where it pointed stays in the log.
+    Reason.DOWNLOAD_SCHEME: lambda p, provider, locale: t(locale, "download-refused"),
+    Reason.DOWNLOAD_ADDRESS: lambda p, provider, locale: t(locale, "download-refused"),
+    Reason.DOWNLOAD_REDIRECTS: _plain(Reason.DOWNLOAD_REDIRECTS),
+    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider, locale: t(
+        locale, "reason-download_too_slow", limit=seconds(p["limit"])
     ),
-    Reason.ANSWER_TOO_LARGE: lambda p, provider, locale: (
-        f"{provider} sent an answer larger than any it should (over {mb(p['limit'])}), so it was not read."
+    Reason.ANSWER_TOO_LARGE: lambda p, provider, locale: t(
+        locale, "reason-answer_too_large", provider=provider, limit=mb(p["limit"])
     ),
     Reason.ANSWERED: lambda p, provider, locale: _said(
-        p, f"{provider} answered with an error ({p.get('status')})"
+        "reason-answered", p, locale, provider=provider, status=str(p.get("status"))
     ),
-    Reason.REFUSED: lambda p, provider, locale: _said(p, f"{provider} refused the request"),
-    Reason.FLAGGED: lambda p, provider, locale: (
-        f"{provider} flagged this request{_why(p)} and made no track."
-    ),
+    Reason.REFUSED: lambda p, provider, locale: _said("reason-refused", p, locale, provider=provider),
+    Reason.FLAGGED: lambda p, provider, locale: t(locale, "reason-flagged", provider=provider, why=_why(p)),
     Reason.MADE_NOTHING: lambda p, provider, locale: _said(
-        p, f"{provider} could not make this {_kind_name(p)}"
+        "reason-made_nothing", p, locale, provider=provider, kind=_kind_name(p, locale)
     ),
-    Reason.UNKNOWN_JOB: lambda p, provider, locale: f"{provider} has no record of this job.",
-    Reason.SERVER_LOST_JOB: lambda p, provider, locale: f"{provider} lost track of this job.",
-    Reason.DUPLICATE: lambda p, provider, locale: (
-        f"{provider} says this duplicates a request it is already working on."
+    Reason.UNKNOWN_JOB: _plain(Reason.UNKNOWN_JOB),
+    Reason.SERVER_LOST_JOB: _plain(Reason.SERVER_LOST_JOB),
+    Reason.DUPLICATE: _plain(Reason.DUPLICATE),
+    Reason.UNREADABLE: _plain(Reason.UNREADABLE),
+    Reason.NO_JOB_ID: _plain(Reason.NO_JOB_ID),
+    Reason.WRONG_ADDRESS: _plain(Reason.WRONG_ADDRESS),
+    Reason.STREAM_BROKE: _plain(Reason.STREAM_BROKE),
+    Reason.NO_TAKES: _plain(Reason.NO_TAKES),
+    Reason.NOTHING_TO_DOWNLOAD: _plain(Reason.NOTHING_TO_DOWNLOAD),
+    Reason.AUDIO_MISSING: _plain(Reason.AUDIO_MISSING),
+    Reason.LINK_MISSING: _plain(Reason.LINK_MISSING),
+    Reason.BAD_SONG: lambda p, provider, locale: _said("reason-bad_song", p, locale, provider=provider),
+    Reason.CANNOT_RESUME: _plain(Reason.CANNOT_RESUME),
+    Reason.INPUT_GONE: _plain(Reason.INPUT_GONE),
+    Reason.RENDER_FAILED: _plain(Reason.RENDER_FAILED),
+    Reason.TAKE_SILENT: lambda p, provider, locale: t(locale, "reason-take_silent", index=p["index"]),
+    Reason.NO_TAKES_DOWNLOADED: _plain(Reason.NO_TAKES_DOWNLOADED),
+    Reason.SERVER_FORGOT_JOB: _plain(Reason.SERVER_FORGOT_JOB),
+    Reason.QUEUE_FULL: lambda p, provider, locale: t(
+        locale, "reason-queue_full", provider=provider, during=during(p["grace"], locale=locale)
     ),
-    Reason.UNREADABLE: lambda p, provider, locale: f"{provider} sent an answer the bot could not read.",
-    Reason.NO_JOB_ID: lambda p, provider, locale: f"{provider} did not say which job it started.",
-    Reason.WRONG_ADDRESS: lambda p, provider, locale: (
-        f"{provider} did not recognise the bot's request (not found); its {provider} address may be wrong."
+    Reason.SERVER_KEPT_FAILING: lambda p, provider, locale: t(
+        locale,
+        "reason-server_kept_failing",
+        provider=provider,
+        status=str(p.get("status", "5xx")),
+        during=during(p["grace"], locale=locale),
     ),
-    Reason.STREAM_BROKE: lambda p, provider, locale: (
-        f"The connection to {provider} broke before it confirmed the job."
+    Reason.BAD_KEY: lambda p, provider, locale: t(
+        locale, "reason-bad_key", provider=provider, setting=str(p["setting"])
     ),
-    Reason.NO_TAKES: lambda p, provider, locale: f"{provider} finished but returned no takes.",
-    Reason.NOTHING_TO_DOWNLOAD: lambda p, provider, locale: (
-        f"{provider} has no downloadable takes for this job."
+    Reason.OPTION_UNSUPPORTED: lambda p, provider, locale: t(
+        locale, "reason-option_unsupported", provider=provider, option=str(p["option"])
     ),
-    Reason.AUDIO_MISSING: lambda p, provider, locale: "This needs an audio file to work on.",
-    Reason.LINK_MISSING: lambda p, provider, locale: f"{provider} needs the song as a public link.",
-    Reason.BAD_SONG: lambda p, provider, locale: _said(p, f"{provider} could not use the song"),
-    Reason.CANNOT_RESUME: lambda p, provider, locale: f"{provider} can't resume this job.",
-    Reason.INPUT_GONE: lambda p, provider, locale: "The audio to remix is no longer available.",
-    Reason.RENDER_FAILED: lambda p, provider, locale: "I could not process this audio; it may be damaged.",
-    Reason.TAKE_SILENT: lambda p, provider, locale: f"Take {p['index']} came back without audio.",
-    Reason.NO_TAKES_DOWNLOADED: lambda p, provider, locale: "None of the takes could be downloaded.",
-    Reason.SERVER_FORGOT_JOB: lambda p, provider, locale: (
-        f"The {provider} server lost this job (it was probably restarted). "
-        "It was not sent again: run the command again."
+    Reason.TAKES_SILENT: lambda p, provider, locale: takes_silent(
+        p["count"], p["wanted"], provider, locale=locale
     ),
-    Reason.QUEUE_FULL: lambda p, provider, locale: (
-        f"The {provider} server's queue stayed full for {during(p['grace'])}."
-    ),
-    Reason.SERVER_KEPT_FAILING: lambda p, provider, locale: (
-        f"The {provider} server kept failing (HTTP {p.get('status', '5xx')}) for {during(p['grace'])}."
-    ),
-    Reason.BAD_KEY: lambda p, provider, locale: (
-        f"The {provider} server refused the bot's key: {p['setting']} must match the server's key."
-    ),
-    Reason.OPTION_UNSUPPORTED: lambda p, provider, locale: (
-        f"{provider} can't do `{p['option']}`; leave it out or pick another provider."
-    ),
-    Reason.TAKES_SILENT: lambda p, provider, locale: takes_silent(p["count"], p["wanted"], provider),
     # the engine's own causes
-    Reason.DEADLINE_PASSED: lambda p, provider, locale: (
-        f"This took longer than {seconds(p['limit'])}, so I stopped waiting. "
-        "Try again later, or with another provider."
+    Reason.DEADLINE_PASSED: lambda p, provider, locale: t(
+        locale, "reason-deadline_passed", limit=seconds(p["limit"])
     ),
-    Reason.RESTART_LOST_SUBMIT: lambda p, provider, locale: (
-        "The bot restarted while sending this job and can't tell whether the provider got it. "
-        "To avoid paying twice it was not sent again; run the command again if no result shows up."
+    Reason.RESTART_LOST_SUBMIT: _plain(Reason.RESTART_LOST_SUBMIT),
+    Reason.SUBMIT_UNCONFIRMED: _plain(Reason.SUBMIT_UNCONFIRMED),
+    Reason.INTERRUPTED: _plain(Reason.INTERRUPTED),
+    Reason.PROVIDER_GONE: lambda p, provider, locale: t(
+        locale, "reason-provider_gone", name=str(p.get("name"))
     ),
-    Reason.SUBMIT_UNCONFIRMED: lambda p, provider, locale: (
-        f"{provider} did not confirm that it got this job. To avoid paying twice it was not sent again; "
-        "if no result shows up, run the command again."
-    ),
-    Reason.INTERRUPTED: lambda p, provider, locale: (
-        "Something went wrong on our side while handling this job. Please run the command again."
-    ),
-    Reason.PROVIDER_GONE: lambda p, provider, locale: (
-        f"The provider {p.get('name')} is no longer configured here. "
-        "Run the command again with another provider."
-    ),
-    Reason.PROVIDER_STOPPED: lambda p, provider, locale: f"{provider} stopped reporting on this job.",
-    Reason.RESULT_REFUSED: lambda p, provider, locale: "Discord refused the result message.",
-    Reason.FLAGGED_WITHHELD: lambda p, provider, locale: flagged_withheld(),
+    Reason.PROVIDER_STOPPED: _plain(Reason.PROVIDER_STOPPED),
+    Reason.RESULT_REFUSED: _plain(Reason.RESULT_REFUSED),
+    Reason.FLAGGED_WITHHELD: lambda p, provider, locale: flagged_withheld(locale=locale),
     Reason.MISSING_PERMISSIONS: lambda p, provider, locale: missing_permissions(
         [permission_name(flag) for flag in p.get("permissions", [])], locale=locale
     ),
     Reason.CANCELLED_BY: lambda p, provider, locale: cancelled_by(p["member_id"], locale=locale),
-    Reason.CANCELLED_FROM_TERMINAL: lambda p, provider, locale: "Stopped with Ctrl-C in the terminal.",
+    Reason.CANCELLED_FROM_TERMINAL: _plain(Reason.CANCELLED_FROM_TERMINAL),
     # notes on a result, and a provider's progress detail
-    Reason.TAKE_LEFT_OUT: lambda p, provider, locale: take_left_out(p.get("index"), provider, p),
-    Reason.FEWER_VARIATIONS: lambda p, provider, locale: (
-        f"{provider} returned {p.get('got')} of the {p.get('wanted')} variations asked for."
+    Reason.TAKE_LEFT_OUT: lambda p, provider, locale: take_left_out(
+        p.get("index"), provider, p, locale=locale
     ),
-    Reason.TAKE_NOT_DOWNLOADED: lambda p, provider, locale: (
-        f"Take {p['index']} could not be downloaded: {provider_failure(p, provider)}"
+    Reason.FEWER_VARIATIONS: lambda p, provider, locale: t(
+        locale,
+        "reason-fewer_variations",
+        provider=provider,
+        got=str(p.get("got")),
+        wanted=str(p.get("wanted")),
     ),
-    Reason.TAKE_UNAVAILABLE: lambda p, provider, locale: f"Take {p['index']} was too large to post here.",
-    Reason.DEADLINE_PARTIAL: lambda p, provider, locale: (
-        f"The other take was still not ready after {seconds(p['limit'])}, so only the finished one is posted."
+    Reason.TAKE_NOT_DOWNLOADED: lambda p, provider, locale: t(
+        locale,
+        "reason-take_not_downloaded",
+        index=p["index"],
+        cause=provider_failure(p, provider, locale=locale),
     ),
-    Reason.DEFAULT_EFFECTS: lambda p, provider, locale: (
-        f"No effect was named in the prompt, so I used {p.get('effects')}. "
-        "Try words like slowed, nightcore, lo-fi, bass boost or vaporwave."
+    Reason.TAKE_UNAVAILABLE: lambda p, provider, locale: t(
+        locale, "reason-take_unavailable", index=p["index"]
+    ),
+    Reason.DEADLINE_PARTIAL: lambda p, provider, locale: t(
+        locale, "reason-deadline_partial", limit=seconds(p["limit"])
+    ),
+    Reason.DEFAULT_EFFECTS: lambda p, provider, locale: t(
+        locale, "reason-default_effects", effects=str(p.get("effects"))
     ),
     Reason.TAKES_READY: lambda p, provider, locale: takes_ready(p["ready"], p["expected"], locale=locale),
     Reason.WORKING_FOR: lambda p, provider, locale: working_for(provider, p["seconds"], locale=locale),
     # refusals before anything starts (a provider's own checks raise some of these too)
-    Reason.UNKNOWN_PROVIDER: lambda p, provider, locale: unknown_provider(p["name"], p.get("available", [])),
+    Reason.UNKNOWN_PROVIDER: lambda p, provider, locale: unknown_provider(
+        p["name"], p.get("available", []), locale=locale
+    ),
     Reason.KIND_NOT_SUPPORTED: lambda p, provider, locale: kind_not_supported(
-        provider, JobKind(p["job_kind"]), p.get("supporters")
+        provider, JobKind(p["job_kind"]), p.get("supporters"), locale=locale
     ),
-    Reason.PROMPT_REQUIRED: lambda p, provider, locale: prompt_required(provider),
-    Reason.LYRICS_REQUIRED: lambda p, provider, locale: lyrics_required(provider),
-    Reason.PROMPT_OR_LYRICS_REQUIRED: lambda p, provider, locale: prompt_or_lyrics_required(),
-    Reason.TOO_LONG: lambda p, provider, locale: too_long(p["field"], p.get("length"), p["limit"], provider),
+    Reason.PROMPT_REQUIRED: lambda p, provider, locale: prompt_required(provider, locale=locale),
+    Reason.LYRICS_REQUIRED: lambda p, provider, locale: lyrics_required(provider, locale=locale),
+    Reason.PROMPT_OR_LYRICS_REQUIRED: lambda p, provider, locale: prompt_or_lyrics_required(locale=locale),
+    Reason.TOO_LONG: lambda p, provider, locale: too_long(
+        p["field"], p.get("length"), p["limit"], provider, locale=locale
+    ),
     Reason.LENGTH_OUT_OF_RANGE: lambda p, provider, locale: length_out_of_range(
-        p["length"], p["low"], p["high"]
+        p["length"], p["low"], p["high"], locale=locale
     ),
-    Reason.INSTRUMENTAL_AND_VOCAL_ONLY: lambda p, provider, locale: instrumental_and_vocal_only(),
+    Reason.INSTRUMENTAL_AND_VOCAL_ONLY: lambda p, provider, locale: instrumental_and_vocal_only(
+        locale=locale
+    ),
     Reason.VARIATIONS_NOT_SUPPORTED: lambda p, provider, locale: variations_not_supported(
-        provider, p.get("supporters", [])
+        provider, p.get("supporters", []), locale=locale
     ),
     Reason.STRENGTH_NOT_SUPPORTED: lambda p, provider, locale: strength_not_supported(
-        provider, p.get("supporters", [])
+        provider, p.get("supporters", []), locale=locale
     ),
     Reason.VARIATIONS_OUT_OF_RANGE: lambda p, provider, locale: variations_out_of_range(
-        p.get("wanted"), p["limit"], provider
+        p.get("wanted"), p["limit"], provider, locale=locale
     ),
-    Reason.FILE_TOO_LARGE: lambda p, provider, locale: file_too_large(p.get("size"), p["limit"], provider),
-    Reason.AUDIO_TOO_LONG: lambda p, provider, locale: audio_too_long(p["duration"], p["limit"], provider),
-    Reason.AUDIO_TOO_SHORT: lambda p, provider, locale: audio_too_short(p["duration"], p["limit"], provider),
-    Reason.NOT_AUDIO: lambda p, provider, locale: not_audio(p.get("why"), p),
-    Reason.EMPTY_UPLOAD: lambda p, provider, locale: empty_upload(),
-    Reason.NO_AUDIO_ATTACHED: lambda p, provider, locale: no_audio_attached(),
-    Reason.ATTACHMENT_UNREACHABLE: lambda p, provider, locale: attachment_unreachable(),
+    Reason.FILE_TOO_LARGE: lambda p, provider, locale: file_too_large(
+        p.get("size"), p["limit"], provider, locale=locale
+    ),
+    Reason.AUDIO_TOO_LONG: lambda p, provider, locale: audio_too_long(
+        p["duration"], p["limit"], provider, locale=locale
+    ),
+    Reason.AUDIO_TOO_SHORT: lambda p, provider, locale: audio_too_short(
+        p["duration"], p["limit"], provider, locale=locale
+    ),
+    Reason.NOT_AUDIO: lambda p, provider, locale: not_audio(p.get("why"), p, locale=locale),
+    Reason.EMPTY_UPLOAD: lambda p, provider, locale: empty_upload(locale=locale),
+    Reason.NO_AUDIO_ATTACHED: lambda p, provider, locale: no_audio_attached(locale=locale),
+    Reason.ATTACHMENT_UNREACHABLE: lambda p, provider, locale: attachment_unreachable(locale=locale),
     Reason.TOO_MANY_JOBS: lambda p, provider, locale: too_many_jobs(p["limit"], locale=locale),
     Reason.WRONG_CHANNEL: lambda p, provider, locale: wrong_channel(p["channel_id"], locale=locale),
+    # The terminal's own sentence (cli.py), for the operator.
     Reason.TAKE_EXISTS: lambda p, provider, locale: cli_take_exists(p["path"]),
 }
 
@@ -632,7 +642,7 @@ def words(
         except (KeyError, TypeError, ValueError):
             pass  # parameters from another version: the kind's sentence still says what happened
     if kind is not None:
-        return KIND_WORDS[kind].format(provider=provider)
+        return t(locale, KIND_WORDS[kind], provider=provider)
     return REASON_WORDS[Reason.INTERRUPTED](params, provider, locale)
 
 
@@ -648,8 +658,7 @@ def failure(error: Failure, provider: str, *, locale: str | None = SOURCE) -> st
     if error.text is not None:
         return error.text  # stored as a sentence by an older version, next step included
     text = words(error.reason, error.kind, error.params, provider, locale=locale)
-    step = NEXT_STEP.get(error.kind) if error.kind else None
-    return f"{text} {step}" if step else text
+    return f"{text} {next_step(error.kind, locale=locale)}" if error.kind else text
 
 
 def note(item: Note, provider: str, *, locale: str | None = SOURCE) -> str:
@@ -663,20 +672,18 @@ def refusal(item: Refusal, *, locale: str | None = SOURCE) -> str:
     return rejected(words(item.reason, None, item.params, "", locale=locale), locale=locale)
 
 
-def during(value: object) -> str:
+def during(value: object, *, locale: str | None = SOURCE) -> str:
     """A self-hosted provider's grace period, in minutes from two minutes up, else in seconds."""
     total = float(value) if isinstance(value, int | float) else 0.0
     if total >= 120:
-        return f"{total / 60:g} minutes"
-    return "1 second" if total == 1 else f"{total:g} seconds"
+        return t(locale, "during-minutes", minutes=f"{total / 60:g}")
+    return t(locale, "during-seconds", seconds=int(total) if total.is_integer() else total)
 
 
-def takes_silent(count: int, wanted: int, provider: str) -> str:
+def takes_silent(count: int, wanted: int, provider: str, *, locale: str | None = SOURCE) -> str:
     if count >= wanted:
-        return f"Every take from {provider} came out silent and was dropped."
-    if count == 1:
-        return "1 take came out silent and was dropped."
-    return f"{count} takes came out silent and were dropped."
+        return t(locale, "takes-silent-all", provider=provider)
+    return t(locale, "takes-silent", count=count)
 
 
 def reachability(reachable: bool | None) -> str:
@@ -706,12 +713,14 @@ def download_link(url: str, *, locale: str | None = SOURCE) -> str:
     return t(locale, "download-link", url=url)
 
 
-def take_left_out(index: int | None, provider: str, params: Mapping[str, Any]) -> str:
+def take_left_out(
+    index: int | None, provider: str, params: Mapping[str, Any], *, locale: str | None = SOURCE
+) -> str:
     """A note on the result: one take of several failed at the provider."""
-    name = f"Take {index}" if index else "One take"
+    name = take_name(index, locale=locale) if index else t(locale, "one-take")
     if params.get("flagged"):
-        return f"{name} was flagged by {provider}{_why(params)} and is left out."
-    return f"{name} failed at {provider} and is left out."
+        return t(locale, "take-left-out-flagged", name=name, provider=provider, why=_why(params))
+    return t(locale, "take-left-out", name=name, provider=provider)
 
 
 # -- buttons and forms --------------------------------------------------------------------------------
@@ -1451,10 +1460,8 @@ def flagged_note(numbers: list[int], withheld: bool) -> str:
     return f"The provider flagged take {which}; it is posted behind a spoiler."
 
 
-def flagged_withheld() -> str:
-    return (
-        "The provider flagged this result, and this server withholds flagged results, so nothing was posted."
-    )
+def flagged_withheld(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "flagged-withheld")
 
 
 def flagged_withheld_dm(job_id: int, channel_id: int) -> str:
