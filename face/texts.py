@@ -72,6 +72,11 @@ def public_locale(language: str | None, guild_locale: str | None) -> str:
     return catalogue().resolve(guild_locale)
 
 
+def terminal_locale(lang: str | None) -> str:
+    """The catalogue for a terminal's LANG (`de_DE.UTF-8` -> de), else English (`C`, unset)."""
+    return catalogue().resolve((lang or "").split(".")[0].split("@")[0] or None)
+
+
 STAGES = (
     "received",
     "queued",
