@@ -29,15 +29,12 @@ class Catalogue:
 
     def __init__(self, root: Path = LOCALES_DIR) -> None:
         self.bundles: dict[str, FluentBundle] = {}
-        self.resources: dict[str, list[FluentResource]] = {}
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
             # Bidi isolation marks around placeholders would show up as stray characters in Discord.
             bundle = FluentBundle([folder.name], use_isolating=False)
-            resources = [FluentResource(f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.ftl"))]
-            for resource in resources:
-                bundle.add_resource(resource)
+            for path in sorted(folder.glob("*.ftl")):
+                bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
             self.bundles[folder.name] = bundle
-            self.resources[folder.name] = resources
         if SOURCE not in self.bundles:
             raise RuntimeError(f"no {SOURCE} catalogue under {root}")
 
