@@ -640,7 +640,7 @@ def words(
     """The sentence for a reason code, else for the kind; a refusal names its provider in its params."""
     provider = params.get("provider") or provider
     if reason in ADMIN_REASONS:
-        return admin_refusal(AdminRefusal(AdminReason(reason), params))
+        return admin_refusal(AdminRefusal(AdminReason(reason), params), locale=locale)
     if reason in REASON_WORDS:
         try:
             return REASON_WORDS[Reason(reason)](params, provider, locale)
@@ -1357,34 +1357,35 @@ def credits(amount: float) -> str:
 ADMIN_REASONS = frozenset(AdminReason)
 
 
-def admin_refusal(refusal: AdminRefusal) -> str:
+def admin_refusal(refusal: AdminRefusal, *, locale: str | None = SOURCE) -> str:
     params = refusal.params
     until = params.get("until")
     if isinstance(until, str):  # read back from a rejected job's stored reason
         until = datetime.fromisoformat(until)
     reason = refusal.reason
     if reason is AdminReason.ROLE_REQUIRED:
-        roles = [f"<@&{r}>" for r in params.get("roles", [])]  # type: ignore[attr-defined]
-        return f"Only members with one of these roles can start jobs here: {', '.join(roles)}."
+        roles = ", ".join(f"<@&{r}>" for r in params.get("roles", []))  # type: ignore[attr-defined]
+        return t(locale, "admin-role-required", roles=roles)
     if reason is AdminReason.BLOCKED_WORD:
-        return "Your request contains a word this server doesn't allow, so nothing was sent."
+        return t(locale, "admin-blocked-word")
     assert isinstance(until, datetime)
     if reason is AdminReason.PENALTY:
-        return f"Too many blocked requests in the last hour. You can start jobs again at {when(until)}."
+        return t(locale, "admin-penalty", when=when(until))
     if reason is AdminReason.COOLDOWN:
-        return f"This server has a cooldown between jobs. You can start the next one at {when(until)}."
+        return t(locale, "admin-cooldown", when=when(until))
     if reason is AdminReason.DAILY_LIMIT:
-        return (
-            f"You've started {params.get('limit')} jobs today, this server's daily limit. "
-            f"You can start more at {when(until)}."
-        )
-    period = PERIOD_NAMES.get(str(params.get("period")), "")
+        limit = params.get("limit")
+        return t(locale, "admin-daily-limit", limit=limit if isinstance(limit, int) else 0, when=when(until))
+    period = "month" if params.get("period") == "month" else "day"
     budget = params.get("budget")
-    amount = f" ({credits(budget)} credits)" if isinstance(budget, int | float) else ""
-    return (
-        f"This server's {period} budget for `{params.get('provider')}`{amount} has no room for this job. "
-        f"It resets at <t:{int(until.timestamp())}:f> (<t:{int(until.timestamp())}:R>)."
-    )
+    stamp = int(until.timestamp())
+    args: dict[str, Arg] = {
+        "provider": str(params.get("provider")),
+        "resets": f"<t:{stamp}:f> (<t:{stamp}:R>)",
+    }
+    if isinstance(budget, int | float):
+        return t(locale, f"admin-budget-{period}-amount", credits=credits(budget), **args)
+    return t(locale, f"admin-budget-{period}", **args)
 
 
 def budget_saved(provider: str, daily: float | None, monthly: float | None) -> str:
@@ -1458,22 +1459,17 @@ def admin_summary(
     return "\n".join(lines)
 
 
-def flagged_note(numbers: list[int], withheld: bool) -> str:
+def flagged_note(numbers: list[int], withheld: bool, *, locale: str | None = SOURCE) -> str:
     which = ", ".join(str(n) for n in numbers)
-    if withheld:
-        return f"The provider flagged take {which}; this server withholds flagged takes, so it is not posted."
-    return f"The provider flagged take {which}; it is posted behind a spoiler."
+    return t(locale, "flagged-note-withheld" if withheld else "flagged-note-spoiler", takes=which)
 
 
 def flagged_withheld(*, locale: str | None = SOURCE) -> str:
     return t(locale, "flagged-withheld")
 
 
-def flagged_withheld_dm(job_id: int, channel_id: int) -> str:
-    return (
-        f"The provider flagged your job #{job_id} in <#{channel_id}>, and that server withholds flagged "
-        "takes, so they were not posted."
-    )
+def flagged_withheld_dm(job_id: int, channel_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "flagged-withheld-dm", job=str(job_id), channel=str(channel_id))
 
 
 def admin_event(event: AdminEvent) -> str:

@@ -139,3 +139,20 @@ audio-unknown-length = Ich konnte nicht erkennen, wie lang das Audio ist.
 audio-length-mismatch = Die Datei ist viel kürzer, als ihr Header sagt; vielleicht abgeschnitten oder beschädigt.
 audio-length-mismatch-held = Die Datei gibt { $stated } an, enthält aber nur { $held } Ton; vielleicht abgeschnitten oder beschädigt.
 audio-length-mismatch-less = Die Datei gibt { $stated } an, enthält aber viel weniger Ton; vielleicht abgeschnitten oder beschädigt.
+
+## Server-Regeln (private Ablehnungen, Hinweise zum Ergebnis)
+admin-role-required = Hier können nur Mitglieder mit einer dieser Rollen Jobs starten: { $roles }.
+admin-blocked-word = Deine Anfrage enthält ein Wort, das dieser Server nicht erlaubt – es wurde nichts gesendet.
+admin-penalty = Zu viele gesperrte Anfragen in der letzten Stunde. Ab { $when } kannst du wieder Jobs starten.
+admin-cooldown = Dieser Server hat eine Pause zwischen Jobs. Den nächsten kannst du ab { $when } starten.
+admin-daily-limit = { $limit ->
+    [one] Du hast heute schon 1 Job gestartet, das Tageslimit dieses Servers. Ab { $when } geht wieder was.
+   *[other] Du hast heute schon { $limit } Jobs gestartet, das Tageslimit dieses Servers. Ab { $when } geht wieder was.
+}
+admin-budget-day = Das Tagesbudget dieses Servers für `{ $provider }` reicht für diesen Job nicht mehr. Es wird { $resets } zurückgesetzt.
+admin-budget-day-amount = Das Tagesbudget dieses Servers für `{ $provider }` ({ $credits } Credits) reicht für diesen Job nicht mehr. Es wird { $resets } zurückgesetzt.
+admin-budget-month = Das Monatsbudget dieses Servers für `{ $provider }` reicht für diesen Job nicht mehr. Es wird { $resets } zurückgesetzt.
+admin-budget-month-amount = Das Monatsbudget dieses Servers für `{ $provider }` ({ $credits } Credits) reicht für diesen Job nicht mehr. Es wird { $resets } zurückgesetzt.
+flagged-note-spoiler = Der Anbieter hat Take { $takes } markiert; er ist hinter einem Spoiler gepostet.
+flagged-note-withheld = Der Anbieter hat Take { $takes } markiert; dieser Server hält markierte Takes zurück, er wird nicht gepostet.
+flagged-withheld-dm = Der Anbieter hat deinen Job #{ $job } in <#{ $channel }> markiert, und der Server hält markierte Takes zurück – sie wurden nicht gepostet.

@@ -139,3 +139,20 @@ audio-unknown-length = I could not tell how long this audio is.
 audio-length-mismatch = This file is much shorter than its header says; it may be cut short or damaged.
 audio-length-mismatch-held = This file says it is { $stated } long but holds only { $held } of sound; it may be cut short or damaged.
 audio-length-mismatch-less = This file says it is { $stated } long but holds much less sound; it may be cut short or damaged.
+
+## Server rules (private refusals, notes on a result)
+admin-role-required = Only members with one of these roles can start jobs here: { $roles }.
+admin-blocked-word = Your request contains a word this server doesn't allow, so nothing was sent.
+admin-penalty = Too many blocked requests in the last hour. You can start jobs again at { $when }.
+admin-cooldown = This server has a cooldown between jobs. You can start the next one at { $when }.
+admin-daily-limit = { $limit ->
+    [one] You've started 1 job today, this server's daily limit. You can start more at { $when }.
+   *[other] You've started { $limit } jobs today, this server's daily limit. You can start more at { $when }.
+}
+admin-budget-day = This server's daily budget for `{ $provider }` has no room for this job. It resets at { $resets }.
+admin-budget-day-amount = This server's daily budget for `{ $provider }` ({ $credits } credits) has no room for this job. It resets at { $resets }.
+admin-budget-month = This server's monthly budget for `{ $provider }` has no room for this job. It resets at { $resets }.
+admin-budget-month-amount = This server's monthly budget for `{ $provider }` ({ $credits } credits) has no room for this job. It resets at { $resets }.
+flagged-note-spoiler = The provider flagged take { $takes }; it is posted behind a spoiler.
+flagged-note-withheld = The provider flagged take { $takes }; this server withholds flagged takes, so it is not posted.
+flagged-withheld-dm = The provider flagged your job #{ $job } in <#{ $channel }>, and that server withholds flagged takes, so they were not posted.

@@ -139,3 +139,20 @@ audio-unknown-length = No he podido saber cuánto dura este audio.
 audio-length-mismatch = Este archivo es mucho más corto de lo que dice su cabecera; puede que esté cortado o dañado.
 audio-length-mismatch-held = Este archivo dice durar { $stated } pero solo tiene { $held } de sonido; puede que esté cortado o dañado.
 audio-length-mismatch-less = Este archivo dice durar { $stated } pero tiene mucho menos sonido; puede que esté cortado o dañado.
+
+## Reglas del servidor (rechazos privados, notas en un resultado)
+admin-role-required = Aquí solo pueden lanzar trabajos los miembros con uno de estos roles: { $roles }.
+admin-blocked-word = Tu petición tiene una palabra que este servidor no permite, así que no se ha enviado nada.
+admin-penalty = Demasiadas peticiones bloqueadas en la última hora. Podrás lanzar trabajos de nuevo a las { $when }.
+admin-cooldown = Este servidor tiene una espera entre trabajos. Podrás lanzar el siguiente a las { $when }.
+admin-daily-limit = { $limit ->
+    [one] Hoy ya has lanzado 1 trabajo, el límite diario de este servidor. Podrás lanzar más a las { $when }.
+   *[other] Hoy ya has lanzado { $limit } trabajos, el límite diario de este servidor. Podrás lanzar más a las { $when }.
+}
+admin-budget-day = Al presupuesto diario de este servidor para `{ $provider }` no le queda sitio para este trabajo. Se reinicia { $resets }.
+admin-budget-day-amount = Al presupuesto diario de este servidor para `{ $provider }` ({ $credits } créditos) no le queda sitio para este trabajo. Se reinicia { $resets }.
+admin-budget-month = Al presupuesto mensual de este servidor para `{ $provider }` no le queda sitio para este trabajo. Se reinicia { $resets }.
+admin-budget-month-amount = Al presupuesto mensual de este servidor para `{ $provider }` ({ $credits } créditos) no le queda sitio para este trabajo. Se reinicia { $resets }.
+flagged-note-spoiler = El proveedor ha marcado la toma { $takes }; se publica tras un spoiler.
+flagged-note-withheld = El proveedor ha marcado la toma { $takes }; este servidor retiene las tomas marcadas, así que no se publica.
+flagged-withheld-dm = El proveedor ha marcado tu trabajo #{ $job } en <#{ $channel }> y ese servidor retiene las tomas marcadas, así que no se han publicado.

@@ -139,3 +139,20 @@ audio-unknown-length = Je n'arrive pas à savoir combien de temps dure cet audio
 audio-length-mismatch = Ce fichier est bien plus court que ce qu'annonce son en-tête ; il est peut-être coupé ou abîmé.
 audio-length-mismatch-held = Ce fichier annonce { $stated } mais ne contient que { $held } de son ; il est peut-être coupé ou abîmé.
 audio-length-mismatch-less = Ce fichier annonce { $stated } mais contient bien moins de son ; il est peut-être coupé ou abîmé.
+
+## Règles du serveur (refus privés, remarques sur un résultat)
+admin-role-required = Ici, seuls les membres avec l'un de ces rôles peuvent lancer des jobs : { $roles }.
+admin-blocked-word = Ta demande contient un mot que ce serveur n'autorise pas, rien n'a été envoyé.
+admin-penalty = Trop de demandes bloquées dans la dernière heure. Tu pourras relancer des jobs à { $when }.
+admin-cooldown = Ce serveur impose une pause entre deux jobs. Tu pourras lancer le prochain à { $when }.
+admin-daily-limit = { $limit ->
+    [one] Tu as déjà lancé { $limit } job aujourd'hui, la limite quotidienne de ce serveur. Tu pourras en lancer d'autres à { $when }.
+   *[other] Tu as déjà lancé { $limit } jobs aujourd'hui, la limite quotidienne de ce serveur. Tu pourras en lancer d'autres à { $when }.
+}
+admin-budget-day = Le budget quotidien de ce serveur pour `{ $provider }` n'a plus de place pour ce job. Il repart à zéro { $resets }.
+admin-budget-day-amount = Le budget quotidien de ce serveur pour `{ $provider }` ({ $credits } crédits) n'a plus de place pour ce job. Il repart à zéro { $resets }.
+admin-budget-month = Le budget mensuel de ce serveur pour `{ $provider }` n'a plus de place pour ce job. Il repart à zéro { $resets }.
+admin-budget-month-amount = Le budget mensuel de ce serveur pour `{ $provider }` ({ $credits } crédits) n'a plus de place pour ce job. Il repart à zéro { $resets }.
+flagged-note-spoiler = Le service a signalé la prise { $takes } ; elle est postée sous spoiler.
+flagged-note-withheld = Le service a signalé la prise { $takes } ; ce serveur retient les prises signalées, elle n'est pas postée.
+flagged-withheld-dm = Le service a signalé ton job #{ $job } dans <#{ $channel }>, et ce serveur retient les prises signalées : elles n'ont pas été postées.

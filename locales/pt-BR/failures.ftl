@@ -139,3 +139,20 @@ audio-unknown-length = Não consegui saber a duração deste áudio.
 audio-length-mismatch = Este arquivo é bem mais curto do que o cabeçalho diz; pode estar cortado ou corrompido.
 audio-length-mismatch-held = Este arquivo diz ter { $stated } mas só tem { $held } de som; pode estar cortado ou corrompido.
 audio-length-mismatch-less = Este arquivo diz ter { $stated } mas tem bem menos som; pode estar cortado ou corrompido.
+
+## Regras do servidor (recusas privadas, observações num resultado)
+admin-role-required = Aqui só membros com um destes cargos podem iniciar jobs: { $roles }.
+admin-blocked-word = Seu pedido tem uma palavra que este servidor não permite, então nada foi enviado.
+admin-penalty = Pedidos bloqueados demais na última hora. Você pode iniciar jobs de novo às { $when }.
+admin-cooldown = Este servidor tem uma espera entre jobs. Você pode iniciar o próximo às { $when }.
+admin-daily-limit = { $limit ->
+    [one] Você já iniciou { $limit } job hoje, o limite diário deste servidor. Dá para iniciar mais às { $when }.
+   *[other] Você já iniciou { $limit } jobs hoje, o limite diário deste servidor. Dá para iniciar mais às { $when }.
+}
+admin-budget-day = O orçamento diário deste servidor para `{ $provider }` não tem espaço para este job. Ele zera { $resets }.
+admin-budget-day-amount = O orçamento diário deste servidor para `{ $provider }` ({ $credits } créditos) não tem espaço para este job. Ele zera { $resets }.
+admin-budget-month = O orçamento mensal deste servidor para `{ $provider }` não tem espaço para este job. Ele zera { $resets }.
+admin-budget-month-amount = O orçamento mensal deste servidor para `{ $provider }` ({ $credits } créditos) não tem espaço para este job. Ele zera { $resets }.
+flagged-note-spoiler = O serviço sinalizou o take { $takes }; ele foi postado com spoiler.
+flagged-note-withheld = O serviço sinalizou o take { $takes }; este servidor segura takes sinalizados, então ele não foi postado.
+flagged-withheld-dm = O serviço sinalizou seu job #{ $job } em <#{ $channel }>, e esse servidor segura takes sinalizados, então eles não foram postados.
