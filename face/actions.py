@@ -121,7 +121,7 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
         locale = interaction.locale.value
         why = bot.failure_text(job, locale=locale)
         raise UserFacingError(texts.not_delivered(job.id, job.state.value, why, url, locale=locale))
-    if missing := missing_permissions(interaction.app_permissions):
+    if missing := missing_permissions(interaction.app_permissions, locale=interaction.locale.value):
         raise UserFacingError(texts.missing_permissions(missing, locale=interaction.locale.value))
     await interaction.response.defer(ephemeral=True, thinking=True)
     attachments = await _result_attachments(bot, job)

@@ -41,8 +41,13 @@ ResultView = Callable[[Job, JobResult], discord.ui.View | None]
 REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 
-def missing_permissions(permissions: discord.Permissions) -> list[str]:
-    return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag, False)]
+def missing_permissions(permissions: discord.Permissions, *, locale: str | None = None) -> list[str]:
+    """Discord's names (in `locale`) of the permissions the bot lacks to post here."""
+    return [
+        texts.permission_name(flag, locale=locale)
+        for flag in REQUIRED
+        if not getattr(permissions, flag, False)
+    ]
 
 
 def thumbnail_url(cover_url: str | None) -> str | None:

@@ -51,7 +51,7 @@ def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
 async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draft) -> Job | None:
     """Run the checks and start the job, telling the member privately how it went."""
     locale = member_locale(interaction)
-    missing = missing_permissions(interaction.app_permissions)
+    missing = missing_permissions(interaction.app_permissions, locale=locale)
     if missing:
         raise UserFacingError(texts.missing_permissions(missing, locale=locale))
     # The job remembers both languages, so a restart keeps speaking them.

@@ -284,17 +284,15 @@ def too_many_jobs(limit: int, *, locale: str | None = SOURCE) -> str:
 
 
 # Discord's own names for the channel permissions the bot asks for.
-PERMISSION_NAMES = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-}
+PERMISSIONS = ("view_channel", "send_messages", "embed_links", "attach_files")
+PERMISSION_NAMES = {flag: t(SOURCE, f"permission-{flag}") for flag in PERMISSIONS}
 
 
-def permission_name(flag: str) -> str:
+def permission_name(flag: str, *, locale: str | None = SOURCE) -> str:
     """Discord's name for a permission flag (`manage_messages` -> Manage Messages)."""
-    return PERMISSION_NAMES.get(flag) or flag.replace("_", " ").title()
+    if flag in PERMISSIONS:
+        return t(locale, f"permission-{flag}")
+    return flag.replace("_", " ").title()
 
 
 def missing_permissions(names: list[str], *, locale: str | None = SOURCE) -> str:
@@ -549,7 +547,7 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.RESULT_REFUSED: _plain(Reason.RESULT_REFUSED),
     Reason.FLAGGED_WITHHELD: lambda p, provider, locale: flagged_withheld(locale=locale),
     Reason.MISSING_PERMISSIONS: lambda p, provider, locale: missing_permissions(
-        [permission_name(flag) for flag in p.get("permissions", [])], locale=locale
+        [permission_name(flag, locale=locale) for flag in p.get("permissions", [])], locale=locale
     ),
     Reason.CANCELLED_BY: lambda p, provider, locale: cancelled_by(p["member_id"], locale=locale),
     Reason.CANCELLED_FROM_TERMINAL: _plain(Reason.CANCELLED_FROM_TERMINAL),

@@ -57,7 +57,7 @@ def describe(error: Exception, locale: str | None = None) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return texts.slow_down(error.retry_after, locale=locale)
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = [texts.permission_name(p) for p in error.missing_permissions]
+        names = [texts.permission_name(p, locale=locale) for p in error.missing_permissions]
         return texts.missing_permissions(names, locale=locale)
     if isinstance(error, app_commands.MissingPermissions):
         return texts.no_permission(locale=locale)

@@ -126,3 +126,9 @@ config-language = Öffentliche Sprache: { $language }
 config-language-server = Öffentliche Sprache: die Discord-Sprache des Servers ({ $language })
 language-saved = Gespeichert: öffentlich spreche ich jetzt { $language }.
 language-saved-server = Gespeichert: öffentlich folge ich der Discord-Sprache des Servers ({ $language }).
+
+## Discords eigene Namen für die Kanal-Berechtigungen, die der Bot braucht
+permission-view_channel = Kanal ansehen
+permission-send_messages = Nachrichten senden
+permission-embed_links = Links einbetten
+permission-attach_files = Dateien anhängen

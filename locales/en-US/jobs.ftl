@@ -127,3 +127,9 @@ config-language = Public language: { $language }
 config-language-server = Public language: the server's Discord language ({ $language })
 language-saved = Saved: in public I now speak { $language }.
 language-saved-server = Saved: in public I follow the server's Discord language ({ $language }).
+
+## Discord's own names for the channel permissions the bot needs
+permission-view_channel = View Channel
+permission-send_messages = Send Messages
+permission-embed_links = Embed Links
+permission-attach_files = Attach Files

@@ -126,3 +126,9 @@ config-language = Idioma público: { $language }
 config-language-server = Idioma público: el idioma de Discord del servidor ({ $language })
 language-saved = Guardado: en público ahora hablo { $language }.
 language-saved-server = Guardado: en público sigo el idioma de Discord del servidor ({ $language }).
+
+## Los nombres que Discord da a los permisos de canal que necesita el bot
+permission-view_channel = Ver canal
+permission-send_messages = Enviar mensajes
+permission-embed_links = Insertar enlaces
+permission-attach_files = Adjuntar archivos

@@ -126,3 +126,9 @@ config-language = Langue publique : { $language }
 config-language-server = Langue publique : la langue Discord du serveur ({ $language })
 language-saved = Enregistré : en public, je parle maintenant { $language }.
 language-saved-server = Enregistré : en public, je suis la langue Discord du serveur ({ $language }).
+
+## Les noms que Discord donne aux permissions de salon dont le bot a besoin
+permission-view_channel = Voir le salon
+permission-send_messages = Envoyer des messages
+permission-embed_links = Intégrer des liens
+permission-attach_files = Joindre des fichiers

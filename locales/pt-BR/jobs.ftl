@@ -126,3 +126,9 @@ config-language = Idioma público: { $language }
 config-language-server = Idioma público: o idioma do Discord do servidor ({ $language })
 language-saved = Salvo: em público agora eu falo { $language }.
 language-saved-server = Salvo: em público eu sigo o idioma do Discord do servidor ({ $language }).
+
+## Os nomes que o Discord dá às permissões de canal que o bot precisa
+permission-view_channel = Ver canal
+permission-send_messages = Enviar mensagens
+permission-embed_links = Inserir links
+permission-attach_files = Anexar arquivos

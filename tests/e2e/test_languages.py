@@ -48,9 +48,10 @@ async def test_a_german_member_hears_german_and_a_french_server_reads_french(tmp
         [result] = await h.wait_for(lambda: results(h), timeout=30)
         job = await h.wait_for_job(1, lambda j: j.finished)
         assert (job.member_locale, job.public_locale) == ("de", "fr"), "a restart keeps both languages"
-        status = status_message_of(h, 1)
-        assert status is not None
-        assert title_of(status) == "Remix · Terminé"
+        # The status's final edit may land just after the result.
+        status = await h.wait_for(
+            lambda: (m := status_message_of(h, 1)) is not None and title_of(m) == "Remix · Terminé" and m
+        )
         assert status.embeds[0]["fields"][0]["name"] == "Statut"
         assert result.content == f"<@{job.member_id}> tes 2 prises sont prêtes !"
         embed = result.embeds[0]
