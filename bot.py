@@ -27,7 +27,7 @@ from engine.downloads import DownloadPolicy
 from face import texts
 from face.bot import BotOptions, RemixBot
 from providers.registry import build_registry, log_health
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from web.server import CannotListen
 
 log = logging.getLogger("bot")
@@ -70,6 +70,8 @@ def bot_options(settings: Settings) -> BotOptions:
         downloads=DownloadPolicy.from_setting(settings.download_allowed_hosts),
         rule_defaults=rule_defaults(settings),
         pricing=pricing(settings),
+        shard_count=settings.shard_count,
+        shard_ids=settings.shards(),
     )
 
 
@@ -102,7 +104,7 @@ def pricing(settings: Settings) -> Pricing:
 async def run(settings: Settings) -> None:
     assert settings.discord_token is not None
     point_discord_at(settings)
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
@@ -154,6 +156,8 @@ def why_it_stopped(exc: BaseException, settings: Settings) -> str:
     """One line for the operator: which setting to fix, or what failed."""
     if isinstance(exc, discord.LoginFailure):
         return texts.DISCORD_TOKEN_REFUSED
+    if isinstance(exc, DatabaseUnavailable):
+        return texts.database_unavailable(str(exc))
     if isinstance(exc, CannotListen):
         return texts.webhook_port_unavailable(exc.host, exc.port, exc.cause.strerror or str(exc.cause))
     if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError | discord.GatewayNotFound):

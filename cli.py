@@ -4,6 +4,7 @@
     python cli.py sing instrumental.wav --prompt "soft pop" --lyrics "..." --provider musicgpt
     python cli.py generate --prompt "a sea shanty about databases"
     python cli.py jobs
+    python cli.py migrate-to-postgres    # copy DATABASE_PATH into the empty DATABASE_URL
 
 Same settings (.env), same database and same providers as the bot: a quick way to try the bot and to
 check provider keys before going live.
@@ -46,8 +47,9 @@ from engine.runner import Runner
 from engine.takes import Take, take_dir
 from face import texts
 from providers.registry import build_registry
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from storage.jobs import JobRepository
+from storage.transfer import TransferRefused, copy_database
 
 NO_UPLOAD_LIMIT = 2**62
 STOPPED = Failure(reason=Reason.CANCELLED_FROM_TERMINAL)
@@ -96,7 +98,10 @@ class FileResults:
         self.out_dir = out_dir
         self.written: list[Path] = []
 
-    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+    async def post(
+        self, job: Job, takes: list[Take], completed: Completed, *, resumed: bool = False
+    ) -> tuple[int | None, JobResult]:
+        # A resumed copy overwrites the same file names, so nothing is doubled.
         self.out_dir.mkdir(parents=True, exist_ok=True)
         infos = []
         for take in takes:
@@ -121,6 +126,9 @@ class FileResults:
             takes=infos,
             notes=completed.notes,
         )
+
+    async def undelivered(self, job: Job, failure: Failure) -> None:
+        """Nothing to add: the terminal prints the job's failure as it ends."""
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -151,6 +159,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     gen.add_argument("--length", type=float, help="length in seconds")
     jobs = sub.add_parser("jobs", help="list recent jobs")
     jobs.add_argument("-n", type=int, default=20, help="how many")
+    move = sub.add_parser(
+        "migrate-to-postgres",
+        help="copy the SQLite database (jobs, sessions, settings) into the empty PostgreSQL at DATABASE_URL",
+    )
+    move.add_argument(
+        "--from", dest="source", type=Path, help="the SQLite file to copy (default: DATABASE_PATH)"
+    )
     return parser.parse_args(argv)
 
 
@@ -185,18 +200,26 @@ def draft_from_args(args: argparse.Namespace) -> Draft:
     )
 
 
+def _path_problem(path: Path | None, out_dir: Path) -> str | None:
+    """Why the input file or the output folder will not do, or None. Touches the disk, so the
+    event loop runs it in a thread."""
+    if path is not None and not path.is_file():
+        return f"{path} is not a file"
+    if out_dir.exists() and not out_dir.is_dir():
+        return texts.cli_out_is_a_file(out_dir)
+    return None
+
+
 async def run_job(
     settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout, *, clock: Clock = SYSTEM_CLOCK
 ) -> int:
     """Run one job to its end; `clock` times the engine's waits (a test passes a fake one)."""
     path: Path | None = getattr(args, "file", None)
-    if path is not None and not path.is_file():
-        print(f"error: {path} is not a file", file=sys.stderr)
+    problem = await asyncio.to_thread(_path_problem, path, args.out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
-    if args.out.exists() and not args.out.is_dir():
-        print(f"error: {texts.cli_out_is_a_file(args.out)}", file=sys.stderr)
-        return 2
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         async with aiohttp.ClientSession() as session:
             registry = build_registry(settings, session)
@@ -299,7 +322,7 @@ def _failure_text(job: Job, label: str) -> str:
 
 
 async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_target())
     try:
         recent = await JobRepository(db).recent(limit)
     finally:
@@ -309,13 +332,42 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
     for job in recent:
         where = "terminal" if job.channel_id == TERMINAL_CHANNEL else f"channel {job.channel_id}"
         prompt = texts.clip(job.prompt.replace("\n", " "), 40)
-        line = f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} {job.state:<10} {where:<20} {prompt}"
+        line = (
+            f"#{job.id:<5} {job.created_at:%Y-%m-%d %H:%M} {job.kind:<8} {job.provider:<10} "
+            f"{job.state:<10} {where:<20} {prompt}"
+        )
         print(line.rstrip(), file=out)
         if job.error and job.finished:
             # Listing needs no providers set up, so they are named by their configured names here.
             print(
                 f"       {texts.clip(texts.failure(job.error, job.provider, locale=LOCALE), 100)}", file=out
             )
+    return 0
+
+
+async def migrate_to_postgres(settings: Settings, source_path: Path | None, out: TextIO = sys.stdout) -> int:
+    """Copy every row of the SQLite file into PostgreSQL, in one transaction. Stop the bot first."""
+    if settings.database_url is None:
+        print("error: set DATABASE_URL to the PostgreSQL database to copy into", file=sys.stderr)
+        return 2
+    path = source_path or settings.database_path
+    if not path.is_file():
+        print(f"error: no SQLite database at {path} (set DATABASE_PATH or pass --from)", file=sys.stderr)
+        return 2
+    source = await Database.open(path)
+    try:
+        target = await Database.open(settings.database_url.get_secret_value())
+        try:
+            copied = await copy_database(source, target)
+        except TransferRefused as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    rows = ", ".join(f"{table} {count}" for table, count in copied.items())
+    print(f"copied {sum(copied.values())} rows from {path} into PostgreSQL ({rows})", file=out)
     return 0
 
 
@@ -329,13 +381,18 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    if args.command == "jobs":
-        return asyncio.run(list_jobs(settings, args.n))
     try:
+        if args.command == "jobs":
+            return asyncio.run(list_jobs(settings, args.n))
+        if args.command == "migrate-to-postgres":
+            return asyncio.run(migrate_to_postgres(settings, args.source))
         return asyncio.run(run_job(settings, args))
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc} (check DATABASE_URL)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

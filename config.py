@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MUSICGPT_API = "https://api.musicgpt.com/api/public/v1"
@@ -20,9 +20,16 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     dev_guild_id: int | None = None
     database_path: Path = Path("data/bot.sqlite3")
+    # postgresql://user:password@host:5432/db selects PostgreSQL instead of the SQLite file above
+    # (several bot processes can share it). A secret: it may carry the password.
+    database_url: SecretStr | None = None
     # Where input audio waits between intake and submit; survives restarts.
     work_dir: Path = Path("data/work")
     log_level: str = "INFO"
+    # Gateway sharding across processes: how many shards the bot has in all, and which of them this
+    # process runs ("0-3", "0,2"; empty: all of them). Empty SHARD_COUNT: as many as Discord says.
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: str = ""
 
     # Empty means: the first provider with a key, else the offline `local` provider.
     default_provider: str | None = None
@@ -119,6 +126,39 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgresql(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (leave it empty to use DATABASE_PATH)")
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_ids_within_the_count(cls, value: str, info: ValidationInfo) -> str:
+        ids = parse_shard_ids(value)
+        if ids is None:
+            return ""
+        if "shard_count" not in info.data:
+            return value  # SHARD_COUNT itself was refused; that error says what to fix
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError("needs SHARD_COUNT, the number of shards across every process")
+        outside = [i for i in ids if i >= count]
+        if outside:
+            raise ValueError(
+                f"shard {outside[0]} does not exist with SHARD_COUNT={count} (ids are 0-{count - 1})"
+            )
+        return value
+
+    def shards(self) -> tuple[int, ...] | None:
+        """The shard ids this process runs; None: every shard (or no sharding at all)."""
+        return parse_shard_ids(self.shard_ids)
+
+    def database_target(self) -> str | Path:
+        """What storage.db.Database.open takes: the PostgreSQL URL if set, else the SQLite path."""
+        return self.database_url.get_secret_value() if self.database_url else self.database_path
+
     @field_validator("download_allowed_hosts")
     @classmethod
     def _hosts_are_host_port(cls, value: str) -> str:
@@ -149,6 +189,7 @@ class Settings(BaseSettings):
         "soundverse_api_key",
         "soundpiece_api_key",
         "soundpiece_webhook_secret",
+        "database_url",
         "acestep_api_key",
         mode="before",
     )
@@ -161,7 +202,22 @@ class Settings(BaseSettings):
     def _blank_price_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("dev_guild_id", "shard_count", mode="before")
     @classmethod
     def _blank_id_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+
+def parse_shard_ids(text: str) -> tuple[int, ...] | None:
+    """SHARD_IDS such as 0-3, 0,2 or 0-1,4 as sorted shard ids; blank: None.
+    A ValueError names what is wrong."""
+    ids: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        first, dash, last = part.partition("-")
+        if not first.strip().isdigit() or (dash and not last.strip().isdigit()):
+            raise ValueError(f"{part!r} is not a shard id or range, e.g. 0-3 or 0,2")
+        low, high = int(first), int(last) if dash else int(first)
+        if high < low:
+            raise ValueError(f"{part!r} runs backwards; write {high}-{low}")
+        ids.update(range(low, high + 1))
+    return tuple(sorted(ids)) if ids else None

@@ -46,7 +46,8 @@ class Reason(StrEnum):
     DOWNLOAD_SCHEME = "download_scheme"  # not https (or no host at all)
     DOWNLOAD_ADDRESS = "download_address"  # a loopback, private, link-local or other non-public address
     DOWNLOAD_REDIRECTS = "download_redirects"  # limit: more redirects than the policy follows
-    DOWNLOAD_TOO_SLOW = "download_too_slow"  # limit (seconds): the whole download's time cap
+    # limit (seconds): the whole download's time cap; without it, the job's deadline came first
+    DOWNLOAD_TOO_SLOW = "download_too_slow"
     ANSWER_TOO_LARGE = "answer_too_large"  # limit (bytes): an API answer over it, left unread
     ANSWERED = "answered"  # status: an HTTP error the conventions do not name
     REFUSED = "refused"  # said (optional)
@@ -85,9 +86,13 @@ class Reason(StrEnum):
     INTERRUPTED = "interrupted"
     PROVIDER_GONE = "provider_gone"  # name
     PROVIDER_STOPPED = "provider_stopped"
-    RESULT_REFUSED = "result_refused"
+    RESULT_REFUSED = "result_refused"  # kept_hours (optional): the takes wait for /show
+    RESULT_NOT_POSTED = (
+        "result_not_posted"  # kept_hours (optional): Discord kept failing until the budget ran out
+    )
+    CHANNEL_GONE = "channel_gone"  # kept_hours (optional): the job's channel was deleted
     FLAGGED_WITHHELD = "flagged_withheld"  # the server withholds flagged results; nothing was posted
-    MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags)
+    MISSING_PERMISSIONS = "missing_permissions"  # permissions (flags), kept_hours (optional), job_id
     CANCELLED_BY = "cancelled_by"  # member_id
     CANCELLED_FROM_TERMINAL = "cancelled_from_terminal"  # Ctrl-C in cli.py
 

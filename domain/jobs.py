@@ -160,6 +160,8 @@ class Job(NewJob):
     handle: Handle | None = None
     status_message_id: int | None = None
     result_message_id: int | None = None
+    # The starting command's interaction token: a private follow-up to the member while it lives.
+    interaction_token: str | None = None
     error: Failure | None = None
     result: JobResult | None = None
     attempts: int = 0

@@ -11,7 +11,7 @@ decides, counts and waits, on the injected Clock.
 | poll / track        | engine/runner.py | 8        | 2, 4, ... 32, 60, 60 s      | 7 x 60 s = 7 min        |
 | take download       | engine/takes.py  | 4        | 2, 4, 8 s (cap 30 s)        | 3 x 30 s = 90 s a take  |
 | Discord status edit | face/status.py   | 1 (6)    | final state: 2 ... 16, 30 s | 5 x 30 s = 2.5 min      |
-| Discord result post | engine/runner.py | 6        | 2, 4, 8, 16, 32 s (cap 60)  | 5 x 60 s = 5 min        |
+| Discord result post | engine/runner.py | 6 (+)    | 2, 4, 8, 16, 32 s (cap 60)  | 5 x 60 s = 5 min (+)    |
 | ACE-Step submit and | engine/runner.py | while the outage is younger than the grace   | grace + 1 wait  |
 |   track (override)  |   (for_provider) | (ACESTEP_UNREACHABLE_GRACE, default 600 s);  | = 10 min + 30 s |
 |                     |                  | waits: the provider's Retry-After, min(30 s, |                 |
@@ -25,7 +25,9 @@ A submit that may have been accepted (`maybe_accepted`) is never resent unless t
 dedupes by idempotency key (capabilities.idempotent_submit). Tracking is re-entered after a
 transient failure; the runner counts re-entries for the whole job run, so no re-entry resets the
 budget. A passing status is written once (a newer one follows); the final one gets 6 attempts.
-Submit and tracking both live inside the job deadline, which ends them sooner if it comes first.
+Submit, tracking and take downloads live inside the job deadline, which ends them sooner if it comes
+first (takes ready only at the deadline get two more minutes to download). (+) The result post goes
+on past its 6 attempts while the deadline allows; when both are spent the takes are kept for /show.
 Waits have jitter (each is 50-100 % of the figure above) unless the server said Retry-After.
 discord.py, under both Discord calls, still waits out 429s itself (its bucket state, like our
 account pause) and resends a 500/502/504 up to 5 times (1 s, 3 s, 5 s, 7 s apart: 16 s); that
@@ -77,7 +79,7 @@ class RetryPolicy:
         Both are capped, so the worst case in the table holds."""
         if retry_after is not None:
             return min(max(0.0, retry_after), self.cap)
-        return min(self.cap, self.base * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+        return min(self.cap, self.base * 2.0 ** (attempt - 1)) * (0.5 + random.random() / 2)
 
     def worst_case_wait(self) -> float:
         if self.within is not None:

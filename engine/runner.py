@@ -20,14 +20,15 @@ from typing import Any
 
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
-from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobState
+from domain.jobs import AT_PROVIDER, Failure, IllegalTransition, Job, JobResult, JobState
 from domain.tracking import Completed, Handle, Note, Progress
 from engine import metrics
 from engine.admin import JobHooks
 from engine.downloads import STRICT, DownloadPolicy
+from engine.kept import discard, keep, kept_jobs
 from engine.ports import PostRefused, ResultSink, StatusSink
-from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider, retry_transient
-from engine.takes import fetch_takes, take_dir
+from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider
+from engine.takes import Take, fetch_takes, take_dir
 from providers.base import Inbox, JobRequest, Provider
 from providers.registry import Registry
 from storage.jobs import JobRepository, WebhookTarget
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 S = JobState
 # How often kept inputs past their retention are looked for.
 SWEEP_EVERY = 15 * 60
+# Seconds takes that were ready only at (or after) the job's deadline still get to download.
+LATE_DOWNLOAD_WINDOW = 120.0
 
 # The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
 InputUrlRefresher = Callable[[Job], Awaitable[str]]
@@ -191,7 +194,7 @@ class Runner:
         return job
 
     async def sweep_inputs(self) -> int:
-        """Remove kept inputs older than the retention; returns how many went."""
+        """Remove kept inputs, and takes kept for /show, older than the retention; returns how many went."""
         cutoff = self.clock.utcnow() - timedelta(seconds=self.input_retention)
         swept = 0
         for job in await self.jobs.kept_inputs(cutoff):
@@ -199,6 +202,11 @@ class Runner:
                 job.input_path.unlink(missing_ok=True)
             await self.jobs.update(job.id, input_path=None)
             swept += 1
+        for job_id in kept_jobs(self.work_dir):
+            kept_for = await self.jobs.get(job_id)
+            if kept_for is None or (kept_for.finished_at is not None and kept_for.finished_at < cutoff):
+                discard(self.work_dir, job_id)
+                swept += 1
         return swept
 
     async def _sweep_loop(self) -> None:
@@ -312,7 +320,8 @@ class Runner:
         provider = self.registry.get(job.provider)
         request = self.request_for(job)
         inbox = self._inboxes.setdefault(job.id, asyncio.Queue())
-        if job.state is not S.DELIVERING:
+        resumed = job.state is S.DELIVERING
+        if not resumed:
             remaining = self._deadline_remaining(job)
             try:
                 async with deadline(self.clock, remaining):
@@ -346,7 +355,7 @@ class Runner:
             completed = await self._track(
                 job, provider, request, inbox, accept_partial=self._deadline_remaining(job) <= 0
             )
-        await self._deliver(job, provider, completed)
+        await self._deliver(job, provider, completed, resumed=resumed)
 
     async def _current(self, job: Job) -> Job:
         return await self.jobs.get(job.id) or job
@@ -365,7 +374,7 @@ class Runner:
             kind=job.kind,
             prompt=job.prompt,
             lyrics=job.lyrics,
-            gender=job.gender,  # type: ignore[arg-type]
+            gender=job.gender,  # type: ignore[arg-type]  # text in the row; intake admits the Literals only
             options=job.options,
             input_path=job.input_path,
             input_filename=job.input_filename,
@@ -496,14 +505,21 @@ class Runner:
         self.status.push(job)
         return job
 
-    async def _deliver(self, job: Job, provider: Provider, completed: Completed) -> None:
-        """Fetch the takes once (engine/takes.py retries each download) and post them, retrying a
-        post Discord could not take right now (the post carries a nonce, so a resend is safe).
+    async def _deliver(
+        self, job: Job, provider: Provider, completed: Completed, *, resumed: bool = False
+    ) -> None:
+        """Fetch the takes (engine/takes.py retries each download) and post them, within the job's
+        deadline: a take still downloading then is left out; a post Discord could not take right
+        now is retried with the RESULT_POST backoff until then (at least RESULT_POST.attempts times).
 
-        The takes were paid for: they stay on disk until a post lands or Discord refuses for good.
+        The takes were paid for: once fetched they are not thrown away. If the post is refused for
+        good, or Discord fails it until the deadline, they are kept for /show (engine/kept.py) and
+        the member is told privately. `resumed`: an earlier run of this delivery may have posted.
         """
         dest = take_dir(self.work_dir, job.id)
         handle = job.handle
+        # Takes ready at (or after) the deadline still get a short window to arrive.
+        download_for = max(self._deadline_remaining(job), LATE_DOWNLOAD_WINDOW)
         try:
             takes, notes = await fetch_takes(
                 completed,
@@ -512,31 +528,67 @@ class Runner:
                 max_bytes=self.max_take_bytes,
                 refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
                 clock=self.clock,
+                until=self.clock.monotonic() + download_for,
             )
-            completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
-
-            def again(error: ProviderError, delay: float) -> None:
-                log.info("job %s: result post failed (%s); again in %.0fs", job.id, error.detail, delay)
-
-            message_id, result = await retry_transient(
-                RESULT_POST,
-                self.clock,
-                lambda: self.results.post(job, takes, completed.model_copy(deep=True)),
-                on_retry=again,
-            )
-        except PostRefused as refused:
-            log.warning("job %s: Discord refused the result: %s", job.id, refused.detail)
-            await self._fail(job, refused.failure)
-            return
         except ProviderError as error:
+            _discard(dest, completed)
             await self._fail(job, Failure.of(error), detail=error.detail)
             return
-        finally:
-            shutil.rmtree(dest, ignore_errors=True)
-            _remove_outputs(completed)
+        completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
+        try:
+            message_id, result = await self._post(job, takes, completed, resumed=resumed)
+        except PostRefused as refused:
+            log.warning("job %s: the result was not posted: %s", job.id, refused.detail)
+            failure = refused.failure
+            if refused.keep and self.input_retention > 0:
+                keep(self.work_dir, job.id, takes, completed)
+                hours = round(self.input_retention / 3600, 1)
+                failure = failure.model_copy(
+                    update={"params": {**failure.params, "kept_hours": hours, "job_id": job.id}}
+                )
+            else:
+                _discard(dest, completed)
+            await self._fail(job, failure)
+            if refused.tell:
+                failed = await self._current(job)
+                try:
+                    await self.results.undelivered(failed, failure)
+                except Exception:
+                    log.exception("job %s: could not tell the member about the unposted takes", job.id)
+            return
+        _discard(dest, completed)
         job = await self.jobs.transition(job.id, S.DELIVERED, result_message_id=message_id, result=result)
         self.status.push(job)
         await self._finish(job)
+
+    async def _post(
+        self, job: Job, takes: list[Take], completed: Completed, *, resumed: bool
+    ) -> tuple[int | None, JobResult]:
+        """Post the result, retrying what may pass (a 429 storm, a 5xx, a dropped connection) until
+        the job's deadline; raises PostRefused when Discord refuses or the time is up."""
+        attempt = 0
+        started = self.clock.monotonic()
+        post_for = self._deadline_remaining(job)
+        while True:
+            attempt += 1
+            try:
+                # After a failed attempt the message may have landed all the same: look first.
+                return await self.results.post(
+                    job, takes, completed.model_copy(deep=True), resumed=resumed or attempt > 1
+                )
+            except ProviderError as error:
+                if not error.transient:
+                    raise PostRefused(
+                        Failure(reason=Reason.RESULT_REFUSED), detail=str(error.detail)
+                    ) from error
+                delay = RESULT_POST.delay(attempt, error.retry_after)
+                spent = self.clock.monotonic() - started + delay
+                if attempt >= RESULT_POST.attempts and spent > post_for:
+                    raise PostRefused(
+                        Failure(reason=Reason.RESULT_NOT_POSTED), detail=f"{attempt} attempts: {error.detail}"
+                    ) from error
+                log.info("job %s: result post failed (%s); again in %.0fs", job.id, error.detail, delay)
+                await self.clock.sleep(delay)
 
     def _deadline_failure(self) -> Failure:
         return Failure(reason=Reason.DEADLINE_PASSED, params={"limit": self.deadline_seconds})
@@ -570,6 +622,11 @@ class Runner:
             job.input_path.unlink(missing_ok=True)
             await self.jobs.update(job.id, input_path=None)
         self.wake()
+
+
+def _discard(dest: Path, completed: Completed) -> None:
+    shutil.rmtree(dest, ignore_errors=True)
+    _remove_outputs(completed)
 
 
 def _remove_outputs(completed: Completed) -> None:

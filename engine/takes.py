@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.tracking import Completed, Note, Output
 from engine.downloads import DownloadPolicy
-from engine.retry import TAKE_DOWNLOAD, retry_transient
+from engine.retry import TAKE_DOWNLOAD, deadline, retry_transient
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,12 @@ def _ext(output: Output) -> str:
 
 
 async def _fetch_one(
-    output: Output, dest: Path, downloads: DownloadPolicy, max_bytes: int, clock: Clock
+    output: Output,
+    dest: Path,
+    downloads: DownloadPolicy,
+    max_bytes: int,
+    clock: Clock,
+    until: float | None,
 ) -> Path:
     if output.path is not None:
         return output.path
@@ -60,12 +66,18 @@ async def _fetch_one(
     def again(error: ProviderError, delay: float) -> None:
         log.info("take %s: download failed (%s); again in %.0fs", output.index, error.kind, delay)
 
-    await retry_transient(
-        TAKE_DOWNLOAD,
-        clock,
-        lambda: downloads.fetch(url, target, max_bytes=max_bytes),
-        on_retry=again,
-    )
+    bound = deadline(clock, max(0.0, until - clock.monotonic())) if until is not None else nullcontext()
+    try:
+        async with bound:
+            await retry_transient(
+                TAKE_DOWNLOAD,
+                clock,
+                lambda: downloads.fetch(url, target, max_bytes=max_bytes),
+                on_retry=again,
+            )
+    except TimeoutError:
+        # The job's deadline: a take served too slowly is left out, the ones that arrived are posted.
+        raise ProviderError(ErrorKind.UNAVAILABLE, Reason.DOWNLOAD_TOO_SLOW, detail="job deadline") from None
     return target
 
 
@@ -77,30 +89,33 @@ async def fetch_takes(
     max_bytes: int,
     refresh: Refresh | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    until: float | None = None,
 ) -> tuple[list[Take], list[Note]]:
-    """Every take on local disk. A take that cannot be had becomes a note, unless none can."""
-    dest.mkdir(parents=True, exist_ok=True)
+    """Every take on local disk. A take that cannot be had becomes a note, unless none can.
+
+    `until` (on the clock's monotonic time) ends every download still going then."""
+    dest.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  # one local directory: cheaper than a thread hop
     outputs = list(completed.outputs)
     takes: list[Take] = []
     notes: list[Note] = []
     failures: list[ProviderError] = []
-    refreshed = False
+    # Fresh links, asked of the provider once, the first time a signed one has expired.
+    outputs_by_index: dict[int, Output] | None = None
     for output in outputs:
         link = output.url
         try:
             try:
-                path = await _fetch_one(output, dest, downloads, max_bytes, clock)
+                path = await _fetch_one(output, dest, downloads, max_bytes, clock, until)
             except ProviderError as error:
                 if error.kind is not ErrorKind.EXPIRED or refresh is None:
                     raise
                 # Signed URLs expire; ask the provider once for fresh ones.
-                if not refreshed:
+                if outputs_by_index is None:
                     outputs_by_index = {o.index: o for o in await refresh()}
-                    refreshed = True
                 fresh = outputs_by_index.get(output.index)
                 if fresh is None:
                     raise
-                path = await _fetch_one(fresh, dest, downloads, max_bytes, clock)
+                path = await _fetch_one(fresh, dest, downloads, max_bytes, clock, until)
                 link = fresh.url
             path, probed = await asyncio.to_thread(_playable, path, output.index)
             duration = output.duration or probed

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.admin import day_key
 from domain.jobs import utcnow
 from storage.budgets import BudgetRepository, JobCost, MemberUsage, UsageDay
 
@@ -61,6 +62,6 @@ def usage_csv(header: Sequence[str], rows: list[JobCost]) -> bytes:
     writer.writerow(header)
     for row in rows:
         writer.writerow(
-            [row.created_at[:10], row.member_id, row.provider, row.kind, row.state, f"{row.credits:g}"]
+            [day_key(row.created_at), row.member_id, row.provider, row.kind, row.state, f"{row.credits:g}"]
         )
     return buffer.getvalue().encode("utf-8")

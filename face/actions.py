@@ -9,12 +9,17 @@ do what is decided here, on every call:
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 import discord
 
-from domain.errors import Reason
+from domain.errors import ProviderError, Reason
 from domain.jobs import TRANSITIONS, Failure, IllegalTransition, Job, JobState
+from domain.tracking import Completed
+from engine import kept as kept_takes
+from engine.ports import PostRefused
+from engine.takes import Take
 from face import texts
 from face.results import (
     MAX_FILES_PER_MESSAGE,
@@ -108,15 +113,18 @@ async def delete_results(bot: RemixBot, interaction: discord.Interaction, job: J
         parts = {t.message_id for _, t in attached_takes(job) if t.message_id and t.message_id != pressed.id}
         messages += [channel.get_partial_message(mid) for mid in parts]
     for message in messages:
-        try:
+        with contextlib.suppress(discord.NotFound):
             await message.delete()
-        except discord.NotFound:
-            pass
 
 
 async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
-    """Post a delivered job's results again here: the takes copied from the result, fresh buttons."""
-    if job.state is not JobState.DELIVERED or job.result is None:
+    """Post a delivered job's results again here: the takes copied from the result, fresh buttons.
+    A job whose result could not be posted gets its kept takes posted now, in its own channel."""
+    if (kept := kept_takes.load(bot.options.work_dir, job.id)) is not None:
+        await _post_kept(bot, interaction, job, *kept)
+        return
+    # A job that failed to post may have had its kept takes posted since: that result is shown.
+    if job.result is None or (job.state is not JobState.DELIVERED and job.result_message_id is None):
         url = jump_url(bot, job, job.status_message_id)
         locale = interaction.locale.value
         why = bot.failure_text(job, locale=locale)
@@ -141,6 +149,7 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
     for number, part in enumerate(parts):
         # Read from the CDN part by part: only one message's files are held in memory at a time.
         files = [await attachment.to_file() for attachment in part]
+        view = bot.results.view_for(job, job.result) if bot.results.view_for and number == 0 else None
         try:
             message = await channel.send(
                 texts.shown_again(job.id, job.member_id, interaction.user.id, locale=job.public_locale)
@@ -148,9 +157,7 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
                 else None,
                 embed=embed if number == 0 else discord.utils.MISSING,
                 files=files,
-                view=bot.results.view_for(job, job.result)
-                if bot.results.view_for and number == 0
-                else discord.utils.MISSING,
+                view=view if view is not None else discord.utils.MISSING,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         finally:
@@ -160,6 +167,30 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
     assert first is not None
     await interaction.edit_original_response(
         content=texts.shown_posted(first.jump_url, locale=interaction.locale.value)
+    )
+
+
+async def _post_kept(
+    bot: RemixBot, interaction: discord.Interaction, job: Job, takes: list[Take], completed: Completed
+) -> None:
+    """Post takes kept because the result could not be posted (engine/kept.py), and record them."""
+    locale = interaction.locale.value  # the replies are private: the member's language
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        message_id, result = await bot.results.post(job, takes, completed, resumed=True)
+    except PostRefused as refused:
+        raise UserFacingError(
+            texts.failure(refused.failure, bot.provider_label(job.provider), locale=locale)
+        ) from refused
+    except ProviderError as error:
+        raise UserFacingError(
+            texts.failure(Failure.of(error), bot.provider_label(job.provider), locale=locale)
+        ) from error
+    job = await bot.jobs.update(job.id, result_message_id=message_id, result=result)
+    kept_takes.discard(bot.options.work_dir, job.id)
+    url = jump_url(bot, job, message_id)
+    await interaction.edit_original_response(
+        content=texts.shown_posted(url, locale=locale) if url else texts.kept_posted(job.id, locale=locale)
     )
 
 

@@ -49,7 +49,7 @@ class DiscordAdminLog:
 
     async def _dm(self, member_id: int, text: str) -> None:
         try:
-            dm = await self.client.create_dm(discord.Object(member_id))  # type: ignore[arg-type]
+            dm = await self.client.create_dm(discord.Object(member_id))
             await dm.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
             # Members may close their DMs; the job's status says the same thing publicly.

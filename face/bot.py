@@ -6,8 +6,10 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
@@ -74,9 +76,27 @@ class BotOptions:
     # Server admin rules: defaults for servers that set nothing, and what jobs cost (engine/admin.py).
     rule_defaults: RuleDefaults = field(default_factory=RuleDefaults)
     pricing: Pricing = field(default_factory=Pricing)
+    # Gateway shards (SHARD_COUNT, SHARD_IDS): None, None runs every shard Discord recommends.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Commands are global to the application: one process syncs them, the one running shard 0."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
 
-class RemixBot(commands.Bot):
+def _sharding(options: BotOptions) -> dict[str, Any]:
+    """AutoShardedBot's shard keywords, only those set: none asks Discord how many shards to run."""
+    chosen: dict[str, Any] = {}
+    if options.shard_count is not None:
+        chosen["shard_count"] = options.shard_count
+    if options.shard_ids is not None:
+        chosen["shard_ids"] = list(options.shard_ids)
+    return chosen
+
+
+class RemixBot(commands.AutoShardedBot):
     def __init__(
         self,
         *,
@@ -96,7 +116,8 @@ class RemixBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             # Counts Discord requests and 429s by route, and acknowledgement latency (face/telemetry.py).
-            http_trace=discord_trace() if options.metrics_enabled else None,
+            http_trace=discord_trace() if options.metrics_enabled else None,  # type: ignore[arg-type]  # discord.py reads None as "no trace"; its options TypedDict omits that
+            **_sharding(options),
         )
         self.options = options
         self.db = db
@@ -150,6 +171,7 @@ class RemixBot(commands.Bot):
             s.work_dir,
             view_for=session_result_view,
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
+            database_tag=await self.jobs.database_tag(),
         )
         self.runner = Runner(
             self.jobs,
@@ -184,6 +206,8 @@ class RemixBot(commands.Bot):
             host=s.webhook_host,
             port=s.webhook_port,
             is_ready=self.is_serving,
+            shards=self.shard_states,
+            database=self.db,
             metrics_enabled=s.metrics_enabled,
         )
         # -- remix sessions: the engine exists before the cogs that use it --
@@ -196,7 +220,10 @@ class RemixBot(commands.Bot):
             await self.load_extension(extension)
         # Before syncing: the synced payload carries every catalogue's descriptions and choices.
         await self.tree.set_translator(CatalogueTranslator())
-        await self._sync_commands()
+        if s.syncs_commands:
+            await self._sync_commands()
+        else:
+            log.info("shards %s: the process running shard 0 syncs the commands", s.shard_ids)
         await self.runner.start()
         # After the runner: a webhook for a resumed job then finds its tracker waiting.
         await self.web.start()
@@ -208,8 +235,13 @@ class RemixBot(commands.Bot):
                 self._spawn(self._recheck(job))
 
     def is_serving(self) -> bool:
-        """For /healthz: logged in, gateway session up (a resume in progress counts as down)."""
-        return not self.is_closed() and self.is_ready() and self.ws is not None and self.ws.open
+        """For /healthz: logged in, every shard's gateway session up (a resume in progress counts as down)."""
+        states = self.shard_states()
+        return not self.is_closed() and self.is_ready() and bool(states) and all(states.values())
+
+    def shard_states(self) -> dict[int, bool]:
+        """For /healthz: this process's shards, each with whether its gateway session is up."""
+        return {shard_id: not info.is_closed() for shard_id, info in sorted(self.shards.items())}
 
     async def _sync_commands(self) -> None:
         if self.options.dev_guild_id:
@@ -249,8 +281,8 @@ class RemixBot(commands.Bot):
         assert job.input_url
         return await fresh_url(self.http, job.input_url)
 
-    def _spawn(self, coro: object) -> None:
-        task = asyncio.create_task(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

@@ -8,7 +8,7 @@ from typing import Protocol
 from domain.admin import AdminEvent, AdminEventKind, FlaggedMode
 from domain.errors import Reason
 from domain.jobs import Failure, Job
-from domain.tracking import Completed
+from domain.tracking import Completed, Note
 from engine.admin import AdminLog
 from engine.moderation import split_flagged
 from engine.ports import PostRefused
@@ -42,7 +42,7 @@ class FlaggedPolicy:
         kept, flagged, withheld = split_flagged(takes, await self.mode_for(job.guild_id))
         # On the public result: the server's language.
         note = texts.flagged_note(numbers, withheld=bool(withheld), locale=job.public_locale)
-        completed.notes.append(note)
+        completed.notes.append(Note(text=note))
         if self.admin_log is not None:
             if job.guild_id is not None:
                 self.admin_log.post(
@@ -63,7 +63,10 @@ class FlaggedPolicy:
                 self.admin_log.tell_member(job.member_id, told)
         if not kept:
             raise PostRefused(
-                Failure(reason=Reason.FLAGGED_WITHHELD), detail=f"{flagged} flagged take(s) withheld"
+                Failure(reason=Reason.FLAGGED_WITHHELD),
+                detail=f"{flagged} flagged take(s) withheld",
+                keep=False,
+                tell=False,  # the member was told above
             )
         return kept
 

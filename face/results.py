@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -36,6 +37,11 @@ WAVEFORM_NAME = "waveform.png"
 # The buttons under a result message, if any.
 ResultView = Callable[[Job, JobResult], discord.ui.View | None]
 
+
+# How many messages since a job began are searched for an earlier post of its result (10 pages).
+HISTORY_LOOKUP = 1000
+# An interaction token answers follow-ups for 15 minutes; a little margin for the clocks.
+INTERACTION_TOKEN_LIFE = timedelta(minutes=14)
 
 # What the bot needs in a channel to post status and results with the bot token.
 REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
@@ -69,9 +75,16 @@ def _filename(job: Job, number: int, ext: str) -> str:
 
 
 def result_embed(
-    job: Job, result: JobResult, provider_label: str, *, image: str | None = None
+    job: Job,
+    result: JobResult,
+    provider_label: str,
+    *,
+    image: str | None = None,
+    database_tag: str | None = None,
 ) -> discord.Embed:
-    """The result card: title, prompt, provider, every take, lyrics, cover art (or `image`, a waveform)."""
+    """The result card: title, prompt, provider, every take, lyrics, cover art (or `image`, a waveform).
+
+    With `database_tag` the footer marks it as this database's result of the job (see _posted_before)."""
     locale = job.public_locale  # public: the server's language, as the job remembers it
     kind = texts.kind_name(job.kind, locale=locale)
     title = result.title or kind[:1].upper() + kind[1:]
@@ -104,7 +117,12 @@ def result_embed(
         embed.set_thumbnail(url=result.cover_url)
     elif image:
         embed.set_image(url=image)
-    embed.set_footer(text=texts.job_footer(job.id, locale=locale))
+    footer = (
+        texts.result_footer(job.id, database_tag, locale=locale)
+        if database_tag
+        else texts.job_footer(job.id, locale=locale)
+    )
+    embed.set_footer(text=footer)
     return embed
 
 
@@ -128,8 +146,11 @@ class DiscordResults:
         *,
         view_for: ResultView | None = None,
         flagged: FlaggedPolicy | None = None,
+        database_tag: str = "",
     ) -> None:
         self.client = client
+        # In every nonce and result marker: another database's job #n is not this one's.
+        self.database_tag = database_tag
         self.provider_labels = provider_labels
         self.work_dir = work_dir
         self.view_for = view_for
@@ -153,7 +174,9 @@ class DiscordResults:
         await asyncio.to_thread(path.write_text, take.lyrics_lrc, encoding="utf-8")
         return path, name
 
-    async def post(self, job: Job, takes: list[Take], completed: Completed) -> tuple[int | None, JobResult]:
+    async def post(
+        self, job: Job, takes: list[Take], completed: Completed, *, resumed: bool = False
+    ) -> tuple[int | None, JobResult]:
         if self.flagged is not None:  # flagged takes: spoiler or withheld (face/flagged.py)
             takes = await self.flagged.apply(job, takes, completed)
         files: list[tuple[Path, str]] = []
@@ -202,7 +225,13 @@ class DiscordResults:
             if waveform:
                 groups[0].append((waveform, WAVEFORM_NAME))
                 image = f"attachment://{WAVEFORM_NAME}"
-        embed = result_embed(job, result, self.provider_labels.get(job.provider, job.provider), image=image)
+        embed = result_embed(
+            job,
+            result,
+            self.provider_labels.get(job.provider, job.provider),
+            image=image,
+            database_tag=self.database_tag,
+        )
         view = self.view_for(job, result) if self.view_for else None
         channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(job.member_id)])
@@ -215,40 +244,141 @@ class DiscordResults:
             else None
         )
         by_name = {info.filename: info for info in infos if info.filename}
-        first: discord.Message | None = None
+        # Discord's nonce check lasts minutes; a restart may come later, so look for the post itself.
+        found = await self._posted_before(channel, job, groups) if resumed else [None] * len(groups)
+        first: discord.Message | discord.PartialMessage | None = None
         for part, group in enumerate(groups):
-            # Discord picks the player from the extension, so names keep the real one.
-            attachments = [discord.File(path, filename=name) for path, name in group]
-            try:
-                message = await channel.send(
+            message = found[part]
+            if message is None:
+                message = await self._send(
+                    channel,
+                    job,
+                    group,
                     content=content if part == 0 else None,
                     embed=embed if part == 0 else discord.utils.MISSING,
-                    files=attachments,
                     allowed_mentions=mentions,
                     reference=reference if part == 0 else None,
                     view=view if part == 0 and view is not None else discord.utils.MISSING,
-                    # Deterministic: a post retried after a crash returns the message already posted.
-                    nonce=f"j{job.id}r{part}",
+                    # Unique to this database and part: a resend within minutes returns the first post.
+                    nonce=f"{self.database_tag}j{job.id}r{part}",
                 )
-            except discord.Forbidden as exc:
-                refused = Failure(reason=Reason.MISSING_PERMISSIONS, params={"permissions": list(REQUIRED)})
-                raise PostRefused(refused, detail=str(exc)) from exc
-            except discord.HTTPException as exc:
-                if exc.status >= 500:  # discord.py already retried what it retries; the runner waits longer
-                    raise ProviderError(
-                        ErrorKind.UNAVAILABLE, Reason.RESULT_REFUSED, detail=str(exc)
-                    ) from exc
-                raise PostRefused(Failure(reason=Reason.RESULT_REFUSED), detail=str(exc)) from exc
-            except (OSError, aiohttp.ClientError) as exc:
-                raise ProviderError(ErrorKind.UNAVAILABLE, Reason.RESULT_REFUSED, detail=str(exc)) from exc
-            finally:
-                for attachment in attachments:
-                    attachment.close()
+            else:
+                log.info("job %s: result part %d was already posted as %s", job.id, part, message.id)
             for _, name in group:
                 if name in by_name:
                     by_name[name].message_id = message.id
             first = first or message
         return (first.id if first else None), result
+
+    async def _send(
+        self,
+        channel: discord.PartialMessageable,
+        job: Job,
+        group: list[tuple[Path, str]],
+        **fields: Any,
+    ) -> discord.Message:
+        """Send one part; a refusal for good raises PostRefused, a failure that may pass ProviderError."""
+        # Discord picks the player from the extension, so names keep the real one.
+        attachments = [discord.File(path, filename=name) for path, name in group]
+        try:
+            return await channel.send(files=attachments, **fields)
+        except discord.Forbidden as exc:
+            missing = self._missing_in(job.channel_id) or _needed(group)
+            refused = Failure(reason=Reason.MISSING_PERMISSIONS, params={"permissions": missing})
+            raise PostRefused(refused, detail=str(exc)) from exc
+        except discord.NotFound as exc:
+            # The channel is gone (a missing reply target is ignored: fail_if_not_exists=False).
+            raise PostRefused(Failure(reason=Reason.CHANNEL_GONE), detail=str(exc), keep=False) from exc
+        except discord.HTTPException as exc:
+            if exc.status == 429 or exc.status >= 500:  # what discord.py retried and gave up on
+                raise ProviderError(
+                    ErrorKind.RATE_LIMITED if exc.status == 429 else ErrorKind.UNAVAILABLE,
+                    Reason.RESULT_REFUSED,
+                    detail=f"{exc.status} {exc.text}",
+                ) from exc
+            raise PostRefused(Failure(reason=Reason.RESULT_REFUSED), detail=str(exc)) from exc
+        except discord.RateLimited as exc:  # a wait longer than discord.py agrees to sleep
+            raise ProviderError(
+                ErrorKind.RATE_LIMITED, Reason.RESULT_REFUSED, retry_after=exc.retry_after, detail=str(exc)
+            ) from exc
+        except (OSError, aiohttp.ClientError, TimeoutError) as exc:
+            raise ProviderError(ErrorKind.UNAVAILABLE, Reason.RESULT_REFUSED, detail=repr(exc)) from exc
+        finally:
+            for attachment in attachments:
+                attachment.close()
+
+    def _missing_in(self, channel_id: int) -> list[str]:
+        """The permission flags the bot lacks in the channel, from the gateway's cache (kept current
+        by CHANNEL_UPDATE and role events); empty if the channel is not cached."""
+        channel = self.client.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+            return []
+        granted = channel.permissions_for(channel.guild.me)
+        missing = [flag for flag in REQUIRED if not getattr(granted, flag, False)]
+        # Without View Channel or Send Messages Discord denies the rest too: name only the cause.
+        for cause in ("view_channel", "send_messages"):
+            if cause in missing:
+                return [cause]
+        return missing
+
+    async def _posted_before(
+        self, channel: discord.PartialMessageable, job: Job, groups: list[list[tuple[Path, str]]]
+    ) -> list[discord.Message | None]:
+        """The parts of this result already in the channel, found among the messages since the job
+        began: the first by the marker in its footer, the others by their attachment names after it.
+        (Since the job began rather than since its status message: a deleted status message is
+        posted again, maybe after the result.)"""
+        found: list[discord.Message | None] = [None] * len(groups)
+        marker = texts.result_footer(job.id, self.database_tag, locale=job.public_locale)
+        names = [{name for _, name in group} for group in groups]
+        me = self.client.user.id if self.client.user else None
+        # A minute's margin for the difference between our clock and Discord's.
+        after = discord.Object(discord.utils.time_snowflake(job.created_at - timedelta(minutes=1)))
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKUP, after=after, oldest_first=True):
+                if message.author.id != me:
+                    continue
+                if found[0] is None:
+                    if message.embeds and message.embeds[0].footer.text == marker:
+                        found[0] = message
+                    continue
+                attached = {a.filename for a in message.attachments}
+                for part in range(1, len(groups)):
+                    if found[part] is None and attached and attached == names[part]:
+                        found[part] = message
+                        break
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
+            # Cannot look (no Read Message History): the nonce still guards a recent attempt.
+            log.info("job %s: could not look for an earlier result post: %s", job.id, exc)
+        return found
+
+    async def undelivered(self, job: Job, failure: Failure) -> None:
+        """Tell the member privately: a follow-up to their command while its token lives, else a DM."""
+        # Private: the member's language.
+        label = self.provider_labels.get(job.provider, job.provider)
+        why = texts.failure(failure, label, locale=job.member_locale)
+        text = texts.result_kept_notice(job.id, job.channel_id, why, locale=job.member_locale)
+        none = discord.AllowedMentions.none()
+        token_alive = job.created_at + INTERACTION_TOKEN_LIFE > datetime.now(UTC)
+        if job.interaction_token and token_alive and self.client.application_id:
+            # The command's own follow-up webhook, as discord.Interaction.followup builds it.
+            payload = {"id": self.client.application_id, "type": 3, "token": job.interaction_token}
+            webhook = discord.Webhook.from_state(data=payload, state=self.client._connection)  # type: ignore[arg-type]  # discord.py types the payload as a TypedDict
+            try:
+                await webhook.send(text, ephemeral=True, allowed_mentions=none)
+                return
+            except discord.HTTPException as exc:
+                log.info("job %s: the follow-up failed (%s); trying a DM", job.id, exc.status)
+        try:
+            user = self.client.get_user(job.member_id) or await self.client.fetch_user(job.member_id)
+            await user.send(text, allowed_mentions=none)
+        except discord.HTTPException as exc:
+            log.info("job %s: could not tell member %s privately (%s)", job.id, job.member_id, exc.status)
+
+
+def _needed(group: list[tuple[Path, str]]) -> list[str]:
+    """What a post like this one needs, when the cache cannot say which of it is missing."""
+    return ["send_messages", "embed_links", "attach_files"] if group else ["send_messages", "embed_links"]
 
 
 def message_parts(files: Sequence[T], size_of: Callable[[T], int], upload_limit: int) -> list[list[T]]:

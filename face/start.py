@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 import discord
 
 from domain.jobs import Job, JobState, Refusal
+from domain.kinds import JobKind
 from engine.intake import Draft
 from face import texts
 from face.results import missing_permissions
@@ -33,7 +35,24 @@ async def public_locale(bot: RemixBot, interaction: discord.Interaction) -> str:
     return texts.public_locale(settings.language, guild_locale)
 
 
-def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
+class DraftFields(TypedDict, total=False):
+    """What a command or button says about the request; draft_from adds who, where and the limits."""
+
+    kind: Required[JobKind]
+    provider: str | None
+    prompt: str
+    lyrics: str | None
+    gender: str | None
+    options: dict[str, Any]
+    input_url: str | None
+    input_filename: str | None
+    input_size: int | None
+    input_path: Path | None
+    reply_to_message_id: int | None
+    source_message_id: int | None
+
+
+def draft_from(interaction: discord.Interaction, **fields: Unpack[DraftFields]) -> Draft:
     if interaction.channel_id is None:
         raise UserFacingError(texts.guild_only(locale=member_locale(interaction)))
     return Draft(
@@ -44,7 +63,7 @@ def draft_from(interaction: discord.Interaction, **fields: object) -> Draft:
         # For the server's role rules (engine/admin.py).
         member_roles=tuple(role.id for role in getattr(interaction.user, "roles", ())),
         member_locale=member_locale(interaction),
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
@@ -60,6 +79,8 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     job = await bot.intake.admit(draft)
     if isinstance(job, Refusal):
         raise UserFacingError(texts.refusal(job, locale=locale))
+    # Kept to tell the member privately if the takes cannot be posted later (face/results.py).
+    job = await bot.jobs.update(job.id, interaction_token=interaction.token)
     # The row exists: acknowledge before anything slow (download, probe).
     await interaction.response.send_message(
         texts.checking(bool(draft.input_url or draft.input_path), locale=locale), ephemeral=True

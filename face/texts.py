@@ -391,6 +391,24 @@ def job_footer(job_id: int, *, locale: str | None = SOURCE) -> str:
     return t(locale, "job-footer", job=str(job_id))
 
 
+def result_footer(job_id: int, database_tag: str, *, locale: str | None = SOURCE) -> str:
+    """The result card's footer; the tag lets the bot recognise its own post after a restart."""
+    return t(locale, "result-footer", job=str(job_id), tag=database_tag)
+
+
+def kept_for_show(params: Mapping[str, Any], locale: str | None = SOURCE) -> str:
+    """What a member can do about takes that were made but could not be posted."""
+    hours, job_id = params.get("kept_hours"), params.get("job_id")
+    if not hours or job_id is None:
+        return ""
+    return " " + t(locale, "kept-for-show", hours=f"{hours:g}", job=str(job_id))
+
+
+def result_kept_notice(job_id: int, channel_id: int, why: str, *, locale: str | None = SOURCE) -> str:
+    """Told privately to the member whose takes could not be posted in the channel."""
+    return t(locale, "result-kept-notice", job=str(job_id), channel=str(channel_id), why=why)
+
+
 def requested_by(member_id: int, provider: str, *, locale: str | None = SOURCE) -> str:
     return t(locale, "requested-by", member=str(member_id), provider=provider)
 
@@ -464,6 +482,13 @@ def _grace(reason: Reason) -> Words:
     return words
 
 
+def _kept(reason: Reason) -> Words:
+    """A result that could not be posted: the reason, then where its kept takes can be had."""
+    return lambda p, provider, locale: (
+        t(locale, f"reason-{reason.value}", provider=provider) + kept_for_show(p, locale)
+    )
+
+
 REASON_WORDS: dict[Reason, Words] = {
     # a provider or a download
     Reason.UNREACHABLE: _grace(Reason.UNREACHABLE),
@@ -482,8 +507,10 @@ REASON_WORDS: dict[Reason, Words] = {
     Reason.DOWNLOAD_SCHEME: lambda p, provider, locale: t(locale, "download-refused"),
     Reason.DOWNLOAD_ADDRESS: lambda p, provider, locale: t(locale, "download-refused"),
     Reason.DOWNLOAD_REDIRECTS: _plain(Reason.DOWNLOAD_REDIRECTS),
-    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider, locale: t(
-        locale, "reason-download_too_slow", limit=seconds(p["limit"])
+    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider, locale: (
+        t(locale, "reason-download_too_slow", limit=seconds(p["limit"]))
+        if p.get("limit")
+        else t(locale, "reason-download_too_slow-deadline", provider=provider)
     ),
     Reason.ANSWER_TOO_LARGE: lambda p, provider, locale: t(
         locale, "reason-answer_too_large", provider=provider, limit=mb(p["limit"])
@@ -544,10 +571,15 @@ REASON_WORDS: dict[Reason, Words] = {
         locale, "reason-provider_gone", name=str(p.get("name"))
     ),
     Reason.PROVIDER_STOPPED: _plain(Reason.PROVIDER_STOPPED),
-    Reason.RESULT_REFUSED: _plain(Reason.RESULT_REFUSED),
+    Reason.RESULT_REFUSED: _kept(Reason.RESULT_REFUSED),
+    Reason.RESULT_NOT_POSTED: _kept(Reason.RESULT_NOT_POSTED),
+    Reason.CHANNEL_GONE: _kept(Reason.CHANNEL_GONE),
     Reason.FLAGGED_WITHHELD: lambda p, provider, locale: flagged_withheld(locale=locale),
-    Reason.MISSING_PERMISSIONS: lambda p, provider, locale: missing_permissions(
-        [permission_name(flag, locale=locale) for flag in p.get("permissions", [])], locale=locale
+    Reason.MISSING_PERMISSIONS: lambda p, provider, locale: (
+        missing_permissions(
+            [permission_name(flag, locale=locale) for flag in p.get("permissions", [])], locale=locale
+        )
+        + kept_for_show(p, locale)
     ),
     Reason.CANCELLED_BY: lambda p, provider, locale: cancelled_by(p["member_id"], locale=locale),
     Reason.CANCELLED_FROM_TERMINAL: _plain(Reason.CANCELLED_FROM_TERMINAL),
@@ -883,6 +915,10 @@ def shown_again(job_id: int, member_id: int, shown_by: int, *, locale: str | Non
 
 def shown_posted(url: str, *, locale: str | None = SOURCE) -> str:
     return t(locale, "shown-posted", url=url)
+
+
+def kept_posted(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "kept-posted", job=str(job_id))
 
 
 JOBS_TITLE = t(SOURCE, "jobs-title")
@@ -1596,6 +1632,10 @@ def webhook_port_unavailable(host: str, port: int, cause: str) -> str:
         f"Can't listen on WEBHOOK_HOST={host} WEBHOOK_PORT={port} ({cause}): "
         "choose a free WEBHOOK_PORT, or stop what is using it."
     )
+
+
+def database_unavailable(cause: str) -> str:
+    return f"{cause} (check DATABASE_URL in .env)"
 
 
 def start_failed(cause: str) -> str:

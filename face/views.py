@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 from discord import ui
@@ -128,7 +128,7 @@ class RemixForm(ui.Modal):
                 )
             )
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         chosen = self.file.values[0] if self.file and self.file.values else "0"
         gender = next((g for g in self.gender.values if g in GENDERS), None)
         await self.submit(
@@ -141,13 +141,17 @@ class RemixForm(ui.Modal):
             ),
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]  # discord.py's Modal.on_error drops BaseView's `item`
         await report(interaction, error, f"form {self.title!r}")
 
 
 def remix_provider(bot: RemixBot, wanted: str | None) -> tuple[str | None, Capabilities]:
     """The provider a remix goes to (`wanted` when it can remix, else the default) and its limits."""
-    if wanted in bot.registry and JobKind.REMIX in bot.registry.get(wanted).capabilities.kinds:
+    if (
+        wanted is not None
+        and wanted in bot.registry
+        and JobKind.REMIX in bot.registry.get(wanted).capabilities.kinds
+    ):
         return wanted, bot.registry.get(wanted).capabilities
     return None, bot.registry.get(bot.registry.default_for(JobKind.REMIX)).capabilities
 
@@ -213,7 +217,7 @@ class _JobAction:
         raise NotImplementedError
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        bot: RemixBot = interaction.client  # type: ignore[assignment]
+        bot: RemixBot = interaction.client  # type: ignore[assignment]  # the client is always this bot
         try:
             job = await actions.find_job(bot, interaction, self.job_id)
             self.check(interaction, job)
@@ -225,17 +229,14 @@ class _JobAction:
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            await self.run(interaction.client, interaction, self.job)  # type: ignore[arg-type]
+            await self.run(interaction.client, interaction, self.job)  # type: ignore[arg-type]  # the client is always this bot
         except Exception as error:
             await report(interaction, error, f"button {self.custom_id}")
 
 
-def _requester_only(action: str) -> Callable[[discord.Interaction, Job], None]:
-    def check(interaction: discord.Interaction, job: Job) -> None:
-        if not actions.is_requester(interaction, job):
-            raise UserFacingError(texts.only_requester(action, locale=interaction.locale.value))
-
-    return check
+def _requester_only(interaction: discord.Interaction, job: Job, action: str) -> None:
+    if not actions.is_requester(interaction, job):
+        raise UserFacingError(texts.only_requester(action, locale=interaction.locale.value))
 
 
 class _OneJobButton(_JobAction):
@@ -251,7 +252,7 @@ class _OneJobButton(_JobAction):
         super().__init__(
             ui.Button(
                 label=texts.button(self.action, locale=locale),
-                style=self.style,  # type: ignore[call-arg]
+                style=self.style,  # type: ignore[call-arg]  # reaches ui.DynamicItem.__init__ in the concrete buttons
                 custom_id=f"remix:{self.action}:{job_id}",
             ),
             row=self.row,
@@ -260,7 +261,7 @@ class _OneJobButton(_JobAction):
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /
-    ) -> _OneJobButton:
+    ) -> Self:
         return cls(int(match["job"]))
 
 
@@ -286,7 +287,9 @@ class RerollButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_temp
     """Same audio, same words, a new job: new takes reply to the result the button is on."""
 
     action, style, row = "reroll", discord.ButtonStyle.primary, 0
-    check = staticmethod(_requester_only(texts.ACTION_REROLL))  # type: ignore[assignment]
+
+    def check(self, interaction: discord.Interaction, job: Job) -> None:
+        _requester_only(interaction, job, texts.ACTION_REROLL)
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         source = await input_of(bot, job, locale=interaction.locale.value)
@@ -311,7 +314,9 @@ class EditButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_templa
     """A form prefilled with the job's words; the same audio, a new job."""
 
     action, row = "edit", 0
-    check = staticmethod(_requester_only(texts.ACTION_EDIT))  # type: ignore[assignment]
+
+    def check(self, interaction: discord.Interaction, job: Job) -> None:
+        _requester_only(interaction, job, texts.ACTION_EDIT)
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         reply_to = _pressed_on(interaction)

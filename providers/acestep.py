@@ -441,7 +441,7 @@ class AceStepProvider(Provider):
             "/release_task",
             idempotent=False,
             body=lambda: build_submit_form(request),
-            timeout=SUBMIT_TIMEOUT,
+            client_timeout=SUBMIT_TIMEOUT,
         )
         task_id = parse_submit(answer)
         # Wall-clock seconds: the handle outlives a restart of the bot.
@@ -488,7 +488,11 @@ class AceStepProvider(Provider):
 
     async def _query(self, task_ids: list[str]) -> dict[str, TaskReport]:
         answer = await self._call(
-            "POST", "/query_result", idempotent=True, json_body=query_body(task_ids), timeout=POLL_TIMEOUT
+            "POST",
+            "/query_result",
+            idempotent=True,
+            json_body=query_body(task_ids),
+            client_timeout=POLL_TIMEOUT,
         )
         return parse_query(answer)
 
@@ -509,7 +513,7 @@ class AceStepProvider(Provider):
                     f"{self.base_url}/{output.url.lstrip('/')}",
                     path,
                     max_bytes=self._max_take_bytes,
-                    timeout=DOWNLOAD_TIMEOUT,
+                    client_timeout=DOWNLOAD_TIMEOUT,
                     headers=self._headers,
                 )
             except ProviderError as error:

@@ -117,8 +117,10 @@ class Provider(abc.ABC):
         """Whether the provider answers right now; None where there is no cheap way to tell."""
         return None
 
-    async def cancel(self, handle: Handle) -> None:
-        """Stop the job at the provider if it can be stopped; most cannot."""
+    # cancel and close are optional hooks, not abstract: a provider that cannot stop a job, or holds
+    # nothing to release, inherits the no-op instead of writing an empty one.
+    async def cancel(self, handle: Handle) -> None:  # noqa: B027
+        """Stop the job at the provider if it can be stopped; most cannot, so by default nothing."""
 
-    async def close(self) -> None:
-        """Release connections and background tasks."""
+    async def close(self) -> None:  # noqa: B027
+        """Release connections and background tasks; by default there are none."""

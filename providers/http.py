@@ -170,7 +170,7 @@ class HttpClient:
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        client_timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
     ) -> Any:
         """Send once and return the parsed JSON (or text) body, or raise a typed ProviderError.
 
@@ -189,7 +189,7 @@ class HttpClient:
                 json=json_body,
                 params=params,
                 headers=headers,
-                timeout=timeout,
+                timeout=client_timeout,
             ) as resp:
                 payload = await read_body(resp)
                 if resp.status < 400:
@@ -221,13 +221,13 @@ class HttpClient:
         json_body: Any = None,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: aiohttp.ClientTimeout,
+        client_timeout: aiohttp.ClientTimeout,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """Open a response to read incrementally (SSE). Errors are mapped as by `request`."""
         await self._wait_if_paused()
         try:
             resp = await self.session.request(
-                method, url, json=json_body, params=params, headers=headers, timeout=timeout
+                method, url, json=json_body, params=params, headers=headers, timeout=client_timeout
             )
         except aiohttp.ClientConnectorError as exc:
             raise ProviderError(ErrorKind.UNAVAILABLE, Reason.UNREACHABLE, detail=str(exc)) from exc
@@ -264,7 +264,7 @@ async def download_to(
     dest: Path,
     *,
     max_bytes: int,
-    timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
+    client_timeout: aiohttp.ClientTimeout = DOWNLOAD_TIMEOUT,
     headers: Mapping[str, str] | None = None,
 ) -> int:
     """Stream a URL to disk with a size cap. Shared by provider takes and Discord attachments.
@@ -273,7 +273,7 @@ async def download_to(
     part = dest.with_name(dest.name + ".part")
     try:
         # No redirects: the file must come from the server the operator configured.
-        async with session.get(url, timeout=timeout, headers=headers, allow_redirects=False) as resp:
+        async with session.get(url, timeout=client_timeout, headers=headers, allow_redirects=False) as resp:
             if resp.status in (401, 403, 410):
                 raise ProviderError(ErrorKind.EXPIRED, Reason.LINK_EXPIRED, status=resp.status)
             if resp.status >= 300:

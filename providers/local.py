@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import av
 import av.filter
@@ -99,14 +99,12 @@ def _bass(level: Level) -> list[FilterSpec]:
 
 
 def _vaporwave(level: Level) -> list[FilterSpec]:
-    return (
-        _varispeed(SPEEDS["vaporwave"][level])
-        + [
-            ("lowpass", "f=9000"),
-            ("chorus", "0.7:0.9:45|60:0.35|0.3:0.25|0.4:2|1.5"),
-        ]
-        + _reverb(level)
-    )
+    return [
+        *_varispeed(SPEEDS["vaporwave"][level]),
+        ("lowpass", "f=9000"),
+        ("chorus", "0.7:0.9:45|60:0.35|0.3:0.25|0.4:2|1.5"),
+        *_reverb(level),
+    ]
 
 
 # The offline provider names its own takes, as a vendor titles its tracks: the effects' names, how
@@ -311,7 +309,8 @@ def _completed(
     dsts: list[Path],
     durations: list[float],
 ) -> Completed:
-    source = Path(request.input_filename or getattr(request.input_path, "name", "audio")).stem
+    fallback = request.input_path.name if request.input_path is not None else "audio"
+    source = Path(request.input_filename or fallback).stem
     what = " + ".join(PRESETS[n].label for n in presets)
     notes: list[Note] = []
     if default:
@@ -439,7 +438,8 @@ class _Take:
         self.graph.push(frame)
         while True:
             try:
-                out = self.graph.pull()
+                # An audio graph (abuffer to abuffersink) gives audio frames only.
+                out = cast(av.AudioFrame, self.graph.pull())
             except (av.error.BlockingIOError, av.error.EOFError):
                 return
             out.pts = self.written

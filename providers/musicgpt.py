@@ -26,9 +26,9 @@ import json
 import logging
 import mimetypes
 import re
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, TypeVar
 
 import aiohttp
 
@@ -354,8 +354,8 @@ def build_completed(takes: list[Take], meta: list[Metadata]) -> Completed:
             ext="mp3",
             duration=t.duration,
             title=t.title,
-            lyrics=t.lyrics or lyrics_by_id.get(t.conversion_id),
-            lyrics_lrc=lrc_by_id.get(t.conversion_id) or t.lyrics_lrc,
+            lyrics=t.lyrics or (lyrics_by_id.get(t.conversion_id) if t.conversion_id else None),
+            lyrics_lrc=(lrc_by_id.get(t.conversion_id) if t.conversion_id else None) or t.lyrics_lrc,
             flagged=t.flagged,
         )
         for i, t in enumerate(good, start=1)
@@ -518,7 +518,7 @@ def _cue(item: Mapping[str, Any]) -> tuple[str, float, str] | None:
 
 
 def _lrc_time(seconds: float) -> str:
-    minutes, hundredths = divmod(int(round(seconds * 100)), 6000)
+    minutes, hundredths = divmod(round(seconds * 100), 6000)
     return f"{minutes:02d}:{hundredths // 100:02d}.{hundredths % 100:02d}"
 
 
@@ -541,7 +541,11 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _first(values: Any) -> Any:
+T = TypeVar("T")
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    """The first value that is set (and not empty or zero)."""
     return next((v for v in values if v), None)
 
 
@@ -688,7 +692,7 @@ class MusicGPTProvider(Provider):
                     idempotent=False,
                     json_body=music_ai_body(request),
                     headers=self._headers,
-                    timeout=self.submit_timeout,
+                    client_timeout=self.submit_timeout,
                 )
             else:
                 body = await self._post_upload(url, request)
@@ -727,7 +731,12 @@ class MusicGPTProvider(Provider):
 
         try:
             return await self.http.request(
-                "POST", url, idempotent=False, body=form, headers=self._headers, timeout=self.submit_timeout
+                "POST",
+                url,
+                idempotent=False,
+                body=form,
+                headers=self._headers,
+                client_timeout=self.submit_timeout,
             )
         finally:
             for handle in opened:
@@ -832,7 +841,7 @@ class MusicGPTProvider(Provider):
                 idempotent=True,
                 params=status_params(ctype, **ident),
                 headers=self._headers,
-                timeout=self.poll_timeout,
+                client_timeout=self.poll_timeout,
             )
         except ProviderError as error:
             # Shortly after submit a job can be invisible to /byId ("increase wait time before polling").
@@ -940,7 +949,7 @@ class MusicGPTProvider(Provider):
                     idempotent=True,
                     params={"limit": str(VOICE_PAGE_SIZE), "page": str(page)},
                     headers=self._headers,
-                    timeout=self.poll_timeout,
+                    client_timeout=self.poll_timeout,
                 )
                 voices, total = parse_voices(body)
                 collected.extend(voices)

@@ -25,32 +25,46 @@ class Secret(Protocol):
 
 class ProviderSettings(Protocol):
     """The settings the registry reads; the application's Settings has them all. Declared here so
-    this floor never imports the configuration module: bot.py and cli.py hand the settings in."""
+    this floor never imports the configuration module: bot.py and cli.py hand the settings in.
+
+    The secrets are read-only properties: a plain attribute would be invariant, so pydantic's
+    `SecretStr | None` would not match `Secret | None`; read-only, any subtype of `Secret` does."""
 
     work_dir: Path
     default_provider: str | None
     max_take_bytes: int
     local_max_parallel: int
-    musicgpt_api_key: Secret | None
     musicgpt_base_url: str
     musicgpt_poll_interval: float
     musicgpt_backstop_poll_interval: float
     musicgpt_max_parallel: int
-    soundpiece_api_key: Secret | None
     soundpiece_base_url: str
-    soundpiece_webhook_secret: Secret | None
     soundpiece_max_parallel: int
-    soundverse_api_key: Secret | None
     soundverse_base_url: str
     soundverse_status_path: str
     soundverse_read_timeout: float
     soundverse_poll_interval: float
     soundverse_max_parallel: int
     acestep_base_url: str | None
-    acestep_api_key: Secret | None
     acestep_max_parallel: int
     acestep_poll_interval: float
     acestep_unreachable_grace: float
+
+    # The keys, read-only (see above).
+    @property
+    def musicgpt_api_key(self) -> Secret | None: ...
+
+    @property
+    def soundpiece_api_key(self) -> Secret | None: ...
+
+    @property
+    def soundpiece_webhook_secret(self) -> Secret | None: ...
+
+    @property
+    def soundverse_api_key(self) -> Secret | None: ...
+
+    @property
+    def acestep_api_key(self) -> Secret | None: ...
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,8 @@ class Registry:
         self._entries = entries
         self.default = default
 
-    def __contains__(self, name: str) -> bool:
+    def __contains__(self, name: object) -> bool:
+        # `object`, as for any container: asking about None or a typo is a plain "no".
         return name in self._entries
 
     def __iter__(self) -> Iterator[Provider]:

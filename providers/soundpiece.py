@@ -113,10 +113,12 @@ def unwrap(body: Any) -> Mapping[str, Any]:
     Webhooks carry "the exact GET DTO" in `data`; whether that includes the wrapper is not
     documented, so both are accepted.
     """
-    if isinstance(body, Mapping) and isinstance(body.get(WRAPPER), Mapping):
-        return body[WRAPPER]
-    if isinstance(body, Mapping) and "id" in body:
-        return body
+    if isinstance(body, Mapping):
+        wrapped = body.get(WRAPPER)
+        if isinstance(wrapped, Mapping):
+            return wrapped
+        if "id" in body:
+            return body
     raise ProviderError(
         ErrorKind.UNAVAILABLE, Reason.UNREADABLE, detail=f"unexpected body: {str(body)[:200]}"
     )
@@ -144,7 +146,7 @@ def infer_status(raw: Any, *, has_outputs: bool, has_error: bool) -> str:
     The remix_song reference example omits `status`; the docs say that on termination exactly
     one of `outputs` and `error` is populated, and both are null while processing.
     """
-    if raw in STATUSES:
+    if isinstance(raw, str) and raw in STATUSES:
         return raw
     if has_error:
         return "failed"
@@ -156,7 +158,7 @@ def infer_status(raw: Any, *, has_outputs: bool, has_error: bool) -> str:
 def parse_outputs(raw: Any) -> list[Output]:
     if not isinstance(raw, list):
         return []
-    outputs = []
+    outputs: list[Output] = []
     for item in raw:
         if isinstance(item, Mapping) and isinstance(item.get("url"), str) and item["url"]:
             # Members read "Take 1", "Take 2": numbered from 1, like the other providers.
@@ -406,7 +408,7 @@ class SoundpieceProvider(Provider):
             idempotent=True,
             json_body=body,
             headers=self._headers,
-            timeout=self.submit_timeout,
+            client_timeout=self.submit_timeout,
         )
         return Handle(task_id=parse_operation(answer).id)
 
@@ -512,7 +514,7 @@ class SoundpieceProvider(Provider):
             idempotent=True,
             params=poll_params(op_id, wait=wait),
             headers=self._headers,
-            timeout=self.poll_timeout if wait else QUICK_TIMEOUT,
+            client_timeout=self.poll_timeout if wait else QUICK_TIMEOUT,
         )
 
 

@@ -398,7 +398,7 @@ class SoundverseProvider(Provider):
             idempotent=False,
             json_body=body,
             headers=self._headers(),
-            timeout=self._stream_timeout,
+            client_timeout=self._stream_timeout,
         )
         try:
             resp = await stack.enter_async_context(stream)

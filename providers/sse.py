@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,9 +104,8 @@ class SSEDecoder:
         elif name == "id":
             if "\0" not in value:
                 self.last_event_id = value
-        elif name == "retry":
-            if value.isascii() and value.isdigit():
-                self._retry = self.retry = int(value)
+        elif name == "retry" and value.isascii() and value.isdigit():
+            self._retry = self.retry = int(value)
         # Any other field name is ignored, as the spec says.
 
     def _dispatch(self) -> ServerSentEvent | None:
@@ -128,8 +127,9 @@ class SSEDecoder:
         self._retry = None
 
 
-async def aiter_sse(resp: aiohttp.ClientResponse) -> AsyncIterator[ServerSentEvent]:
-    """The events of a streaming response, as soon as each one is complete."""
+async def aiter_sse(resp: aiohttp.ClientResponse) -> AsyncGenerator[ServerSentEvent, None]:
+    """The events of a streaming response, as soon as each one is complete. A generator, so the
+    caller can `aclose` it when it stops reading early."""
     decoder = SSEDecoder()
     async for chunk in resp.content.iter_chunked(READ_SIZE):
         for event in decoder.feed(chunk):

@@ -37,13 +37,10 @@ class UsageRow(BaseModel):
 
 class GuildRepository:
     def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+        self.db = db
 
     async def get(self, guild_id: int) -> GuildSettings:
-        async with self.conn.execute(
-            f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = ?", (guild_id,))
         return GuildSettings.model_validate(dict(row)) if row else GuildSettings(guild_id=guild_id)
 
     async def update(self, guild_id: int, updated_by: int, **fields: Any) -> GuildSettings:
@@ -58,35 +55,33 @@ class GuildRepository:
         values = {
             **fields,
             "guild_id": guild_id,
-            "updated_at": utcnow().isoformat(),
+            "updated_at": utcnow(),
             "updated_by": updated_by,
         }
         columns = ", ".join(values)
-        marks = ", ".join(f":{name}" for name in values)
+        marks = ", ".join("?" for _ in values)
         changes = ", ".join(f"{name} = excluded.{name}" for name in values if name != "guild_id")
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"INSERT INTO guild_settings ({columns}) VALUES ({marks}) "
             f"ON CONFLICT (guild_id) DO UPDATE SET {changes} RETURNING {_COLUMNS}",
-            values,
-        ) as cur:
-            row = await cur.fetchone()
+            list(values.values()),
+        )
         assert row is not None
         return GuildSettings.model_validate(dict(row))
 
     async def usage(self, guild_id: int, since: datetime) -> list[UsageRow]:
-        async with self.conn.execute(
+        rows = await self.db.fetchall(
             "SELECT provider, state, COUNT(*) AS jobs FROM jobs WHERE guild_id = ? AND created_at >= ? "
             "GROUP BY provider, state ORDER BY provider, state",
-            (guild_id, since.isoformat()),
-        ) as cur:
-            rows = await cur.fetchall()
+            (guild_id, since),
+        )
         return [UsageRow.model_validate(dict(r)) for r in rows]
 
     async def top_members(self, guild_id: int, since: datetime, limit: int = 5) -> list[tuple[int, int]]:
-        async with self.conn.execute(
+        rows = await self.db.fetchall(
             "SELECT member_id, COUNT(*) FROM jobs "
             "WHERE guild_id = ? AND created_at >= ? AND state = 'delivered' "
             "GROUP BY member_id ORDER BY COUNT(*) DESC, member_id LIMIT ?",
-            (guild_id, since.isoformat(), limit),
-        ) as cur:
-            return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+            (guild_id, since, limit),
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]

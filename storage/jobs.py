@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
-
-import aiosqlite
 
 from domain.jobs import (
     ACTIVE,
@@ -23,7 +21,7 @@ from domain.jobs import (
     utcnow,
 )
 from domain.tracking import Handle
-from storage.db import Database
+from storage.db import Database, Row
 
 # For each state, the states a job may come from: lets a transition be one compare-and-set UPDATE.
 _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
@@ -54,14 +52,12 @@ def _encode(name: str, value: Any) -> Any:
         return json.dumps(value)
     if isinstance(value, Failure):
         return value.model_dump_json(exclude_none=True, exclude_defaults=True)
-    if isinstance(value, datetime):
-        return value.isoformat()
     if isinstance(value, Path):
         return str(value)
     return value
 
 
-def _decode(row: aiosqlite.Row) -> Job:
+def _decode(row: Row) -> Job:
     data = dict(row)
     for name in _JSON_FIELDS:
         if data.get(name) is not None:
@@ -79,7 +75,7 @@ class WebhookTarget(NamedTuple):
 
 class JobRepository:
     def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+        self.db = db
         self._deliveries = _Batched(self._record_deliveries, "webhook-deliveries")
         self._targets = _Batched(self._find_targets, "webhook-targets")
 
@@ -89,17 +85,21 @@ class JobRepository:
         fields.update(state=state.value, created_at=now, updated_at=now)
         columns = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"INSERT INTO jobs ({columns}) VALUES ({marks}) RETURNING *",
             [_encode(k, v) for k, v in fields.items()],
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return _decode(row)
 
+    async def database_tag(self) -> str:
+        """The random tag this database got at creation (migration 0009), unique to it."""
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = 'database_tag'")
+        assert row is not None, "migration 0009 stores the database tag"
+        return str(row[0])
+
     async def get(self, job_id: int) -> Job | None:
-        async with self.conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return _decode(row) if row else None
 
     async def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
@@ -108,25 +108,25 @@ class JobRepository:
 
     async def _find_targets(self, keys: list[tuple[str, str]]) -> list[WebhookTarget | None]:
         tokens = sorted({token for _, token in keys})
-        rows = await self.conn.execute_fetchall(
+        rows = await self.db.fetchall(
             "SELECT provider, webhook_token, id, state, handle FROM jobs "
             f"WHERE webhook_token IN ({', '.join('?' for _ in tokens)})",
             tokens,
         )
         found = {
-            (provider, token): WebhookTarget(
-                job_id, JobState(state) not in ACTIVE, Handle.model_validate_json(handle) if handle else None
+            (row["provider"], row["webhook_token"]): WebhookTarget(
+                row["id"],
+                JobState(row["state"]) not in ACTIVE,
+                Handle.model_validate_json(row["handle"]) if row["handle"] else None,
             )
-            for provider, token, job_id, state, handle in rows
+            for row in rows
         }
         return [found.get(key) for key in keys]
 
     async def counts_by_state(self) -> dict[tuple[str, JobState], int]:
         """How many jobs each provider has in each state (for /metrics)."""
-        rows = await self.conn.execute_fetchall(
-            "SELECT provider, state, COUNT(*) FROM jobs GROUP BY provider, state"
-        )
-        return {(provider, JobState(state)): int(count) for provider, state, count in rows}
+        rows = await self.db.fetchall("SELECT provider, state, COUNT(*) FROM jobs GROUP BY provider, state")
+        return {(row[0], JobState(row[1])): int(row[2]) for row in rows}
 
     async def update(self, job_id: int, **fields: Any) -> Job:
         """Change fields other than the state."""
@@ -153,10 +153,9 @@ class JobRepository:
             params += list(allowed)
         assignments = ", ".join(f"{name} = ?" for name in fields)
         values = [_encode(k, v) for k, v in fields.items()]
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"UPDATE jobs SET {assignments} WHERE {where} RETURNING *", values + params
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is not None:
             return _decode(row)
         current = await self.get(job_id)
@@ -165,10 +164,8 @@ class JobRepository:
         assert to is not None
         raise IllegalTransition(job_id, current.state, to)
 
-    async def _select(self, sql: str, params: Iterable[Any] = ()) -> list[Job]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            rows = await cur.fetchall()
-        return [_decode(row) for row in rows]
+    async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[Job]:
+        return [_decode(row) for row in await self.db.fetchall(sql, params)]
 
     async def unfinished(self) -> list[Job]:
         states = [s.value for s in ACTIVE]
@@ -184,10 +181,9 @@ class JobRepository:
     async def active_count_for_member(self, member_id: int) -> int:
         states = [s.value for s in ACTIVE]
         marks = ", ".join("?" for _ in states)
-        async with self.conn.execute(
+        row = await self.db.fetchone(
             f"SELECT COUNT(*) FROM jobs WHERE member_id = ? AND state IN ({marks})", [member_id, *states]
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def recent_for_member(self, member_id: int, guild_id: int | None, limit: int = 10) -> list[Job]:
@@ -209,7 +205,7 @@ class JobRepository:
         return await self._select(
             f"SELECT * FROM jobs WHERE input_path IS NOT NULL AND state IN ({marks}) AND finished_at < ? "
             "ORDER BY id",
-            [*states, finished_before.isoformat()],
+            [*states, finished_before],
         )
 
     async def recent(self, limit: int = 20) -> list[Job]:
@@ -227,26 +223,26 @@ class JobRepository:
         first: dict[tuple[str, str], int] = {}
         for n, (provider, delivery_id, _) in enumerate(batch):
             first.setdefault((provider, delivery_id), n)
-        rows = [(p, d, j, utcnow().isoformat()) for n, (p, d, j) in enumerate(batch) if first[(p, d)] == n]
-        inserted = await self.conn.execute_fetchall(
+        rows = [(p, d, j, utcnow()) for n, (p, d, j) in enumerate(batch) if first[(p, d)] == n]
+        inserted = await self.db.fetchall(
             "INSERT INTO webhook_deliveries (provider, delivery_id, job_id, received_at) VALUES "
             + ", ".join("(?, ?, ?, ?)" for _ in rows)
             + " ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING provider, delivery_id",
             [value for row in rows for value in row],
         )
-        new = {(p, d) for p, d in inserted}
+        new = {(row[0], row[1]) for row in inserted}
         return [first[(p, d)] == n and (p, d) in new for n, (p, d, _) in enumerate(batch)]
 
 
 class _Batched(Generic[T, R]):
     """Calls that arrive together are answered by one statement.
 
-    While one batch is with aiosqlite's thread, the next calls gather; then `run` answers them all
-    with one statement and one trip to the thread (the trip, with its GIL hand-offs, costs more
-    than the statement). A lone call goes at once, as a batch of one.
+    While one batch is with the database (aiosqlite's thread, or a pooled PostgreSQL connection),
+    the next calls gather; then `run` answers them all with one statement and one round trip (the
+    trip costs more than the statement). A lone call goes at once, as a batch of one.
     """
 
-    MAX_BATCH = 200  # a few bound values each, far below SQLite's limit on variables
+    MAX_BATCH = 200  # a few bound values each, far below SQLite's and PostgreSQL's limits on them
 
     def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], name: str) -> None:
         self._run = run

@@ -1,19 +1,17 @@
 """The sessions repository: sessions, entries and ballots. SQL stays here.
 
-Every write that must not happen twice is one statement: a phase change is a compare-and-set, an
-entry's cap is checked inside its INSERT, a vote is an upsert keyed by (session, voter). SQLite runs
-each statement under the database write lock, so racing statements serialise. (PostgreSQL under
-READ COMMITTED would need the session row locked for the capped INSERT: noted for the port.)
+Every write that must not happen twice is atomic: a phase change is a compare-and-set, a vote is
+an upsert keyed by (session, voter), and an entry's cap is checked inside its INSERT while the
+session row is locked (SQLite runs each statement under the database write lock, but PostgreSQL under
+READ COMMITTED lets two INSERTs count the same entries unless they queue on the session row).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import aiosqlite
 
 from domain.sessions import (
     OPEN,
@@ -26,7 +24,7 @@ from domain.sessions import (
     SessionStats,
     predecessors,
 )
-from storage.db import Database
+from storage.db import Database, Row
 
 _TIMES = {
     "submissions_end",
@@ -46,19 +44,19 @@ _STAMP_ON_ENTRY = {
 _OPEN = tuple(sorted(p.value for p in OPEN))
 
 
-def stamp(moment: datetime) -> str:
-    """Fixed-width UTC text, so comparing the text compares the times."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+def _encode(value: Any) -> Any:
+    return str(value) if isinstance(value, Path) else value
 
 
-def _encode(name: str, value: Any) -> Any:
-    if isinstance(value, datetime):
-        return stamp(value)
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, bool):
-        return int(value)
-    return value
+def _moment(value: datetime | str) -> datetime:
+    """A time as the backend returns it from an expression (SQLite: text; PostgreSQL: a datetime)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _held_by(holder: str | None) -> tuple[str, tuple[str, ...]]:
+    """The condition "the lease is `holder`'s" (a NULL holder too): `lease_holder IS ?` would do on
+    SQLite, but PostgreSQL takes IS only before NULL, TRUE or FALSE."""
+    return ("lease_holder IS NULL", ()) if holder is None else ("lease_holder = ?", (holder,))
 
 
 def _marks(values: Iterable[Any]) -> str:
@@ -67,7 +65,7 @@ def _marks(values: Iterable[Any]) -> str:
 
 class SessionRepository:
     def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+        self.db = db
 
     # -- sessions -----------------------------------------------------------------------------------
 
@@ -75,7 +73,7 @@ class SessionRepository:
         fields = {**new.model_dump(), "phase": SessionPhase.SUBMISSIONS.value, "created_at": now}
         row = await self._one(
             f"INSERT INTO sessions ({', '.join(fields)}) VALUES ({_marks(fields)}) RETURNING *",
-            [_encode(k, v) for k, v in fields.items()],
+            [_encode(v) for v in fields.values()],
         )
         assert row is not None
         return Session.model_validate(dict(row))
@@ -98,7 +96,7 @@ class SessionRepository:
         assignments = ", ".join(f"{name} = ?" for name in fields)
         row = await self._one(
             f"UPDATE sessions SET {assignments} WHERE id = ? RETURNING *",
-            [*(_encode(k, v) for k, v in fields.items()), session_id],
+            [*(_encode(v) for v in fields.values()), session_id],
         )
         return Session.model_validate(dict(row)) if row else None
 
@@ -117,7 +115,7 @@ class SessionRepository:
         row = await self._one(
             f"UPDATE sessions SET phase = ?, {_STAMP_ON_ENTRY[to]} = ?, lease_until = ?, lease_holder = ? "
             f"WHERE id = ? AND phase IN ({_marks(allowed)}) RETURNING *",
-            [to.value, stamp(now), _encode("", lease_until), holder, session_id, *allowed],
+            [to.value, now, lease_until, holder, session_id, *allowed],
         )
         return Session.model_validate(dict(row)) if row else None
 
@@ -126,23 +124,23 @@ class SessionRepository:
         row = await self._one(
             "UPDATE sessions SET lease_until = ?, lease_holder = ? "
             "WHERE id = ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING id",
-            (stamp(until), holder, session_id, stamp(now)),
+            (until, holder, session_id, now),
         )
         return row is not None
 
     async def extend(self, session_id: int, until: datetime, holder: str | None) -> None:
         """Keep the follow-up lease longer, if `holder` still holds it."""
-        await self._one(
-            "UPDATE sessions SET lease_until = ? WHERE id = ? AND lease_holder IS ? RETURNING id",
-            (stamp(until), session_id, holder),
+        held, params = _held_by(holder)
+        await self.db.execute(
+            f"UPDATE sessions SET lease_until = ? WHERE id = ? AND {held}", (until, session_id, *params)
         )
 
     async def release(self, session_id: int, holder: str | None) -> None:
         """Give the follow-up lease back, unless another scheduler took it since (a phase change)."""
-        await self._one(
-            "UPDATE sessions SET lease_until = NULL, lease_holder = NULL "
-            "WHERE id = ? AND lease_holder IS ? RETURNING id",
-            (session_id, holder),
+        held, params = _held_by(holder)
+        await self.db.execute(
+            f"UPDATE sessions SET lease_until = NULL, lease_holder = NULL WHERE id = ? AND {held}",
+            (session_id, *params),
         )
 
     async def open_sessions(self) -> list[Session]:
@@ -152,11 +150,10 @@ class SessionRepository:
 
     async def due(self, now: datetime) -> list[Session]:
         """Open sessions whose current deadline has passed, oldest deadline first."""
-        moment = stamp(now)
         return await self._sessions(
             "SELECT * FROM sessions WHERE (phase = 'submissions' AND submissions_end <= ?) "
             "OR (phase = 'voting' AND voting_end <= ?) ORDER BY submissions_end, id",
-            (moment, moment),
+            (now, now),
         )
 
     async def next_deadline(self) -> datetime | None:
@@ -165,7 +162,7 @@ class SessionRepository:
             f"FROM sessions WHERE phase IN ({_marks(_OPEN)})",
             _OPEN,
         )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        return _moment(row[0]) if row and row[0] else None
 
     async def unsettled(self, now: datetime) -> list[Session]:
         """Sessions whose phase changed but whose face work is not all done (entries of an open
@@ -176,7 +173,7 @@ class SessionRepository:
             "(s.phase IN ('closed', 'cancelled') AND s.archived_at IS NULL) "
             "OR (s.phase = 'voting' AND EXISTS (SELECT 1 FROM session_entries e WHERE e.session_id = s.id "
             "AND e.status = 'entered' AND e.message_id IS NULL))) ORDER BY s.id",
-            (stamp(now),),
+            (now,),
         )
 
     async def for_guild(self, guild_id: int, since: datetime, limit: int = 25) -> list[Session]:
@@ -185,7 +182,7 @@ class SessionRepository:
             f"SELECT * FROM sessions WHERE guild_id = ? AND (phase IN ({_marks(_OPEN)}) OR created_at >= ?) "
             f"ORDER BY CASE WHEN phase IN ({_marks(_OPEN)}) THEN 0 ELSE 1 END, "
             "created_at DESC, id DESC LIMIT ?",
-            (guild_id, *_OPEN, stamp(since), *_OPEN, limit),
+            (guild_id, *_OPEN, since, *_OPEN, limit),
         )
 
     async def autocomplete(self, guild_id: int, text: str, limit: int = 25) -> list[Session]:
@@ -222,28 +219,32 @@ class SessionRepository:
         take_index: int | None = None,
         upload_filename: str | None = None,
     ) -> Entry | None:
-        """One statement: the entry if submissions are open, the member is under the cap and the
-        take is not entered yet; None otherwise (the caller asks why)."""
-        row = await self._one(
-            "INSERT INTO session_entries (session_id, member_id, kind, job_id, take_index, upload_filename, "
-            "file_path, shuffle_key, created_at) "
-            "SELECT s.id, ?, ?, ?, ?, ?, ?, ?, ? FROM sessions s WHERE s.id = ? AND s.phase = 'submissions' "
-            "AND (SELECT COUNT(*) FROM session_entries e WHERE e.session_id = s.id AND e.member_id = ? "
-            "AND e.status = 'entered') < s.entries_per_member "
-            "ON CONFLICT DO NOTHING RETURNING *",
-            (
-                member_id,
-                kind.value,
-                job_id,
-                take_index,
-                upload_filename,
-                str(file_path),
-                shuffle_key,
-                stamp(now),
-                session_id,
-                member_id,
-            ),
-        )
+        """The entry if submissions are open, the member is under the cap and the take is not entered
+        yet; None otherwise (the caller asks why). One INSERT, behind a lock on the session row: a
+        racing entry of the same member waits, then counts this one."""
+        async with self.db.transaction() as tx:
+            await tx.lock_row("sessions", session_id)
+            row = await tx.fetchone(
+                "INSERT INTO session_entries (session_id, member_id, kind, job_id, take_index, "
+                "upload_filename, file_path, shuffle_key, created_at) "
+                "SELECT s.id, ?, ?, ?, ?, ?, ?, ?, ? FROM sessions s "
+                "WHERE s.id = ? AND s.phase = 'submissions' "
+                "AND (SELECT COUNT(*) FROM session_entries e WHERE e.session_id = s.id AND e.member_id = ? "
+                "AND e.status = 'entered') < s.entries_per_member "
+                "ON CONFLICT DO NOTHING RETURNING *",
+                (
+                    member_id,
+                    kind.value,
+                    job_id,
+                    take_index,
+                    upload_filename,
+                    str(file_path),
+                    shuffle_key,
+                    now,
+                    session_id,
+                    member_id,
+                ),
+            )
         return Entry.model_validate(dict(row)) if row else None
 
     async def entry(self, entry_id: int) -> Entry | None:
@@ -280,13 +281,13 @@ class SessionRepository:
             "UPDATE session_entries SET status = 'withdrawn', withdrawn_at = ? "
             "WHERE id = ? AND member_id = ? AND status = 'entered' AND session_id IN "
             "(SELECT id FROM sessions WHERE phase = 'submissions') RETURNING *",
-            (stamp(now), entry_id, member_id),
+            (now, entry_id, member_id),
         )
         return Entry.model_validate(dict(row)) if row else None
 
     async def number_entries(self, session_id: int) -> None:
         """Give every entered entry its anonymous number: its rank by shuffle key. Idempotent."""
-        await self.conn.execute(
+        await self.db.execute(
             "UPDATE session_entries SET number = (SELECT COUNT(*) FROM session_entries o "
             "WHERE o.session_id = session_entries.session_id AND o.status = 'entered' "
             "AND (o.shuffle_key < session_entries.shuffle_key "
@@ -304,7 +305,7 @@ class SessionRepository:
         return row is not None
 
     async def set_entry_posted(self, entry_id: int, message_id: int) -> None:
-        await self.conn.execute(
+        await self.db.execute(
             "UPDATE session_entries SET message_id = ? WHERE id = ?", (message_id, entry_id)
         )
 
@@ -314,7 +315,7 @@ class SessionRepository:
         if entry_ids:
             where += f" AND id IN ({_marks(entry_ids)})"
             params += list(entry_ids)
-        await self.conn.execute(f"UPDATE session_entries SET status = 'failed' WHERE {where}", params)
+        await self.db.execute(f"UPDATE session_entries SET status = 'failed' WHERE {where}", params)
 
     # -- ballots ------------------------------------------------------------------------------------
 
@@ -335,29 +336,26 @@ class SessionRepository:
             "AND e.message_id IS NOT NULL AND e.member_id <> ? "
             "ON CONFLICT (session_id, voter_id) DO UPDATE SET entry_id = excluded.entry_id, "
             "cast_at = excluded.cast_at RETURNING entry_id",
-            (voter_id, stamp(now), entry_id, session_id, voter_id),
+            (voter_id, now, entry_id, session_id, voter_id),
         )
         return row is not None
 
     async def tallies(self, session_id: int) -> dict[int, int]:
         """Votes per entry on the ballot (entries with none are absent)."""
-        async with self.conn.execute(
+        rows = await self.db.fetchall(
             "SELECT b.entry_id, COUNT(*) FROM session_ballots b JOIN session_entries e ON e.id = b.entry_id "
             "WHERE b.session_id = ? AND e.status = 'entered' GROUP BY b.entry_id",
             (session_id,),
-        ) as cur:
-            return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
 
     # -- helpers ------------------------------------------------------------------------------------
 
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        return await self.db.fetchone(sql, params)
 
-    async def _sessions(self, sql: str, params: Iterable[Any] = ()) -> list[Session]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return [Session.model_validate(dict(r)) for r in await cur.fetchall()]
+    async def _sessions(self, sql: str, params: Sequence[Any] = ()) -> list[Session]:
+        return [Session.model_validate(dict(r)) for r in await self.db.fetchall(sql, params)]
 
-    async def _entries(self, sql: str, params: Iterable[Any] = ()) -> list[Entry]:
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return [Entry.model_validate(dict(r)) for r in await cur.fetchall()]
+    async def _entries(self, sql: str, params: Sequence[Any] = ()) -> list[Entry]:
+        return [Entry.model_validate(dict(r)) for r in await self.db.fetchall(sql, params)]

@@ -68,10 +68,9 @@ class Rig:
     def url(self, token: str, provider: str = "musicgpt") -> str:
         return f"http://127.0.0.1:{self.server.bound_port}/webhooks/{provider}/{token}"
 
-    async def count_sql(self, on: bool) -> None:
-        """Record every SQL statement the connection runs (sqlite3's trace callback) while on."""
-        callback = self.statements.append if on else None
-        await self.db.conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None stops tracing
+    def count_sql(self, on: bool) -> None:
+        """Record every SQL statement sent through the Database interface while on."""
+        self.db.trace(self.statements.append if on else None)
 
 
 def delivery(task_id: str, n: int) -> bytes:
@@ -102,8 +101,11 @@ async def _job(jobs: JobRepository, n: int, task: str, *then: JobState) -> Job:
 
 
 @contextlib.asynccontextmanager
-async def webhook_rig(tmp: Path, *, metrics_enabled: bool = False) -> AsyncIterator[Rig]:
-    db = await Database.open(tmp / "bot.sqlite3")
+async def webhook_rig(
+    tmp: Path, *, database: str | Path | None = None, metrics_enabled: bool = False
+) -> AsyncIterator[Rig]:
+    """`database`: what Database.open takes (a PostgreSQL URL); by default a SQLite file in `tmp`."""
+    db = await Database.open(database or tmp / "bot.sqlite3")
     jobs = JobRepository(db)
     async with aiohttp.ClientSession() as session:
         provider = Listening(session)

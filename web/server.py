@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -15,6 +15,7 @@ from domain.errors import WebhookRejected
 from engine import metrics
 from engine.runner import Runner
 from providers.registry import Registry
+from storage.db import Database
 from storage.jobs import JobRepository
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class WebServer:
         port: int,
         is_ready: Callable[[], bool],
         metrics_enabled: bool = False,
+        shards: Callable[[], Mapping[int, bool]] | None = None,
+        database: Database | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -51,6 +54,9 @@ class WebServer:
         self.host = host
         self.port = port
         self.is_ready = is_ready
+        # This process's gateway shards (id -> session up) and its database, both shown by /healthz.
+        self.shards = shards
+        self.database = database
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_get("/healthz", self.healthz)
         self.app.router.add_post("/webhooks/{provider}/{token}", self.webhook)
@@ -87,8 +93,17 @@ class WebServer:
             await self._runner.cleanup()
 
     async def healthz(self, request: web.Request) -> web.Response:
+        """200 when serving: every shard's session up and the database answering; else 503. The body
+        says which shards this process runs, so an operator sees which process is which."""
         ready = self.is_ready()
-        return web.json_response({"ok": ready}, status=200 if ready else 503)
+        body: dict[str, object] = {}
+        if self.shards is not None:
+            body["shards"] = [{"id": i, "connected": up} for i, up in sorted(self.shards().items())]
+        if self.database is not None:
+            answers = await self.database.ping()
+            body["database"] = {"ok": answers}
+            ready = ready and answers
+        return web.json_response({"ok": ready, **body}, status=200 if ready else 503)
 
     async def metrics(self, request: web.Request) -> web.Response:
         metrics.set_job_counts(await self.jobs.counts_by_state())

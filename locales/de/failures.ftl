@@ -41,6 +41,7 @@ reason-download_too_large = Die Datei ist größer als { $limit }.
 download-refused = Der Download-Link zeigt auf eine Adresse, von der der Bot nichts lädt.
 reason-download_redirects = Der Download-Link wurde zu oft umgeleitet.
 reason-download_too_slow = Der Download hat länger als { $limit } gedauert, also hab ich aufgegeben.
+reason-download_too_slow-deadline = { $provider } hat es zu langsam geschickt, um im Zeitlimit des Jobs anzukommen.
 reason-answer_too_large = { $provider } hat eine viel zu große Antwort geschickt (über { $limit }); sie wurde nicht gelesen.
 reason-answered = { $provider } hat mit einem Fehler geantwortet ({ $status }).
 reason-answered-said = { $provider } hat mit einem Fehler geantwortet ({ $status }): { $said }
@@ -87,6 +88,9 @@ reason-interrupted = Bei uns ist bei diesem Job was schiefgelaufen. Bitte starte
 reason-provider_gone = Den Anbieter { $name } gibt es hier nicht mehr. Starte den Befehl nochmal mit einem anderen Anbieter.
 reason-provider_stopped = { $provider } meldet sich zu diesem Job nicht mehr.
 reason-result_refused = Discord hat die Ergebnisnachricht abgelehnt.
+reason-result_not_posted = Discord hat die Ergebnisnachricht immer wieder nicht angenommen, also hab ich aufgehört.
+reason-channel_gone = Den Kanal dieses Jobs gibt es nicht mehr.
+kept-for-show = Die Takes bleiben { $hours } h aufbewahrt: `/show job:{ $job }` postet sie, sobald das behoben ist.
 flagged-withheld = Der Anbieter hat dieses Ergebnis markiert, und dieser Server hält markierte Ergebnisse zurück – es wurde nichts gepostet.
 reason-cancelled_from_terminal = Im Terminal mit Strg+C gestoppt.
 

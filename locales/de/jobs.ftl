@@ -30,6 +30,7 @@ takes-ready = { $ready } von { $expected } Takes fertig
 working-for = { $provider } arbeitet seit { $spent }
 status-field = Status
 job-footer = Job #{ $job }
+result-footer = Job #{ $job } · { $tag }
 requested-by = Von <@{ $member }> · { $provider }
 started = Gestartet <t:{ $timestamp }:R>
 expected = Fertig voraussichtlich <t:{ $timestamp }:R>
@@ -91,6 +92,8 @@ status-link-label = [Status]({ $url })
 shown-again = Ergebnisse von Job #{ $job } von <@{ $member }>
 shown-again-by = Ergebnisse von Job #{ $job } von <@{ $member }>, nochmal gezeigt von <@{ $by }>
 shown-posted = Nochmal gepostet: { $url }
+result-kept-notice = Dein Job #{ $job } in <#{ $channel }> ist fertig, aber ich konnte die Takes nicht posten. { $why }
+kept-posted = Die Takes von Job #{ $job } sind gepostet.
 
 ## /jobs (privat)
 jobs-title = Deine letzten Jobs

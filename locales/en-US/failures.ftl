@@ -41,6 +41,7 @@ reason-download_too_large = The file is larger than { $limit }.
 download-refused = The download link points somewhere the bot does not download from.
 reason-download_redirects = The download link redirected too many times.
 reason-download_too_slow = The download took longer than { $limit }, so I gave up on it.
+reason-download_too_slow-deadline = { $provider } sent it too slowly to arrive within the job's time limit.
 reason-answer_too_large = { $provider } sent an answer larger than any it should (over { $limit }), so it was not read.
 reason-answered = { $provider } answered with an error ({ $status }).
 reason-answered-said = { $provider } answered with an error ({ $status }): { $said }
@@ -87,6 +88,9 @@ reason-interrupted = Something went wrong on our side while handling this job. P
 reason-provider_gone = The provider { $name } is no longer configured here. Run the command again with another provider.
 reason-provider_stopped = { $provider } stopped reporting on this job.
 reason-result_refused = Discord refused the result message.
+reason-result_not_posted = Discord kept failing to take the result message, so I stopped trying.
+reason-channel_gone = The job's channel no longer exists.
+kept-for-show = The takes are kept for { $hours } h: `/show job:{ $job }` posts them once that is fixed.
 flagged-withheld = The provider flagged this result, and this server withholds flagged results, so nothing was posted.
 reason-cancelled_from_terminal = Stopped with Ctrl-C in the terminal.
 

@@ -31,6 +31,7 @@ takes-ready = { $ready } of { $expected } takes ready
 working-for = { $provider } has been working for { $spent }
 status-field = Status
 job-footer = Job #{ $job }
+result-footer = Job #{ $job } · { $tag }
 requested-by = Requested by <@{ $member }> · { $provider }
 started = Started <t:{ $timestamp }:R>
 expected = Expected <t:{ $timestamp }:R>
@@ -92,6 +93,8 @@ status-link-label = [Status]({ $url })
 shown-again = Results of job #{ $job } by <@{ $member }>
 shown-again-by = Results of job #{ $job } by <@{ $member }>, shown again by <@{ $by }>
 shown-posted = Posted again: { $url }
+result-kept-notice = Your job #{ $job } in <#{ $channel }> finished, but I could not post the takes. { $why }
+kept-posted = The takes of job #{ $job } are posted.
 
 ## /jobs (private)
 jobs-title = Your recent jobs

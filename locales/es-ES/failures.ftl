@@ -41,6 +41,7 @@ reason-download_too_large = El archivo pesa más de { $limit }.
 download-refused = El enlace de descarga apunta a un sitio del que el bot no descarga.
 reason-download_redirects = El enlace de descarga ha redirigido demasiadas veces.
 reason-download_too_slow = La descarga ha tardado más de { $limit }, así que la he dejado.
+reason-download_too_slow-deadline = { $provider } lo ha enviado demasiado despacio para llegar dentro del tiempo límite del trabajo.
 reason-answer_too_large = { $provider } ha enviado una respuesta demasiado grande (más de { $limit }), así que no se ha leído.
 reason-answered = { $provider } ha respondido con un error ({ $status }).
 reason-answered-said = { $provider } ha respondido con un error ({ $status }): { $said }
@@ -87,6 +88,9 @@ reason-interrupted = Algo ha fallado por nuestra parte con este trabajo. Lanza e
 reason-provider_gone = El proveedor { $name } ya no está configurado aquí. Lanza el comando otra vez con otro proveedor.
 reason-provider_stopped = { $provider } ha dejado de informar sobre este trabajo.
 reason-result_refused = Discord ha rechazado el mensaje con el resultado.
+reason-result_not_posted = Discord no ha aceptado el mensaje con el resultado tras varios intentos, así que lo he dejado.
+reason-channel_gone = El canal de este trabajo ya no existe.
+kept-for-show = Guardo las tomas durante { $hours } h: `/show job:{ $job }` las publica cuando esté arreglado.
 flagged-withheld = El proveedor ha marcado este resultado y este servidor retiene los resultados marcados, así que no se ha publicado nada.
 reason-cancelled_from_terminal = Detenido con Ctrl-C en el terminal.
 

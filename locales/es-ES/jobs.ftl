@@ -30,6 +30,7 @@ takes-ready = { $ready } de { $expected } tomas listas
 working-for = { $provider } lleva { $spent } trabajando
 status-field = Estado
 job-footer = Trabajo #{ $job }
+result-footer = Trabajo #{ $job } · { $tag }
 requested-by = Pedido por <@{ $member }> · { $provider }
 started = Empezó <t:{ $timestamp }:R>
 expected = Listo <t:{ $timestamp }:R> (aprox.)
@@ -91,6 +92,8 @@ status-link-label = [Estado]({ $url })
 shown-again = Resultados del trabajo #{ $job } de <@{ $member }>
 shown-again-by = Resultados del trabajo #{ $job } de <@{ $member }>, vueltos a mostrar por <@{ $by }>
 shown-posted = Publicado otra vez: { $url }
+result-kept-notice = Tu trabajo #{ $job } en <#{ $channel }> ha terminado, pero no he podido publicar las tomas. { $why }
+kept-posted = Las tomas del trabajo #{ $job } ya están publicadas.
 
 ## /jobs (privado)
 jobs-title = Tus últimos trabajos

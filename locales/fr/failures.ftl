@@ -41,6 +41,7 @@ reason-download_too_large = Le fichier dépasse { $limit }.
 download-refused = Le lien de téléchargement pointe vers un endroit d'où le bot ne télécharge pas.
 reason-download_redirects = Le lien de téléchargement a été redirigé trop de fois.
 reason-download_too_slow = Le téléchargement a pris plus de { $limit }, j'ai laissé tomber.
+reason-download_too_slow-deadline = { $provider } l'a envoyé trop lentement pour arriver dans le temps imparti au job.
 reason-answer_too_large = { $provider } a envoyé une réponse bien trop grosse (plus de { $limit }), elle n'a pas été lue.
 reason-answered = { $provider } a répondu par une erreur ({ $status }).
 reason-answered-said = { $provider } a répondu par une erreur ({ $status }) : { $said }
@@ -87,6 +88,9 @@ reason-interrupted = Un souci de notre côté avec ce job. Relance la commande, 
 reason-provider_gone = Le service { $name } n'est plus configuré ici. Relance la commande avec un autre service.
 reason-provider_stopped = { $provider } ne donne plus de nouvelles de ce job.
 reason-result_refused = Discord a refusé le message de résultat.
+reason-result_not_posted = Discord a refusé le message de résultat à chaque essai, j'ai arrêté.
+reason-channel_gone = Le salon de ce job n'existe plus.
+kept-for-show = Les prises sont gardées { $hours } h : `/show job:{ $job }` les publie une fois le problème réglé.
 flagged-withheld = Le service a signalé ce résultat, et ce serveur retient les résultats signalés : rien n'a été posté.
 reason-cancelled_from_terminal = Arrêté avec Ctrl-C dans le terminal.
 

@@ -30,6 +30,7 @@ takes-ready = { $ready } prises prêtes sur { $expected }
 working-for = { $provider } bosse dessus depuis { $spent }
 status-field = Statut
 job-footer = Job #{ $job }
+result-footer = Job #{ $job } · { $tag }
 requested-by = Demandé par <@{ $member }> · { $provider }
 started = Lancé <t:{ $timestamp }:R>
 expected = Prévu <t:{ $timestamp }:R>
@@ -91,6 +92,8 @@ status-link-label = [Statut]({ $url })
 shown-again = Résultats du job #{ $job } de <@{ $member }>
 shown-again-by = Résultats du job #{ $job } de <@{ $member }>, remontrés par <@{ $by }>
 shown-posted = Reposté : { $url }
+result-kept-notice = Ton job #{ $job } dans <#{ $channel }> est terminé, mais je n'ai pas pu publier les prises. { $why }
+kept-posted = Les prises du job #{ $job } sont publiées.
 
 ## /jobs (privé)
 jobs-title = Tes derniers jobs

@@ -41,6 +41,7 @@ reason-download_too_large = O arquivo passa de { $limit }.
 download-refused = O link de download aponta para um lugar de onde o bot não baixa.
 reason-download_redirects = O link de download redirecionou vezes demais.
 reason-download_too_slow = O download demorou mais de { $limit }, então desisti.
+reason-download_too_slow-deadline = { $provider } enviou devagar demais para chegar dentro do tempo limite do job.
 reason-answer_too_large = { $provider } mandou uma resposta grande demais (mais de { $limit }), então ela não foi lida.
 reason-answered = { $provider } respondeu com um erro ({ $status }).
 reason-answered-said = { $provider } respondeu com um erro ({ $status }): { $said }
@@ -87,6 +88,9 @@ reason-interrupted = Deu algum problema do nosso lado com este job. Rode o coman
 reason-provider_gone = O serviço { $name } não está mais configurado aqui. Rode o comando de novo com outro serviço.
 reason-provider_stopped = { $provider } parou de dar notícias deste job.
 reason-result_refused = O Discord recusou a mensagem com o resultado.
+reason-result_not_posted = O Discord recusou a mensagem com o resultado várias vezes, então parei de tentar.
+reason-channel_gone = O canal deste job não existe mais.
+kept-for-show = As faixas ficam guardadas por { $hours } h: `/show job:{ $job }` posta elas assim que isso for resolvido.
 flagged-withheld = O serviço sinalizou este resultado, e este servidor segura resultados sinalizados, então nada foi postado.
 reason-cancelled_from_terminal = Parado com Ctrl-C no terminal.
 

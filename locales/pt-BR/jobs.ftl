@@ -30,6 +30,7 @@ takes-ready = { $ready } de { $expected } takes prontos
 working-for = { $provider } está trabalhando há { $spent }
 status-field = Status
 job-footer = Job #{ $job }
+result-footer = Job #{ $job } · { $tag }
 requested-by = Pedido por <@{ $member }> · { $provider }
 started = Começou <t:{ $timestamp }:R>
 expected = Previsão <t:{ $timestamp }:R>
@@ -91,6 +92,8 @@ status-link-label = [Status]({ $url })
 shown-again = Resultados do job #{ $job } de <@{ $member }>
 shown-again-by = Resultados do job #{ $job } de <@{ $member }>, mostrados de novo por <@{ $by }>
 shown-posted = Postado de novo: { $url }
+result-kept-notice = Seu job #{ $job } em <#{ $channel }> terminou, mas não consegui postar as faixas. { $why }
+kept-posted = As faixas do job #{ $job } foram postadas.
 
 ## /jobs (privado)
 jobs-title = Seus últimos jobs

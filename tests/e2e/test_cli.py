@@ -67,6 +67,22 @@ async def test_remix_with_the_offline_provider_writes_two_takes(tmp_path: Path, 
     assert code == 0 and "delivered" in out and "local" in out
 
 
+async def test_database_url_keeps_the_jobs_in_postgresql(tmp_path: Path, tone: Path):
+    from tests.backends import drop_schema, fresh_schema
+
+    schema, url = await fresh_schema()
+    try:
+        code, _, err = await cli(
+            tmp_path, "remix", str(tone), "--prompt", "lofi", "-o", "t", DATABASE_URL=url
+        )
+        assert code == 0, err
+        code, out, _ = await cli(tmp_path, "jobs", DATABASE_URL=url)
+        assert code == 0 and "delivered" in out and "local" in out
+        assert not (tmp_path / "bot.sqlite3").exists(), "DATABASE_PATH is not used"
+    finally:
+        await drop_schema(schema)
+
+
 async def test_remix_against_musicgpt_checks_the_key_end_to_end(tmp_path: Path, tone: Path):
     async with FakeMusicGPT(polls_to_complete=2) as musicgpt:
         code, out, err = await cli(

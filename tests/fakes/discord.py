@@ -2096,7 +2096,9 @@ class FakeDiscord:
         # Only the bot has the managed bot role; other bots (user.bot) are plain members here.
         is_me = member.id == self.bot.id
         payload: dict[str, Any] = {
-            "roles": [str(self._bot_role_id(guild_id or self.guild_id))] if is_me else [str(r) for r in member.roles],
+            "roles": [str(self._bot_role_id(guild_id or self.guild_id))]
+            if is_me
+            else [str(r) for r in member.roles],
             "joined_at": _iso(member.joined_at),
             "deaf": False,
             "mute": False,
@@ -2486,16 +2488,25 @@ def _content_type(filename: str) -> str:
 
 @contextlib.contextmanager
 def patched_discord(fake: FakeDiscord) -> Iterator[FakeDiscord]:
-    """Point discord.py's two class attributes at the fake, and restore them afterwards."""
+    """Point discord.py's two class attributes at the fake, and restore them afterwards.
+
+    Also drops discord.py's 5 s wait before every IDENTIFY but a client's first (Discord's identify
+    rate limit between shards): the fake has no such limit, and the wait would only slow tests."""
     import discord.gateway
     import discord.http
 
+    async def identify_now(self: discord.Client, shard_id: int | None, *, initial: bool = False) -> None:
+        return None
+
     old_base = discord.http.Route.BASE
     old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    old_hook = discord.Client.before_identify_hook
     discord.http.Route.BASE = fake.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    discord.Client.before_identify_hook = identify_now  # type: ignore[method-assign]
     try:
         yield fake
     finally:
         discord.http.Route.BASE = old_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+        discord.Client.before_identify_hook = old_hook  # type: ignore[method-assign]

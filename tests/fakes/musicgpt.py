@@ -96,6 +96,7 @@ class Fault:
     body: Any = None  # a dict is sent as JSON, a str as raw text
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    rate: float | None = None  # a file served at this many bytes a second (conversions only)
 
     @classmethod
     def rate_limited(cls, retry_after: float | None = None) -> Fault:
@@ -110,6 +111,11 @@ class Fault:
     def timeout(cls, delay: float = 5.0) -> Fault:
         """Accept and act on the request, but answer only after `delay` (beyond the client's timeout)."""
         return cls(None, delay=delay)
+
+    @classmethod
+    def slow(cls, bytes_per_second: float) -> Fault:
+        """Serve the file, but trickle it out at `bytes_per_second` (a CDN having a bad day)."""
+        return cls(None, rate=bytes_per_second)
 
     @classmethod
     def insufficient_credits(cls) -> Fault:
@@ -472,7 +478,26 @@ class FakeMusicGPT:
             if ext == "mp3" and self.audio is not None
             else tone_bytes("mp3" if ext == "mp3" else "wav")
         )
-        return web.Response(body=data, content_type="audio/mpeg" if ext == "mp3" else "audio/wav")
+        content_type = "audio/mpeg" if ext == "mp3" else "audio/wav"
+        if fault is not None and fault.rate:
+            return await self._trickle(request, data, content_type, fault.rate)
+        return web.Response(body=data, content_type=content_type)
+
+    async def _trickle(
+        self, request: web.Request, data: bytes, content_type: str, rate: float
+    ) -> web.StreamResponse:
+        """Send `data` a tenth of a second's worth at a time, `rate` bytes a second."""
+        response = web.StreamResponse(
+            headers={"Content-Type": content_type, "Content-Length": str(len(data))}
+        )
+        await response.prepare(request)
+        chunk = max(1, int(rate / 10))
+        for start in range(0, len(data), chunk):
+            if self._closing.is_set():
+                break
+            await response.write(data[start : start + chunk])
+            await self._delay(0.1)
+        return response
 
     async def _cover(self, request: web.Request) -> web.Response:
         return web.Response(body=cover_png(), content_type="image/png")

@@ -110,6 +110,10 @@ def _detail(status: int, detail: Any, headers: dict[str, str] | None = None) -> 
     return web.json_response({"detail": detail}, status=status, headers=headers)
 
 
+# Requests already on their way when a 429 is answered are not the client ignoring it.
+IN_FLIGHT_GRACE = 0.5
+
+
 class FakeSoundpiece:
     def __init__(
         self,
@@ -151,6 +155,14 @@ class FakeSoundpiece:
         self._by_key: dict[str, dict[str, Any]] = {}
         self._links: dict[str, _Link] = {}
         self._scripted: deque[web.Response] = deque()
+        # After a 429 with Retry-After the account is paused, as a real API would enforce it: a request
+        # arriving inside the pause (past a short grace for requests already on their way) is counted.
+        self._paused_until = 0.0
+        self._pause_grace_until = 0.0
+        self.requests_during_pause = 0
+        # Long polls that held their whole wait and then reported the end: what a bot without a
+        # working webhook has to wait for.
+        self.ready_after_full_hold = 0
         self._lose_put: deque[float] = deque()
         self._stale_answers = 0
         self._failures: deque[dict[str, str]] = deque()
@@ -316,9 +328,16 @@ class FakeSoundpiece:
         self.requests.append((request.method, request.path_qs))
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
             return _detail(401, "Invalid or missing API key")
+        now = asyncio.get_running_loop().time()
+        if self._pause_grace_until < now < self._paused_until:
+            self.requests_during_pause += 1
         # Limits are per account: a scripted answer hits whichever request comes next.
         if self._scripted:
-            return self._scripted.popleft()
+            answer = self._scripted.popleft()
+            if answer.status == 429 and (retry_after := answer.headers.get("Retry-After")):
+                self._paused_until = now + float(retry_after)
+                self._pause_grace_until = now + IN_FLIGHT_GRACE
+            return answer
         return await handler(request)
 
     async def _unknown(self, request: web.Request) -> web.Response:
@@ -364,7 +383,10 @@ class FakeSoundpiece:
         self.most_concurrent_gets[op_id] = max(self.most_concurrent_gets.get(op_id, 0), open_now)
         try:
             if request.query.get("wait") == "true":
+                ended_before = op.ended.is_set()
                 await self._hold(self.max_wait, op.ended if self.early_return else None)
+                if op.ended.is_set() and not ended_before and not self.early_return:
+                    self.ready_after_full_hold += 1
             return web.json_response({"remix_song": self._dto(op)})
         finally:
             self._open_gets[op_id] -= 1

@@ -72,3 +72,35 @@ async def test_a_sender_dropping_mid_body_is_one_debug_line_each(caplog):
     records = [r for r in caplog.records if r.name.startswith(("web", "aiohttp"))]
     assert [r.levelno for r in records if "dropped" in r.getMessage()] == [logging.DEBUG] * 5
     assert all(r.levelno < logging.WARNING and r.exc_info is None for r in records), caplog.text
+
+
+async def test_healthz_names_this_processs_shards_and_whether_its_database_answers(backend):
+    db = await backend.open()
+    shards = {1: True, 3: True}
+    server = WebServer(
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        host="127.0.0.1",
+        port=0,
+        is_ready=lambda: True,
+        shards=lambda: shards,
+        database=db,
+    )
+    await server.start()
+    try:
+        url = f"http://127.0.0.1:{server.bound_port}/healthz"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(url) as resp:
+                assert resp.status == 200
+                assert await resp.json() == {
+                    "ok": True,
+                    "shards": [{"id": 1, "connected": True}, {"id": 3, "connected": True}],
+                    "database": {"ok": True},
+                }
+            await db.close()  # the database stops answering
+            async with http.get(url) as resp:
+                body = await resp.json()
+                assert resp.status == 503 and body["ok"] is False and body["database"] == {"ok": False}
+    finally:
+        await server.stop()

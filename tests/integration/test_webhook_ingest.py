@@ -12,25 +12,26 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.backends import Backend
 from tests.webhook_rig import DONE_TASK, LIVE_TASK, Rig, delivery, webhook_rig
 
 
 @pytest.fixture
-async def rig(tmp_path: Path):
-    async with webhook_rig(tmp_path) as rig:
+async def rig(tmp_path: Path, backend: Backend):
+    async with webhook_rig(tmp_path, database=backend.target) as rig:
         yield rig
 
 
 async def send(rig: Rig, http: aiohttp.ClientSession, url: str, body: bytes) -> tuple[int, dict, int]:
     """POST one delivery; its status, JSON answer and how many SQL statements it cost."""
     rig.statements.clear()
-    await rig.count_sql(True)
+    rig.count_sql(True)
     try:
         async with http.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
             answer = await resp.json()
             status = resp.status
     finally:
-        await rig.count_sql(False)
+        rig.count_sql(False)
     return status, answer, len(rig.statements)
 
 

@@ -1,5 +1,6 @@
 """Each admin rule on its own: the blocklist, flagged takes, budgets (and their one-statement check),
-roles, cooldowns, daily limits, escalating cooldowns, usage figures, the chart and the CSV."""
+roles, cooldowns, daily limits, escalating cooldowns, usage figures, the chart and the CSV. Every test
+with a database runs on both backends (the `db` and `backend` fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from storage.budgets import BudgetRepository
 from storage.db import Database
 from storage.jobs import JobRepository
 from storage.rules import RulesRepository
+from tests.backends import Backend
 
 GUILD = 42
 NOON = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
@@ -58,13 +60,6 @@ class Events:
 
     def post(self, event) -> None:
         self.posted.append(event)
-
-
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 async def new_job(db: Database, n: int, *, provider: str = "musicgpt", member: int = 7, **options) -> Job:
@@ -109,9 +104,9 @@ def test_flagged_takes_are_kept_for_a_spoiler_or_withheld():
 
 
 # -- budgets: storage ---------------------------------------------------------------------------------
-async def test_two_reservations_at_once_cannot_both_pass_a_budget_with_room_for_one(tmp_path: Path):
+async def test_two_reservations_at_once_cannot_both_pass_a_budget_with_room_for_one(backend: Backend):
     # Two connections, as two processes (or a PostgreSQL pool) would have: only the statement is atomic.
-    first, second = await Database.open(tmp_path / "b.sqlite3"), await Database.open(tmp_path / "b.sqlite3")
+    first, second = await backend.open(), await backend.open()
     try:
         await BudgetRepository(first).set_limits(GUILD, "musicgpt", 15, None)
         results = await asyncio.gather(
@@ -323,12 +318,12 @@ async def test_repeated_blocked_attempts_put_a_member_on_a_doubling_cooldown(db:
 
 
 # -- settings, usage, chart, CSV -----------------------------------------------------------------------
-async def test_server_rules_are_stored_per_server_and_survive_a_reopen(tmp_path: Path):
-    db = await Database.open(tmp_path / "r.sqlite3")
+async def test_server_rules_are_stored_per_server_and_survive_a_reopen(backend: Backend):
+    db = await backend.open()
     await RulesRepository(db).update(GUILD, 1, cooldown_seconds=30, flagged_mode=FlaggedMode.WITHHOLD)
     await RulesRepository(db).update(GUILD, 1, log_channel_id=5)
     await db.close()
-    db = await Database.open(tmp_path / "r.sqlite3")
+    db = await backend.open()
     rules = await RulesRepository(db).get(GUILD)
     assert (rules.cooldown_seconds, rules.flagged_mode, rules.log_channel_id) == (30, FlaggedMode.WITHHOLD, 5)
     assert (await RulesRepository(db).get(GUILD + 1)).cooldown_seconds is None

@@ -1,6 +1,7 @@
 """No Docker engine runs here, so the deployment files' invariants are checked as text."""
 
 import fnmatch
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,8 @@ def test_dockerignore_keeps_what_the_image_needs_and_drops_secrets():
         "face/bot.py",
         "cogs/create.py",
         "providers/base.py",
-        "storage/migrations/0001_init.sql",
+        "storage/migrations/sqlite/0001_init.sql",
+        "storage/migrations/postgres/0001_init.sql",
         "web/server.py",
         "audio/probe.py",
     ):
@@ -53,3 +55,37 @@ def test_compose_reads_env_and_pins_what_the_healthcheck_relies_on():
     assert "env_file: .env" in compose
     assert "bot-data:/data" in compose
     assert 'WEBHOOK_PORT: "8080"' in compose and "8080:8080" in compose
+
+
+def services(compose: str) -> dict[str, str]:
+    """Each service's block of the compose file, by name (two-space indented keys under services:)."""
+    body = ("\n" + compose).split("\nservices:\n", 1)[1].split("\nvolumes:\n", 1)[0]
+    blocks: dict[str, str] = {}
+    name = None
+    for line in body.splitlines():
+        header = re.fullmatch(r"  ([\w-]+):\s*", line)
+        if header:
+            name = header.group(1)
+            blocks[name] = ""
+        elif name is not None:
+            blocks[name] += line + "\n"
+    return blocks
+
+
+def test_the_scale_profile_runs_postgresql_and_two_shards_on_one_work_volume():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    blocks = services(compose)
+    assert "profiles:" not in blocks["bot"], "the single bot stays the default"
+    postgres = blocks["postgres"]
+    assert "profiles: [scale]" in postgres and "image: postgres:" in postgres
+    assert "pg-data:/var/lib/postgresql/data" in postgres and "pg_isready" in postgres
+    shards = [blocks["bot-shard-0"], blocks["bot-shard-1"]]
+    for shard_id, block in enumerate(shards):
+        assert "profiles: [scale]" in block and "env_file: .env" in block
+        assert "DATABASE_URL: postgresql://" in block and "@postgres:5432/" in block
+        assert 'SHARD_COUNT: "2"' in block and f'SHARD_IDS: "{shard_id}"' in block
+        assert "WORK_DIR: /data/work" in block and "shared-work:/data/work" in block
+        assert "condition: service_healthy" in block
+    top_volumes = compose.split("\nvolumes:\n", 1)[1]
+    assert "pg-data:" in top_volumes and "shared-work:" in top_volumes
+    assert "--profile scale up" in compose and "--scale bot=0" in compose

@@ -1,10 +1,9 @@
 """Failures travel typed and are worded by the face alone; rows and results stored as sentences by an
-older version still read and show as they were."""
+older version still read and show as they were. The stored cases run on both backends."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ from providers.registry import Entry, Registry
 from storage.db import Database
 from storage.jobs import JobRepository
 from tests.wording import spoken
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield db
-    await db.close()
 
 
 @pytest.fixture
@@ -60,23 +52,32 @@ async def test_a_failure_is_stored_as_codes_and_worded_on_the_way_out(
     await repo.transition(job.id, JobState.QUEUED)
     error = ProviderError(ErrorKind.INSUFFICIENT_CREDITS, detail="balance: 0")
     failed = await repo.transition(job.id, JobState.FAILED, error=Failure.of(error))
-    async with db.conn.execute("SELECT error FROM jobs WHERE id = ?", (job.id,)) as cur:
-        stored = json.loads((await cur.fetchone())[0])
+    row = await db.fetchone("SELECT error FROM jobs WHERE id = ?", (job.id,))
+    assert row is not None
+    stored = json.loads(row[0])
     assert stored == {"kind": "insufficient_credits"}, "codes only: no sentence, no vendor detail"
     assert (await repo.get(job.id)) == failed
     words = texts.failure(failed.error, "MusicGPT")
     assert "MusicGPT account is out of credits" in words and "tell a server admin" in words
 
 
+async def test_a_failure_with_the_vendors_words_reads_back_as_written(jobs: JobRepository) -> None:
+    job = await jobs.create(new_job())
+    said = 'ça «ne va pas» -- it\'s ? $1 \\ {"x"}'
+    failure = Failure(kind=ErrorKind.INVALID_INPUT, reason=Reason.REFUSED, params={"said": said, "n": 2})
+    failed = await jobs.transition(job.id, JobState.REJECTED, error=failure)
+    assert failed.error == failure
+    assert (await jobs.get(job.id)) == failed
+
+
 async def test_an_old_row_holding_a_sentence_still_reads_and_shows(db: Database, jobs: JobRepository) -> None:
     repo = jobs
     job = await repo.create(new_job())
     old_result = {"takes": [], "notes": ["Take 2 failed at MusicGPT and is left out."]}
-    await db.conn.execute(
+    await db.execute(
         "UPDATE jobs SET state = 'failed', error = ?, result = ? WHERE id = ?",
         ("MusicGPT lost track of this job. Try again.", json.dumps(old_result), job.id),
     )
-    await db.conn.commit()
     old = await repo.get(job.id)
     assert old and old.error and old.result
     assert texts.failure(old.error, "MusicGPT") == "MusicGPT lost track of this job. Try again."

@@ -1,4 +1,5 @@
-"""The sessions tables on a real SQLite file: the writes that must not happen twice, under races."""
+"""The sessions tables on SQLite and on PostgreSQL (the `db` and `backend` fixtures in tests/conftest.py):
+the writes that must not happen twice, under races."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from domain.sessions import EntryKind, EntryStatus, NewSession, SessionPhase, Se
 from storage.db import Database
 from storage.jobs import JobRepository
 from storage.sessions import SessionRepository
+from tests.backends import Backend
 
 P = SessionPhase
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -21,13 +23,6 @@ def plan(guild: int = 1, title: str = "Night drive", cap: int = 2) -> NewSession
     return NewSession.from_plan(
         SessionPlan(guild_id=guild, channel_id=2, host_id=3, title=title, entries_per_member=cap), T0
     )
-
-
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 @pytest.fixture
@@ -107,11 +102,11 @@ async def test_entries_are_capped_per_member(repo: SessionRepository) -> None:
     assert await upload(repo, session.id, 10, 5)  # a withdrawn entry frees its place
 
 
-async def test_racing_entries_at_the_cap_stay_capped(tmp_path: Path, repo: SessionRepository) -> None:
+async def test_racing_entries_at_the_cap_stay_capped(backend: Backend, repo: SessionRepository) -> None:
     """Several connections (as after a double press on two shards) insert at once: the cap holds."""
     session = await repo.create(plan(cap=2), T0)
     await upload(repo, session.id, 10, 1)
-    others = [await Database.open(tmp_path / "bot.sqlite3") for _ in range(4)]
+    others = [await backend.open() for _ in range(4)]
     try:
         made = await asyncio.gather(
             *(upload(SessionRepository(db), session.id, 10, 10 + i) for i, db in enumerate(others))
@@ -182,10 +177,10 @@ async def test_a_vote_is_one_ballot_that_moves(repo: SessionRepository) -> None:
 
 
 async def test_two_votes_at_once_by_one_member_make_one_ballot(
-    tmp_path: Path, repo: SessionRepository
+    backend: Backend, repo: SessionRepository
 ) -> None:
     session, (a, b, _c) = await voting_session(repo)
-    other = await Database.open(tmp_path / "bot.sqlite3")
+    other = await backend.open()
     try:
         results = await asyncio.gather(
             repo.vote(session.id, 7, a.id, T0), SessionRepository(other).vote(session.id, 7, b.id, T0)
@@ -225,3 +220,60 @@ async def test_unsettled_finds_unfinished_follow_ups(repo: SessionRepository) ->
     assert [s.id for s in await repo.unsettled(T0)] == [session.id]  # thread not archived yet
     await repo.update(session.id, archived_at=T0)
     assert await repo.unsettled(T0) == []
+
+
+async def test_one_scheduler_holds_the_follow_up_lease_until_it_runs_out(repo: SessionRepository) -> None:
+    session = await repo.create(plan(), T0)
+    moved = await repo.transition(session.id, P.VOTING, T0, lease_until=T0 + timedelta(minutes=5))
+    assert moved is not None and moved.lease_until == T0 + timedelta(minutes=5)
+    assert not await repo.claim(session.id, T0 + timedelta(minutes=1), T0 + timedelta(minutes=6))
+    assert await repo.claim(session.id, T0 + timedelta(minutes=5), T0 + timedelta(minutes=10))
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=10)
+
+
+async def test_only_the_holder_extends_or_gives_back_the_lease(repo: SessionRepository) -> None:
+    session = await repo.create(plan(), T0)
+    await repo.transition(session.id, P.VOTING, T0, lease_until=T0 + timedelta(minutes=5), holder="a")
+    await repo.extend(session.id, T0 + timedelta(minutes=9), "b")
+    await repo.release(session.id, "b")
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=5), "b never held it"
+    await repo.extend(session.id, T0 + timedelta(minutes=9), "a")
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=9)
+    # "a" lets its lease run out; "b" takes the next one; "a" finishing late must not clear it.
+    assert await repo.claim(session.id, T0 + timedelta(minutes=9), T0 + timedelta(minutes=14), holder="b")
+    await repo.release(session.id, "a")
+    assert (await repo.get(session.id)).lease_until == T0 + timedelta(minutes=14)
+    await repo.release(session.id, "b")
+    assert (await repo.get(session.id)).lease_until is None
+    # A lease taken without a holder (a single scheduler) is given back by one without a holder.
+    assert await repo.claim(session.id, T0, T0 + timedelta(minutes=5))
+    await repo.release(session.id, "a")
+    assert (await repo.get(session.id)).lease_until is not None
+    await repo.release(session.id, None)
+    assert (await repo.get(session.id)).lease_until is None
+
+
+async def test_a_session_is_found_by_its_thread_and_listed_while_open(repo: SessionRepository) -> None:
+    first, second = await repo.create(plan(), T0), await repo.create(plan(title="Dawn"), T0)
+    await repo.update(first.id, thread_id=2**60)  # Discord ids need 64 bits
+    assert (await repo.by_thread(2**60)).id == first.id
+    assert await repo.by_thread(5) is None
+    await repo.transition(second.id, P.CANCELLED, T0)
+    assert [s.id for s in await repo.open_sessions()] == [first.id]
+
+
+async def test_a_job_remembers_the_session_it_was_made_for(db: Database, repo: SessionRepository) -> None:
+    session = await repo.create(plan(), T0)
+    new = NewJob(
+        guild_id=1,
+        channel_id=2,
+        member_id=3,
+        kind=JobKind.REMIX,
+        provider="local",
+        upload_limit=1,
+        idempotency_key="k",
+        webhook_token="t",
+        session_id=session.id,
+    )
+    job = await JobRepository(db).create(new)
+    assert (await JobRepository(db).get(job.id)).session_id == session.id

@@ -1,16 +1,24 @@
+"""The jobs and guild repositories, on SQLite and on PostgreSQL (the `db` and `backend` fixtures in
+tests/conftest.py), plus what belongs to one backend: SQLite's query plans and upgrades of an old
+file, PostgreSQL's migrations under an advisory lock."""
+
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 import pytest
 
 from domain.jobs import IllegalTransition, JobResult, JobState, NewJob, TakeInfo
 from domain.kinds import JobKind
 from domain.tracking import Handle
-from storage.db import Database, migrations
+from storage.db import Database, IntegrityError, migrations
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
+from storage.postgres import MIGRATION_LOCK, numbered
+from storage.sqlite import SqliteDatabase
+from tests.backends import Backend, drop_schema, fresh_schema
 
 
 def new_job(n: int = 1, member: int = 10, guild: int | None = 1) -> NewJob:
@@ -29,19 +37,57 @@ def new_job(n: int = 1, member: int = 10, guild: int | None = 1) -> NewJob:
 
 
 @pytest.fixture
-async def repo(tmp_path):
+def repo(db):
+    return JobRepository(db)
+
+
+@pytest.fixture
+async def sqlite_repo(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
     yield JobRepository(db)
     await db.close()
 
 
-async def test_migrations_set_user_version_and_wal(tmp_path):
+async def test_migrations_are_applied_once(db):
+    assert await db.version() == len(migrations(db.dialect))
+    await db.migrate()  # idempotent
+    assert await db.version() == len(migrations(db.dialect))
+    await db.set_meta("commands_digest", "abc")
+    assert await db.get_meta("commands_digest") == "abc"
+
+
+def test_both_backends_have_the_same_migration_numbers():
+    # A migration is one change of the schema: a new number needs its twin in the other folder.
+    assert [name for _, name, _ in migrations("sqlite")] == [name for _, name, _ in migrations("postgres")]
+
+
+def test_a_migration_left_outside_the_dialect_folders_stops_the_start(tmp_path, monkeypatch):
+    # The layout before PostgreSQL kept migrations in storage/migrations/ itself: one written there
+    # would never be applied, so the bot refuses to start instead of running without it.
+    for dialect in ("sqlite", "postgres"):
+        (tmp_path / dialect).mkdir()
+        (tmp_path / dialect / "0001_init.sql").write_text("SELECT 1;")
+    (tmp_path / "0002_later.sql").write_text("SELECT 1;")
+    monkeypatch.setattr("storage.db.resources.files", lambda package: tmp_path)
+    with pytest.raises(RuntimeError, match=r"0002_later\.sql"):
+        migrations("sqlite")
+
+
+async def test_sqlite_runs_in_wal_mode(tmp_path):
     db = await Database.open(tmp_path / "a.sqlite3")
-    assert await db.version() == len(migrations())
+    assert isinstance(db, SqliteDatabase)
     async with db.conn.execute("PRAGMA journal_mode") as cur:
         assert (await cur.fetchone())[0] == "wal"
-    await db.migrate()  # idempotent
     await db.close()
+
+
+def test_placeholders_are_numbered_outside_literals():
+    assert numbered("SELECT ? WHERE a = ? AND b LIKE '?%' ESCAPE '\\' AND \"c?\" = ?") == (
+        "SELECT $1 WHERE a = $2 AND b LIKE '?%' ESCAPE '\\' AND \"c?\" = $3"
+    )
+    assert (
+        numbered("SELECT 'it''s ?', ? -- why?\n, ? /* ? */") == "SELECT 'it''s ?', $1 -- why?\n, $2 /* ? */"
+    )
 
 
 async def test_job_round_trips_everything_a_restart_needs(repo):
@@ -99,21 +145,31 @@ async def test_deliveries_arriving_together_share_one_statement(repo):
     job = await repo.create(new_job())
     assert await repo.record_delivery("musicgpt", "old", job.id)
     statements: list[str] = []
-    await repo.conn.set_trace_callback(statements.append)
+    repo.db.trace(statements.append)
     ids = ["old", "a", "b", "a", *(f"n{i}" for i in range(6))]
     try:
         seen = await asyncio.gather(*(repo.record_delivery("musicgpt", d, job.id) for d in ids))
     finally:
-        await repo.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None stops tracing
+        repo.db.trace(None)
     # Seen before, new, new, the same again in the same burst, then new ones.
     assert seen == [False, True, True, False, *[True] * 6]
     assert len(statements) == 1, statements
     assert not await repo.record_delivery("musicgpt", "n5", job.id)
 
 
+async def test_jobs_are_counted_per_provider_and_state(repo):
+    for n in range(1, 4):
+        await repo.create(new_job(n))
+    await repo.transition(1, JobState.REJECTED, error="no")
+    assert await repo.counts_by_state() == {
+        ("musicgpt", JobState.RECEIVED): 2,
+        ("musicgpt", JobState.REJECTED): 1,
+    }
+
+
 async def test_idempotency_keys_are_unique(repo):
     await repo.create(new_job(1))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await repo.create(new_job(1))
 
 
@@ -166,16 +222,17 @@ async def test_a_members_jobs_are_listed_per_server_newest_first(repo):
 async def plans(repo: JobRepository, call: Callable[[], Awaitable[Any]]) -> list[str]:
     """SQLite's plan for each SELECT that `call` runs, with the values it bound."""
     statements: list[str] = []
-    await repo.conn.set_trace_callback(statements.append)
+    conn = repo.db.conn
+    await conn.set_trace_callback(statements.append)
     try:
         await call()
     finally:
         # sqlite3 takes None to stop tracing; aiosqlite's type hint leaves it out.
-        await repo.conn.set_trace_callback(None)  # type: ignore[arg-type]
+        await conn.set_trace_callback(None)  # type: ignore[arg-type]
     found = []
     for sql in statements:
         if sql.lstrip().upper().startswith("SELECT"):
-            async with repo.conn.execute("EXPLAIN QUERY PLAN " + sql) as cur:
+            async with conn.execute("EXPLAIN QUERY PLAN " + sql) as cur:
                 found.append(" / ".join(row[3] for row in await cur.fetchall()))
     assert found, "the call ran no SELECT"
     return found
@@ -183,7 +240,8 @@ async def plans(repo: JobRepository, call: Callable[[], Awaitable[Any]]) -> list
 
 @pytest.mark.parametrize("guild", [1, None])
 @pytest.mark.parametrize("limit", [10, 50])  # /jobs lists 10, the job autocomplete looks at 50
-async def test_jobs_and_autocomplete_read_the_member_index_in_order(repo, guild, limit):
+async def test_jobs_and_autocomplete_read_the_member_index_in_order(sqlite_repo, guild, limit):
+    repo = sqlite_repo
     for n in range(1, 6):
         await repo.create(new_job(n, member=10 + n % 2, guild=guild))
     # Only the index, already newest first: no scan of the table, no sort of the member's history.
@@ -192,7 +250,8 @@ async def test_jobs_and_autocomplete_read_the_member_index_in_order(repo, guild,
     ]
 
 
-async def test_start_up_scans_read_the_state_index(repo):
+async def test_start_up_scans_read_the_state_index(sqlite_repo):
+    repo = sqlite_repo
     for n in range(1, 6):
         job = await repo.create(new_job(n))
         if n % 2:
@@ -206,7 +265,7 @@ async def test_start_up_scans_read_the_state_index(repo):
 async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as old:
-        for version, _, sql in migrations()[:3]:
+        for version, _, sql in migrations("sqlite")[:3]:
             old.executescript(f"{sql}\nPRAGMA user_version = {version};")
         old.execute(
             "INSERT INTO jobs (guild_id, channel_id, member_id, kind, provider, upload_limit, "
@@ -217,7 +276,7 @@ async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
     old.close()
     db = await Database.open(path)
     try:
-        assert await db.version() == len(migrations())
+        assert await db.version() == len(migrations("sqlite"))
         jobs = JobRepository(db)
         assert [j.id for j in await jobs.unfinished()] == [1]
         assert [j.id for j in await jobs.recent_for_member(10, 1)] == [1]
@@ -225,11 +284,43 @@ async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
         await db.close()
 
 
+async def test_kept_inputs_and_recent_jobs(repo):
+    from datetime import timedelta
+    from pathlib import Path
+
+    kept = await repo.create(new_job(1))
+    running = await repo.create(new_job(2))
+    for job in (kept, running):
+        await repo.update(job.id, input_path=Path(f"in/{job.id}.mp3"))
+    done = await repo.transition(kept.id, JobState.REJECTED, error="no")
+    assert done.finished_at is not None and done.input_path == Path(f"in/{kept.id}.mp3")
+    assert await repo.kept_inputs(done.finished_at) == [], "not before its own end"
+    assert [j.id for j in await repo.kept_inputs(done.finished_at + timedelta(seconds=1))] == [kept.id]
+    assert [j.id for j in await repo.recent(limit=1)] == [running.id]
+
+
+async def test_usage_counts_a_servers_jobs_since_a_moment(db):
+    from datetime import timedelta
+
+    from domain.jobs import utcnow
+
+    jobs, guilds = JobRepository(db), GuildRepository(db)
+    start = utcnow()
+    for n, member in ((1, 10), (2, 10), (3, 11)):
+        job = await jobs.create(new_job(n, member=member))
+        for state in (JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.DELIVERING):
+            await jobs.transition(job.id, state)
+        await jobs.transition(job.id, JobState.DELIVERED)
+    await jobs.create(new_job(4, guild=2))
+    usage = await guilds.usage(1, start)
+    assert [(u.provider, u.state, u.jobs) for u in usage] == [("musicgpt", "delivered", 3)]
+    assert await guilds.top_members(1, start) == [(10, 2), (11, 1)]
+    assert await guilds.usage(1, utcnow() + timedelta(seconds=1)) == []
+
+
 @pytest.fixture
-async def guilds(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield GuildRepository(db)
-    await db.close()
+def guilds(db):
+    return GuildRepository(db)
 
 
 async def test_config_changes_keep_the_settings_they_do_not_name(guilds):
@@ -245,9 +336,19 @@ async def test_config_changes_keep_the_settings_they_do_not_name(guilds):
         await guilds.update(1, 7, colour="red")  # never a column name from a caller
 
 
+async def test_session_settings_round_trip(guilds):
+    saved = await guilds.update(
+        1, 7, session_role_id=2**60, session_forum_id=2**61, session_voters_joined_before=False
+    )
+    assert (saved.session_role_id, saved.session_forum_id) == (2**60, 2**61)
+    assert saved.session_voters_joined_before is False, "off is kept apart from unset"
+    assert (await guilds.get(1)).session_voters_joined_before is False
+    assert (await guilds.update(1, 7, session_voters_joined_before=None)).session_voters_joined_before is None
+
+
 @pytest.mark.parametrize("connections", [1, 2])
-async def test_two_config_changes_at_once_both_persist(tmp_path, connections):
-    dbs = [await Database.open(tmp_path / "bot.sqlite3") for _ in range(connections)]
+async def test_two_config_changes_at_once_both_persist(backend: Backend, connections):
+    dbs = [await backend.open() for _ in range(connections)]
     first, second = GuildRepository(dbs[0]), GuildRepository(dbs[-1])
     try:
         for guild in range(1, 6):  # a new server's first settings, then changes to existing ones
@@ -264,7 +365,31 @@ async def test_two_config_changes_at_once_both_persist(tmp_path, connections):
             await db.close()
 
 
-async def test_webhook_lookups_read_the_token_index(repo):
+async def test_each_database_gets_its_own_tag_at_creation_and_keeps_it(tmp_path):
+    """The tag goes into result nonces: two databases behind one bot token must never share one."""
+    first = await Database.open(tmp_path / "a.sqlite3")
+    second = await Database.open(tmp_path / "b.sqlite3")
+    try:
+        tag = await JobRepository(first).database_tag()
+        assert tag != await JobRepository(second).database_tag()
+        assert len(tag) == 12 and tag.isalnum()
+    finally:
+        await first.close()
+        await second.close()
+    again = await Database.open(tmp_path / "a.sqlite3")
+    try:
+        assert await JobRepository(again).database_tag() == tag
+    finally:
+        await again.close()
+
+
+async def test_the_database_tag_reads_on_both_backends(db):
+    tag = await JobRepository(db).database_tag()
+    assert len(tag) == 12 and all(c in "0123456789abcdef" for c in tag)
+
+
+async def test_webhook_lookups_read_the_token_index(sqlite_repo):
+    repo = sqlite_repo
     for n in range(1, 4):
         await repo.create(new_job(n))
     targets = await plans(
@@ -273,3 +398,54 @@ async def test_webhook_lookups_read_the_token_index(repo):
     # Lookups arriving together share one SELECT, which searches the unique token index, no scan.
     assert len(targets) == 1 and targets[0].startswith("SEARCH jobs USING INDEX"), targets
     assert "webhook_token" in targets[0], targets
+
+
+async def _waiting_for_the_migration_lock(conn: asyncpg.Connection) -> int:
+    # A bigint advisory key shows in pg_locks as classid (high half) and objid (low half).
+    return await conn.fetchval(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1 "
+        "AND (classid::bigint << 32 | objid::bigint) = $1",
+        MIGRATION_LOCK,
+    )
+
+
+async def test_two_processes_starting_together_migrate_once():
+    """Two bots (two pools) start on an empty PostgreSQL at the same moment: one migrates, the other
+    waits at the advisory lock and then finds nothing left to do."""
+    schema, url = await fresh_schema()
+    holder = await asyncpg.connect(url)
+    dbs: list[Database] = []
+    try:
+        # Hold the lock so both starts are certainly waiting at it together, then let them go.
+        await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        starts = [asyncio.create_task(Database.open(url)) for _ in range(2)]
+        for _ in range(1000):
+            if await _waiting_for_the_migration_lock(holder) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert await _waiting_for_the_migration_lock(holder) == 2
+        assert await holder.fetchval("SELECT to_regclass('jobs')") is None, "nobody migrated yet"
+        await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        dbs = list(await asyncio.gather(*starts))
+        applied = await holder.fetch("SELECT version, name FROM schema_migrations ORDER BY version")
+        assert [(r["version"], r["name"]) for r in applied] == [(v, n) for v, n, _ in migrations("postgres")]
+        assert [await db.version() for db in dbs] == [len(migrations("postgres"))] * 2
+        job = await JobRepository(dbs[0]).create(new_job())
+        assert (await JobRepository(dbs[1]).get(job.id)) == job
+    finally:
+        for db in dbs:
+            await db.close()
+        await holder.close()
+        await drop_schema(schema)
+
+
+async def test_a_missing_postgresql_skips_here_and_fails_under_ci(monkeypatch):
+    from tests.backends import admin_connection
+
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/test")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"no PostgreSQL at 127\.0\.0\.1:1/test"):
+        await admin_connection()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI needs PostgreSQL"):
+        await admin_connection()

@@ -182,6 +182,7 @@ OPERATOR_LINES = frozenset(
         "discord_unreachable",
         "webhook_port_unavailable",
         "start_failed",
+        "database_unavailable",
     }
 )
 # Member-facing sections not yet moved into the catalogues (English only until they are): sessions,

@@ -1,2 +1,0 @@
--- Reserved: another branch adds its own 0009 migration; this placeholder keeps the numbers in order on
--- the languages branch and is dropped when the two are merged.

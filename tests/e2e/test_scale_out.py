@@ -1,0 +1,133 @@
+"""Two bot processes on one PostgreSQL and one WORK_DIR, each on its own gateway shard (SHARD_COUNT=2,
+SHARD_IDS=0 and 1): a member's /remix is answered and delivered by the process holding the shard of
+that member's server, and only the process holding shard 0 syncs the slash commands."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bot as bot_main
+from config import Settings
+from domain.jobs import Job, JobState
+from engine.takes import Take
+from face.results import DiscordResults
+from storage.db import Database
+from storage.jobs import JobRepository
+from tests.e2e.harness import fake_hosts, song
+from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
+
+pytestmark = pytest.mark.slow
+
+# Discord's shard formula, (id >> 22) % 2: the first server is on shard 0, the second on shard 1.
+SHARD0_GUILD = 2 << 22
+SHARD1_GUILD = 3 << 22
+SHARD1_CHANNEL = SHARD1_GUILD + 10
+
+
+def process_settings(fake: FakeDiscord, tmp: Path, database_url: str, shard_ids: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_token="fake-token",
+        database_url=database_url,
+        work_dir=tmp / "shared-work",  # one volume for every process
+        shard_count=2,
+        shard_ids=shard_ids,
+        discord_api_base=fake.api_base,
+        discord_gateway_url=fake.gateway_url,
+        download_allowed_hosts=fake_hosts({"discord_api_base": fake.api_base}),
+        webhook_host="127.0.0.1",
+        webhook_port=0,
+        status_edit_interval=0.05,
+    )
+
+
+@contextlib.asynccontextmanager
+async def bot_process(settings: Settings, fake: FakeDiscord, shard: int) -> AsyncIterator[None]:
+    """One bot process (bot.run, as `python bot.py` runs it), up once its shard's session is ready."""
+    task = asyncio.create_task(bot_main.run(settings), name=f"bot-shard-{shard}")
+    try:
+        await fake.wait_for(
+            lambda: task.done() or any(s.ready and s.shard == (shard, 2) for s in fake.sessions.values()),
+            timeout=15,
+        )
+        if task.done():
+            task.result()  # its failure to start, as raised
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+
+
+def results_in(fake: FakeDiscord, channel_id: int) -> list[FakeMessage]:
+    return [
+        m
+        for m in fake.messages(channel_id)
+        if m.author_id == fake.application_id and m.content and "ready" in m.content
+    ]
+
+
+async def test_each_process_serves_the_servers_on_its_shard(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    posted_by: list[tuple[list[int] | None, int]] = []
+    post = DiscordResults.post
+
+    async def recording(
+        self: DiscordResults, job: Job, takes: list[Take], completed: Any, **how: Any
+    ) -> Any:
+        posted_by.append((self.client.shard_ids, job.id))  # type: ignore[attr-defined]
+        return await post(self, job, takes, completed, **how)
+
+    monkeypatch.setattr(DiscordResults, "post", recording)
+    audio = song(tmp_path, fmt="wav")
+
+    async with FakeDiscord(guild_id=SHARD0_GUILD, shard_count=2) as fake:
+        with patched_discord(fake):
+            fake.add_guild(SHARD1_GUILD, "Second server", channels=[(SHARD1_CHANNEL, "lobby")])
+            sync = r"/applications/\d+/commands"
+            # Shard 1's process first: with nothing synced yet, it leaves the commands alone all the same.
+            async with bot_process(process_settings(fake, tmp_path, postgres_url, "1"), fake, shard=1):
+                assert fake.global_commands() == [] and fake.requests_to("PUT", sync) == []
+                async with bot_process(process_settings(fake, tmp_path, postgres_url, "0"), fake, shard=0):
+                    await fake.wait_for(fake.global_commands, timeout=10)
+                    for channel_id in (fake.default_channel_id, SHARD1_CHANNEL):
+                        ix = await fake.run_slash_command(
+                            "remix",
+                            {"prompt": "nightcore please"},
+                            attachments=[("tune.wav", audio, "audio/wav")],
+                            channel_id=channel_id,
+                        )
+                        await ix.wait_response()
+                        await fake.wait_for(lambda c=channel_id: results_in(fake, c), timeout=30)
+                        await wait_until_delivered(postgres_url, len(posted_by))
+
+    assert len(fake.requests_to("PUT", sync)) == 1, "commands synced once, by shard 0's process"
+    assert posted_by == [([0], 1), ([1], 2)], "each job delivered by the process holding its server's shard"
+    by_shard = {s.shard: s for s in fake.sessions.values()}
+    assert set(by_shard) == {(0, 2), (1, 2)}
+    for (shard_id, _), session in by_shard.items():
+        interactions = [f["d"]["guild_id"] for f in session.backlog if f["t"] == "INTERACTION_CREATE"]
+        assert interactions == [str(SHARD0_GUILD if shard_id == 0 else SHARD1_GUILD)]
+
+
+async def wait_until_delivered(database_url: str, job_id: int) -> None:
+    """The job's row reads DELIVERED (the result message is posted just before)."""
+    db = await Database.open(database_url)
+    try:
+        jobs = JobRepository(db)
+        for _ in range(200):
+            job = await jobs.get(job_id)
+            if job is not None and job.state is JobState.DELIVERED:
+                assert job.provider == "local"
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"job {job_id} never delivered")
+    finally:
+        await db.close()
