@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import shutil
 import sys
 import time
@@ -54,6 +55,10 @@ NO_UPLOAD_LIMIT = 2**62
 STOPPED = Failure(reason=Reason.CANCELLED_FROM_TERMINAL)
 
 
+# The terminal's language (LANG) when a catalogue speaks it; English otherwise.
+LOCALE = texts.terminal_locale(os.environ.get("LANG"))
+
+
 class ProgressBar:
     """A one-line progress bar on a terminal; one line per change when piped."""
 
@@ -65,7 +70,7 @@ class ProgressBar:
         self._last = ""
 
     def push(self, job: Job, position: int | None = None) -> None:
-        stage = texts.provider_stage(job.stage) if job.stage else texts.STAGE_NAMES.get(job.state, job.state)
+        stage = texts.provider_stage(job.stage) if job.stage else texts.stage_name(job.state, locale=LOCALE)
         percent = (
             job.percent if job.percent is not None else (100.0 if job.state is JobState.DELIVERED else None)
         )
@@ -257,7 +262,7 @@ async def _run(
 ) -> int:
     job = await intake.admit(draft)
     if isinstance(job, Refusal):
-        print(f"error: {texts.refusal(job)}", file=sys.stderr)
+        print(f"error: {texts.refusal(job, locale=LOCALE)}", file=sys.stderr)
         return 2
     label = intake.registry.get(job.provider).label
     # Takes are named after the job; a database started afresh reuses ids an old -o directory holds.
@@ -289,7 +294,7 @@ async def _run(
     for path in results.written:
         print(path, file=out)
     for note in job.result.notes if job.result else []:
-        print(f"note: {texts.note(note, label)}", file=sys.stderr)
+        print(f"note: {texts.note(note, label, locale=LOCALE)}", file=sys.stderr)
     return 0
 
 
@@ -313,7 +318,7 @@ async def _cancel(intake: Intake, runner: Runner, job: Job) -> None:
 
 
 def _failure_text(job: Job, label: str) -> str:
-    return texts.failure(job.error, label) if job.error else ""
+    return texts.failure(job.error, label, locale=LOCALE) if job.error else ""
 
 
 async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) -> int:
@@ -334,7 +339,9 @@ async def list_jobs(settings: Settings, limit: int, out: TextIO = sys.stdout) ->
         print(line.rstrip(), file=out)
         if job.error and job.finished:
             # Listing needs no providers set up, so they are named by their configured names here.
-            print(f"       {texts.clip(texts.failure(job.error, job.provider), 100)}", file=out)
+            print(
+                f"       {texts.clip(texts.failure(job.error, job.provider, locale=LOCALE), 100)}", file=out
+            )
     return 0
 
 

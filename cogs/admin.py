@@ -28,6 +28,8 @@ HEALTH_WAIT = 2.0
 FLAGGED_MODES = [
     app_commands.Choice(name=texts.FLAGGED_MODE_NAMES[m.value], value=m.value) for m in FlaggedMode
 ]
+# /config language: the shipped catalogues, and `server` to follow the server's Discord language.
+LANGUAGES = [app_commands.Choice(name=name, value=code) for code, name in texts.LANGUAGE_CHOICES.items()]
 
 
 def provider_choices(bot: RemixBot, current: str) -> list[app_commands.Choice[str]]:
@@ -75,6 +77,9 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
                 self.bot.registry.get(n).label + f" (`{n}`)" + texts.reachability(ok)
                 for n, ok in zip(names, reachable, strict=True)
             ],
+            server.language,
+            interaction.guild_locale.value if interaction.guild_locale else None,
+            locale=interaction.locale.value,
         )
         admin = texts.admin_summary(
             budgets,
@@ -100,7 +105,20 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         if name is not None and name not in self.bot.registry:
             raise UserFacingError(texts.unknown_provider(name, self.bot.registry.names()))
         await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, default_provider=name)
-        await _reply(interaction, texts.config_saved())
+        await _reply(interaction, texts.config_saved(locale=interaction.locale.value))
+
+    @app_commands.command(name="language", description=texts.DESCRIBE_CONFIG_LANGUAGE)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_LANGUAGE)
+    @app_commands.choices(locale=LANGUAGES)
+    async def language(self, interaction: discord.Interaction, locale: str) -> None:
+        """The language of public messages (status, results, session cards); `server` clears it."""
+        assert interaction.guild_id
+        chosen = None if locale == texts.SERVER_LANGUAGE else locale
+        await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, language=chosen)
+        server_language = interaction.guild_locale.value if interaction.guild_locale else texts.SOURCE
+        await _reply(
+            interaction, texts.language_saved(chosen, server_language, locale=interaction.locale.value)
+        )
 
     async def _providers(
         self, interaction: discord.Interaction, current: str
@@ -116,7 +134,7 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         await self.bot.guilds_repo.update(
             interaction.guild_id, interaction.user.id, channel_id=channel.id if channel else None
         )
-        await _reply(interaction, texts.config_saved())
+        await _reply(interaction, texts.config_saved(locale=interaction.locale.value))
 
     @staticmethod
     def _check_channel(channel: discord.TextChannel | None) -> None:
@@ -139,7 +157,7 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         )
         if per_day is not None:
             await self.bot.rules_repo.update(interaction.guild_id, interaction.user.id, jobs_per_day=per_day)
-        await _reply(interaction, texts.config_saved())
+        await _reply(interaction, texts.config_saved(locale=interaction.locale.value))
 
     @app_commands.command(name="budget", description=texts.DESCRIBE_CONFIG_BUDGET)
     @app_commands.describe(**texts.OPTIONS_CONFIG_BUDGET)
@@ -184,7 +202,7 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
     ) -> None:
         assert interaction.guild_id
         await self.bot.rules_repo.update(interaction.guild_id, interaction.user.id, cooldown_seconds=seconds)
-        await _reply(interaction, texts.config_saved())
+        await _reply(interaction, texts.config_saved(locale=interaction.locale.value))
 
     @app_commands.command(name="flagged", description=texts.DESCRIBE_CONFIG_FLAGGED)
     @app_commands.describe(**texts.OPTIONS_CONFIG_FLAGGED)
@@ -194,7 +212,7 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         await self.bot.rules_repo.update(
             interaction.guild_id, interaction.user.id, flagged_mode=FlaggedMode(mode.value)
         )
-        await _reply(interaction, texts.config_saved())
+        await _reply(interaction, texts.config_saved(locale=interaction.locale.value))
 
     @app_commands.command(name="log-channel", description=texts.DESCRIBE_CONFIG_LOG_CHANNEL)
     @app_commands.describe(**texts.OPTIONS_CONFIG_LOG_CHANNEL)

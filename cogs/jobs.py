@@ -42,7 +42,9 @@ class Jobs(commands.Cog):
     @app_commands.describe(**texts.OPTIONS_JOB)
     @app_commands.autocomplete(job=any_job)
     async def show(self, interaction: discord.Interaction, job: str) -> None:
-        found = await actions.find_job(self.bot, interaction, actions.parse_job_id(job))
+        found = await actions.find_job(
+            self.bot, interaction, actions.parse_job_id(job, locale=interaction.locale.value)
+        )
         await actions.show(self.bot, interaction, found)
 
     @app_commands.command(name="cancel", description=texts.DESCRIBE_CANCEL)
@@ -50,7 +52,9 @@ class Jobs(commands.Cog):
     @app_commands.describe(**texts.OPTIONS_JOB)
     @app_commands.autocomplete(job=running_job)
     async def cancel(self, interaction: discord.Interaction, job: str) -> None:
-        found = await actions.find_job(self.bot, interaction, actions.parse_job_id(job))
+        found = await actions.find_job(
+            self.bot, interaction, actions.parse_job_id(job, locale=interaction.locale.value)
+        )
         await actions.cancel(self.bot, interaction, found)
 
 

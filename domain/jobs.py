@@ -140,6 +140,10 @@ class NewJob(BaseModel):
     source_message_id: int | None = None
     # The remix session this job was started in ("Remix this"): its takes may be entered.
     session_id: int | None = None
+    # The languages it speaks (catalogue locales): privately to its member, publicly in the channel.
+    # None (a job from before languages): English.
+    member_locale: str | None = None
+    public_locale: str | None = None
     idempotency_key: str
     webhook_token: str
 

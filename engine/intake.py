@@ -60,6 +60,9 @@ class Draft:
     reply_to_message_id: int | None = None
     source_message_id: int | None = None
     session_id: int | None = None
+    # The member's client language and the server's public one (the face decides both).
+    member_locale: str | None = None
+    public_locale: str | None = None
     # Server admin rules (engine/admin.py): the member's roles, and whether they waive the limits.
     member_roles: tuple[int, ...] = ()
     limits_waived: bool = False
@@ -287,6 +290,8 @@ class Intake:
                 reply_to_message_id=draft.reply_to_message_id,
                 source_message_id=draft.source_message_id,
                 session_id=draft.session_id,
+                member_locale=draft.member_locale,
+                public_locale=draft.public_locale,
                 idempotency_key=str(uuid.uuid4()),
                 webhook_token=secrets.token_urlsafe(24),
             )

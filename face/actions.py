@@ -54,10 +54,10 @@ def cancellable(job: Job) -> bool:
     return JobState.CANCELLED in TRANSITIONS[job.state]
 
 
-def parse_job_id(value: str | int) -> int:
+def parse_job_id(value: str | int, *, locale: str | None = None) -> int:
     text = str(value).strip().lstrip("#")
     if not text.isdigit():
-        raise UserFacingError(texts.not_a_job_id(str(value)))
+        raise UserFacingError(texts.not_a_job_id(str(value), locale=locale))
     return int(text)
 
 
@@ -65,7 +65,7 @@ async def find_job(bot: RemixBot, interaction: discord.Interaction, job_id: int)
     """The job, if it belongs to the server the member is in."""
     job = await bot.jobs.get(job_id)
     if job is None or job.guild_id != interaction.guild_id:
-        raise UserFacingError(texts.job_not_found(job_id))
+        raise UserFacingError(texts.job_not_found(job_id, locale=interaction.locale.value))
     return job
 
 
@@ -81,21 +81,31 @@ def jump_url(bot: RemixBot, job: Job, message_id: int | None) -> str | None:
 
 async def cancel(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
     if not (is_requester(interaction, job) or is_moderator(interaction, job)):
-        raise UserFacingError(texts.only_requester_or_moderator(texts.ACTION_CANCEL))
+        raise UserFacingError(
+            texts.only_requester_or_moderator(texts.ACTION_CANCEL, locale=interaction.locale.value)
+        )
     try:
         await bot.runner.cancel(
             job.id, Failure(reason=Reason.CANCELLED_BY, params={"member_id": interaction.user.id})
         )
     except IllegalTransition as exc:
-        raise UserFacingError(texts.cannot_cancel_now(job.id, exc.current.value)) from exc
-    await interaction.response.send_message(texts.cancel_done(job.id), ephemeral=True)
+        raise UserFacingError(
+            texts.cannot_cancel_now(job.id, exc.current.value, locale=interaction.locale.value)
+        ) from exc
+    await interaction.response.send_message(
+        texts.cancel_done(job.id, locale=interaction.locale.value), ephemeral=True
+    )
 
 
 async def delete_results(bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
     """Delete the result message the button is on; for the original result, every part of it."""
     if not (is_requester(interaction, job) or is_moderator(interaction, job)):
-        raise UserFacingError(texts.only_requester_or_moderator(texts.ACTION_DELETE))
-    await interaction.response.send_message(texts.deleted(job.id), ephemeral=True)
+        raise UserFacingError(
+            texts.only_requester_or_moderator(texts.ACTION_DELETE, locale=interaction.locale.value)
+        )
+    await interaction.response.send_message(
+        texts.deleted(job.id, locale=interaction.locale.value), ephemeral=True
+    )
     pressed = interaction.message
     messages: list[discord.Message | discord.PartialMessage] = [pressed] if pressed else []
     if pressed is not None and pressed.id == job.result_message_id:
@@ -116,13 +126,15 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
     # A job that failed to post may have had its kept takes posted since: that result is shown.
     if job.result is None or (job.state is not JobState.DELIVERED and job.result_message_id is None):
         url = jump_url(bot, job, job.status_message_id)
-        raise UserFacingError(texts.not_delivered(job.id, job.state.value, bot.failure_text(job), url))
-    if missing := missing_permissions(interaction.app_permissions):
-        raise UserFacingError(texts.missing_permissions(missing))
+        locale = interaction.locale.value
+        why = bot.failure_text(job, locale=locale)
+        raise UserFacingError(texts.not_delivered(job.id, job.state.value, why, url, locale=locale))
+    if missing := missing_permissions(interaction.app_permissions, locale=interaction.locale.value):
+        raise UserFacingError(texts.missing_permissions(missing, locale=interaction.locale.value))
     await interaction.response.defer(ephemeral=True, thinking=True)
     attachments = await _result_attachments(bot, job)
     if not attachments and any(t.filename for t in job.result.takes):
-        raise UserFacingError(texts.result_deleted(job.id))
+        raise UserFacingError(texts.result_deleted(job.id, locale=interaction.locale.value))
     parts = _parts_like_delivery(attachments, interaction.filesize_limit)
     image = f"attachment://{WAVEFORM_NAME}" if any(a.filename == WAVEFORM_NAME for a in parts[0]) else None
     embed = result_embed(
@@ -140,7 +152,9 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
         view = bot.results.view_for(job, job.result) if bot.results.view_for and number == 0 else None
         try:
             message = await channel.send(
-                texts.shown_again(job.id, job.member_id, interaction.user.id) if number == 0 else None,
+                texts.shown_again(job.id, job.member_id, interaction.user.id, locale=job.public_locale)
+                if number == 0
+                else None,
                 embed=embed if number == 0 else discord.utils.MISSING,
                 files=files,
                 view=view if view is not None else discord.utils.MISSING,
@@ -151,25 +165,32 @@ async def show(bot: RemixBot, interaction: discord.Interaction, job: Job) -> Non
                 file.close()
         first = first or message
     assert first is not None
-    await interaction.edit_original_response(content=texts.shown_posted(first.jump_url))
+    await interaction.edit_original_response(
+        content=texts.shown_posted(first.jump_url, locale=interaction.locale.value)
+    )
 
 
 async def _post_kept(
     bot: RemixBot, interaction: discord.Interaction, job: Job, takes: list[Take], completed: Completed
 ) -> None:
     """Post takes kept because the result could not be posted (engine/kept.py), and record them."""
+    locale = interaction.locale.value  # the replies are private: the member's language
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         message_id, result = await bot.results.post(job, takes, completed, resumed=True)
     except PostRefused as refused:
-        raise UserFacingError(texts.failure(refused.failure, bot.provider_label(job.provider))) from refused
+        raise UserFacingError(
+            texts.failure(refused.failure, bot.provider_label(job.provider), locale=locale)
+        ) from refused
     except ProviderError as error:
-        raise UserFacingError(texts.failure(Failure.of(error), bot.provider_label(job.provider))) from error
+        raise UserFacingError(
+            texts.failure(Failure.of(error), bot.provider_label(job.provider), locale=locale)
+        ) from error
     job = await bot.jobs.update(job.id, result_message_id=message_id, result=result)
     kept_takes.discard(bot.options.work_dir, job.id)
     url = jump_url(bot, job, message_id)
     await interaction.edit_original_response(
-        content=texts.shown_posted(url) if url else texts.kept_posted(job.id)
+        content=texts.shown_posted(url, locale=locale) if url else texts.kept_posted(job.id, locale=locale)
     )
 
 
@@ -203,18 +224,25 @@ def _parts_like_delivery(
 async def list_jobs(bot: RemixBot, interaction: discord.Interaction) -> None:
     jobs = await bot.jobs.recent_for_member(interaction.user.id, interaction.guild_id, limit=10)
     if not jobs:
-        await interaction.response.send_message(texts.no_jobs(), ephemeral=True)
+        await interaction.response.send_message(
+            texts.no_jobs(locale=interaction.locale.value), ephemeral=True
+        )
         return
     lines = []
     for job in jobs:
         links = []
         if url := jump_url(bot, job, job.status_message_id):
-            links.append(texts.status_link(url))
+            links.append(texts.status_link(url, locale=interaction.locale.value))
         if url := jump_url(bot, job, job.result_message_id):
-            links.append(texts.results_link(url))
-        lines.append(texts.job_line(job.id, texts.KIND_NAMES[job.kind], job.state.value, job.prompt, links))
+            links.append(texts.results_link(url, locale=interaction.locale.value))
+        kind = texts.kind_name(job.kind, locale=interaction.locale.value)
+        lines.append(
+            texts.job_line(job.id, kind, job.state.value, job.prompt, links, locale=interaction.locale.value)
+        )
     embed = discord.Embed(
-        title=texts.JOBS_TITLE, description="\n".join(lines), colour=discord.Colour.blurple()
+        title=texts.jobs_title(locale=interaction.locale.value),
+        description="\n".join(lines),
+        colour=discord.Colour.blurple(),
     )
     await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -231,7 +259,14 @@ async def job_choices(
             continue
         if typed and not (str(job.id).startswith(typed) or typed in job.prompt.lower()):
             continue
-        found.append((texts.job_choice(job.id, job.state.value, texts.defuse(job.prompt)), job.id))
+        found.append(
+            (
+                texts.job_choice(
+                    job.id, job.state.value, texts.defuse(job.prompt), locale=interaction.locale.value
+                ),
+                job.id,
+            )
+        )
     return found[:25]
 
 

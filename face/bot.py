@@ -34,6 +34,7 @@ from face.session_views import SESSION_ITEMS, session_result_view
 from face.sessions import DiscordSessions
 from face.status import StatusBoard
 from face.telemetry import discord_trace
+from face.translator import CatalogueTranslator
 from face.tree import RemixTree
 from face.views import DYNAMIC_ITEMS, board_view, status_view
 from providers.registry import Registry
@@ -142,9 +143,15 @@ class RemixBot(commands.AutoShardedBot):
         """How members know a provider; its name when it is no longer configured."""
         return self.registry.get(name).label if name in self.registry else name
 
-    def failure_text(self, job: Job) -> str:
-        """Why the job failed, was refused or was cancelled, in words; empty when nothing was said."""
-        return texts.failure(job.error, self.provider_label(job.provider)) if job.error else ""
+    def failure_text(self, job: Job, *, locale: str | None = None) -> str:
+        """Why the job failed, was refused or was cancelled, in words; empty when nothing was said.
+
+        In `locale`, else in the job's public language (a status message, a notice in the channel).
+        """
+        if not job.error:
+            return ""
+        speak = locale or job.public_locale
+        return texts.failure(job.error, self.provider_label(job.provider), locale=speak)
 
     async def setup_hook(self) -> None:
         s = self.options
@@ -223,6 +230,8 @@ class RemixBot(commands.AutoShardedBot):
         self.session_scheduler = SessionScheduler(self.session_engine, self.clock)
         for extension in self.extensions_to_load:
             await self.load_extension(extension)
+        # Before syncing: the synced payload carries every catalogue's descriptions and choices.
+        await self.tree.set_translator(CatalogueTranslator())
         if s.syncs_commands:
             await self._sync_commands()
         else:
@@ -254,7 +263,10 @@ class RemixBot(commands.AutoShardedBot):
             log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
             return
         # Global commands: only when they changed, since Discord caps command creations per day.
-        payload = [c.to_dict(self.tree) for c in self.tree.get_commands()]
+        # The translated payload, so that a changed translation counts as a change too.
+        translator = self.tree.translator
+        assert translator is not None
+        payload = [await c.get_translated_payload(self.tree, translator) for c in self.tree.get_commands()]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         if await self.db.get_meta("commands_digest") != digest:
             synced = await self.tree.sync()
@@ -268,7 +280,9 @@ class RemixBot(commands.AutoShardedBot):
             channel = self.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
             try:
                 await channel.send(
-                    texts.to_member(job.member_id, texts.rejected(self.failure_text(job))),
+                    texts.to_member(
+                        job.member_id, texts.rejected(self.failure_text(job), locale=job.public_locale)
+                    ),
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.member_id)]),
                 )
             except discord.HTTPException:

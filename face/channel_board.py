@@ -125,5 +125,5 @@ def render_board(board: Board) -> discord.Embed:
         description="\n".join(rendered),
         colour=discord.Colour.green() if board.settled else discord.Colour.blurple(),
     )
-    embed.set_footer(text=texts.BOARD_FOOTER)
+    embed.set_footer(text=texts.board_footer())
     return embed

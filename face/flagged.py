@@ -40,7 +40,9 @@ class FlaggedPolicy:
         if not numbers:
             return takes
         kept, flagged, withheld = split_flagged(takes, await self.mode_for(job.guild_id))
-        completed.notes.append(Note(text=texts.flagged_note(numbers, withheld=bool(withheld))))
+        # On the public result: the server's language.
+        note = texts.flagged_note(numbers, withheld=bool(withheld), locale=job.public_locale)
+        completed.notes.append(Note(text=note))
         if self.admin_log is not None:
             if job.guild_id is not None:
                 self.admin_log.post(
@@ -56,7 +58,9 @@ class FlaggedPolicy:
                     )
                 )
             if withheld:
-                self.admin_log.tell_member(job.member_id, texts.flagged_withheld_dm(job.id, job.channel_id))
+                # A direct message to the member: their language.
+                told = texts.flagged_withheld_dm(job.id, job.channel_id, locale=job.member_locale)
+                self.admin_log.tell_member(job.member_id, told)
         if not kept:
             raise PostRefused(
                 Failure(reason=Reason.FLAGGED_WITHHELD),

@@ -49,8 +49,13 @@ INTERACTION_TOKEN_LIFE = timedelta(minutes=14)
 REQUIRED = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 
-def missing_permissions(permissions: discord.Permissions) -> list[str]:
-    return [texts.permission_name(flag) for flag in REQUIRED if not getattr(permissions, flag, False)]
+def missing_permissions(permissions: discord.Permissions, *, locale: str | None = None) -> list[str]:
+    """Discord's names (in `locale`) of the permissions the bot lacks to post here."""
+    return [
+        texts.permission_name(flag, locale=locale)
+        for flag in REQUIRED
+        if not getattr(permissions, flag, False)
+    ]
 
 
 def thumbnail_url(cover_url: str | None) -> str | None:
@@ -82,11 +87,13 @@ def result_embed(
     """The result card: title, prompt, provider, every take, lyrics, cover art (or `image`, a waveform).
 
     With `database_tag` the footer marks it as this database's result of the job (see _posted_before)."""
-    title = result.title or texts.KIND_NAMES[job.kind].capitalize()
+    locale = job.public_locale  # public: the server's language, as the job remembers it
+    kind = texts.kind_name(job.kind, locale=locale)
+    title = result.title or kind[:1].upper() + kind[1:]
     embed = discord.Embed(title=texts.echo(title, 256), colour=discord.Colour.green())
     if job.prompt:
         embed.description = texts.echo(job.prompt, 1000)
-    embed.add_field(name=texts.PROVIDER_FIELD, value=provider_label)
+    embed.add_field(name=texts.field_name("provider", locale=locale), value=provider_label)
     # Takes are numbered by position: providers count from 0 or 1, members from 1.
     for number, take in enumerate(result.takes, start=1):
         parts = [texts.seconds(take.duration) if take.duration else texts.UNKNOWN_DURATION]
@@ -95,18 +102,28 @@ def result_embed(
         if take.label:
             parts.append(texts.clip(take.label, 200))
         if take.url:
-            parts.append(texts.download_link(take.url))
-        embed.add_field(name=texts.take_name(number), value=texts.clip(" · ".join(parts), FIELD_LIMIT))
+            parts.append(texts.download_link(take.url, locale=locale))
+        embed.add_field(
+            name=texts.take_name(number, locale=locale), value=texts.clip(" · ".join(parts), FIELD_LIMIT)
+        )
     if result.lyrics:
-        embed.add_field(name=texts.LYRICS_FIELD, value=texts.echo(result.lyrics, 500), inline=False)
+        embed.add_field(
+            name=texts.field_name("lyrics", locale=locale), value=texts.echo(result.lyrics, 500), inline=False
+        )
     if result.notes:
-        notes = "\n".join(texts.note(note, provider_label) for note in result.notes)
-        embed.add_field(name=texts.NOTE_FIELD, value=texts.clip(notes, 1000), inline=False)
+        notes = "\n".join(texts.note(note, provider_label, locale=locale) for note in result.notes)
+        embed.add_field(
+            name=texts.field_name("note", locale=locale), value=texts.clip(notes, 1000), inline=False
+        )
     if result.cover_url:
         embed.set_thumbnail(url=result.cover_url)
     elif image:
         embed.set_image(url=image)
-    footer = texts.result_footer(job.id, database_tag) if database_tag else texts.job_footer(job.id)
+    footer = (
+        texts.result_footer(job.id, database_tag, locale=locale)
+        if database_tag
+        else texts.job_footer(job.id, locale=locale)
+    )
     embed.set_footer(text=footer)
     return embed
 
@@ -222,7 +239,7 @@ class DiscordResults:
         view = self.view_for(job, result) if self.view_for else None
         channel = self.client.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(job.member_id)])
-        content = texts.result_ready(job.member_id, len(infos))
+        content = texts.result_ready(job.member_id, len(infos), locale=job.public_locale)
         reference = (
             discord.MessageReference(
                 message_id=job.reply_to_message_id, channel_id=job.channel_id, fail_if_not_exists=False
@@ -318,7 +335,7 @@ class DiscordResults:
         (Since the job began rather than since its status message: a deleted status message is
         posted again, maybe after the result.)"""
         found: list[discord.Message | None] = [None] * len(groups)
-        marker = texts.result_footer(job.id, self.database_tag)
+        marker = texts.result_footer(job.id, self.database_tag, locale=job.public_locale)
         names = [{name for _, name in group} for group in groups]
         me = self.client.user.id if self.client.user else None
         # A minute's margin for the difference between our clock and Discord's.
@@ -343,8 +360,10 @@ class DiscordResults:
 
     async def undelivered(self, job: Job, failure: Failure) -> None:
         """Tell the member privately: a follow-up to their command while its token lives, else a DM."""
-        why = texts.failure(failure, self.provider_labels.get(job.provider, job.provider))
-        text = texts.result_kept_notice(job.id, job.channel_id, why)
+        # Private: the member's language.
+        label = self.provider_labels.get(job.provider, job.provider)
+        why = texts.failure(failure, label, locale=job.member_locale)
+        text = texts.result_kept_notice(job.id, job.channel_id, why, locale=job.member_locale)
         none = discord.AllowedMentions.none()
         token_alive = job.created_at + INTERACTION_TOKEN_LIFE > datetime.now(UTC)
         if job.interaction_token and token_alive and self.client.application_id:

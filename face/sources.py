@@ -61,7 +61,7 @@ async def own_attachment(
     return next((a for a in message.attachments if a.filename == filename), None)
 
 
-async def input_of(bot: RemixBot, job: Job) -> Source:
+async def input_of(bot: RemixBot, job: Job, *, locale: str | None = None) -> Source:
     """The audio `job` was made from, for a reroll; a refusal when it is gone."""
     if job.kind is JobKind.GENERATE and not job.input_filename:
         return Source(None, None)
@@ -74,16 +74,16 @@ async def input_of(bot: RemixBot, job: Job) -> Source:
         attachment = await own_attachment(bot, job, job.source_message_id, job.input_filename)
         if attachment is not None:
             return Source(filename, attachment.size, url=attachment.url, message_id=job.source_message_id)
-    raise UserFacingError(texts.source_gone(job.id, bot.options.input_retention_hours))
+    raise UserFacingError(texts.source_gone(job.id, bot.options.input_retention_hours, locale=locale))
 
 
-async def take_of(bot: RemixBot, job: Job, number: int) -> Source:
+async def take_of(bot: RemixBot, job: Job, number: int, *, locale: str | None = None) -> Source:
     """Take `number` of a delivered job, read from its result message."""
     take = dict(attached_takes(job)).get(number)
     message_id = (take.message_id or job.result_message_id) if take else None
     attachment = await own_attachment(bot, job, message_id, take.filename) if take and message_id else None
     if take is None or attachment is None:
-        raise UserFacingError(texts.take_gone(job.id, number))
+        raise UserFacingError(texts.take_gone(job.id, number, locale=locale))
     return Source(take.filename, attachment.size, url=attachment.url, message_id=message_id)
 
 

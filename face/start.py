@@ -21,6 +21,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def member_locale(interaction: discord.Interaction) -> str:
+    """The member's client language: private replies to this interaction speak it."""
+    return interaction.locale.value
+
+
+async def public_locale(bot: RemixBot, interaction: discord.Interaction) -> str:
+    """The server's public language: /config language when set, else its Discord language, else English."""
+    guild_locale = interaction.guild_locale.value if interaction.guild_locale else None
+    if interaction.guild_id is None:
+        return texts.public_locale(None, guild_locale)
+    settings = await bot.guilds_repo.get(interaction.guild_id)
+    return texts.public_locale(settings.language, guild_locale)
+
+
 class DraftFields(TypedDict, total=False):
     """What a command or button says about the request; draft_from adds who, where and the limits."""
 
@@ -40,7 +54,7 @@ class DraftFields(TypedDict, total=False):
 
 def draft_from(interaction: discord.Interaction, **fields: Unpack[DraftFields]) -> Draft:
     if interaction.channel_id is None:
-        raise UserFacingError(texts.guild_only())
+        raise UserFacingError(texts.guild_only(locale=member_locale(interaction)))
     return Draft(
         channel_id=interaction.channel_id,
         member_id=interaction.user.id,
@@ -48,6 +62,7 @@ def draft_from(interaction: discord.Interaction, **fields: Unpack[DraftFields]) 
         upload_limit=interaction.filesize_limit,
         # For the server's role rules (engine/admin.py).
         member_roles=tuple(role.id for role in getattr(interaction.user, "roles", ())),
+        member_locale=member_locale(interaction),
         **fields,
     )
 
@@ -59,12 +74,13 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     busy bot's queries can take longer than that. When it cannot be given (the interaction expired)
     nothing is started, so no job is left waiting for a member who was told nothing.
     """
-    missing = missing_permissions(interaction.app_permissions)
+    locale = member_locale(interaction)
+    missing = missing_permissions(interaction.app_permissions, locale=locale)
     if missing:
-        raise UserFacingError(texts.missing_permissions(missing))
+        raise UserFacingError(texts.missing_permissions(missing, locale=locale))
     try:
         await interaction.response.send_message(
-            texts.checking(bool(draft.input_url or draft.input_path)), ephemeral=True
+            texts.checking(bool(draft.input_url or draft.input_path), locale=locale), ephemeral=True
         )
     except discord.HTTPException as exc:
         log.info(
@@ -74,19 +90,22 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
             exc.code,
         )
         return None
+    # The job remembers both languages, so a restart keeps speaking them.
+    draft.member_locale = locale
+    draft.public_locale = await public_locale(bot, interaction)
     job = await bot.intake.admit(draft)
     if isinstance(job, Refusal):
-        await _answer(interaction, texts.refusal(job))
+        await _answer(interaction, texts.refusal(job, locale=locale))
         return None
     # Kept to tell the member privately if the takes cannot be posted later (face/results.py).
     job = await bot.jobs.update(job.id, interaction_token=interaction.token)
     job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
-        reply = texts.rejected(bot.failure_text(job))
+        reply = texts.rejected(bot.failure_text(job, locale=locale), locale=locale)
     elif job.state is JobState.CANCELLED:
-        reply = texts.cancel_done(job.id)
+        reply = texts.cancel_done(job.id, locale=locale)
     else:
-        reply = texts.accepted(bot.runner.position_hint(job))
+        reply = texts.accepted(bot.runner.position_hint(job), locale=locale)
     await _answer(interaction, reply, job)
     return job
 

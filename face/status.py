@@ -57,15 +57,17 @@ def render_status(
     result_url: str | None,
     stages: tuple[str, ...] = (),
 ) -> discord.Embed:
+    # Public: the server's language, as the job remembers it.
+    locale = job.public_locale
     embed = discord.Embed(
-        title=texts.status_title(job.kind, job.state.value),
+        title=texts.status_title(job.kind, job.state.value, locale=locale),
         colour=COLOURS.get(job.state, discord.Colour.blurple()),
     )
     if job.prompt:
         embed.description = texts.echo(job.prompt, 300)
-    lines = [texts.requested_by(job.member_id, provider_label)]
+    lines = [texts.requested_by(job.member_id, provider_label, locale=locale)]
     if job.state is S.QUEUED and position:
-        lines.append(texts.queue_position(position))
+        lines.append(texts.queue_position(position, locale=locale))
     if job.state is S.RUNNING and job.stage in stages:
         lines.append(texts.stage_trail(stages, job.stage, job.percent))
     elif job.state is S.RUNNING and job.stage:
@@ -74,21 +76,24 @@ def render_status(
         lines.append(texts.stage_trail(stages, None, None))
     if not job.finished:
         # Discord renders relative timestamps live, so elapsed time needs no edits.
-        lines.append(texts.started(_ts(job)))
+        lines.append(texts.started(_ts(job), locale=locale))
         if job.eta_seconds and job.state in (S.SUBMITTED, S.RUNNING):
             eta = int((job.submitted_at.timestamp() if job.submitted_at else time.time()) + job.eta_seconds)
-            lines.append(texts.expected(eta))
+            lines.append(texts.expected(eta, locale=locale))
     if job.listen_url and not job.finished:
-        lines.append(texts.listen_early(job.listen_url))
+        lines.append(texts.listen_early(job.listen_url, locale=locale))
     if job.state is S.DELIVERED and result_url:
-        lines.append(texts.result_link(result_url))
+        lines.append(texts.result_link(result_url, locale=locale))
     if job.state in (S.FAILED, S.REJECTED) and job.error:
-        lines.append(texts.clip(texts.failure(job.error, provider_label), 1000))
+        lines.append(texts.clip(texts.failure(job.error, provider_label, locale=locale), 1000))
     if job.state is S.CANCELLED:
-        lines.append(texts.cancelled(texts.failure(job.error, provider_label) if job.error else None))
+        why = texts.failure(job.error, provider_label, locale=locale) if job.error else None
+        lines.append(texts.cancelled(why, locale=locale))
     # An embed field holds 1024 characters; a longer one makes Discord refuse the whole edit.
-    embed.add_field(name=texts.STATUS_FIELD, value=texts.clip("\n".join(lines), 1024), inline=False)
-    embed.set_footer(text=texts.job_footer(job.id))
+    embed.add_field(
+        name=texts.field_name("status", locale=locale), value=texts.clip("\n".join(lines), 1024), inline=False
+    )
+    embed.set_footer(text=texts.job_footer(job.id, locale=locale))
     return embed
 
 
@@ -376,10 +381,10 @@ class StatusBoard:
             self.provider_stages.get(job.provider, ()),
         )
         # With a view factory every write says which buttons show: None removes them (a final state).
-        extra = {"view": self.view_for(job)} if self.view_for else {}
+        view: discord.ui.View | None = self.view_for(job) if self.view_for else discord.utils.MISSING
         if message_id is not None:
             try:
-                await channel.get_partial_message(message_id).edit(embed=embed, **extra)
+                await channel.get_partial_message(message_id).edit(embed=embed, view=view)
                 return
             except discord.NotFound:
                 log.info("job %s: status message %s is gone; posting a new one", job.id, message_id)
@@ -390,7 +395,7 @@ class StatusBoard:
             embed=embed,
             allowed_mentions=discord.AllowedMentions.none(),
             nonce=f"j{job.id}s{message_id or 0}",
-            **extra,
+            view=view if view is not None else discord.utils.MISSING,
         )
         self._posted[job.id] = message.id
         await self.jobs.update(job.id, status_message_id=message.id)

@@ -1,4 +1,9 @@
-"""Every sentence a member reads, in one place, so the wording stays consistent and easy to change."""
+"""Every sentence a member reads, in one place: a thin layer over the message catalogues.
+
+The words themselves live in locales/<locale>/*.ftl (face/i18n.py loads them); each function here picks
+the message, shapes its arguments and takes the `locale` to speak in (English when not given). Private
+replies pass the member's Interaction.locale, public messages the job's or the server's public locale.
+"""
 
 from __future__ import annotations
 
@@ -12,35 +17,127 @@ from domain.errors import ErrorKind, Reason
 from domain.jobs import Failure, Refusal
 from domain.kinds import JobKind
 from domain.tracking import Note
+from face.i18n import SOURCE, Arg, catalogue, t
+
+# Command, option and choice texts registered with Discord in English: the message each came from, so
+# face/translator.py can give Discord the same message in every other catalogue.
+COMMAND_MESSAGES: dict[str, tuple[str, dict[str, str | int | float]]] = {}
+
+
+def _command(message_id: str, **args: str | int | float) -> str:
+    """A command, option or choice text in English, remembered for the translator."""
+    text = t(SOURCE, message_id, **args)
+    COMMAND_MESSAGES[text] = (message_id, args)
+    return text
+
+
+def _options(**message_ids: str) -> dict[str, str]:
+    """Option descriptions for app_commands.describe, from their message ids."""
+    return {option: _command(message_id) for option, message_id in message_ids.items()}
+
+
+def command_text(english: str, locale: str) -> str | None:
+    """A registered command text in `locale`, when that catalogue has it (None: Discord shows English)."""
+    found = COMMAND_MESSAGES.get(english)
+    resolved = catalogue().resolve(locale)
+    if found is None or resolved == SOURCE or not catalogue().has(resolved, found[0]):
+        return None
+    return catalogue().format(resolved, found[0], found[1])
+
+
+# The languages /config language offers; each named in its own language.
+LANGUAGES = ("en-US", "de", "es-ES", "fr", "pt-BR")
+SERVER_LANGUAGE = "server"
+
+
+def language_name(locale: str) -> str:
+    known = catalogue().resolve(locale)
+    return t(SOURCE, f"choice-language-{known}") if known in LANGUAGES else locale
+
+
+LANGUAGE_CHOICES = {code: _command(f"choice-language-{code}") for code in (*LANGUAGES, SERVER_LANGUAGE)}
+
+
+def language_saved(language: str | None, server_language: str, *, locale: str | None = SOURCE) -> str:
+    """/config language: `language` None means the server's Discord language (`server_language`)."""
+    if language is None:
+        return t(locale, "language-saved-server", language=language_name(server_language))
+    return t(locale, "language-saved", language=language_name(language))
+
+
+def public_locale(language: str | None, guild_locale: str | None) -> str:
+    """The language of a server's public messages: /config language, else its Discord one, else English."""
+    if language:
+        return catalogue().resolve(language)
+    return catalogue().resolve(guild_locale)
+
+
+def terminal_locale(lang: str | None) -> str:
+    """The catalogue for a terminal's LANG (`de_DE.UTF-8` -> de), else English (`C`, unset)."""
+    return catalogue().resolve((lang or "").split(".")[0].split("@")[0] or None)
+
+
+STAGES = (
+    "received",
+    "queued",
+    "submitting",
+    "submitted",
+    "running",
+    "delivering",
+    "delivered",
+    "failed",
+    "rejected",
+    "cancelled",
+)
+
+
+def kind_name(kind: JobKind, *, locale: str | None = SOURCE) -> str:
+    return t(locale, f"kind-{kind.value}")
+
+
+def stage_name(state: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, f"stage-{state}") if state in STAGES else state
+
+
+def field_name(field: str, *, locale: str | None = SOURCE) -> str:
+    """An embed field's name: status, provider, lyrics or note."""
+    return t(locale, f"{field}-field")
+
+
+def jobs_title(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "jobs-title")
+
+
+BUTTONS = ("cancel", "delete", "reroll", "edit", "remix-this-audio")
+
+
+def button(action: str, *, locale: str | None = SOURCE) -> str:
+    """A job button's label: cancel, delete, reroll, edit."""
+    return t(locale, f"button-{action}")
+
+
+def gender_name(gender: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, f"choice-gender-{gender}")
+
+
+def form_words(name: str, *, locale: str | None = SOURCE) -> str:
+    """A remix form's label or hint: prompt, prompt-hint, lyrics, lyrics-hint, gender, ..., file-hint."""
+    return t(locale, f"form-{name}")
+
 
 # -- names and formatting every section uses -----------------------------------------------------------
-KIND_NAMES = {JobKind.REMIX: "remix", JobKind.SING: "sing-over", JobKind.GENERATE: "song"}
+KIND_NAMES = {kind: t(SOURCE, f"kind-{kind.value}") for kind in JobKind}
 
-STAGE_NAMES = {
-    "received": "Checking your audio",
-    "queued": "Waiting in the queue",
-    "submitting": "Sending the audio",
-    "submitted": "Submitted",
-    "running": "Working on it",
-    "delivering": "Posting the takes",
-    "delivered": "Done",
-    "failed": "Failed",
-    "rejected": "Not started",
-    "cancelled": "Cancelled",
-}
+STAGE_NAMES = {state: t(SOURCE, f"stage-{state}") for state in STAGES}
 
 # What a member can do next, per kind of provider failure.
-NEXT_STEP = {
-    ErrorKind.INVALID_INPUT: "Check the audio and the text, then try again.",
-    ErrorKind.INSUFFICIENT_CREDITS: "The server's provider account needs a top-up; tell a server admin.",
-    ErrorKind.RATE_LIMITED: "Try again in a few minutes.",
-    ErrorKind.CONTENT_FLAGGED: "Try a different prompt, lyrics or audio.",
-    ErrorKind.UNAVAILABLE: "Try again in a few minutes.",
-    ErrorKind.AUTH: "Tell a server admin: the bot's key for this provider needs fixing.",
-    ErrorKind.NOT_FOUND: "Try again; if it keeps happening, tell a server admin.",
-    ErrorKind.GENERATION_FAILED: "Try again, perhaps with a different prompt.",
-    ErrorKind.EXPIRED: "Try again.",
-}
+NEXT_STEP = {kind: t(SOURCE, f"next-step-{kind.value}") for kind in ErrorKind}
+
+
+def next_step(kind: ErrorKind, *, locale: str | None = SOURCE) -> str:
+    """What a member can do next, per kind of provider failure."""
+    return t(locale, f"next-step-{kind.value}")
+
 
 _MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)\d+>")
 
@@ -68,7 +165,7 @@ def mb(size: int) -> str:
 
 
 def seconds(value: float) -> str:
-    value = int(round(value))
+    value = round(value)
     return f"{value // 60}:{value % 60:02d}" if value >= 60 else f"{value} s"
 
 
@@ -78,192 +175,196 @@ def to_member(member_id: int, text: str) -> str:
 
 
 # -- refusals before anything starts ---------------------------------------------------------------
-def unknown_provider(name: str, available: list[str]) -> str:
-    return f"I don't know the provider `{clip(defuse(name), 40)}`. Available here: {', '.join(available)}."
+def unknown_provider(name: str, available: list[str], *, locale: str | None = SOURCE) -> str:
+    return t(locale, "unknown-provider", name=clip(defuse(name), 40), available=", ".join(available))
 
 
 # Which providers can make what, for members on a bot where none of those is set up.
-CAPABLE_ELSEWHERE = {
-    JobKind.REMIX: "MusicGPT, Soundpiece, Soundverse or a self-hosted ACE-Step",
-    JobKind.SING: "MusicGPT",
-    JobKind.GENERATE: "MusicGPT or a self-hosted ACE-Step",
-}
+CAPABLE_ELSEWHERE = {kind: t(SOURCE, f"capable-{kind.value}") for kind in JobKind}
 
 
-def kind_not_supported(provider: str, kind: JobKind, supporters: list[str] | None) -> str:
+def kind_not_supported(
+    provider: str, kind: JobKind, supporters: list[str] | None, *, locale: str | None = SOURCE
+) -> str:
+    name = kind_name(kind, locale=locale)
     if supporters is None:  # a provider's own check: who else could is for the bot to say
-        return f"{provider} can't make a {KIND_NAMES[kind]}."
+        return t(locale, "kind-not-supported-own", provider=provider, kind=name)
     if supporters:
-        return f"{provider} can't make a {KIND_NAMES[kind]}. Try {', '.join(supporters)}."
-    return (
-        f"{provider} can't make a {KIND_NAMES[kind]}, and no provider here can: "
-        f"{CAPABLE_ELSEWHERE[kind]} can, once a server admin sets one up."
-    )
+        return t(locale, "kind-not-supported", provider=provider, kind=name, supporters=", ".join(supporters))
+    capable = t(locale, f"capable-{kind.value}")
+    return t(locale, "kind-not-supported-anywhere", provider=provider, kind=name, capable=capable)
 
 
-def prompt_required(provider: str) -> str:
-    return f"{provider} needs a prompt: describe how it should sound."
+def prompt_required(provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "prompt-required", provider=provider)
 
 
-def lyrics_required(provider: str) -> str:
-    return f"{provider} needs lyrics for this. Add them with the `lyrics` option."
+def lyrics_required(provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "lyrics-required", provider=provider)
 
 
-def prompt_or_lyrics_required() -> str:
-    return "Give me a prompt, lyrics, or both."
+def prompt_or_lyrics_required(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "prompt-or-lyrics-required")
 
 
-def length_out_of_range(length: float, low: int, high: int) -> str:
-    return f"A length of {length:g} s won't work: pick between {low} s and {seconds(high)}."
+def length_out_of_range(length: float, low: int, high: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "length-out-of-range", length=f"{length:g}", low=str(low), high=seconds(high))
 
 
-def instrumental_and_vocal_only() -> str:
-    return "A song can't be both instrumental and vocals only: pick one of the two."
+def instrumental_and_vocal_only(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "instrumental-and-vocal-only")
 
 
-def too_long(field: str, length: int | None, limit: int, provider: str) -> str:
+def too_long(
+    field: str, length: int | None, limit: int, provider: str, *, locale: str | None = SOURCE
+) -> str:
     if length is None:
-        return f"Your {field} is too long; {provider} takes at most {limit} characters."
-    return (
-        f"Your {field} has {length} characters; {provider} takes at most {limit}. Shorten it and try again."
-    )
+        return t(locale, "too-long-unknown", field=field, provider=provider, limit=limit)
+    return t(locale, "too-long", field=field, length=length, provider=provider, limit=limit)
 
 
-def variations_not_supported(provider: str, supporters: list[str]) -> str:
-    others = f", or use {', '.join(supporters)}" if supporters else ""
-    return f"{provider} can't make a chosen number of variations. Leave out the `variations` option{others}."
+def variations_not_supported(provider: str, supporters: list[str], *, locale: str | None = SOURCE) -> str:
+    if supporters:
+        return t(
+            locale, "variations-not-supported-others", provider=provider, supporters=", ".join(supporters)
+        )
+    return t(locale, "variations-not-supported", provider=provider)
 
 
-def variations_out_of_range(wanted: object, limit: int, provider: str) -> str:
-    return f"{provider} makes 1 to {limit} variations, not {wanted}. Change the `variations` option."
+def variations_out_of_range(wanted: object, limit: int, provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "variations-out-of-range", provider=provider, limit=limit, wanted=str(wanted))
 
 
-def strength_not_supported(provider: str, supporters: list[str]) -> str:
-    others = f", or use {', '.join(supporters)}" if supporters else ""
-    return f"{provider} has no remix strength to set. Leave out the `strength` option{others}."
+def strength_not_supported(provider: str, supporters: list[str], *, locale: str | None = SOURCE) -> str:
+    if supporters:
+        return t(locale, "strength-not-supported-others", provider=provider, supporters=", ".join(supporters))
+    return t(locale, "strength-not-supported", provider=provider)
 
 
-def file_too_large(size: int | None, limit: int, provider: str) -> str:
+def file_too_large(size: int | None, limit: int, provider: str, *, locale: str | None = SOURCE) -> str:
     """`size` is what the bytes showed; None when a download stopped counting just past the limit."""
     if size is None:
-        return f"That file is larger than {mb(limit)}; {provider} takes files up to {mb(limit)}."
-    return f"That file is {mb(size)}; {provider} takes files up to {mb(limit)}."
+        return t(locale, "file-too-large-unknown", limit=mb(limit), provider=provider)
+    return t(locale, "file-too-large", size=mb(size), limit=mb(limit), provider=provider)
 
 
-def audio_too_long(duration: float, limit: float, provider: str) -> str:
-    return f"That audio is {seconds(duration)} long; {provider} takes up to {seconds(limit)}."
+def audio_too_long(duration: float, limit: float, provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "audio-too-long", duration=seconds(duration), limit=seconds(limit), provider=provider)
 
 
-def audio_too_short(duration: float, limit: float, provider: str) -> str:
-    return f"That audio is only {seconds(duration)} long; {provider} needs at least {seconds(limit)}."
+def audio_too_short(duration: float, limit: float, provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "audio-too-short", duration=seconds(duration), limit=seconds(limit), provider=provider)
 
 
-def not_audio(why: Reason | str | None, params: Mapping[str, Any] | None = None) -> str:
+def not_audio(
+    why: Reason | str | None, params: Mapping[str, Any] | None = None, *, locale: str | None = SOURCE
+) -> str:
     if why == Reason.AUDIO_LENGTH_MISMATCH and params and "stated" in params:
-        return f"I can't use that file: {audio_length_mismatch(params['stated'], params.get('decoded'))}"
-    return f"I can't use that file: {AUDIO_WORDS.get(why or '', AUDIO_WORDS[Reason.AUDIO_NOT_AUDIO])}"
+        said = audio_length_mismatch(params["stated"], params.get("decoded"), locale=locale)
+    else:
+        code = why if why in AUDIO_WORDS else Reason.AUDIO_NOT_AUDIO
+        said = t(locale, str(code).replace("_", "-"))
+    return t(locale, "not-audio", why=said)
 
 
-def empty_upload() -> str:
-    return "I can't use that file: the file is empty."
+def empty_upload(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "empty-upload")
 
 
-def no_audio_attached() -> str:
-    return "I can't use that file: no audio was attached."
+def no_audio_attached(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "no-audio-attached")
 
 
-def attachment_unreachable() -> str:
-    return "I couldn't download your attachment from Discord. Please try again."
+def attachment_unreachable(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "attachment-unreachable")
 
 
-def too_many_jobs(limit: int) -> str:
-    return f"You already have {limit} jobs going. Wait for one to finish (or cancel one) first."
+def too_many_jobs(limit: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "too-many-jobs", limit=limit)
 
 
 # Discord's own names for the channel permissions the bot asks for.
-PERMISSION_NAMES = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "attach_files": "Attach Files",
-}
+PERMISSIONS = ("view_channel", "send_messages", "embed_links", "attach_files")
+PERMISSION_NAMES = {flag: t(SOURCE, f"permission-{flag}") for flag in PERMISSIONS}
 
 
-def permission_name(flag: str) -> str:
+def permission_name(flag: str, *, locale: str | None = SOURCE) -> str:
     """Discord's name for a permission flag (`manage_messages` -> Manage Messages)."""
-    return PERMISSION_NAMES.get(flag) or flag.replace("_", " ").title()
+    if flag in PERMISSIONS:
+        return t(locale, f"permission-{flag}")
+    return flag.replace("_", " ").title()
 
 
-def missing_permissions(names: list[str]) -> str:
-    return (
-        "I can't post results in this channel: I'm missing "
-        + ", ".join(f"**{n}**" for n in names)
-        + ". Ask a server admin to grant them, or use another channel."
-    )
+def missing_permissions(names: list[str], *, locale: str | None = SOURCE) -> str:
+    return t(locale, "missing-permissions", names=", ".join(f"**{n}**" for n in names))
 
 
-def wrong_channel(channel_id: int) -> str:
-    return f"On this server, remixes happen in <#{channel_id}>."
+def wrong_channel(channel_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "wrong-channel", channel=str(channel_id))
 
 
-def guild_only() -> str:
-    return "This works in server channels only."
+def guild_only(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "guild-only")
 
 
 # -- audio checks (audio/probe.py): why a file can't be used as audio ------------------------------------
 AUDIO_WORDS: dict[str, str] = {
-    Reason.AUDIO_EMPTY: "This file is empty.",
-    Reason.AUDIO_NOT_AUDIO: "This doesn't look like an audio file.",
-    Reason.AUDIO_DAMAGED: "I could not read this audio; it may be damaged.",
-    Reason.AUDIO_SILENT: "This audio file has no sound in it.",
-    Reason.AUDIO_VIDEO_WITHOUT_SOUND: "This video has no sound track.",
-    Reason.AUDIO_UNKNOWN_LENGTH: "I could not tell how long this audio is.",
-    # Without its figures (stated, decoded), which audio_length_mismatch puts in.
-    Reason.AUDIO_LENGTH_MISMATCH: (
-        "This file is much shorter than its header says; it may be cut short or damaged."
-    ),
+    reason: t(SOURCE, str(reason).replace("_", "-"))
+    for reason in (
+        Reason.AUDIO_EMPTY,
+        Reason.AUDIO_NOT_AUDIO,
+        Reason.AUDIO_DAMAGED,
+        Reason.AUDIO_SILENT,
+        Reason.AUDIO_VIDEO_WITHOUT_SOUND,
+        Reason.AUDIO_UNKNOWN_LENGTH,
+        # Without its figures (stated, decoded), which audio_length_mismatch puts in.
+        Reason.AUDIO_LENGTH_MISMATCH,
+    )
 }
 
 
-def audio_length_mismatch(stated: float, decoded: float | None) -> str:
+def audio_length_mismatch(stated: float, decoded: float | None, *, locale: str | None = SOURCE) -> str:
     """A header that claims more sound than the file holds (a fragment, a cut-short file, a lie)."""
-    short = f"{decoded:.1f} s" if decoded is not None and decoded < 10 else seconds(decoded or 0)
-    held = f"only {short} of sound" if decoded is not None else "much less sound"
-    return f"This file says it is {seconds(stated)} long but holds {held}; it may be cut short or damaged."
+    if decoded is None:
+        return t(locale, "audio-length-mismatch-less", stated=seconds(stated))
+    held = f"{decoded:.1f} s" if decoded < 10 else seconds(decoded)
+    return t(locale, "audio-length-mismatch-held", stated=seconds(stated), held=held)
 
 
 # -- acknowledgements --------------------------------------------------------------------------------
-def checking(with_audio: bool = True) -> str:
-    return "Got it! Checking your audio…" if with_audio else "Got it! Getting your song ready…"
+def checking(with_audio: bool = True, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "checking-audio" if with_audio else "checking-song")
 
 
-def accepted(position: int | None) -> str:
-    where = f" You're number {position} in the queue." if position else ""
-    return f"Your job is in. Progress shows in this channel.{where}"
+def accepted(position: int | None, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "accepted-queued", position=position) if position else t(locale, "accepted")
 
 
-def rejected(reason: str) -> str:
-    return f"Nothing was started. {reason}"
+def rejected(reason: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "rejected", reason=reason)
 
 
 # -- status message ------------------------------------------------------------------------------------
-def status_title(kind: JobKind, state: str) -> str:
-    return f"{KIND_NAMES[kind].capitalize()} · {STAGE_NAMES.get(state, state)}"
+def status_title(kind: JobKind, state: str, *, locale: str | None = SOURCE) -> str:
+    title = t(
+        locale, "status-title", kind=kind_name(kind, locale=locale), stage=stage_name(state, locale=locale)
+    )
+    return title[:1].upper() + title[1:]
 
 
-def queue_position(position: int) -> str:
-    return "Next in line" if position == 1 else f"Position {position} in the queue"
+def queue_position(position: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "queue-next") if position == 1 else t(locale, "queue-position", position=position)
 
 
 # A provider's own progress detail (Progress.detail).
-def takes_ready(ready: int, expected: int) -> str:
-    return f"{ready} of {expected} takes ready"
+def takes_ready(ready: int, expected: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "takes-ready", ready=ready, expected=expected)
 
 
-def working_for(provider: str, seconds: float) -> str:
+def working_for(provider: str, seconds: float, *, locale: str | None = SOURCE) -> str:
     minutes, secs = divmod(int(max(0.0, seconds)), 60)
     spent = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
-    return f"{provider} has been working for {spent}"
+    return t(locale, "working-for", provider=provider, spent=spent)
 
 
 def provider_stage(stage: str) -> str:
@@ -283,33 +384,33 @@ def stage_trail(stages: tuple[str, ...], current: str | None, percent: float | N
     return " → ".join(parts)
 
 
-STATUS_FIELD = "Status"
+STATUS_FIELD = t(SOURCE, "status-field")
 
 
-def job_footer(job_id: int) -> str:
-    return f"Job #{job_id}"
+def job_footer(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "job-footer", job=str(job_id))
 
 
-def result_footer(job_id: int, database_tag: str) -> str:
+def result_footer(job_id: int, database_tag: str, *, locale: str | None = SOURCE) -> str:
     """The result card's footer; the tag lets the bot recognise its own post after a restart."""
-    return f"Job #{job_id} · {database_tag}"
+    return t(locale, "result-footer", job=str(job_id), tag=database_tag)
 
 
-def kept_for_show(params: Mapping[str, Any]) -> str:
+def kept_for_show(params: Mapping[str, Any], locale: str | None = SOURCE) -> str:
     """What a member can do about takes that were made but could not be posted."""
     hours, job_id = params.get("kept_hours"), params.get("job_id")
     if not hours or job_id is None:
         return ""
-    return f" The takes are kept for {hours:g} h: `/show job:{job_id}` posts them once that is fixed."
+    return " " + t(locale, "kept-for-show", hours=f"{hours:g}", job=str(job_id))
 
 
-def result_kept_notice(job_id: int, channel_id: int, why: str) -> str:
+def result_kept_notice(job_id: int, channel_id: int, why: str, *, locale: str | None = SOURCE) -> str:
     """Told privately to the member whose takes could not be posted in the channel."""
-    return f"Your job #{job_id} in <#{channel_id}> finished, but I could not post the takes. {why}"
+    return t(locale, "result-kept-notice", job=str(job_id), channel=str(channel_id), why=why)
 
 
-def requested_by(member_id: int, provider: str) -> str:
-    return f"Requested by <@{member_id}> · {provider}"
+def requested_by(member_id: int, provider: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "requested-by", member=str(member_id), provider=provider)
 
 
 def progress(stage: str, percent: float | None) -> str:
@@ -317,14 +418,16 @@ def progress(stage: str, percent: float | None) -> str:
 
 
 # -- the channel board (face/channel_board.py): one line per job when a busy channel folds ------------
-BOARD_FOOTER = "This channel is busy: statuses are shown here together. Show my status gives you your own."
-BUTTON_SHOW_STATUS = "Show my status"
+def board_footer(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "board-footer")
 
 
-def board_title(active: int, total: int) -> str:
-    if active == 0:
-        return f"Channel board · all {total} jobs finished"
-    return f"Channel board · {active} of {total} jobs in progress"
+def button_show_status(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "button-show-status")
+
+
+def board_title(active: int, total: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "board-title", active=active, total=total)
 
 
 def board_line(
@@ -335,77 +438,65 @@ def board_line(
     stage: str | None,
     percent: float | None,
     position: int | None,
+    *,
+    locale: str | None = SOURCE,
 ) -> str:
     """`excerpt` arrives escaped and defused (texts.quoted); the mention shows a name and pings nobody."""
     parts = [f"`#{job_id}` <@{member_id}>"]
     if excerpt:
         parts.append(excerpt)
-    parts.append(f"**{STAGE_NAMES.get(state, state)}**")
+    parts.append(f"**{stage_name(state, locale=locale)}**")
     if stage:
         parts.append(stage)
     if percent is not None:
         parts.append(f"{percent:.0f}%")
     if position:
-        parts.append(f"#{position} in queue")
+        parts.append(t(locale, "board-queue", position=position))
     return " · ".join(parts)
 
 
-def board_more(count: int) -> str:
-    return f"… and {count} more"
+def board_more(count: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "board-more", count=count)
 
 
-def board_shown(count: int) -> str:
-    if count == 0:
-        return "You have no job in progress on this board."
-    return (
-        "Your status is posted below and kept up to date."
-        if count == 1
-        else (f"Your {count} statuses are posted below and kept up to date.")
-    )
+def board_shown(count: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "board-shown", count=count)
 
 
-def started(timestamp: int) -> str:
-    return f"Started <t:{timestamp}:R>"
+def started(timestamp: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "started", timestamp=str(timestamp))
 
 
-def expected(timestamp: int) -> str:
-    return f"Expected <t:{timestamp}:R>"
+def expected(timestamp: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "expected", timestamp=str(timestamp))
 
 
-def listen_early(url: str) -> str:
-    return f"[Listen while it finishes]({url})"
+def listen_early(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "listen-early", url=url)
 
 
-def cancelled(reason: str | None) -> str:
-    return f"This job was cancelled. {reason}" if reason else "This job was cancelled."
+def cancelled(reason: str | None, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "cancelled-because", reason=reason) if reason else t(locale, "cancelled")
 
 
-def cancelled_by(member_id: int) -> str:
-    return f"Cancelled by <@{member_id}>."
+def cancelled_by(member_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "cancelled-by", member=str(member_id))
 
 
 # -- why a job failed, was refused or left something out: reason codes and kinds into sentences --------
 # A provider's failure is worded from its kind, or from its reason where the member should hear more;
 # `{provider}` is the provider's label. `said` is the vendor's own words about the member's input.
-Words = Callable[[Mapping[str, Any], str], str]
+Words = Callable[[Mapping[str, Any], str, str | None], str]
 
-KIND_WORDS: dict[ErrorKind, str] = {
-    ErrorKind.INVALID_INPUT: "{provider} refused the request.",
-    ErrorKind.INSUFFICIENT_CREDITS: "The bot's {provider} account is out of credits.",
-    ErrorKind.RATE_LIMITED: "{provider} is getting too many requests right now.",
-    ErrorKind.CONTENT_FLAGGED: "{provider} flagged this request and made no track.",
-    ErrorKind.UNAVAILABLE: "{provider} is having trouble right now.",
-    ErrorKind.AUTH: "{provider} refused the bot's API key.",
-    ErrorKind.NOT_FOUND: "{provider} has no record of this job.",
-    ErrorKind.GENERATION_FAILED: "{provider} could not make this track.",
-    ErrorKind.EXPIRED: "The download link from {provider} has expired.",
-}
+KIND_WORDS: dict[ErrorKind, str] = {kind: f"kind-words-{kind.value}" for kind in ErrorKind}
 
 
-def _said(params: Mapping[str, Any], lead: str) -> str:
-    """`lead`, then the vendor's words when it gave any."""
+def _said(message_id: str, params: Mapping[str, Any], locale: str | None, **args: Arg) -> str:
+    """The message, with the vendor's words (its `-said` twin) when it gave any."""
     text = params.get("said")
-    return f"{lead}: {quoted(text)}" if isinstance(text, str) and text.strip() else f"{lead}."
+    if isinstance(text, str) and text.strip():
+        return t(locale, f"{message_id}-said", said=quoted(text), **args)
+    return t(locale, message_id, **args)
 
 
 def _why(params: Mapping[str, Any]) -> str:
@@ -414,229 +505,266 @@ def _why(params: Mapping[str, Any]) -> str:
     return f" ({quoted(text)})" if isinstance(text, str) and text.strip() else ""
 
 
-def _kind_name(params: Mapping[str, Any]) -> str:
+def _kind_name(params: Mapping[str, Any], locale: str | None) -> str:
     kind = params.get("job_kind")
-    return KIND_NAMES[JobKind(kind)] if kind in set(JobKind) else "track"
+    return kind_name(JobKind(kind), locale=locale) if kind in set(JobKind) else t(locale, "kind-track")
 
 
-# The download policy (engine/downloads.py) refused the link; where it pointed stays in the log.
-DOWNLOAD_REFUSED = "The download link points somewhere the bot does not download from."
+def _plain(reason: Reason) -> Words:
+    """A reason whose sentence names at most the provider."""
+    return lambda p, provider, locale: t(locale, f"reason-{reason.value}", provider=provider)
+
+
+def _grace(reason: Reason) -> Words:
+    """A reason said with how long a self-hosted provider was given, when it was given any."""
+
+    def words(p: Mapping[str, Any], provider: str, locale: str | None) -> str:
+        if p.get("grace") is None:
+            return t(locale, f"reason-{reason.value}", provider=provider)
+        return t(
+            locale, f"reason-{reason.value}-for", provider=provider, during=during(p["grace"], locale=locale)
+        )
+
+    return words
+
+
+def _kept(reason: Reason) -> Words:
+    """A result that could not be posted: the reason, then where its kept takes can be had."""
+    return lambda p, provider, locale: (
+        t(locale, f"reason-{reason.value}", provider=provider) + kept_for_show(p, locale)
+    )
+
 
 REASON_WORDS: dict[Reason, Words] = {
     # a provider or a download
-    Reason.UNREACHABLE: lambda p, provider: (
-        f"{provider} could not be reached for {during(p['grace'])}; the machine running it may be off."
-        if p.get("grace") is not None
-        else f"{provider} could not be reached."
-    ),
-    Reason.NO_ANSWER: lambda p, provider: f"{provider} did not answer in time.",
-    Reason.LINK_EXPIRED: lambda p, provider: "The download link has expired.",
-    Reason.DOWNLOAD_BROKE_OFF: lambda p, provider: (
-        f"The takes could not be downloaded from {provider} for {during(p['grace'])}."
-        if p.get("grace") is not None
-        else "The download failed part way."
-    ),
-    Reason.TOO_LARGE: lambda p, provider: (
-        f"The audio file is too large for {provider}: the limit is {mb(p['limit'])}."
+    Reason.UNREACHABLE: _grace(Reason.UNREACHABLE),
+    Reason.NO_ANSWER: _plain(Reason.NO_ANSWER),
+    Reason.LINK_EXPIRED: _plain(Reason.LINK_EXPIRED),
+    Reason.DOWNLOAD_BROKE_OFF: _grace(Reason.DOWNLOAD_BROKE_OFF),
+    Reason.TOO_LARGE: lambda p, provider, locale: (
+        t(locale, "reason-too_large-limit", provider=provider, limit=mb(p["limit"]))
         if p.get("limit")
-        else f"The audio file is too large for {provider}."
+        else t(locale, "reason-too_large", provider=provider)
     ),
-    Reason.DOWNLOAD_TOO_LARGE: lambda p, provider: (
-        f"The file is larger than {p['limit'] // (1024 * 1024)} MB."
+    Reason.DOWNLOAD_TOO_LARGE: lambda p, provider, locale: t(
+        locale, "reason-download_too_large", limit=f"{p['limit'] // (1024 * 1024)} MB"
     ),
-    Reason.DOWNLOAD_SCHEME: lambda p, provider: DOWNLOAD_REFUSED,
-    Reason.DOWNLOAD_ADDRESS: lambda p, provider: DOWNLOAD_REFUSED,
-    Reason.DOWNLOAD_REDIRECTS: lambda p, provider: "The download link redirected too many times.",
-    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider: (
-        f"The download took longer than {seconds(p['limit'])}, so I gave up on it."
+    # The download policy (engine/downloads.py) refused the link; where it pointed stays in the log.
+    Reason.DOWNLOAD_SCHEME: lambda p, provider, locale: t(locale, "download-refused"),
+    Reason.DOWNLOAD_ADDRESS: lambda p, provider, locale: t(locale, "download-refused"),
+    Reason.DOWNLOAD_REDIRECTS: _plain(Reason.DOWNLOAD_REDIRECTS),
+    Reason.DOWNLOAD_TOO_SLOW: lambda p, provider, locale: (
+        t(locale, "reason-download_too_slow", limit=seconds(p["limit"]))
         if p.get("limit")
-        else f"{provider} sent it too slowly to arrive within the job's time limit."
+        else t(locale, "reason-download_too_slow-deadline", provider=provider)
     ),
-    Reason.ANSWER_TOO_LARGE: lambda p, provider: (
-        f"{provider} sent an answer larger than any it should (over {mb(p['limit'])}), so it was not read."
+    Reason.ANSWER_TOO_LARGE: lambda p, provider, locale: t(
+        locale, "reason-answer_too_large", provider=provider, limit=mb(p["limit"])
     ),
-    Reason.ANSWERED: lambda p, provider: _said(p, f"{provider} answered with an error ({p.get('status')})"),
-    Reason.REFUSED: lambda p, provider: _said(p, f"{provider} refused the request"),
-    Reason.FLAGGED: lambda p, provider: f"{provider} flagged this request{_why(p)} and made no track.",
-    Reason.MADE_NOTHING: lambda p, provider: _said(p, f"{provider} could not make this {_kind_name(p)}"),
-    Reason.UNKNOWN_JOB: lambda p, provider: f"{provider} has no record of this job.",
-    Reason.SERVER_LOST_JOB: lambda p, provider: f"{provider} lost track of this job.",
-    Reason.DUPLICATE: lambda p, provider: (
-        f"{provider} says this duplicates a request it is already working on."
+    Reason.ANSWERED: lambda p, provider, locale: _said(
+        "reason-answered", p, locale, provider=provider, status=str(p.get("status"))
     ),
-    Reason.UNREADABLE: lambda p, provider: f"{provider} sent an answer the bot could not read.",
-    Reason.NO_JOB_ID: lambda p, provider: f"{provider} did not say which job it started.",
-    Reason.WRONG_ADDRESS: lambda p, provider: (
-        f"{provider} did not recognise the bot's request (not found); its {provider} address may be wrong."
+    Reason.REFUSED: lambda p, provider, locale: _said("reason-refused", p, locale, provider=provider),
+    Reason.FLAGGED: lambda p, provider, locale: t(locale, "reason-flagged", provider=provider, why=_why(p)),
+    Reason.MADE_NOTHING: lambda p, provider, locale: _said(
+        "reason-made_nothing", p, locale, provider=provider, kind=_kind_name(p, locale)
     ),
-    Reason.STREAM_BROKE: lambda p, provider: (
-        f"The connection to {provider} broke before it confirmed the job."
+    Reason.UNKNOWN_JOB: _plain(Reason.UNKNOWN_JOB),
+    Reason.SERVER_LOST_JOB: _plain(Reason.SERVER_LOST_JOB),
+    Reason.DUPLICATE: _plain(Reason.DUPLICATE),
+    Reason.UNREADABLE: _plain(Reason.UNREADABLE),
+    Reason.NO_JOB_ID: _plain(Reason.NO_JOB_ID),
+    Reason.WRONG_ADDRESS: _plain(Reason.WRONG_ADDRESS),
+    Reason.STREAM_BROKE: _plain(Reason.STREAM_BROKE),
+    Reason.NO_TAKES: _plain(Reason.NO_TAKES),
+    Reason.NOTHING_TO_DOWNLOAD: _plain(Reason.NOTHING_TO_DOWNLOAD),
+    Reason.AUDIO_MISSING: _plain(Reason.AUDIO_MISSING),
+    Reason.LINK_MISSING: _plain(Reason.LINK_MISSING),
+    Reason.BAD_SONG: lambda p, provider, locale: _said("reason-bad_song", p, locale, provider=provider),
+    Reason.CANNOT_RESUME: _plain(Reason.CANNOT_RESUME),
+    Reason.INPUT_GONE: _plain(Reason.INPUT_GONE),
+    Reason.RENDER_FAILED: _plain(Reason.RENDER_FAILED),
+    Reason.TAKE_SILENT: lambda p, provider, locale: t(locale, "reason-take_silent", index=p["index"]),
+    Reason.NO_TAKES_DOWNLOADED: _plain(Reason.NO_TAKES_DOWNLOADED),
+    Reason.SERVER_FORGOT_JOB: _plain(Reason.SERVER_FORGOT_JOB),
+    Reason.QUEUE_FULL: lambda p, provider, locale: t(
+        locale, "reason-queue_full", provider=provider, during=during(p["grace"], locale=locale)
     ),
-    Reason.NO_TAKES: lambda p, provider: f"{provider} finished but returned no takes.",
-    Reason.NOTHING_TO_DOWNLOAD: lambda p, provider: f"{provider} has no downloadable takes for this job.",
-    Reason.AUDIO_MISSING: lambda p, provider: "This needs an audio file to work on.",
-    Reason.LINK_MISSING: lambda p, provider: f"{provider} needs the song as a public link.",
-    Reason.BAD_SONG: lambda p, provider: _said(p, f"{provider} could not use the song"),
-    Reason.CANNOT_RESUME: lambda p, provider: f"{provider} can't resume this job.",
-    Reason.INPUT_GONE: lambda p, provider: "The audio to remix is no longer available.",
-    Reason.RENDER_FAILED: lambda p, provider: "I could not process this audio; it may be damaged.",
-    Reason.TAKE_SILENT: lambda p, provider: f"Take {p['index']} came back without audio.",
-    Reason.NO_TAKES_DOWNLOADED: lambda p, provider: "None of the takes could be downloaded.",
-    Reason.SERVER_FORGOT_JOB: lambda p, provider: (
-        f"The {provider} server lost this job (it was probably restarted). "
-        "It was not sent again: run the command again."
+    Reason.SERVER_KEPT_FAILING: lambda p, provider, locale: t(
+        locale,
+        "reason-server_kept_failing",
+        provider=provider,
+        status=str(p.get("status", "5xx")),
+        during=during(p["grace"], locale=locale),
     ),
-    Reason.QUEUE_FULL: lambda p, provider: (
-        f"The {provider} server's queue stayed full for {during(p['grace'])}."
+    Reason.BAD_KEY: lambda p, provider, locale: t(
+        locale, "reason-bad_key", provider=provider, setting=str(p["setting"])
     ),
-    Reason.SERVER_KEPT_FAILING: lambda p, provider: (
-        f"The {provider} server kept failing (HTTP {p.get('status', '5xx')}) for {during(p['grace'])}."
+    Reason.OPTION_UNSUPPORTED: lambda p, provider, locale: t(
+        locale, "reason-option_unsupported", provider=provider, option=str(p["option"])
     ),
-    Reason.BAD_KEY: lambda p, provider: (
-        f"The {provider} server refused the bot's key: {p['setting']} must match the server's key."
+    Reason.TAKES_SILENT: lambda p, provider, locale: takes_silent(
+        p["count"], p["wanted"], provider, locale=locale
     ),
-    Reason.OPTION_UNSUPPORTED: lambda p, provider: (
-        f"{provider} can't do `{p['option']}`; leave it out or pick another provider."
-    ),
-    Reason.TAKES_SILENT: lambda p, provider: takes_silent(p["count"], p["wanted"], provider),
     # the engine's own causes
-    Reason.DEADLINE_PASSED: lambda p, provider: (
-        f"This took longer than {seconds(p['limit'])}, so I stopped waiting. "
-        "Try again later, or with another provider."
+    Reason.DEADLINE_PASSED: lambda p, provider, locale: t(
+        locale, "reason-deadline_passed", limit=seconds(p["limit"])
     ),
-    Reason.RESTART_LOST_SUBMIT: lambda p, provider: (
-        "The bot restarted while sending this job and can't tell whether the provider got it. "
-        "To avoid paying twice it was not sent again; run the command again if no result shows up."
+    Reason.RESTART_LOST_SUBMIT: _plain(Reason.RESTART_LOST_SUBMIT),
+    Reason.SUBMIT_UNCONFIRMED: _plain(Reason.SUBMIT_UNCONFIRMED),
+    Reason.INTERRUPTED: _plain(Reason.INTERRUPTED),
+    Reason.PROVIDER_GONE: lambda p, provider, locale: t(
+        locale, "reason-provider_gone", name=str(p.get("name"))
     ),
-    Reason.SUBMIT_UNCONFIRMED: lambda p, provider: (
-        f"{provider} did not confirm that it got this job. To avoid paying twice it was not sent again; "
-        "if no result shows up, run the command again."
+    Reason.PROVIDER_STOPPED: _plain(Reason.PROVIDER_STOPPED),
+    Reason.RESULT_REFUSED: _kept(Reason.RESULT_REFUSED),
+    Reason.RESULT_NOT_POSTED: _kept(Reason.RESULT_NOT_POSTED),
+    Reason.CHANNEL_GONE: _kept(Reason.CHANNEL_GONE),
+    Reason.FLAGGED_WITHHELD: lambda p, provider, locale: flagged_withheld(locale=locale),
+    Reason.MISSING_PERMISSIONS: lambda p, provider, locale: (
+        missing_permissions(
+            [permission_name(flag, locale=locale) for flag in p.get("permissions", [])], locale=locale
+        )
+        + kept_for_show(p, locale)
     ),
-    Reason.INTERRUPTED: lambda p, provider: (
-        "Something went wrong on our side while handling this job. Please run the command again."
-    ),
-    Reason.PROVIDER_GONE: lambda p, provider: (
-        f"The provider {p.get('name')} is no longer configured here. "
-        "Run the command again with another provider."
-    ),
-    Reason.PROVIDER_STOPPED: lambda p, provider: f"{provider} stopped reporting on this job.",
-    Reason.RESULT_REFUSED: lambda p, provider: "Discord refused the result message." + kept_for_show(p),
-    Reason.RESULT_NOT_POSTED: lambda p, provider: (
-        "Discord kept failing to take the result message, so I stopped trying." + kept_for_show(p)
-    ),
-    Reason.CHANNEL_GONE: lambda p, provider: "The job's channel no longer exists." + kept_for_show(p),
-    Reason.FLAGGED_WITHHELD: lambda p, provider: flagged_withheld(),
-    Reason.MISSING_PERMISSIONS: lambda p, provider: (
-        missing_permissions([permission_name(flag) for flag in p.get("permissions", [])]) + kept_for_show(p)
-    ),
-    Reason.CANCELLED_BY: lambda p, provider: cancelled_by(p["member_id"]),
-    Reason.CANCELLED_FROM_TERMINAL: lambda p, provider: "Stopped with Ctrl-C in the terminal.",
+    Reason.CANCELLED_BY: lambda p, provider, locale: cancelled_by(p["member_id"], locale=locale),
+    Reason.CANCELLED_FROM_TERMINAL: _plain(Reason.CANCELLED_FROM_TERMINAL),
     # notes on a result, and a provider's progress detail
-    Reason.TAKE_LEFT_OUT: lambda p, provider: take_left_out(p.get("index"), provider, p),
-    Reason.FEWER_VARIATIONS: lambda p, provider: (
-        f"{provider} returned {p.get('got')} of the {p.get('wanted')} variations asked for."
+    Reason.TAKE_LEFT_OUT: lambda p, provider, locale: take_left_out(
+        p.get("index"), provider, p, locale=locale
     ),
-    Reason.TAKE_NOT_DOWNLOADED: lambda p, provider: (
-        f"Take {p['index']} could not be downloaded: {provider_failure(p, provider)}"
+    Reason.FEWER_VARIATIONS: lambda p, provider, locale: t(
+        locale,
+        "reason-fewer_variations",
+        provider=provider,
+        got=str(p.get("got")),
+        wanted=str(p.get("wanted")),
     ),
-    Reason.TAKE_UNAVAILABLE: lambda p, provider: f"Take {p['index']} was too large to post here.",
-    Reason.DEADLINE_PARTIAL: lambda p, provider: (
-        f"The other take was still not ready after {seconds(p['limit'])}, so only the finished one is posted."
+    Reason.TAKE_NOT_DOWNLOADED: lambda p, provider, locale: t(
+        locale,
+        "reason-take_not_downloaded",
+        index=p["index"],
+        cause=provider_failure(p, provider, locale=locale),
     ),
-    Reason.DEFAULT_EFFECTS: lambda p, provider: (
-        f"No effect was named in the prompt, so I used {p.get('effects')}. "
-        "Try words like slowed, nightcore, lo-fi, bass boost or vaporwave."
+    Reason.TAKE_UNAVAILABLE: lambda p, provider, locale: t(
+        locale, "reason-take_unavailable", index=p["index"]
     ),
-    Reason.TAKES_READY: lambda p, provider: takes_ready(p["ready"], p["expected"]),
-    Reason.WORKING_FOR: lambda p, provider: working_for(provider, p["seconds"]),
+    Reason.DEADLINE_PARTIAL: lambda p, provider, locale: t(
+        locale, "reason-deadline_partial", limit=seconds(p["limit"])
+    ),
+    Reason.DEFAULT_EFFECTS: lambda p, provider, locale: t(
+        locale, "reason-default_effects", effects=str(p.get("effects"))
+    ),
+    Reason.TAKES_READY: lambda p, provider, locale: takes_ready(p["ready"], p["expected"], locale=locale),
+    Reason.WORKING_FOR: lambda p, provider, locale: working_for(provider, p["seconds"], locale=locale),
     # refusals before anything starts (a provider's own checks raise some of these too)
-    Reason.UNKNOWN_PROVIDER: lambda p, provider: unknown_provider(p["name"], p.get("available", [])),
-    Reason.KIND_NOT_SUPPORTED: lambda p, provider: kind_not_supported(
-        provider, JobKind(p["job_kind"]), p.get("supporters")
+    Reason.UNKNOWN_PROVIDER: lambda p, provider, locale: unknown_provider(
+        p["name"], p.get("available", []), locale=locale
     ),
-    Reason.PROMPT_REQUIRED: lambda p, provider: prompt_required(provider),
-    Reason.LYRICS_REQUIRED: lambda p, provider: lyrics_required(provider),
-    Reason.PROMPT_OR_LYRICS_REQUIRED: lambda p, provider: prompt_or_lyrics_required(),
-    Reason.TOO_LONG: lambda p, provider: too_long(p["field"], p.get("length"), p["limit"], provider),
-    Reason.LENGTH_OUT_OF_RANGE: lambda p, provider: length_out_of_range(p["length"], p["low"], p["high"]),
-    Reason.INSTRUMENTAL_AND_VOCAL_ONLY: lambda p, provider: instrumental_and_vocal_only(),
-    Reason.VARIATIONS_NOT_SUPPORTED: lambda p, provider: variations_not_supported(
-        provider, p.get("supporters", [])
+    Reason.KIND_NOT_SUPPORTED: lambda p, provider, locale: kind_not_supported(
+        provider, JobKind(p["job_kind"]), p.get("supporters"), locale=locale
     ),
-    Reason.STRENGTH_NOT_SUPPORTED: lambda p, provider: strength_not_supported(
-        provider, p.get("supporters", [])
+    Reason.PROMPT_REQUIRED: lambda p, provider, locale: prompt_required(provider, locale=locale),
+    Reason.LYRICS_REQUIRED: lambda p, provider, locale: lyrics_required(provider, locale=locale),
+    Reason.PROMPT_OR_LYRICS_REQUIRED: lambda p, provider, locale: prompt_or_lyrics_required(locale=locale),
+    Reason.TOO_LONG: lambda p, provider, locale: too_long(
+        p["field"], p.get("length"), p["limit"], provider, locale=locale
     ),
-    Reason.VARIATIONS_OUT_OF_RANGE: lambda p, provider: variations_out_of_range(
-        p.get("wanted"), p["limit"], provider
+    Reason.LENGTH_OUT_OF_RANGE: lambda p, provider, locale: length_out_of_range(
+        p["length"], p["low"], p["high"], locale=locale
     ),
-    Reason.FILE_TOO_LARGE: lambda p, provider: file_too_large(p.get("size"), p["limit"], provider),
-    Reason.AUDIO_TOO_LONG: lambda p, provider: audio_too_long(p["duration"], p["limit"], provider),
-    Reason.AUDIO_TOO_SHORT: lambda p, provider: audio_too_short(p["duration"], p["limit"], provider),
-    Reason.NOT_AUDIO: lambda p, provider: not_audio(p.get("why"), p),
-    Reason.EMPTY_UPLOAD: lambda p, provider: empty_upload(),
-    Reason.NO_AUDIO_ATTACHED: lambda p, provider: no_audio_attached(),
-    Reason.ATTACHMENT_UNREACHABLE: lambda p, provider: attachment_unreachable(),
-    Reason.TOO_MANY_JOBS: lambda p, provider: too_many_jobs(p["limit"]),
-    Reason.WRONG_CHANNEL: lambda p, provider: wrong_channel(p["channel_id"]),
-    Reason.TAKE_EXISTS: lambda p, provider: cli_take_exists(p["path"]),
+    Reason.INSTRUMENTAL_AND_VOCAL_ONLY: lambda p, provider, locale: instrumental_and_vocal_only(
+        locale=locale
+    ),
+    Reason.VARIATIONS_NOT_SUPPORTED: lambda p, provider, locale: variations_not_supported(
+        provider, p.get("supporters", []), locale=locale
+    ),
+    Reason.STRENGTH_NOT_SUPPORTED: lambda p, provider, locale: strength_not_supported(
+        provider, p.get("supporters", []), locale=locale
+    ),
+    Reason.VARIATIONS_OUT_OF_RANGE: lambda p, provider, locale: variations_out_of_range(
+        p.get("wanted"), p["limit"], provider, locale=locale
+    ),
+    Reason.FILE_TOO_LARGE: lambda p, provider, locale: file_too_large(
+        p.get("size"), p["limit"], provider, locale=locale
+    ),
+    Reason.AUDIO_TOO_LONG: lambda p, provider, locale: audio_too_long(
+        p["duration"], p["limit"], provider, locale=locale
+    ),
+    Reason.AUDIO_TOO_SHORT: lambda p, provider, locale: audio_too_short(
+        p["duration"], p["limit"], provider, locale=locale
+    ),
+    Reason.NOT_AUDIO: lambda p, provider, locale: not_audio(p.get("why"), p, locale=locale),
+    Reason.EMPTY_UPLOAD: lambda p, provider, locale: empty_upload(locale=locale),
+    Reason.NO_AUDIO_ATTACHED: lambda p, provider, locale: no_audio_attached(locale=locale),
+    Reason.ATTACHMENT_UNREACHABLE: lambda p, provider, locale: attachment_unreachable(locale=locale),
+    Reason.TOO_MANY_JOBS: lambda p, provider, locale: too_many_jobs(p["limit"], locale=locale),
+    Reason.WRONG_CHANNEL: lambda p, provider, locale: wrong_channel(p["channel_id"], locale=locale),
+    # The terminal's own sentence (cli.py), for the operator.
+    Reason.TAKE_EXISTS: lambda p, provider, locale: cli_take_exists(p["path"]),
 }
 
 
 def words(
-    reason: Reason | str | None, kind: ErrorKind | None, params: Mapping[str, Any], provider: str
+    reason: Reason | str | None,
+    kind: ErrorKind | None,
+    params: Mapping[str, Any],
+    provider: str,
+    *,
+    locale: str | None = SOURCE,
 ) -> str:
     """The sentence for a reason code, else for the kind; a refusal names its provider in its params."""
     provider = params.get("provider") or provider
     if reason in ADMIN_REASONS:
-        return admin_refusal(AdminRefusal(AdminReason(reason), params))
+        return admin_refusal(AdminRefusal(AdminReason(reason), params), locale=locale)
     if reason in REASON_WORDS:
         try:
-            return REASON_WORDS[Reason(reason)](params, provider)
+            return REASON_WORDS[Reason(reason)](params, provider, locale)
         except (KeyError, TypeError, ValueError):
             pass  # parameters from another version: the kind's sentence still says what happened
     if kind is not None:
-        return KIND_WORDS[kind].format(provider=provider)
-    return REASON_WORDS[Reason.INTERRUPTED](params, provider)
+        return t(locale, KIND_WORDS[kind], provider=provider)
+    return REASON_WORDS[Reason.INTERRUPTED](params, provider, locale)
 
 
-def provider_failure(params: Mapping[str, Any], provider: str) -> str:
+def provider_failure(params: Mapping[str, Any], provider: str, *, locale: str | None = SOURCE) -> str:
     """A provider failure recorded inside a note: its kind and reason (`cause`) among the params."""
     kind = params.get("kind")
-    return words(params.get("cause"), ErrorKind(kind) if kind in set(ErrorKind) else None, params, provider)
+    known = ErrorKind(kind) if kind in set(ErrorKind) else None
+    return words(params.get("cause"), known, params, provider, locale=locale)
 
 
-def failure(error: Failure, provider: str) -> str:
+def failure(error: Failure, provider: str, *, locale: str | None = SOURCE) -> str:
     """Why a job failed, was refused or was cancelled, with what the member can do next."""
     if error.text is not None:
         return error.text  # stored as a sentence by an older version, next step included
-    text = words(error.reason, error.kind, error.params, provider)
-    step = NEXT_STEP.get(error.kind) if error.kind else None
-    return f"{text} {step}" if step else text
+    text = words(error.reason, error.kind, error.params, provider, locale=locale)
+    return f"{text} {next_step(error.kind, locale=locale)}" if error.kind else text
 
 
-def note(item: Note, provider: str) -> str:
-    return item.text if item.text is not None else words(item.reason, None, item.params, provider)
+def note(item: Note, provider: str, *, locale: str | None = SOURCE) -> str:
+    return (
+        item.text if item.text is not None else words(item.reason, None, item.params, provider, locale=locale)
+    )
 
 
-def refusal(item: Refusal) -> str:
+def refusal(item: Refusal, *, locale: str | None = SOURCE) -> str:
     """Why a request was not started; a refusal names the provider it is about in its params."""
-    return rejected(words(item.reason, None, item.params, ""))
+    return rejected(words(item.reason, None, item.params, "", locale=locale), locale=locale)
 
 
-def during(value: object) -> str:
+def during(value: object, *, locale: str | None = SOURCE) -> str:
     """A self-hosted provider's grace period, in minutes from two minutes up, else in seconds."""
     total = float(value) if isinstance(value, int | float) else 0.0
     if total >= 120:
-        return f"{total / 60:g} minutes"
-    return "1 second" if total == 1 else f"{total:g} seconds"
+        return t(locale, "during-minutes", minutes=f"{total / 60:g}")
+    return t(locale, "during-seconds", seconds=int(total) if total.is_integer() else total)
 
 
-def takes_silent(count: int, wanted: int, provider: str) -> str:
+def takes_silent(count: int, wanted: int, provider: str, *, locale: str | None = SOURCE) -> str:
     if count >= wanted:
-        return f"Every take from {provider} came out silent and was dropped."
-    if count == 1:
-        return "1 take came out silent and was dropped."
-    return f"{count} takes came out silent and were dropped."
+        return t(locale, "takes-silent-all", provider=provider)
+    return t(locale, "takes-silent", count=count)
 
 
 def reachability(reachable: bool | None) -> str:
@@ -644,115 +772,120 @@ def reachability(reachable: bool | None) -> str:
 
 
 # -- results --------------------------------------------------------------------------------------------
-def result_ready(member_id: int, count: int) -> str:
-    takes = "take is" if count == 1 else f"{count} takes are"
-    return f"<@{member_id}> your {takes} ready!"
+def result_ready(member_id: int, count: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "result-ready", member=str(member_id), count=count)
 
 
-def result_link(url: str) -> str:
-    return f"[Jump to the result]({url})"
+def result_link(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "result-link", url=url)
 
 
-PROVIDER_FIELD = "Provider"
+PROVIDER_FIELD = t(SOURCE, "provider-field")
 UNKNOWN_DURATION = "?"
-LYRICS_FIELD = "Lyrics"
-NOTE_FIELD = "Note"
+LYRICS_FIELD = t(SOURCE, "lyrics-field")
+NOTE_FIELD = t(SOURCE, "note-field")
 
 
-def take_name(number: int) -> str:
-    return f"Take {number}"
+def take_name(number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "take-name", number=number)
 
 
-def download_link(url: str) -> str:
-    return f"[download]({url})"
+def download_link(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "download-link", url=url)
 
 
-def take_left_out(index: int | None, provider: str, params: Mapping[str, Any]) -> str:
+def take_left_out(
+    index: int | None, provider: str, params: Mapping[str, Any], *, locale: str | None = SOURCE
+) -> str:
     """A note on the result: one take of several failed at the provider."""
-    name = f"Take {index}" if index else "One take"
+    name = take_name(index, locale=locale) if index else t(locale, "one-take")
     if params.get("flagged"):
-        return f"{name} was flagged by {provider}{_why(params)} and is left out."
-    return f"{name} failed at {provider} and is left out."
+        return t(locale, "take-left-out-flagged", name=name, provider=provider, why=_why(params))
+    return t(locale, "take-left-out", name=name, provider=provider)
 
 
 # -- buttons and forms --------------------------------------------------------------------------------
-REMIX_THIS_AUDIO = "Remix this audio"
-BUTTON_REROLL = "Reroll"
-BUTTON_EDIT = "Edit and rerun"
-BUTTON_DELETE = "Delete"
-BUTTON_CANCEL = "Cancel"
-FORM_PROMPT = "Prompt"
-FORM_PROMPT_HINT = "How it should sound, e.g. lo-fi with chill beats"
-FORM_LYRICS = "Lyrics"
-FORM_LYRICS_HINT = "New lyrics to sing (optional)"
-FORM_GENDER = "Voice"
-FORM_GENDER_HINT = "Voice for the vocals (optional)"
-GENDER_NAMES = {"male": "Male", "female": "Female", "neutral": "Neutral"}
-FORM_FILE = "Which file"
-FORM_FILE_HINT = "The message has several audio files"
+REMIX_THIS_AUDIO = _command("button-remix-this-audio")  # also the context menu's name
+BUTTON_REROLL = t(SOURCE, "button-reroll")
+BUTTON_EDIT = t(SOURCE, "button-edit")
+BUTTON_DELETE = t(SOURCE, "button-delete")
+BUTTON_CANCEL = t(SOURCE, "button-cancel")
+FORM_PROMPT = t(SOURCE, "form-prompt")
+FORM_PROMPT_HINT = t(SOURCE, "form-prompt-hint")
+FORM_LYRICS = t(SOURCE, "form-lyrics")
+FORM_LYRICS_HINT = t(SOURCE, "form-lyrics-hint")
+FORM_GENDER = t(SOURCE, "form-gender")
+FORM_GENDER_HINT = t(SOURCE, "form-gender-hint")
+GENDER_NAMES = {g: _command(f"choice-gender-{g}") for g in ("male", "female", "neutral")}
+FORM_FILE = t(SOURCE, "form-file")
+FORM_FILE_HINT = t(SOURCE, "form-file-hint")
 
 
-def button_take(number: int) -> str:
-    return f"Remix take {number}"
+def button_take(number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "button-take", number=number)
 
 
-def form_title_take(number: int) -> str:
-    return f"Remix take {number}"
+def form_title_take(number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "form-title-take", number=number)
 
 
-def form_title_edit(job_id: int) -> str:
-    return f"Edit and rerun job #{job_id}"
+def form_title_edit(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "form-title-edit", job=str(job_id))
 
 
 # -- command descriptions (Discord shows them in the command picker; at most 100 characters each) -------
-DESCRIBE_REMIX = "Remix a song: attach audio and describe the new sound."
-DESCRIBE_SING = "Sing your lyrics over an instrumental: attach it and write the words."
-DESCRIBE_GENERATE = "Make a new song from a prompt, or from your lyrics and a style."
-DESCRIBE_JOBS = "Your recent jobs: state and links (only you see it)."
-DESCRIBE_SHOW = "Post a job's results again, with fresh buttons."
-DESCRIBE_CANCEL = "Cancel a job that has not finished."
-DESCRIBE_CONFIG = "Set up the remix bot for this server"
-DESCRIBE_CONFIG_SHOW = "Show this server's remix settings"
-DESCRIBE_CONFIG_PROVIDER = "Choose the provider used when a member names none"
-DESCRIBE_CONFIG_CHANNEL = "Keep remixes in one channel (leave empty: any channel)"
-DESCRIBE_CONFIG_MEMBER_LIMIT = "How many unfinished jobs one member may have"
-DESCRIBE_USAGE = "What this server made with the bot recently"
+DESCRIBE_REMIX = _command("describe-remix")
+DESCRIBE_SING = _command("describe-sing")
+DESCRIBE_GENERATE = _command("describe-generate")
+DESCRIBE_JOBS = _command("describe-jobs")
+DESCRIBE_SHOW = _command("describe-show")
+DESCRIBE_CANCEL = _command("describe-cancel")
+DESCRIBE_CONFIG = _command("describe-config")
+DESCRIBE_CONFIG_SHOW = _command("describe-config-show")
+DESCRIBE_CONFIG_PROVIDER = _command("describe-config-provider")
+DESCRIBE_CONFIG_LANGUAGE = _command("describe-config-language")
+DESCRIBE_CONFIG_CHANNEL = _command("describe-config-channel")
+DESCRIBE_CONFIG_MEMBER_LIMIT = _command("describe-config-member-limit")
+DESCRIBE_USAGE = _command("describe-usage")
 
 # Options, by command.
-OPTIONS_REMIX = {
-    "audio": "The song to remix (an audio file)",
-    "prompt": "How it should sound, e.g. 'lo-fi with chill beats'",
-    "lyrics": "New lyrics to sing (optional; some providers need them)",
-    "gender": "Voice for the vocals",
-    "provider": "Which AI service makes it",
-    "variations": "How many takes to make, 1 to 3 (providers that offer a choice)",
-    "strength": "How closely to keep the original, 0.0 to 1.0 (default 1.0; lower drifts further)",
-}
-OPTIONS_SING = {
-    "audio": "The instrumental to sing over (an audio file)",
-    "prompt": "How the singing should sound, e.g. 'soulful, slow, breathy'",
-    "lyrics": "The words to sing",
-    "gender": "Voice for the vocals",
-    "provider": "Which AI service makes it",
-}
+OPTIONS_REMIX = _options(
+    audio="option-remix-audio",
+    prompt="option-remix-prompt",
+    lyrics="option-remix-lyrics",
+    gender="option-gender",
+    provider="option-provider",
+    variations="option-remix-variations",
+    strength="option-remix-strength",
+)
+OPTIONS_SING = _options(
+    audio="option-sing-audio",
+    prompt="option-sing-prompt",
+    lyrics="option-sing-lyrics",
+    gender="option-gender",
+    provider="option-provider",
+)
 
 
 def options_generate(min_length: int, max_length: int) -> dict[str, str]:
     return {
-        "prompt": "What the song is about and how it sounds (the AI writes the rest)",
-        "style": "Genre or style for your lyrics, e.g. 'Pop' or 'Lo-fi'",
-        "lyrics": "Your own lyrics (use with style)",
-        "instrumental": "Music only, no vocals",
-        "vocal_only": "Vocals only, no instruments",
-        "gender": "Voice for the vocals",
-        "voice": "A voice model to sing with (start typing a name)",
-        "length": f"Length in seconds ({min_length}-{max_length}); experimental",
-        "provider": "Which AI service makes it",
+        **_options(
+            prompt="option-generate-prompt",
+            style="option-generate-style",
+            lyrics="option-generate-lyrics",
+            instrumental="option-generate-instrumental",
+            vocal_only="option-generate-vocal-only",
+            gender="option-gender",
+            voice="option-generate-voice",
+        ),
+        "length": _command("option-generate-length", low=min_length, high=max_length),
+        "provider": _command("option-provider"),
     }
 
 
-OPTIONS_JOB = {"job": "The job number (see /jobs)"}
-OPTIONS_CONFIG_PROVIDER = {"name": "A configured provider; leave empty to use the bot's default"}
+OPTIONS_JOB = _options(job="option-job")
+OPTIONS_CONFIG_PROVIDER = _options(name="option-config-provider-name")
+OPTIONS_CONFIG_LANGUAGE = _options(locale="option-config-language-locale")
 
 
 # -- who may press what, and what happened ------------------------------------------------------------
@@ -760,144 +893,161 @@ OPTIONS_CONFIG_PROVIDER = {"name": "A configured provider; leave empty to use th
 ACTION_CANCEL = "cancel"
 ACTION_DELETE = "delete"
 ACTION_REROLL = "reroll"
-ACTION_EDIT = "edit and rerun"
+ACTION_EDIT = "edit"
 
 
-def only_requester(action: str) -> str:
-    return f"Only the member who started this job can {action} it. Use Remix take on a take to make your own."
+def only_requester(action: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, f"only-requester-{action}")
 
 
-def only_requester_or_moderator(action: str) -> str:
-    return f"Only the member who started this job or a moderator (Manage Messages) can {action} it."
+def only_requester_or_moderator(action: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, f"only-requester-or-moderator-{action}")
 
 
-def job_not_found(job_id: int) -> str:
-    return f"I can't find job #{job_id} in this server."
+def job_not_found(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "job-not-found", job=str(job_id))
 
 
-def not_a_job_id(value: str) -> str:
-    return f"`{clip(defuse(value), 30)}` is not a job number. Pick one from the list or see `/jobs`."
+def not_a_job_id(value: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "not-a-job-id", value=clip(defuse(value), 30))
 
 
-def no_audio_in_message() -> str:
-    return "That message has no audio attachment. Use Remix this audio on a message with an audio file."
+def no_audio_in_message(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "no-audio-in-message")
 
 
-def source_gone(job_id: int, hours: float) -> str:
-    kept = f"kept for {hours:g} hours" if hours else "not kept after a job ends"
-    return (
-        f"The audio of job #{job_id} is no longer available (inputs are {kept}). "
-        "Run `/remix` again with the file, or use Remix this audio on a message that has it."
-    )
+def source_gone(job_id: int, hours: float, *, locale: str | None = SOURCE) -> str:
+    if hours:
+        return t(locale, "source-gone-kept", job=str(job_id), hours=f"{hours:g}")
+    return t(locale, "source-gone", job=str(job_id))
 
 
-def take_gone(job_id: int, number: int) -> str:
-    return f"Take {number} of job #{job_id} is no longer in its result message (was it deleted?)."
+def take_gone(job_id: int, number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "take-gone", job=str(job_id), number=number)
 
 
-def cannot_cancel_now(job_id: int, state: str) -> str:
+def cannot_cancel_now(job_id: int, state: str, *, locale: str | None = SOURCE) -> str:
     if state == "delivering":
-        return f"Job #{job_id} is already posting its takes, so it can't be cancelled any more."
-    return f"Job #{job_id} has already ended ({STAGE_NAMES.get(state, state).lower()}); there is nothing to cancel."
+        return t(locale, "cannot-cancel-delivering", job=str(job_id))
+    return t(locale, "cannot-cancel-ended", job=str(job_id), stage=stage_name(state, locale=locale).lower())
 
 
-def cancel_done(job_id: int) -> str:
-    return f"Job #{job_id} is cancelled."
+def cancel_done(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "cancel-done", job=str(job_id))
 
 
-def deleted(job_id: int) -> str:
-    return f"Deleted the results of job #{job_id}."
+def deleted(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "deleted", job=str(job_id))
 
 
-def result_deleted(job_id: int) -> str:
-    return f"The results of job #{job_id} were deleted, so there is nothing to show again."
+def result_deleted(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "result-deleted", job=str(job_id))
 
 
-def not_delivered(job_id: int, state: str, error: str | None, url: str | None) -> str:
-    text = f"Job #{job_id} has no results to show: {STAGE_NAMES.get(state, state).lower()}."
+def not_delivered(
+    job_id: int, state: str, error: str | None, url: str | None, *, locale: str | None = SOURCE
+) -> str:
+    text = t(locale, "not-delivered", job=str(job_id), stage=stage_name(state, locale=locale).lower())
     if error:
         text += f" {clip(error, 300)}"
-    return text + (f" [Status]({url})" if url else "")
+    return text + (" " + t(locale, "status-link-label", url=url) if url else "")
 
 
-def shown_again(job_id: int, member_id: int, shown_by: int) -> str:
-    by = "" if shown_by == member_id else f", shown again by <@{shown_by}>"
-    return f"Results of job #{job_id} by <@{member_id}>{by}"
+def shown_again(job_id: int, member_id: int, shown_by: int, *, locale: str | None = SOURCE) -> str:
+    if shown_by == member_id:
+        return t(locale, "shown-again", job=str(job_id), member=str(member_id))
+    return t(locale, "shown-again-by", job=str(job_id), member=str(member_id), by=str(shown_by))
 
 
-def shown_posted(url: str) -> str:
-    return f"Posted again: {url}"
+def shown_posted(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "shown-posted", url=url)
 
 
-def kept_posted(job_id: int) -> str:
-    return f"The takes of job #{job_id} are posted."
+def kept_posted(job_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "kept-posted", job=str(job_id))
 
 
-JOBS_TITLE = "Your recent jobs"
+JOBS_TITLE = t(SOURCE, "jobs-title")
 
 
-def no_jobs() -> str:
-    return "You have no jobs in this server yet. Start one with `/remix`, or Remix this audio on a message."
+def no_jobs(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "no-jobs")
 
 
-def job_line(job_id: int, kind: str, state: str, prompt: str, links: list[str]) -> str:
+def job_line(
+    job_id: int, kind: str, state: str, prompt: str, links: list[str], *, locale: str | None = SOURCE
+) -> str:
     what = f" · “{echo(prompt, 60)}”" if prompt else ""
     tail = f" · {' · '.join(links)}" if links else ""
-    return f"**#{job_id}** {kind} · {STAGE_NAMES.get(state, state)}{what}{tail}"
+    return f"**#{job_id}** {kind} · {stage_name(state, locale=locale)}{what}{tail}"
 
 
-def status_link(url: str) -> str:
-    return f"[status]({url})"
+def status_link(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "status-link", url=url)
 
 
-def results_link(url: str) -> str:
-    return f"[result]({url})"
+def results_link(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "results-link", url=url)
 
 
-def job_choice(job_id: int, state: str, prompt: str) -> str:
-    return clip(f"#{job_id} · {STAGE_NAMES.get(state, state)} · {prompt or 'no prompt'}", 100)
+def job_choice(job_id: int, state: str, prompt: str, *, locale: str | None = SOURCE) -> str:
+    return clip(f"#{job_id} · {stage_name(state, locale=locale)} · {prompt or t(locale, 'no-prompt')}", 100)
 
 
 # -- errors ---------------------------------------------------------------------------------------------
-def slow_down(retry_after: float) -> str:
-    return f"Slow down a little: try again in {retry_after:.0f} s."
+def slow_down(retry_after: float, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "slow-down", seconds=f"{retry_after:.0f}")
 
 
-def no_permission() -> str:
-    return "You don't have permission to do that here."
+def no_permission(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "no-permission")
 
 
-def cannot_use_here() -> str:
-    return "You can't use this command here."
+def cannot_use_here(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "cannot-use-here")
 
 
-def not_understood(value: str) -> str:
-    return f"I couldn't understand `{clip(defuse(value), 50)}`."
+def not_understood(value: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "not-understood", value=clip(defuse(value), 50))
 
 
-def generic_error(reference: str) -> str:
-    return f"Something went wrong on our side (ref `{reference}`). Please try again."
+def generic_error(reference: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "generic-error", reference=reference)
 
 
 # -- server settings -----------------------------------------------------------------------------------
-def config_saved() -> str:
-    return "Saved. `/config show` lists this server's settings."
+def config_saved(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "config-saved")
 
 
 def config_summary(
-    provider: str | None, bot_default: str, channel_id: int | None, member_limit: int, available: list[str]
+    provider: str | None,
+    bot_default: str,
+    channel_id: int | None,
+    member_limit: int,
+    available: list[str],
+    language: str | None = None,
+    server_language: str | None = None,
+    *,
+    locale: str | None = SOURCE,
 ) -> str:
-    return "\n".join(
-        [
-            "**Remix settings for this server**",
-            f"Default provider: `{provider}`"
-            if provider
-            else f"Default provider: the bot's default (`{bot_default}`)",
-            f"Remix channel: <#{channel_id}>" if channel_id else "Remix channel: any channel",
-            f"Unfinished jobs per member: {member_limit}",
-            f"Providers available: {', '.join(available)}",
-        ]
-    )
+    """`language`: the /config language setting (None: the server's); `server_language`: its guild_locale."""
+    lines = [
+        t(locale, "config-title"),
+        t(locale, "config-provider", provider=provider)
+        if provider
+        else t(locale, "config-provider-default", provider=bot_default),
+        t(locale, "config-channel", channel=str(channel_id))
+        if channel_id
+        else t(locale, "config-channel-any"),
+        t(locale, "config-member-limit", limit=member_limit),
+        t(locale, "config-providers", providers=", ".join(available)),
+    ]
+    if language:
+        lines.append(t(locale, "config-language", language=language_name(language)))
+    elif server_language:
+        lines.append(t(locale, "config-language-server", language=language_name(server_language)))
+    return "\n".join(lines)
 
 
 def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[int, int]]) -> str:
@@ -938,31 +1088,28 @@ BUTTON_SESSION_WITHDRAW = "Withdraw"
 SESSION_FORM_TITLE = "Remix the session track"
 SESSION_FORM_PROVIDER = "Provider"
 SESSION_FORM_PROVIDER_HINT = "Which service makes your take (the session's choice if you leave it)."
-DESCRIBE_SESSION = "Community remix sessions: one track, everyone remixes, the server votes."
-DESCRIBE_SESSION_START = "Open a remix session on a track (hosts only)."
-DESCRIBE_SESSION_SUBMIT = "Enter your own remix of the session track."
-DESCRIBE_SESSION_NEXT = "Close submissions now, or close voting now (hosts only)."
-DESCRIBE_SESSION_LIST = "This server's open and recent remix sessions."
-DESCRIBE_SESSION_CANCEL = "End a session without results (host or moderator)."
-DESCRIBE_SESSION_RESULTS = "Post a finished session's results again."
-DESCRIBE_CONFIG_SESSION_ROLE = "Members with this role may host remix sessions (empty: clear)."
-DESCRIBE_CONFIG_SESSION_FORUM = "Open remix sessions as posts in this forum (empty: in the channel)."
-DESCRIBE_CONFIG_SESSION_VOTERS = "Who may vote in remix sessions."
-SESSION_OPTION = "The session (the one of this thread if you leave it empty)"
-OPTIONS_SESSION_START = {
-    "audio": "The track everyone remixes",
-    "title": "The session's name (the thread gets it too)",
-    "submissions": "How long entries are taken, e.g. 2d, 12h, 1h 30m (default 2 days)",
-    "voting": "How long voting lasts after that, e.g. 1d (default 1 day)",
-    "entries_per_member": "How many entries each member may have (1-5, default 2)",
-    "provider": "The service Remix this uses unless a member picks another",
-    "forum": "Open the session as a post in this forum channel",
-}
-OPTIONS_SESSION_SUBMIT = {"audio": "Your remix of the session track", "session": SESSION_OPTION}
-OPTIONS_SESSION_ONE = {"session": SESSION_OPTION}
-OPTIONS_CONFIG_SESSION_VOTERS = {
-    "joined_before": "Only members who joined the server before a session started may vote in it",
-}
+DESCRIBE_SESSION = _command("describe-session")
+DESCRIBE_SESSION_START = _command("describe-session-start")
+DESCRIBE_SESSION_SUBMIT = _command("describe-session-submit")
+DESCRIBE_SESSION_NEXT = _command("describe-session-next")
+DESCRIBE_SESSION_LIST = _command("describe-session-list")
+DESCRIBE_SESSION_CANCEL = _command("describe-session-cancel")
+DESCRIBE_SESSION_RESULTS = _command("describe-session-results")
+DESCRIBE_CONFIG_SESSION_ROLE = _command("describe-config-session-role")
+DESCRIBE_CONFIG_SESSION_FORUM = _command("describe-config-session-forum")
+DESCRIBE_CONFIG_SESSION_VOTERS = _command("describe-config-session-voters")
+OPTIONS_SESSION_START = _options(
+    audio="option-session-start-audio",
+    title="option-session-start-title",
+    submissions="option-session-start-submissions",
+    voting="option-session-start-voting",
+    entries_per_member="option-session-start-entries-per-member",
+    provider="option-session-start-provider",
+    forum="option-session-start-forum",
+)
+OPTIONS_SESSION_SUBMIT = _options(audio="option-session-submit-audio", session="option-session")
+OPTIONS_SESSION_ONE = _options(session="option-session")
+OPTIONS_CONFIG_SESSION_VOTERS = _options(joined_before="option-config-session-voters-joined-before")
 SESSION_VOTERS_NAMES = {True: "members who joined before the session started", False: "every member"}
 
 
@@ -1243,41 +1390,37 @@ def button_session_withdraw(position: int) -> str:
 
 # -- server admins: budgets, roles, cooldowns, moderation, usage, admin log ----------------------------
 # Everything the admin rules (engine/admin.py, engine/budgets.py) and their commands say.
-DESCRIBE_CONFIG_BUDGET = "Credit budget per provider for this server (leave both empty: no budget)"
-DESCRIBE_CONFIG_ROLES = "Who may start jobs (allow) and who skips the per-member limits (bypass)"
-DESCRIBE_CONFIG_COOLDOWN = "Seconds a member waits between two jobs (0: no cooldown)"
-DESCRIBE_CONFIG_MEMBER_LIMITS = "Jobs per member: unfinished at once, and started per day (UTC)"
-DESCRIBE_CONFIG_BLOCKLIST = "Words refused in prompts, lyrics and titles"
-DESCRIBE_BLOCKLIST_ADD = "Refuse requests containing this word or pattern (* stands for any letters)"
-DESCRIBE_BLOCKLIST_REMOVE = "Allow this word or pattern again"
-DESCRIBE_BLOCKLIST_SHOW = "List the blocked words and patterns (only you see them)"
-DESCRIBE_CONFIG_FLAGGED = "What to do with takes the provider flagged: spoiler or withhold"
-DESCRIBE_CONFIG_LOG_CHANNEL = "Where the bot tells admins about budgets, blocked words and provider trouble"
-DESCRIBE_USAGE_SHOW = "Jobs and credits per provider and day, and the top members"
-DESCRIBE_USAGE_EXPORT = "A CSV file of every job of the period with its cost"
-OPTIONS_CONFIG_BUDGET = {
-    "provider": "The provider this budget is for",
-    "daily": "Credits per day (UTC); leave empty for no daily budget",
-    "monthly": "Credits per calendar month (UTC); leave empty for no monthly budget",
-}
-OPTIONS_CONFIG_ROLES = {
-    "allow": "Only members with an allowed role may start jobs (none set: everyone may)",
-    "bypass": "Members with this role skip the per-member limits and the cooldown",
-    "remove": "Remove the given roles instead of adding them",
-}
-OPTIONS_CONFIG_COOLDOWN = {"seconds": "Seconds between two jobs of one member; 0 turns it off"}
-OPTIONS_CONFIG_MEMBER_LIMITS = {
-    "at_once": "Unfinished jobs one member may have at once",
-    "per_day": "Jobs one member may start per day (UTC); 0 means no daily limit",
-}
-OPTIONS_BLOCKLIST_WORD = {"word": "A word or phrase; * matches any letters (e.g. bad*)"}
-OPTIONS_CONFIG_FLAGGED = {"mode": "spoiler: post it behind a spoiler; withhold: don't post it"}
-OPTIONS_CONFIG_LOG_CHANNEL = {"channel": "A text channel for admin events; leave empty to stop"}
-OPTIONS_USAGE = {
-    "days": "How many days back (default 30)",
-    "provider": "Only this provider",
-}
-FLAGGED_MODE_NAMES = {"spoiler": "Post behind a spoiler", "withhold": "Withhold"}
+DESCRIBE_CONFIG_BUDGET = _command("describe-config-budget")
+DESCRIBE_CONFIG_ROLES = _command("describe-config-roles")
+DESCRIBE_CONFIG_COOLDOWN = _command("describe-config-cooldown")
+DESCRIBE_CONFIG_MEMBER_LIMITS = _command("describe-config-member-limits")
+DESCRIBE_CONFIG_BLOCKLIST = _command("describe-config-blocklist")
+DESCRIBE_BLOCKLIST_ADD = _command("describe-blocklist-add")
+DESCRIBE_BLOCKLIST_REMOVE = _command("describe-blocklist-remove")
+DESCRIBE_BLOCKLIST_SHOW = _command("describe-blocklist-show")
+DESCRIBE_CONFIG_FLAGGED = _command("describe-config-flagged")
+DESCRIBE_CONFIG_LOG_CHANNEL = _command("describe-config-log-channel")
+DESCRIBE_USAGE_SHOW = _command("describe-usage-show")
+DESCRIBE_USAGE_EXPORT = _command("describe-usage-export")
+OPTIONS_CONFIG_BUDGET = _options(
+    provider="option-config-budget-provider",
+    daily="option-config-budget-daily",
+    monthly="option-config-budget-monthly",
+)
+OPTIONS_CONFIG_ROLES = _options(
+    allow="option-config-roles-allow",
+    bypass="option-config-roles-bypass",
+    remove="option-config-roles-remove",
+)
+OPTIONS_CONFIG_COOLDOWN = _options(seconds="option-config-cooldown-seconds")
+OPTIONS_CONFIG_MEMBER_LIMITS = _options(
+    at_once="option-config-member-limits-at-once", per_day="option-config-member-limits-per-day"
+)
+OPTIONS_BLOCKLIST_WORD = _options(word="option-blocklist-word")
+OPTIONS_CONFIG_FLAGGED = _options(mode="option-config-flagged-mode")
+OPTIONS_CONFIG_LOG_CHANNEL = _options(channel="option-config-log-channel-channel")
+OPTIONS_USAGE = _options(days="option-usage-days", provider="option-usage-provider")
+FLAGGED_MODE_NAMES = {m: _command(f"choice-flagged-{m}") for m in ("spoiler", "withhold")}
 PERIOD_NAMES = {"day": "daily", "month": "monthly"}
 
 
@@ -1294,34 +1437,36 @@ def credits(amount: float) -> str:
 ADMIN_REASONS = frozenset(AdminReason)
 
 
-def admin_refusal(refusal: AdminRefusal) -> str:
+def admin_refusal(refusal: AdminRefusal, *, locale: str | None = SOURCE) -> str:
     params = refusal.params
     until = params.get("until")
     if isinstance(until, str):  # read back from a rejected job's stored reason
         until = datetime.fromisoformat(until)
     reason = refusal.reason
     if reason is AdminReason.ROLE_REQUIRED:
-        roles = [f"<@&{r}>" for r in params.get("roles", [])]  # type: ignore[attr-defined]
-        return f"Only members with one of these roles can start jobs here: {', '.join(roles)}."
+        named = params.get("roles")
+        roles = ", ".join(f"<@&{r}>" for r in (named if isinstance(named, list) else []))
+        return t(locale, "admin-role-required", roles=roles)
     if reason is AdminReason.BLOCKED_WORD:
-        return "Your request contains a word this server doesn't allow, so nothing was sent."
+        return t(locale, "admin-blocked-word")
     assert isinstance(until, datetime)
     if reason is AdminReason.PENALTY:
-        return f"Too many blocked requests in the last hour. You can start jobs again at {when(until)}."
+        return t(locale, "admin-penalty", when=when(until))
     if reason is AdminReason.COOLDOWN:
-        return f"This server has a cooldown between jobs. You can start the next one at {when(until)}."
+        return t(locale, "admin-cooldown", when=when(until))
     if reason is AdminReason.DAILY_LIMIT:
-        return (
-            f"You've started {params.get('limit')} jobs today, this server's daily limit. "
-            f"You can start more at {when(until)}."
-        )
-    period = PERIOD_NAMES.get(str(params.get("period")), "")
+        limit = params.get("limit")
+        return t(locale, "admin-daily-limit", limit=limit if isinstance(limit, int) else 0, when=when(until))
+    period = "month" if params.get("period") == "month" else "day"
     budget = params.get("budget")
-    amount = f" ({credits(budget)} credits)" if isinstance(budget, int | float) else ""
-    return (
-        f"This server's {period} budget for `{params.get('provider')}`{amount} has no room for this job. "
-        f"It resets at <t:{int(until.timestamp())}:f> (<t:{int(until.timestamp())}:R>)."
-    )
+    stamp = int(until.timestamp())
+    args: dict[str, Arg] = {
+        "provider": str(params.get("provider")),
+        "resets": f"<t:{stamp}:f> (<t:{stamp}:R>)",
+    }
+    if isinstance(budget, int | float):
+        return t(locale, f"admin-budget-{period}-amount", credits=credits(budget), **args)
+    return t(locale, f"admin-budget-{period}", **args)
 
 
 def budget_saved(provider: str, daily: float | None, monthly: float | None) -> str:
@@ -1395,24 +1540,17 @@ def admin_summary(
     return "\n".join(lines)
 
 
-def flagged_note(numbers: list[int], withheld: bool) -> str:
+def flagged_note(numbers: list[int], withheld: bool, *, locale: str | None = SOURCE) -> str:
     which = ", ".join(str(n) for n in numbers)
-    if withheld:
-        return f"The provider flagged take {which}; this server withholds flagged takes, so it is not posted."
-    return f"The provider flagged take {which}; it is posted behind a spoiler."
+    return t(locale, "flagged-note-withheld" if withheld else "flagged-note-spoiler", takes=which)
 
 
-def flagged_withheld() -> str:
-    return (
-        "The provider flagged this result, and this server withholds flagged results, so nothing was posted."
-    )
+def flagged_withheld(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "flagged-withheld")
 
 
-def flagged_withheld_dm(job_id: int, channel_id: int) -> str:
-    return (
-        f"The provider flagged your job #{job_id} in <#{channel_id}>, and that server withholds flagged "
-        "takes, so they were not posted."
-    )
+def flagged_withheld_dm(job_id: int, channel_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "flagged-withheld-dm", job=str(job_id), channel=str(channel_id))
 
 
 def admin_event(event: AdminEvent) -> str:

@@ -48,32 +48,34 @@ async def safe_reply(interaction: discord.Interaction, content: str, *, ephemera
             )
 
 
-def describe(error: Exception) -> str | None:
-    """The member-facing text for an expected error, or None for a bug."""
+def describe(error: Exception, locale: str | None = None) -> str | None:
+    """The member-facing text for an expected error (in the member's `locale`), or None for a bug."""
     if isinstance(error, UserFacingError):
         return error.message
     if isinstance(error, app_commands.NoPrivateMessage):
-        return texts.guild_only()
+        return texts.guild_only(locale=locale)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return texts.slow_down(error.retry_after)
+        return texts.slow_down(error.retry_after, locale=locale)
     if isinstance(error, app_commands.BotMissingPermissions):
-        return texts.missing_permissions([texts.permission_name(p) for p in error.missing_permissions])
+        names = [texts.permission_name(p, locale=locale) for p in error.missing_permissions]
+        return texts.missing_permissions(names, locale=locale)
     if isinstance(error, app_commands.MissingPermissions):
-        return texts.no_permission()
+        return texts.no_permission(locale=locale)
     if isinstance(error, app_commands.CheckFailure):
-        return texts.cannot_use_here()
+        return texts.cannot_use_here(locale=locale)
     if isinstance(error, app_commands.TransformerError):
-        return texts.not_understood(str(error.value))
+        return texts.not_understood(str(error.value), locale=locale)
     return None
 
 
 async def report(interaction: discord.Interaction, error: Exception, where: str) -> None:
     """The one error policy: a refusal is told as it is; a bug is logged with a reference the member sees."""
-    message = describe(error)
+    locale = interaction.locale.value  # a refusal is private: the member's language
+    message = describe(error, locale)
     if message is None:
         reference = secrets.token_hex(4)
         log.error("%s failed (ref %s)", where, reference, exc_info=getattr(error, "original", error))
-        message = texts.generic_error(reference)
+        message = texts.generic_error(reference, locale=locale)
     await safe_reply(interaction, message)
 
 

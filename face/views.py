@@ -61,7 +61,9 @@ class RemixForm(ui.Modal):
         lyrics: str | None = None,
         gender: str | None = None,
         files: list[str] | None = None,
+        locale: str | None = None,
     ) -> None:
+        # A form is shown to one member: `locale` is theirs.
         super().__init__(title=texts.clip(title, 45), timeout=FORM_TIMEOUT)
         self.submit = submit
         self.prompt: ui.TextInput[RemixForm] = ui.TextInput(
@@ -84,18 +86,30 @@ class RemixForm(ui.Modal):
             min_values=0,
             max_values=1,
             options=[
-                discord.SelectOption(label=texts.GENDER_NAMES[g], value=g, default=g == gender)
+                discord.SelectOption(label=texts.gender_name(g, locale=locale), value=g, default=g == gender)
                 for g in GENDERS
             ],
         )
         self.add_item(
-            ui.Label(text=texts.FORM_PROMPT, description=texts.FORM_PROMPT_HINT, component=self.prompt)
+            ui.Label(
+                text=texts.form_words("prompt", locale=locale),
+                description=texts.form_words("prompt-hint", locale=locale),
+                component=self.prompt,
+            )
         )
         self.add_item(
-            ui.Label(text=texts.FORM_LYRICS, description=texts.FORM_LYRICS_HINT, component=self.lyrics)
+            ui.Label(
+                text=texts.form_words("lyrics", locale=locale),
+                description=texts.form_words("lyrics-hint", locale=locale),
+                component=self.lyrics,
+            )
         )
         self.add_item(
-            ui.Label(text=texts.FORM_GENDER, description=texts.FORM_GENDER_HINT, component=self.gender)
+            ui.Label(
+                text=texts.form_words("gender", locale=locale),
+                description=texts.form_words("gender-hint", locale=locale),
+                component=self.gender,
+            )
         )
         self.file: ui.Select[RemixForm] | None = None
         if files and len(files) > 1:
@@ -107,7 +121,11 @@ class RemixForm(ui.Modal):
                 ],
             )
             self.add_item(
-                ui.Label(text=texts.FORM_FILE, description=texts.FORM_FILE_HINT, component=self.file)
+                ui.Label(
+                    text=texts.form_words("file", locale=locale),
+                    description=texts.form_words("file-hint", locale=locale),
+                    component=self.file,
+                )
             )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
@@ -151,7 +169,7 @@ async def remix_message(bot: RemixBot, interaction: discord.Interaction, message
     """Open the form at once (a form must be the first response); the attachment URLs are fresh now."""
     found = audio_attachments(message)
     if not found:
-        raise UserFacingError(texts.no_audio_in_message())
+        raise UserFacingError(texts.no_audio_in_message(locale=interaction.locale.value))
 
     async def submit(modal_interaction: discord.Interaction, values: FormValues) -> None:
         attachment = found[min(values.file, len(found) - 1)]
@@ -174,11 +192,12 @@ async def remix_message(bot: RemixBot, interaction: discord.Interaction, message
     _, caps = remix_provider(bot, None)
     await interaction.response.send_modal(
         RemixForm(
-            title=texts.REMIX_THIS_AUDIO,
+            title=texts.button("remix-this-audio", locale=interaction.locale.value),
             caps=caps,
             kind=JobKind.REMIX,
             submit=submit,
             files=[a.filename for a in found],
+            locale=interaction.locale.value,
         )
     )
 
@@ -217,22 +236,22 @@ class _JobAction:
 
 def _requester_only(interaction: discord.Interaction, job: Job, action: str) -> None:
     if not actions.is_requester(interaction, job):
-        raise UserFacingError(texts.only_requester(action))
+        raise UserFacingError(texts.only_requester(action, locale=interaction.locale.value))
 
 
 class _OneJobButton(_JobAction):
     """A button that names one job: `remix:<action>:<job id>`, found again after a restart."""
 
     action: ClassVar[str]
-    label: ClassVar[str]
     style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
     row: ClassVar[int | None] = None
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, locale: str | None = None) -> None:
+        """`locale`: the language of the public message it sits on (a press finds it again by custom_id)."""
         self.job_id = job_id
         super().__init__(
             ui.Button(
-                label=self.label,
+                label=texts.button(self.action, locale=locale),
                 style=self.style,  # type: ignore[call-arg]  # reaches ui.DynamicItem.__init__ in the concrete buttons
                 custom_id=f"remix:{self.action}:{job_id}",
             ),
@@ -251,14 +270,14 @@ def _template(action: str) -> str:
 
 
 class CancelButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("cancel")):
-    action, label, style = "cancel", texts.BUTTON_CANCEL, discord.ButtonStyle.danger
+    action, style = "cancel", discord.ButtonStyle.danger
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         await actions.cancel(bot, interaction, job)  # checks requester or moderator
 
 
 class DeleteButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("delete")):
-    action, label, row = "delete", texts.BUTTON_DELETE, 0
+    action, row = "delete", 0
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
         await actions.delete_results(bot, interaction, job)  # checks requester or moderator
@@ -267,13 +286,13 @@ class DeleteButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_temp
 class RerollButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("reroll")):
     """Same audio, same words, a new job: new takes reply to the result the button is on."""
 
-    action, label, style, row = "reroll", texts.BUTTON_REROLL, discord.ButtonStyle.primary, 0
+    action, style, row = "reroll", discord.ButtonStyle.primary, 0
 
     def check(self, interaction: discord.Interaction, job: Job) -> None:
         _requester_only(interaction, job, texts.ACTION_REROLL)
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, job: Job) -> None:
-        source = await input_of(bot, job)
+        source = await input_of(bot, job, locale=interaction.locale.value)
         await start_job(
             bot,
             interaction,
@@ -294,7 +313,7 @@ class RerollButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_temp
 class EditButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_template("edit")):
     """A form prefilled with the job's words; the same audio, a new job."""
 
-    action, label, row = "edit", texts.BUTTON_EDIT, 0
+    action, row = "edit", 0
 
     def check(self, interaction: discord.Interaction, job: Job) -> None:
         _requester_only(interaction, job, texts.ACTION_EDIT)
@@ -304,7 +323,9 @@ class EditButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_templa
 
         async def submit(modal_interaction: discord.Interaction, values: FormValues) -> None:
             # Read the job again: the source is looked up when the member commits, not when the form opened.
-            source = await input_of(bot, await bot.jobs.get(job.id) or job)
+            source = await input_of(
+                bot, await bot.jobs.get(job.id) or job, locale=modal_interaction.locale.value
+            )
             await start_job(
                 bot,
                 modal_interaction,
@@ -328,7 +349,8 @@ class EditButton(_OneJobButton, ui.DynamicItem[ui.Button[Any]], template=_templa
         )
         await interaction.response.send_modal(
             RemixForm(
-                title=texts.form_title_edit(job.id),
+                title=texts.form_title_edit(job.id, locale=interaction.locale.value),
+                locale=interaction.locale.value,
                 caps=caps,
                 kind=job.kind,
                 submit=submit,
@@ -344,12 +366,12 @@ class TakeButton(
 ):
     """Anyone may remix a take: a form for the words, the take as the audio; the result replies to it."""
 
-    def __init__(self, job_id: int, number: int) -> None:
+    def __init__(self, job_id: int, number: int, locale: str | None = None) -> None:
         self.job_id = job_id
         self.number = number
         super().__init__(
             ui.Button(
-                label=texts.button_take(number),
+                label=texts.button_take(number, locale=locale),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"remix:take:{job_id}:{number}",
             )
@@ -380,7 +402,7 @@ class TakeButton(
                     message_id=interaction.message.id,
                 )
             else:
-                source = await take_of(bot, job, number)
+                source = await take_of(bot, job, number, locale=modal_interaction.locale.value)
             await start_job(
                 bot,
                 modal_interaction,
@@ -397,11 +419,12 @@ class TakeButton(
             )
 
         if take is None:
-            raise UserFacingError(texts.take_gone(job.id, number))
+            raise UserFacingError(texts.take_gone(job.id, number, locale=interaction.locale.value))
         provider, caps = remix_provider(bot, job.provider)
         await interaction.response.send_modal(
             RemixForm(
-                title=texts.form_title_take(number),
+                title=texts.form_title_take(number, locale=interaction.locale.value),
+                locale=interaction.locale.value,
                 caps=caps,
                 kind=JobKind.REMIX,
                 submit=submit,
@@ -420,7 +443,7 @@ class ShowStatusButton(ui.DynamicItem[ui.Button[Any]], template=r"remix:board:(?
         self.channel_id = channel_id
         super().__init__(
             ui.Button(
-                label=texts.BUTTON_SHOW_STATUS,
+                label=texts.button_show_status(),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"remix:board:{channel_id}",
             )
@@ -436,7 +459,9 @@ class ShowStatusButton(ui.DynamicItem[ui.Button[Any]], template=r"remix:board:(?
         bot: RemixBot = interaction.client  # type: ignore[assignment]  # the client running this view is the bot
         try:
             shown = bot.status_board.show(self.channel_id, interaction.user.id)
-            await interaction.response.send_message(texts.board_shown(shown), ephemeral=True)
+            await interaction.response.send_message(
+                texts.board_shown(shown, locale=interaction.locale.value), ephemeral=True
+            )
         except Exception as error:
             await report(interaction, error, f"button {self.custom_id}")
 
@@ -455,17 +480,18 @@ def status_view(job: Job) -> ui.View | None:
     if not actions.cancellable(job):
         return None
     view = ui.View(timeout=None)
-    view.add_item(CancelButton(job.id))
+    view.add_item(CancelButton(job.id, job.public_locale))
     return view
 
 
 def result_view(job: Job, result: JobResult) -> ui.View:
     view = ui.View(timeout=None)
-    for item in (RerollButton(job.id), EditButton(job.id), DeleteButton(job.id)):
+    locale = job.public_locale  # buttons on a public message speak the server's language
+    for item in (RerollButton(job.id, locale), EditButton(job.id, locale), DeleteButton(job.id, locale)):
         view.add_item(item)
     numbered = [n for n, t in enumerate(result.takes, start=1) if t.filename][:MAX_TAKE_BUTTONS]
     for position, number in enumerate(numbered):
-        button = TakeButton(job.id, number)
+        button = TakeButton(job.id, number, locale)
         button.row = 1 + position // ROW_WIDTH
         view.add_item(button)
     return view

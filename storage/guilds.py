@@ -20,6 +20,8 @@ class GuildSettings(BaseModel):
     session_role_id: int | None = None
     session_forum_id: int | None = None
     session_voters_joined_before: bool | None = None  # None: the default, on
+    # /config language: the catalogue of public messages; None follows the server's Discord language.
+    language: str | None = None
 
 
 # The settings columns, checked against before a name goes into SQL.

@@ -199,10 +199,15 @@ def song(tmp: Path, seconds: float = 3.0, fmt: str = "mp3", name: str = "song") 
 
 @contextlib.asynccontextmanager
 async def harness(
-    tmp: Path, *, fake_discord: dict[str, Any] | None = None, **overrides: Any
+    tmp: Path,
+    *,
+    fake_discord: dict[str, Any] | None = None,
+    preferred_locale: str = "en-US",
+    **overrides: Any,
 ) -> AsyncIterator[Harness]:
-    """The bot's settings are `overrides`; `fake_discord` are FakeDiscord knobs (e.g. write_limit)."""
-    async with FakeDiscord(**(fake_discord or {})) as fake:
+    """The bot's settings are `overrides`; `fake_discord` are FakeDiscord knobs (e.g. write_limit);
+    `preferred_locale` is the fake guild's language (interactions' guild_locale)."""
+    async with FakeDiscord(preferred_locale=preferred_locale, **(fake_discord or {})) as fake:
         with patched_discord(fake):
             h = Harness(fake, tmp, overrides)
             try:

@@ -60,7 +60,7 @@ async def test_config_commands_are_for_admins_and_steer_new_jobs(tmp_path: Path)
                 channel_id=remix_room,
                 attachments=[("b.wav", song(tmp_path, fmt="wav"), "audio/wav")],
             )
-            assert "You already have 1 jobs going" in await private_answer(second)
+            assert "You already have a job going" in await private_answer(second)
             job = await h.wait_for_job(1, lambda j: j.finished, timeout=30)
             assert job.state is JobState.DELIVERED and job.provider == "local"
             assert musicgpt.submissions == 0

@@ -1,0 +1,104 @@
+"""The bot speaks the member's language in private and the server's in public (locales/*.ftl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import Harness, harness, song, status_message_of, title_of
+from tests.fakes.discord import FakeInteraction, FakeMessage
+
+pytestmark = pytest.mark.slow
+
+
+def private_text(ix: FakeInteraction) -> str:
+    """What the member was told privately: the edit of the first response, else the response."""
+    if ix.original is not None:
+        return ix.original.content
+    assert ix.response is not None
+    return str(ix.response.data.get("content", ""))
+
+
+def results(h: Harness) -> list[FakeMessage]:
+    """The result messages in any language: the bot's messages carrying takes."""
+    return [m for m in h.bot_messages() if any(a.content_type.startswith("audio/") for a in m.attachments)]
+
+
+def labels(message: FakeMessage) -> list[str]:
+    return [c.get("label", "") for row in message.components for c in row["components"]]
+
+
+async def test_a_german_member_hears_german_and_a_french_server_reads_french(tmp_path: Path) -> None:
+    async with harness(tmp_path, preferred_locale="fr") as h:
+        await h.start()
+        ix = await h.discord.run_slash_command(
+            "remix",
+            {"prompt": "nightcore"},
+            attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")],
+            locale="de",
+        )
+        response = await ix.wait_response()
+        assert response.ephemeral
+        assert response.data["content"] == "Alles klar! Ich prüfe dein Audio …"
+        # Then the acknowledgement is edited once the audio checks out.
+        await h.wait_for(lambda: ix.original is not None and private_text(ix) != response.data["content"])
+        assert private_text(ix).startswith("Dein Job läuft. Den Fortschritt siehst du in diesem Kanal.")
+
+        [result] = await h.wait_for(lambda: results(h), timeout=30)
+        job = await h.wait_for_job(1, lambda j: j.finished)
+        assert (job.member_locale, job.public_locale) == ("de", "fr"), "a restart keeps both languages"
+        # The status's final edit may land just after the result.
+        status = await h.wait_for(
+            lambda: (m := status_message_of(h, 1)) is not None and title_of(m) == "Remix · Terminé" and m
+        )
+        assert status.embeds[0]["fields"][0]["name"] == "Statut"
+        assert result.content == f"<@{job.member_id}> tes 2 prises sont prêtes !"
+        embed = result.embeds[0]
+        assert [f["name"] for f in embed["fields"]][:3] == ["Service", "Prise 1", "Prise 2"]
+        assert {"Relancer", "Modifier et relancer", "Supprimer", "Remixer la prise 1"} <= set(labels(result))
+
+
+async def test_config_language_sets_the_public_language_and_server_clears_it(tmp_path: Path) -> None:
+    async with harness(tmp_path, preferred_locale="de") as h:
+        await h.start()
+        ix = await h.discord.run_slash_command(
+            "config", {"locale": "es-ES"}, subcommand="language", locale="fr"
+        )
+        assert (await ix.wait_response()).data["content"] == (
+            "Enregistré : en public, je parle maintenant Español (España)."
+        )
+        ix = await h.discord.run_slash_command(
+            "remix", {"prompt": "slowed"}, attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")]
+        )
+        await ix.wait_response()
+        assert private_text(ix).startswith("Got it!") or private_text(ix).startswith("Your job is in.")
+        [result] = await h.wait_for(lambda: results(h), timeout=30)
+        assert "tus 2 tomas están listas" in result.content
+
+        ix = await h.discord.run_slash_command("config", {"locale": "server"}, subcommand="language")
+        assert "(Deutsch)" in (await ix.wait_response()).data["content"]
+        job = await h.job(1)
+        assert job.public_locale == "es-ES", "a job keeps the language it started with"
+
+
+async def test_the_commands_are_registered_with_four_translations(tmp_path: Path) -> None:
+    async with harness(tmp_path) as h:
+        await h.start()
+        remix = h.discord.command("remix")
+        assert remix["name"] == "remix" and not remix.get("name_localizations"), "/remix stays /remix"
+        described = remix["description_localizations"]
+        assert described["de"] == "Remixe einen Song: Audio anhängen und den neuen Sound beschreiben."
+        assert {"de", "es-ES", "fr", "pt-BR"} <= set(described)
+        prompt = next(o for o in remix["options"] if o["name"] == "prompt")
+        assert (
+            prompt["description_localizations"]["pt-BR"] == "Como deve soar, ex.: 'lo-fi com batidas chill'"
+        )
+        gender = next(o for o in remix["options"] if o["name"] == "gender")
+        female = next(c for c in gender["choices"] if c["value"] == "female")
+        assert female["name_localizations"]["es-ES"] == "Femenina"
+        for name in ("jobs", "show", "cancel", "generate", "sing", "config", "usage", "session"):
+            assert {"de", "es-ES", "fr", "pt-BR"} <= set(h.discord.command(name)["description_localizations"])
+        config = h.discord.command("config")
+        language = next(o for o in config["options"] if o["name"] == "language")
+        assert language["description_localizations"]["fr"].startswith("La langue que le bot parle en public")

@@ -1,0 +1,137 @@
+"""Discord's limits hold in every language: every message rendered with long placeholder values, the
+status and result embeds with long member text, the command texts Discord registers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import discord
+import pytest
+
+from domain.errors import ErrorKind, Reason
+from domain.jobs import Failure, Job, JobResult, JobState, TakeInfo
+from domain.kinds import JobKind
+from domain.tracking import Note
+from face import texts
+from face.i18n import catalogue
+from face.results import result_embed
+from face.status import render_status
+from face.views import result_view, status_view
+from tests.unit.test_catalogues import LOCALES, messages
+
+LONG = "ü" * 500  # member text, a vendor's words, a provider label: longer than any of them should be
+# Discord's limits (characters).
+TITLE, DESCRIPTION, FIELD_NAME, FIELD_VALUE, FOOTER = 256, 4096, 256, 1024, 2048
+EMBED_TOTAL, CONTENT, BUTTON_LABEL, CHOICE_NAME, COMMAND_DESCRIPTION, MENU_NAME = 6000, 2000, 80, 100, 100, 32
+
+
+@cache
+def _messages(locale: str) -> dict[str, set[str]]:
+    return messages(locale)
+
+
+def _ids(locale: str, prefix: str) -> list[str]:
+    return [key for key in _messages(locale) if key.startswith(prefix)]
+
+
+def _long_args(message_id: str, locale: str) -> dict[str, str | int]:
+    """Every placeholder of a message: a count where it may select a plural, else long text."""
+    return {
+        name: 25 if name in {"count", "limit", "number", "position"} else LONG[:100]
+        for name in _messages(locale)[message_id]
+    }
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_message_fits_in_a_message_with_long_values(locale: str) -> None:
+    for key in _messages(locale):
+        text = catalogue().format(locale, key, _long_args(key, locale))
+        assert len(text) <= CONTENT, f"{locale} {key}: {len(text)} characters"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_command_texts_fit_discords_limits(locale: str) -> None:
+    for key in _ids(locale, "describe-") + _ids(locale, "option-"):
+        text = catalogue().format(locale, key, {"low": 10, "high": 480})
+        assert 1 <= len(text) <= COMMAND_DESCRIPTION, f"{locale} {key}: {len(text)} characters"
+    for key in _ids(locale, "choice-"):
+        assert len(catalogue().format(locale, key)) <= CHOICE_NAME, f"{locale} {key}"
+    assert len(catalogue().format(locale, "button-remix-this-audio")) <= MENU_NAME
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_buttons_and_forms_fit(locale: str) -> None:
+    for key in _ids(locale, "button-"):
+        assert len(catalogue().format(locale, key, {"number": 25})) <= BUTTON_LABEL, f"{locale} {key}"
+    job = _job(JobState.RUNNING, locale)
+    views = [status_view(job), result_view(job, _result())]
+    labels = [
+        getattr(item, "item", item).label  # a DynamicItem wraps its button
+        for view in views
+        if view
+        for item in view.children
+    ]
+    assert labels and all(label and len(label) <= BUTTON_LABEL for label in labels)
+
+
+def _job(state: JobState, locale: str, **fields: object) -> Job:
+    now = datetime.now(UTC)
+    values: dict[str, object] = dict(
+        id=987654321,
+        guild_id=1,
+        channel_id=2,
+        member_id=123456789012345678,
+        kind=JobKind.REMIX,
+        provider="musicgpt",
+        prompt=LONG * 10,
+        upload_limit=1,
+        idempotency_key="k",
+        webhook_token="t",
+        state=state,
+        created_at=now - timedelta(seconds=30),
+        updated_at=now,
+        queued_at=now,
+        submitted_at=now,
+        eta_seconds=60,
+        listen_url="https://example.com/" + "a" * 300,
+        public_locale=locale,
+        member_locale=locale,
+    )
+    values.update(fields)
+    return Job.model_validate(values)
+
+
+def _result() -> JobResult:
+    takes = [
+        TakeInfo(
+            index=i, filename=f"t{i}.mp3", duration=3600, title=LONG, label=LONG, url="https://x/" + "y" * 900
+        )
+        for i in range(3)
+    ]
+    notes = [Note(reason=Reason.TAKE_LEFT_OUT, params={"index": 2, "flagged": True, "said": LONG})] * 5
+    return JobResult(title=LONG, lyrics=LONG * 20, takes=takes, notes=notes)
+
+
+def _assert_fits(embed: discord.Embed) -> None:
+    assert len(embed.title or "") <= TITLE
+    assert len(embed.description or "") <= DESCRIPTION
+    for field in embed.fields:
+        assert 1 <= len(field.name or "") <= FIELD_NAME
+        assert 1 <= len(field.value or "") <= FIELD_VALUE, field.name
+    assert len(embed.footer.text or "") <= FOOTER
+    assert len(embed) <= EMBED_TOTAL
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("state", list(JobState))
+def test_the_status_message_fits_with_long_member_text(locale: str, state: JobState) -> None:
+    error = Failure(reason=Reason.REFUSED, kind=ErrorKind.INVALID_INPUT, params={"said": LONG})
+    job = _job(state, locale, stage="processing", percent=50.0, error=error)
+    _assert_fits(render_status(job, 99, LONG, "https://discord.com/channels/1/2/3"))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_result_fits_with_long_member_text(locale: str) -> None:
+    _assert_fits(result_embed(_job(JobState.DELIVERED, locale), _result(), LONG[:100]))
+    assert len(texts.result_ready(123456789012345678, 3, locale=locale)) <= CONTENT
