@@ -143,6 +143,8 @@ class NewJob(BaseModel):
     # The languages it speaks (catalogue locales): privately to its member, publicly in the channel.
     # None (a job from before languages): English.
     member_locale: str | None = None
+    # The command's interaction token: a private follow-up for 15 minutes if the takes cannot be posted.
+    interaction_token: str | None = None
     public_locale: str | None = None
     idempotency_key: str
     webhook_token: str
@@ -161,7 +163,6 @@ class Job(NewJob):
     status_message_id: int | None = None
     result_message_id: int | None = None
     # The starting command's interaction token: a private follow-up to the member while it lives.
-    interaction_token: str | None = None
     error: Failure | None = None
     result: JobResult | None = None
     attempts: int = 0

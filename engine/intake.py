@@ -62,6 +62,7 @@ class Draft:
     session_id: int | None = None
     # The member's client language and the server's public one (the face decides both).
     member_locale: str | None = None
+    interaction_token: str | None = None
     public_locale: str | None = None
     # Server admin rules (engine/admin.py): the member's roles, and whether they waive the limits.
     member_roles: tuple[int, ...] = ()
@@ -291,6 +292,7 @@ class Intake:
                 source_message_id=draft.source_message_id,
                 session_id=draft.session_id,
                 member_locale=draft.member_locale,
+                interaction_token=draft.interaction_token,
                 public_locale=draft.public_locale,
                 idempotency_key=str(uuid.uuid4()),
                 webhook_token=secrets.token_urlsafe(24),

@@ -93,12 +93,12 @@ async def start_job(bot: RemixBot, interaction: discord.Interaction, draft: Draf
     # The job remembers both languages, so a restart keeps speaking them.
     draft.member_locale = locale
     draft.public_locale = await public_locale(bot, interaction)
+    # Kept with the row, to tell the member privately if the takes cannot be posted later.
+    draft.interaction_token = interaction.token
     job = await bot.intake.admit(draft)
     if isinstance(job, Refusal):
         await _answer(interaction, texts.refusal(job, locale=locale))
         return None
-    # Kept to tell the member privately if the takes cannot be posted later (face/results.py).
-    job = await bot.jobs.update(job.id, interaction_token=interaction.token)
     job = await bot.intake.check_input(job, local_path=draft.input_path)
     if job.state is JobState.REJECTED:
         reply = texts.rejected(bot.failure_text(job, locale=locale), locale=locale)
