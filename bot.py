@@ -12,6 +12,8 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import aiohttp
 import discord
@@ -31,6 +33,8 @@ from storage.db import Database, DatabaseUnavailable
 from web.server import CannotListen
 
 log = logging.getLogger("bot")
+# How long a closed gateway may take to let start() return before the process stops regardless.
+CLOSE_GRACE_SECONDS = 10
 
 
 def configure_logging(level: str) -> None:
@@ -102,7 +106,9 @@ def pricing(settings: Settings) -> Pricing:
     )
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, stopper: Stopper | None = None) -> None:
+    """Open the database, check the providers, run the bot. Without a stopper (the tests' harness)
+    the only way out is a cancel, as from a kill."""
     assert settings.discord_token is not None
     point_discord_at(settings)
     db = await Database.open(settings.database_target())
@@ -114,23 +120,69 @@ async def run(settings: Settings) -> None:
                 async with RemixBot(
                     options=bot_options(settings), db=db, session=session, registry=registry
                 ) as bot:
-                    await bot.start(settings.discord_token.get_secret_value())
+                    token = settings.discord_token.get_secret_value()
+                    if stopper is None:
+                        await bot.start(token)
+                    else:
+                        stopper.bot_running = True
+                        await until_stopped(bot.start(token), stopper.requested, bot.close)
             finally:
                 await registry.close()
     finally:
         await db.close()
 
 
+async def until_stopped(
+    work: Coroutine[Any, Any, None], stop: asyncio.Event, close: Callable[[], Awaitable[None]]
+) -> None:
+    """Run `work` until it ends or `stop` is set. A stop closes the bot the way discord.py means it
+    to (the gateway closes, start() returns) instead of cancelling start(): on Python 3.11 a cancel
+    that lands as a shard finishes connecting is swallowed by asyncio.wait_for, and the process
+    would ignore SIGTERM."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            return task.result()
+        await close()
+        done, _ = await asyncio.wait({task}, timeout=CLOSE_GRACE_SECONDS)
+        if done:
+            return task.result()
+        log.warning("the gateway did not close within %ss; stopping anyway", CLOSE_GRACE_SECONDS)
+    finally:
+        stopped.cancel()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+class Stopper:
+    """What SIGTERM (docker stop) and SIGINT do. Before the bot runs, the start-up is cancelled where
+    it stands (opening the database, the health check); once it runs, it is closed cleanly. A second
+    signal cancels whatever is left."""
+
+    def __init__(self, task: asyncio.Task[None]) -> None:
+        self.task = task
+        self.requested = asyncio.Event()
+        self.bot_running = False
+
+    def __call__(self) -> None:
+        if self.requested.is_set() or not self.bot_running:
+            self.task.cancel()
+        self.requested.set()
+
+
 async def serve(settings: Settings) -> None:
-    """Run until stopped. SIGTERM (docker stop) and SIGINT close the bot cleanly; unfinished jobs
-    stay in the database and carry on at the next start."""
+    """Run until stopped; unfinished jobs stay in the database and carry on at the next start."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     assert task is not None
+    stopper = Stopper(task)
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, task.cancel)
+        loop.add_signal_handler(sig, stopper)
     with contextlib.suppress(asyncio.CancelledError):
-        await run(settings)
+        await run(settings, stopper)
     log.info("stopped")
 
 

@@ -136,6 +136,7 @@ class RemixBot(commands.AutoShardedBot):
         self.rules_repo = RulesRepository(db)
         self.budgets_repo = BudgetRepository(db)
         self._background: set[asyncio.Task[None]] = set()
+        self._closing: asyncio.Future[None] | None = None
         # Session deadlines are read on this clock (tests move it).
         self.clock: Clock = clock or SystemClock()
 
@@ -299,6 +300,13 @@ class RemixBot(commands.AutoShardedBot):
         task.add_done_callback(self._background.discard)
 
     async def close(self) -> None:
+        # Both a stop signal and `async with` close the bot; the work below must run once, and a
+        # caller being cancelled must not cut it short halfway.
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close_once())
+        await asyncio.shield(self._closing)
+
+    async def _close_once(self) -> None:
         for task in list(self._background):
             task.cancel()
         if hasattr(self, "runner"):
