@@ -93,6 +93,12 @@ async def test_show_my_status_on_the_board_gives_a_member_a_live_status_of_their
                 user_id=member,
             )
             await ix.wait_response(timeout=3)
+            if n == 0:
+                # The acknowledgement comes before intake: wait until the first job shows in the
+                # channel, so the second is the one past the threshold.
+                await h.wait_for(
+                    lambda: [m for m in h.status_messages() if m.embeds[0]["footer"]["text"] == "Job #1"]
+                )
         [board] = await h.wait_for(
             lambda: [m for m in h.bot_messages() if m.embeds and title_of(m).startswith("Channel board")]
         )
