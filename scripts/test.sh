@@ -19,5 +19,6 @@ if [ "${SKIP_GATES:-0}" != 1 ]; then
     exit 1
   fi
 fi
-# pytest exits 5 when it collects no tests; set -e makes that a failure too.
-exec .venv/bin/python -m pytest "$@"
+# pytest exits 5 when it collects no tests; set -e makes that a failure too. TEST_WORKERS=0 runs the
+# suite in this one process (pytest-xdist's -n 0), for a debugger or print statements.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-4}" "$@"

@@ -18,8 +18,12 @@ from storage.db import Database, DatabaseUnavailable, IntegrityError, Queries, R
 
 log = logging.getLogger(__name__)
 
-# pg_advisory_lock takes one bigint: any fixed number the bot's processes agree on ("remixbot").
-MIGRATION_LOCK = 0x72656D6978626F74
+# The migration lock is per schema: a fixed first key the bot's processes agree on ("remx") and the
+# schema's hash as the second, so bots (or test runs) in other schemas of one database never queue
+# behind each other.
+MIGRATION_LOCK = 0x72656D78
+LOCK_MIGRATIONS = "SELECT pg_advisory_lock($1, hashtext(current_schema()))"
+UNLOCK_MIGRATIONS = "SELECT pg_advisory_unlock($1, hashtext(current_schema()))"
 # Connections one process keeps open: the bot's writes are short, and several processes share the
 # server's max_connections (100 by default).
 POOL_MAX = 10
@@ -152,7 +156,7 @@ class PostgresDatabase(Database):
         async with self.pool.acquire() as conn:
             # Processes starting together queue here; each then applies only what is still missing,
             # so every migration runs once. The lock ends with the session if the process dies.
-            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            await conn.execute(LOCK_MIGRATIONS, MIGRATION_LOCK)
             try:
                 await conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -171,7 +175,7 @@ class PostgresDatabase(Database):
                             "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", version, name
                         )
             finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                await conn.execute(UNLOCK_MIGRATIONS, MIGRATION_LOCK)
 
     async def close(self) -> None:
         await self.pool.close()

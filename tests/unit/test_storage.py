@@ -16,7 +16,7 @@ from domain.tracking import Handle
 from storage.db import Database, IntegrityError, migrations
 from storage.guilds import GuildRepository
 from storage.jobs import JobRepository
-from storage.postgres import MIGRATION_LOCK, numbered
+from storage.postgres import LOCK_MIGRATIONS, MIGRATION_LOCK, UNLOCK_MIGRATIONS, numbered
 from storage.sqlite import SqliteDatabase
 from tests.backends import Backend, drop_schema, fresh_schema
 
@@ -401,10 +401,10 @@ async def test_webhook_lookups_read_the_token_index(sqlite_repo):
 
 
 async def _waiting_for_the_migration_lock(conn: asyncpg.Connection) -> int:
-    # A bigint advisory key shows in pg_locks as classid (high half) and objid (low half).
+    # A two-key advisory lock shows in pg_locks as classid (first key) and objid (second, unsigned).
     return await conn.fetchval(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1 "
-        "AND (classid::bigint << 32 | objid::bigint) = $1",
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2 "
+        "AND classid::bigint = $1 AND objid::bigint = (hashtext(current_schema())::bigint & 4294967295)",
         MIGRATION_LOCK,
     )
 
@@ -417,7 +417,7 @@ async def test_two_processes_starting_together_migrate_once():
     dbs: list[Database] = []
     try:
         # Hold the lock so both starts are certainly waiting at it together, then let them go.
-        await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        await holder.execute(LOCK_MIGRATIONS, MIGRATION_LOCK)
         starts = [asyncio.create_task(Database.open(url)) for _ in range(2)]
         for _ in range(1000):
             if await _waiting_for_the_migration_lock(holder) == 2:
@@ -425,7 +425,7 @@ async def test_two_processes_starting_together_migrate_once():
             await asyncio.sleep(0.01)
         assert await _waiting_for_the_migration_lock(holder) == 2
         assert await holder.fetchval("SELECT to_regclass('jobs')") is None, "nobody migrated yet"
-        await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        await holder.execute(UNLOCK_MIGRATIONS, MIGRATION_LOCK)
         dbs = list(await asyncio.gather(*starts))
         applied = await holder.fetch("SELECT version, name FROM schema_migrations ORDER BY version")
         assert [(r["version"], r["name"]) for r in applied] == [(v, n) for v, n, _ in migrations("postgres")]
