@@ -97,7 +97,7 @@ async def test_lost_attach_files_keeps_the_takes_tells_the_member_and_show_posts
         await show.wait_response()
         [result] = await h.wait_for(lambda: h.result_messages())
         assert len(takes_of(result)) == 2
-        assert (await h.job(1)).result_message_id == result.id
+        await h.wait_for_job(1, lambda j: j.result_message_id == result.id)
 
 
 async def test_lost_send_messages_after_the_token_expired_is_told_by_dm(
