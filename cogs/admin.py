@@ -268,6 +268,7 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
                 server.session_role_id,
                 server.session_forum_id,
                 server.session_voters_joined_before is not False,
+                locale=interaction.locale.value,
             ),
         )
 
