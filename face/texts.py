@@ -1094,6 +1094,8 @@ OPTIONS_SESSION_START = _options(
 OPTIONS_SESSION_SUBMIT = _options(audio="option-session-submit-audio", session="option-session")
 OPTIONS_SESSION_ONE = _options(session="option-session")
 OPTIONS_CONFIG_SESSION_VOTERS = _options(joined_before="option-config-session-voters-joined-before")
+OPTIONS_CONFIG_SESSION_ROLE = _options(role="option-config-session-role")
+OPTIONS_CONFIG_SESSION_FORUM = _options(forum="option-config-session-forum")
 
 
 def _voters(joined_before: bool) -> str:

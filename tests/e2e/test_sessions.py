@@ -520,6 +520,16 @@ async def test_a_french_server_reads_its_session_in_french_and_a_german_member_h
     after a restart; a member's refusals and answers speak the member's (locale de)."""
     async with world(tmp_path, monkeypatch, preferred_locale="fr") as (h, _):
         await h.start()
+        # /session and the session settings are registered with every catalogue's descriptions.
+        start_command = next(o for o in h.discord.command("session")["options"] if o["name"] == "start")
+        assert start_command["description_localizations"]["fr"] == (
+            "Lance une session remix sur un morceau (hôtes seulement)."
+        )
+        title = next(o for o in start_command["options"] if o["name"] == "title")
+        assert title["description_localizations"]["de"] == "Der Name der Session (auch für den Thread)"
+        forum = next(o for o in h.discord.command("config")["options"] if o["name"] == "session-forum")
+        assert forum["options"][0]["description_localizations"]["pt-BR"].startswith("O fórum onde")
+
         refused = await h.discord.run_slash_command(
             "session",
             {"title": "x"},
