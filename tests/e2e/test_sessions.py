@@ -573,7 +573,7 @@ async def test_a_french_server_reads_its_session_in_french_and_a_german_member_h
             locale="de",
             attachments=[("mix.wav", song(tmp_path, seconds=2.0, fmt="wav", name="carol"), "audio/wav")],
         )
-        assert "Dein Remix ist eingereicht – dein Beitrag 1 von 2 in dieser Session." in await answer(
+        assert "Dein Remix ist eingereicht \u2013 dein Beitrag 1 von 2 in dieser Session." in await answer(
             h, upload, "eingereicht"
         )
         await card_says(h, session, "1 participation · 0 vote")
