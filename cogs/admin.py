@@ -268,14 +268,17 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
                 server.session_role_id,
                 server.session_forum_id,
                 server.session_voters_joined_before is not False,
+                locale=interaction.locale.value,
             ),
         )
 
     @app_commands.command(name="session-role", description=texts.DESCRIBE_CONFIG_SESSION_ROLE)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_SESSION_ROLE)
     async def session_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
         await self._session_saved(interaction, session_role_id=role.id if role else None)
 
     @app_commands.command(name="session-forum", description=texts.DESCRIBE_CONFIG_SESSION_FORUM)
+    @app_commands.describe(**texts.OPTIONS_CONFIG_SESSION_FORUM)
     async def session_forum(
         self, interaction: discord.Interaction, forum: discord.ForumChannel | None = None
     ) -> None:

@@ -1,4 +1,6 @@
-"""/session: community remix sessions. Parse the options, hand them to face/sessions.py."""
+"""/session: community remix sessions. Parse the options, hand them to face/sessions.py.
+
+Every answer here is private: it speaks the member's language (Interaction.locale)."""
 
 from __future__ import annotations
 
@@ -33,9 +35,11 @@ class Sessions(commands.GroupCog, group_name="session", group_description=texts.
         if interaction.guild_id is None:
             return []
         found = await self.bot.session_engine.autocomplete(interaction.guild_id, current.lstrip("#"))
+        locale = interaction.locale.value
         return [
             app_commands.Choice(
-                name=texts.session_choice(s.id, texts.clip(s.title, 80), s.phase.value), value=str(s.id)
+                name=texts.session_choice(s.id, texts.clip(s.title, 80), s.phase.value, locale=locale),
+                value=str(s.id),
             )
             for s in found
         ]
@@ -96,11 +100,13 @@ class Sessions(commands.GroupCog, group_name="session", group_description=texts.
     async def list_sessions(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         found = await self.bot.session_engine.list_for_guild(interaction.guild_id)
+        locale = interaction.locale.value
         lines = [
-            texts.session_list_line(s.id, echo(s.title, 80), s.phase.value, thread_url(s)) for s in found
+            texts.session_list_line(s.id, echo(s.title, 80), s.phase.value, thread_url(s), locale=locale)
+            for s in found
         ]
         await interaction.response.send_message(
-            texts.clip(texts.session_list(lines), 2000),
+            texts.clip(texts.session_list(lines, locale=locale), 2000),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
@@ -111,11 +117,13 @@ class Sessions(commands.GroupCog, group_name="session", group_description=texts.
         found = await session_here(self.bot, interaction, session)
         results = await self.bot.session_engine.results(found.id)
         if results is None or interaction.channel_id is None:
-            raise UserFacingError(texts.session_results_not_ready())
+            raise UserFacingError(texts.session_results_not_ready(locale=interaction.locale.value))
         await interaction.response.defer(ephemeral=True, thinking=True)
         message = await self.bot.session_face.send_results(interaction.channel_id, results, nonce=None)
         url = message_url(found, message.channel.id, message.id) or message.jump_url
-        await interaction.followup.send(texts.session_results_reposted(url), ephemeral=True)
+        await interaction.followup.send(
+            texts.session_results_reposted(url, locale=interaction.locale.value), ephemeral=True
+        )
 
     start.autocomplete("provider")(provider_autocomplete)
     submit.autocomplete("session")(session_autocomplete)

@@ -66,6 +66,9 @@ class SessionFields(BaseModel):
     source_message_id: int | None = None
     source_filename: str | None = None
     forum_channel_id: int | None = None  # set when the session lives in a forum post
+    # The catalogue its public messages speak (card, thread, results): /config language, else the
+    # server's Discord language, as it was at the start. None (a session from before languages): English.
+    public_locale: str | None = None
 
 
 class SessionPlan(SessionFields):

@@ -42,54 +42,62 @@ def render_card(
     source_url: str | None = None,
     results_url: str | None = None,
 ) -> discord.Embed:
+    """The card is public: it speaks the session's public locale."""
+    locale = session.public_locale
     embed = discord.Embed(
-        title=texts.clip(texts.session_card_title(echo(session.title, 200)), 256),
-        description=texts.session_card_description(session.host_id, source_url),
+        title=texts.clip(texts.session_card_title(echo(session.title, 200), locale=locale), 256),
+        description=texts.session_card_description(session.host_id, source_url, locale=locale),
         colour=COLOURS[session.phase],
     )
-    embed.add_field(name=texts.SESSION_FIELD_PHASE, value=texts.SESSION_PHASE_NAMES[session.phase])
+    embed.add_field(
+        name=texts.session_field("phase", locale=locale),
+        value=texts.session_phase_name(session.phase.value, locale=locale),
+    )
     submissions_end = int(session.submissions_end.timestamp())
     voting_end = int(session.voting_end.timestamp())
     embed.add_field(
-        name=texts.SESSION_FIELD_SUBMISSIONS,
+        name=texts.session_field("submissions", locale=locale),
         value=_deadline(submissions_end, session.phase is P.SUBMISSIONS),
         inline=False,
     )
     if session.phase is not P.CANCELLED:
         embed.add_field(
-            name=texts.SESSION_FIELD_VOTING,
+            name=texts.session_field("voting", locale=locale),
             value=_deadline(voting_end, session.phase in (P.SUBMISSIONS, P.VOTING)),
             inline=False,
         )
     # Counts only: the tallies stay hidden until the end.
     embed.add_field(
-        name=texts.SESSION_FIELD_COUNTS,
-        value=texts.session_counts(stats.entries, stats.ballots),
+        name=texts.session_field("counts", locale=locale),
+        value=texts.session_counts(stats.entries, stats.ballots, locale=locale),
         inline=False,
     )
     embed.add_field(
-        name=texts.SESSION_FIELD_RULES,
-        value=texts.session_rules(session.entries_per_member, session.voters_joined_before),
+        name=texts.session_field("rules", locale=locale),
+        value=texts.session_rules(session.entries_per_member, session.voters_joined_before, locale=locale),
         inline=False,
     )
     if results_url:
         embed.add_field(
-            name=texts.SESSION_FIELD_RESULTS, value=texts.session_results_link(results_url), inline=False
+            name=texts.session_field("results", locale=locale),
+            value=texts.session_results_link(results_url, locale=locale),
+            inline=False,
         )
-    embed.set_footer(text=texts.session_footer(session.id))
+    embed.set_footer(text=texts.session_footer(session.id, locale=locale))
     return embed
 
 
 def card_view(session: Session) -> ui.View | None:
     """Remix this, My entries and the host's Open voting while submissions are open; End voting while
-    voting is; nothing once the session is over."""
+    voting is; nothing once the session is over. Labelled in the session's public locale."""
     view = ui.View(timeout=None)
+    locale = session.public_locale
     if session.phase is P.SUBMISSIONS:
-        view.add_item(RemixThisButton(session.id))
-        view.add_item(MyEntriesButton(session.id))
-        view.add_item(OpenVotingButton(session.id))
+        view.add_item(RemixThisButton(session.id, locale))
+        view.add_item(MyEntriesButton(session.id, locale))
+        view.add_item(OpenVotingButton(session.id, locale))
         return view
     if session.phase is P.VOTING:
-        view.add_item(EndVotingButton(session.id))
+        view.add_item(EndVotingButton(session.id, locale))
         return view
     return None

@@ -1,6 +1,8 @@
 """Session buttons and the Remix this form. Every button is a DynamicItem whose custom_id names the
 session (and the entry, or the job and take), so it works on any message after any restart; the
-session is read again and who may press is checked on every press. Refusals and answers are private.
+session is read again and who may press is checked on every press. Refusals and answers are private,
+in the member's language; the labels of buttons on a public message speak the session's (or the job's)
+public locale.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from engine.sessions import Voter
 from face import texts
 from face.results import take_stem
 from face.sources import Source, attached_takes, follow_up, take_of
-from face.start import start_job
+from face.start import member_locale, start_job
 from face.tree import UserFacingError, report
 from face.views import DeleteButton, result_view
 from providers.http import download_to
@@ -52,7 +54,7 @@ async def find_session(bot: RemixBot, interaction: discord.Interaction, session_
     """The session, if it belongs to the server the member is in."""
     session = await bot.session_engine.get(session_id)
     if session is None or session.guild_id != interaction.guild_id:
-        raise UserFacingError(texts.session_unknown(str(session_id)))
+        raise UserFacingError(texts.session_unknown(str(session_id), locale=member_locale(interaction)))
     return session
 
 
@@ -74,12 +76,12 @@ async def may_steer(bot: RemixBot, interaction: discord.Interaction, session: Se
     return await may_host(bot, interaction)
 
 
-def phase_reply(outcome: PhaseOutcome) -> str:
+def phase_reply(outcome: PhaseOutcome, locale: str) -> str:
     if outcome.code is PhaseCode.NOT_FOUND or outcome.session is None:
-        return texts.session_unknown("?")
+        return texts.session_unknown("?", locale=locale)
     if outcome.code is PhaseCode.WRONG_PHASE:
-        return texts.session_wrong_phase(outcome.session.phase.value)
-    return texts.session_moved(outcome.session.phase.value)
+        return texts.session_wrong_phase(outcome.session.phase.value, locale=locale)
+    return texts.session_moved(outcome.session.phase.value, locale=locale)
 
 
 async def steer(
@@ -90,9 +92,12 @@ async def steer(
     The follow-up (posting every entry, the results) runs before the phase change returns, so the
     answer is deferred first.
     """
+    locale = member_locale(interaction)
     if not await may_steer(bot, interaction, session):
         raise UserFacingError(
-            texts.session_not_host_or_moderator() if to is P.CANCELLED else texts.session_not_host()
+            texts.session_not_host_or_moderator(locale=locale)
+            if to is P.CANCELLED
+            else texts.session_not_host(locale=locale)
         )
     await interaction.response.defer(ephemeral=True, thinking=True)
     engine = bot.session_engine
@@ -104,49 +109,49 @@ async def steer(
         outcome = await engine.cancel(session.id)
     else:
         outcome = await engine.advance(session.id)
-    await interaction.followup.send(phase_reply(outcome), ephemeral=True)
+    await interaction.followup.send(phase_reply(outcome, locale), ephemeral=True)
 
 
 # -- replies to member actions ------------------------------------------------------------------------------
-def vote_reply(outcome: VoteOutcome) -> str:
+def vote_reply(outcome: VoteOutcome, locale: str) -> str:
     code, number = outcome.code, outcome.number or 0
     if code is VoteCode.CAST:
-        return texts.session_vote_cast(number)
+        return texts.session_vote_cast(number, locale=locale)
     if code is VoteCode.MOVED:
-        return texts.session_vote_moved(outcome.previous, number)
+        return texts.session_vote_moved(outcome.previous, number, locale=locale)
     if code is VoteCode.ALREADY:
-        return texts.session_vote_already(number)
+        return texts.session_vote_already(number, locale=locale)
     if code is VoteCode.OWN_ENTRY:
-        return texts.session_vote_own()
+        return texts.session_vote_own(locale=locale)
     if code is VoteCode.NOT_ELIGIBLE:
-        return texts.session_vote_not_eligible()
+        return texts.session_vote_not_eligible(locale=locale)
     if code is VoteCode.BOT:
-        return texts.session_vote_bot()
+        return texts.session_vote_bot(locale=locale)
     if code is VoteCode.NO_SUCH_ENTRY:
-        return texts.session_vote_no_entry()
-    return texts.session_vote_not_open()
+        return texts.session_vote_no_entry(locale=locale)
+    return texts.session_vote_not_open(locale=locale)
 
 
-def enter_reply(outcome: EnterOutcome, take: int | None, url: str | None = None) -> str:
+def enter_reply(outcome: EnterOutcome, take: int | None, locale: str, url: str | None = None) -> str:
     if outcome.code is EnterCode.ENTERED:
         if take is None:
-            return texts.session_upload_entered(outcome.count, outcome.cap)
-        return texts.session_entered(take, outcome.count, outcome.cap, url)
+            return texts.session_upload_entered(outcome.count, outcome.cap, locale=locale)
+        return texts.session_entered(take, outcome.count, outcome.cap, url, locale=locale)
     if outcome.code is EnterCode.CAP_REACHED:
-        return texts.session_cap_reached(outcome.cap)
+        return texts.session_cap_reached(outcome.cap, locale=locale)
     if outcome.code is EnterCode.ALREADY_ENTERED:
-        return texts.session_already_entered()
+        return texts.session_already_entered(locale=locale)
     if outcome.code is EnterCode.TOO_LARGE:
-        return texts.session_entry_too_large(outcome.limit)
-    return texts.session_not_submitting()
+        return texts.session_entry_too_large(outcome.limit, locale=locale)
+    return texts.session_not_submitting(locale=locale)
 
 
 # -- the Remix this form ------------------------------------------------------------------------------------
 class SessionRemixForm(ui.Modal):
-    """Prompt, lyrics and provider for a remix of the session track."""
+    """Prompt, lyrics and provider for a remix of the session track, in the presser's `locale`."""
 
-    def __init__(self, bot: RemixBot, session: Session) -> None:
-        super().__init__(title=texts.SESSION_FORM_TITLE, timeout=FORM_TIMEOUT)
+    def __init__(self, bot: RemixBot, session: Session, locale: str) -> None:
+        super().__init__(title=texts.session_form_words("title", locale=locale), timeout=FORM_TIMEOUT)
         self.bot = bot
         self.session = session
         names = bot.registry.supporting(JobKind.REMIX)
@@ -166,25 +171,28 @@ class SessionRemixForm(ui.Modal):
                 for n in names[:25]
             ],
         )
-        self.add_item(
-            ui.Label(text=texts.FORM_PROMPT, description=texts.FORM_PROMPT_HINT, component=self.prompt)
-        )
-        self.add_item(
-            ui.Label(text=texts.FORM_LYRICS, description=texts.FORM_LYRICS_HINT, component=self.lyrics)
-        )
+        for words, component in (("prompt", self.prompt), ("lyrics", self.lyrics)):
+            self.add_item(
+                ui.Label(
+                    text=texts.form_words(words, locale=locale),
+                    description=texts.form_words(f"{words}-hint", locale=locale),
+                    component=component,
+                )
+            )
         self.add_item(
             ui.Label(
-                text=texts.SESSION_FORM_PROVIDER,
-                description=texts.SESSION_FORM_PROVIDER_HINT,
+                text=texts.session_form_words("provider", locale=locale),
+                description=texts.session_form_words("provider-hint", locale=locale),
                 component=self.provider,
             )
         )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        locale = member_locale(interaction)
         session = await find_session(self.bot, interaction, self.session.id)
         if session.phase is not P.SUBMISSIONS or session.thread_id is None:
-            raise UserFacingError(texts.session_not_submitting())
-        source = await session_source(self.bot, session)
+            raise UserFacingError(texts.session_not_submitting(locale=locale))
+        source = await session_source(self.bot, session, locale)
         draft = follow_up(
             interaction,
             source,
@@ -202,28 +210,29 @@ class SessionRemixForm(ui.Modal):
         if job is not None and job.state is JobState.QUEUED:
             # start_job says "in this channel"; the card may be in another one than the thread.
             url = f"https://discord.com/channels/{session.guild_id}/{session.thread_id}"
-            await interaction.edit_original_response(content=texts.session_job_in_thread(url))
+            await interaction.edit_original_response(content=texts.session_job_in_thread(url, locale=locale))
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]  # discord.py types the form's own on_error narrower
         await report(interaction, error, "session remix form")
 
 
-async def session_source(bot: RemixBot, session: Session) -> Source:
-    """The session track from the bot's own message in the thread, its URL fresh now."""
+async def session_source(bot: RemixBot, session: Session, locale: str) -> Source:
+    """The session track from the bot's own message in the thread, its URL fresh now; a refusal in the
+    member's `locale`."""
     if session.thread_id is None or session.source_message_id is None:
-        raise UserFacingError(texts.session_not_submitting())
+        raise UserFacingError(texts.session_not_submitting(locale=locale))
     channel = bot.get_partial_messageable(session.thread_id, guild_id=session.guild_id)
     try:
         message = await channel.fetch_message(session.source_message_id)
     except discord.HTTPException as exc:
         log.warning("session %s: source message unavailable (%s)", session.id, exc.status)
-        raise UserFacingError(texts.session_not_submitting()) from exc
+        raise UserFacingError(texts.session_not_submitting(locale=locale)) from exc
     attachment = next(
         (a for a in message.attachments if a.filename == session.source_filename),
         message.attachments[0] if message.attachments else None,
     )
     if attachment is None:
-        raise UserFacingError(texts.session_not_submitting())
+        raise UserFacingError(texts.session_not_submitting(locale=locale))
     return Source(attachment.filename, attachment.size, url=attachment.url, message_id=message.id)
 
 
@@ -253,10 +262,14 @@ def _button(label: str, custom_id: str, style: discord.ButtonStyle) -> ui.Button
 class RemixThisButton(
     _SessionButton, ui.DynamicItem[ui.Button[Any]], template=r"session:remix:(?P<session>[0-9]+)"
 ):
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, locale: str | None = None) -> None:
         self.session_id = session_id
         super().__init__(
-            _button(texts.BUTTON_SESSION_REMIX, f"session:remix:{session_id}", discord.ButtonStyle.primary)
+            _button(
+                texts.session_button("remix", locale=locale),
+                f"session:remix:{session_id}",
+                discord.ButtonStyle.primary,
+            )
         )
 
     @classmethod
@@ -266,18 +279,23 @@ class RemixThisButton(
         return cls(int(match["session"]))
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, session: Session) -> None:
+        locale = member_locale(interaction)
         if session.phase is not P.SUBMISSIONS:
-            raise UserFacingError(texts.session_not_submitting())
-        await interaction.response.send_modal(SessionRemixForm(bot, session))
+            raise UserFacingError(texts.session_not_submitting(locale=locale))
+        await interaction.response.send_modal(SessionRemixForm(bot, session, locale))
 
 
 class MyEntriesButton(
     _SessionButton, ui.DynamicItem[ui.Button[Any]], template=r"session:mine:(?P<session>[0-9]+)"
 ):
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, locale: str | None = None) -> None:
         self.session_id = session_id
         super().__init__(
-            _button(texts.BUTTON_SESSION_MINE, f"session:mine:{session_id}", discord.ButtonStyle.secondary)
+            _button(
+                texts.session_button("mine", locale=locale),
+                f"session:mine:{session_id}",
+                discord.ButtonStyle.secondary,
+            )
         )
 
     @classmethod
@@ -287,25 +305,27 @@ class MyEntriesButton(
         return cls(int(match["session"]))
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, session: Session) -> None:
+        locale = member_locale(interaction)  # the list and its buttons are private
         if session.phase is not P.SUBMISSIONS:
-            raise UserFacingError(texts.session_not_submitting())
+            raise UserFacingError(texts.session_not_submitting(locale=locale))
         entries = await bot.session_engine.my_entries(session.id, interaction.user.id)
         lines = []
         view = ui.View(timeout=None)
         for position, entry in enumerate(entries, start=1):
             what = (
-                texts.session_ai_entry(entry.job_id, entry.take_index)
+                texts.session_ai_entry(entry.job_id, entry.take_index, locale=locale)
                 if entry.job_id is not None and entry.take_index is not None
                 else texts.session_upload_entry(
-                    discord.utils.escape_markdown(texts.clip(entry.upload_filename or "", 80))
+                    discord.utils.escape_markdown(texts.clip(entry.upload_filename or "", 80)), locale=locale
                 )
             )
-            lines.append(texts.session_my_entry_line(position, what, int(entry.created_at.timestamp())))
+            moment = int(entry.created_at.timestamp())
+            lines.append(texts.session_my_entry_line(position, what, moment, locale=locale))
             button = WithdrawButton(session.id, entry.id)
-            button.item.label = texts.button_session_withdraw(position)
+            button.item.label = texts.button_session_withdraw(position, locale=locale)
             view.add_item(button)
         await interaction.response.send_message(
-            texts.session_my_entries(lines, session.entries_per_member),
+            texts.session_my_entries(lines, session.entries_per_member, locale=locale),
             view=view if entries else discord.utils.MISSING,
             ephemeral=True,
         )
@@ -316,12 +336,12 @@ class WithdrawButton(
     ui.DynamicItem[ui.Button[Any]],
     template=r"session:withdraw:(?P<session>[0-9]+):(?P<entry>[0-9]+)",
 ):
-    def __init__(self, session_id: int, entry_id: int) -> None:
+    def __init__(self, session_id: int, entry_id: int, locale: str | None = None) -> None:
         self.session_id = session_id
         self.entry_id = entry_id
         super().__init__(
             _button(
-                texts.BUTTON_SESSION_WITHDRAW,
+                texts.session_button("withdraw", locale=locale),
                 f"session:withdraw:{session_id}:{entry_id}",
                 discord.ButtonStyle.danger,
             )
@@ -335,10 +355,11 @@ class WithdrawButton(
 
     async def run(self, bot: RemixBot, interaction: discord.Interaction, session: Session) -> None:
         code = await bot.session_engine.withdraw(session.id, self.entry_id, interaction.user.id)
+        locale = member_locale(interaction)
         reply = {
-            WithdrawCode.WITHDRAWN: texts.session_withdrawn(),
-            WithdrawCode.NOT_FOUND: texts.session_withdraw_not_found(),
-        }.get(code, texts.session_not_submitting())
+            WithdrawCode.WITHDRAWN: texts.session_withdrawn(locale=locale),
+            WithdrawCode.NOT_FOUND: texts.session_withdraw_not_found(locale=locale),
+        }.get(code, texts.session_not_submitting(locale=locale))
         await interaction.response.send_message(reply, ephemeral=True)
 
 
@@ -347,12 +368,12 @@ class VoteButton(
     ui.DynamicItem[ui.Button[Any]],
     template=r"session:vote:(?P<session>[0-9]+):(?P<entry>[0-9]+)",
 ):
-    def __init__(self, session_id: int, entry_id: int) -> None:
+    def __init__(self, session_id: int, entry_id: int, locale: str | None = None) -> None:
         self.session_id = session_id
         self.entry_id = entry_id
         super().__init__(
             _button(
-                texts.BUTTON_SESSION_VOTE,
+                texts.session_button("vote", locale=locale),
                 f"session:vote:{session_id}:{entry_id}",
                 discord.ButtonStyle.success,
             )
@@ -372,17 +393,21 @@ class VoteButton(
             joined_at=user.joined_at if isinstance(user, discord.Member) else None,
         )
         outcome = await bot.session_engine.vote(session.id, self.entry_id, voter)
-        await interaction.response.send_message(vote_reply(outcome), ephemeral=True)
+        await interaction.response.send_message(
+            vote_reply(outcome, member_locale(interaction)), ephemeral=True
+        )
 
 
 class OpenVotingButton(
     _SessionButton, ui.DynamicItem[ui.Button[Any]], template=r"session:open:(?P<session>[0-9]+)"
 ):
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, locale: str | None = None) -> None:
         self.session_id = session_id
         super().__init__(
             _button(
-                texts.BUTTON_SESSION_OPEN_VOTING, f"session:open:{session_id}", discord.ButtonStyle.secondary
+                texts.session_button("open-voting", locale=locale),
+                f"session:open:{session_id}",
+                discord.ButtonStyle.secondary,
             )
         )
 
@@ -399,11 +424,13 @@ class OpenVotingButton(
 class EndVotingButton(
     _SessionButton, ui.DynamicItem[ui.Button[Any]], template=r"session:end:(?P<session>[0-9]+)"
 ):
-    def __init__(self, session_id: int) -> None:
+    def __init__(self, session_id: int, locale: str | None = None) -> None:
         self.session_id = session_id
         super().__init__(
             _button(
-                texts.BUTTON_SESSION_END_VOTING, f"session:end:{session_id}", discord.ButtonStyle.secondary
+                texts.session_button("end-voting", locale=locale),
+                f"session:end:{session_id}",
+                discord.ButtonStyle.secondary,
             )
         )
 
@@ -422,12 +449,13 @@ class EnterTakeButton(
 ):
     """On a session job's result: make take N an entry. Only the member who made the job."""
 
-    def __init__(self, job_id: int, number: int) -> None:
+    def __init__(self, job_id: int, number: int, locale: str | None = None) -> None:
+        """`locale`: the language of the result it sits on (a press finds it again by custom_id)."""
         self.job_id = job_id
         self.number = number
         super().__init__(
             _button(
-                texts.button_session_enter(number),
+                texts.button_session_enter(number, locale=locale),
                 f"session:enter:{job_id}:{number}",
                 discord.ButtonStyle.success,
             )
@@ -447,16 +475,19 @@ class EnterTakeButton(
             await report(interaction, error, f"button session:enter:{self.job_id}:{self.number}")
 
     async def _enter(self, bot: RemixBot, interaction: discord.Interaction) -> None:
+        locale = member_locale(interaction)
         job = await bot.jobs.get(self.job_id)
         if job is None or job.guild_id != interaction.guild_id or job.session_id is None:
-            raise UserFacingError(texts.job_not_found(self.job_id))
+            raise UserFacingError(texts.job_not_found(self.job_id, locale=locale))
         if interaction.user.id != job.member_id:
-            raise UserFacingError(texts.session_only_requester())
+            raise UserFacingError(texts.session_only_requester(locale=locale))
         session = await bot.session_engine.get(job.session_id)
         if session is None or session.phase is not P.SUBMISSIONS:
-            raise UserFacingError(texts.session_not_submitting())  # before any download
+            raise UserFacingError(texts.session_not_submitting(locale=locale))  # before any download
         await interaction.response.defer(ephemeral=True, thinking=True)
-        source = _take_source(interaction, job, self.number) or await take_of(bot, job, self.number)
+        source = _take_source(interaction, job, self.number) or await take_of(
+            bot, job, self.number, locale=locale
+        )
         assert source.url is not None
         session_id = session.id
         suffix = Path(source.filename or "").suffix[:8]
@@ -477,10 +508,10 @@ class EnterTakeButton(
             )
         except ProviderError as exc:
             log.warning("session %s: take %s of job %s unreachable: %s", session_id, self.number, job.id, exc)
-            raise UserFacingError(texts.take_gone(job.id, self.number)) from exc
+            raise UserFacingError(texts.take_gone(job.id, self.number, locale=locale)) from exc
         finally:
             dest.unlink(missing_ok=True)
-        await interaction.followup.send(enter_reply(outcome, self.number), ephemeral=True)
+        await interaction.followup.send(enter_reply(outcome, self.number, locale), ephemeral=True)
 
 
 def _take_source(interaction: discord.Interaction, job: Job, number: int) -> Source | None:
@@ -515,14 +546,14 @@ SESSION_ITEMS = (
 
 def session_result_view(job: Job, result: JobResult) -> ui.View | None:
     """A session job's result carries Enter take N (only its requester may press them); any other
-    job's result keeps the usual buttons."""
+    job's result keeps the usual buttons. The labels speak the job's public locale, like the result."""
     if job.session_id is None:
         return result_view(job, result)
     numbered = [n for n, t in enumerate(result.takes, start=1) if t.filename][:MAX_ENTER_BUTTONS]
     view = ui.View(timeout=None)
     for position, number in enumerate(numbered):
-        button = EnterTakeButton(job.id, number)
+        button = EnterTakeButton(job.id, number, job.public_locale)
         button.row = position // ROW_WIDTH
         view.add_item(button)
-    view.add_item(DeleteButton(job.id))
+    view.add_item(DeleteButton(job.id, job.public_locale))
     return view

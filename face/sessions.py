@@ -2,6 +2,9 @@
 entering an upload, and the SessionFace the engine drives (card edits, anonymous entries, results,
 closing the thread).
 
+Answers to the member speak their language (Interaction.locale); the card, the thread and the results
+speak the session's public locale, resolved at the start like a job's and kept with the session.
+
 The session's source is re-uploaded once by the bot and found again by that message's id, so it
 never depends on a member's expiring attachment link.
 """
@@ -42,6 +45,7 @@ from face.channel_writer import ChannelWriter
 from face.results import REQUIRED, message_parts, missing_permissions
 from face.session_card import card_channel_id, card_view, echo, render_card
 from face.session_views import VoteButton, enter_reply, find_session, may_host
+from face.start import member_locale, public_locale
 from face.status import Coalescer
 from face.tree import UserFacingError
 from providers.http import TooLarge, download_to
@@ -56,7 +60,7 @@ THREAD_NAME_LIMIT = 100
 # A week: a session thread should not auto-archive in the middle of its submissions.
 AUTO_ARCHIVE_MINUTES: Literal[10080] = 10080
 SOURCE_NAME = "session-source"
-NEEDED = [texts.permission_name(flag) for flag in (*REQUIRED, "create_public_threads")]
+NEEDED = (*REQUIRED, "create_public_threads")
 
 
 def _describe_duration(span: timedelta) -> str:
@@ -67,7 +71,8 @@ def _describe_duration(span: timedelta) -> str:
     return "".join(parts) or "0m"
 
 
-def duration(text: str | None, default: timedelta, what: str) -> timedelta:
+def duration(text: str | None, default: timedelta, what: str, locale: str) -> timedelta:
+    """`what`: submissions or voting, for the refusal (in `locale`)."""
     if text is None:
         return default
     try:
@@ -80,6 +85,7 @@ def duration(text: str | None, default: timedelta, what: str) -> timedelta:
                 echo(text, 40),
                 _describe_duration(refused.minimum),
                 _describe_duration(refused.maximum),
+                locale=locale,
             )
         ) from refused
 
@@ -98,34 +104,37 @@ def message_url(session: Session, channel_id: int | None, message_id: int | None
 
 async def session_here(bot: RemixBot, interaction: discord.Interaction, value: str | None) -> Session:
     """The session named by the option, or the one whose thread the command runs in."""
+    locale = member_locale(interaction)
     if value:
         text = value.strip().lstrip("#")
         if not text.isdigit():
-            raise UserFacingError(texts.session_unknown(echo(value, 40)))
+            raise UserFacingError(texts.session_unknown(echo(value, 40), locale=locale))
         return await find_session(bot, interaction, int(text))
     if interaction.channel_id is not None:
         session = await bot.session_engine.by_thread(interaction.channel_id)
         if session is not None and session.guild_id == interaction.guild_id:
             return session
-    raise UserFacingError(texts.session_which())
+    raise UserFacingError(texts.session_which(locale=locale))
 
 
-async def fetch_audio(bot: RemixBot, attachment: discord.Attachment, limit: int, label: str) -> Path:
+async def fetch_audio(
+    bot: RemixBot, attachment: discord.Attachment, limit: int, label: str, locale: str
+) -> Path:
     """A member's attachment on disk and checked like any input (size, readable audio); the caller
-    removes it."""
+    removes it. Refusals in the member's `locale`."""
     if attachment.size > limit:
-        raise UserFacingError(texts.file_too_large(attachment.size, limit, label))
+        raise UserFacingError(texts.file_too_large(attachment.size, limit, label, locale=locale))
     if attachment.size == 0:
-        raise UserFacingError(texts.empty_upload())
+        raise UserFacingError(texts.empty_upload(locale=locale))
     suffix = Path(attachment.filename).suffix.lower()[:8]
     dest = bot.options.work_dir / "tmp" / f"session-{secrets.token_hex(6)}{suffix}"
     try:
         await download_to(bot.session, attachment.url, dest, max_bytes=limit)
     except TooLarge as exc:
-        raise UserFacingError(texts.file_too_large(attachment.size, limit, label)) from exc
+        raise UserFacingError(texts.file_too_large(attachment.size, limit, label, locale=locale)) from exc
     except ProviderError as exc:
         log.info("session upload unreachable: %s", exc)
-        raise UserFacingError(texts.attachment_unreachable()) from exc
+        raise UserFacingError(texts.attachment_unreachable(locale=locale)) from exc
     return dest
 
 
@@ -142,38 +151,41 @@ async def start_session(
     provider: str | None,
     forum: discord.ForumChannel | None,
 ) -> None:
+    locale = member_locale(interaction)
     if interaction.guild is None or interaction.guild_id is None or interaction.channel_id is None:
-        raise UserFacingError(texts.guild_only())
+        raise UserFacingError(texts.guild_only(locale=locale))
     if not await may_host(bot, interaction):
-        raise UserFacingError(texts.session_not_host())
+        raise UserFacingError(texts.session_not_host(locale=locale))
     settings = await bot.guilds_repo.get(interaction.guild_id)
     if forum is None and settings.session_forum_id:
         configured = interaction.guild.get_channel(settings.session_forum_id)
         forum = configured if isinstance(configured, discord.ForumChannel) else None
     channel = interaction.channel
     if forum is None and not isinstance(channel, discord.TextChannel):
-        raise UserFacingError(texts.session_where())
-    submissions_span = duration(submissions, DEFAULT_SUBMISSIONS, texts.SESSION_FIELD_SUBMISSIONS.lower())
-    voting_span = duration(voting, DEFAULT_VOTING, texts.SESSION_FIELD_VOTING.lower())
+        raise UserFacingError(texts.session_where(locale=locale))
+    submissions_span = duration(submissions, DEFAULT_SUBMISSIONS, "submissions", locale)
+    voting_span = duration(voting, DEFAULT_VOTING, "voting", locale)
     name = (provider or "").strip().lower() or None
     remixers = bot.registry.supporting(JobKind.REMIX)
     if name is not None and name not in bot.registry:
-        raise UserFacingError(texts.unknown_provider(echo(name, 40), remixers))
+        raise UserFacingError(texts.unknown_provider(echo(name, 40), remixers, locale=locale))
     if name is not None and name not in remixers:
         labels = [bot.registry.get(n).label for n in remixers]
-        raise UserFacingError(texts.kind_not_supported(bot.registry.get(name).label, JobKind.REMIX, labels))
+        raise UserFacingError(
+            texts.kind_not_supported(bot.registry.get(name).label, JobKind.REMIX, labels, locale=locale)
+        )
     checker = bot.registry.get(name or bot.registry.default_for(JobKind.REMIX))
-    if missing := missing_permissions(interaction.app_permissions):
-        raise UserFacingError(texts.missing_permissions(missing))
+    if missing := missing_permissions(interaction.app_permissions, locale=locale):
+        raise UserFacingError(texts.missing_permissions(missing, locale=locale))
     await interaction.response.defer(ephemeral=True, thinking=True)
-    path = await fetch_audio(bot, audio, bot.intake.input_limit(checker.name), checker.label)
+    path = await fetch_audio(bot, audio, bot.intake.input_limit(checker.name), checker.label, locale)
     try:
         try:
             info = await asyncio.to_thread(probe, path)
         except NotAudio as exc:
-            raise UserFacingError(texts.not_audio(exc.reason)) from exc
+            raise UserFacingError(texts.not_audio(exc.reason, locale=locale)) from exc
         if refused := check_duration(info.duration, checker.capabilities, checker.label):
-            raise UserFacingError(texts.refusal(refused))
+            raise UserFacingError(texts.refusal(refused, locale=locale))
         plan = SessionPlan(
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
@@ -186,6 +198,8 @@ async def start_session(
             forum_channel_id=forum.id if forum else None,
             submissions=submissions_span,
             voting=voting_span,
+            # The card, thread and results speak the server's public language, kept across restarts.
+            public_locale=await public_locale(bot, interaction),
         )
         session = await bot.session_engine.start(plan)
         try:
@@ -193,11 +207,14 @@ async def start_session(
         except discord.HTTPException as exc:
             log.warning("session %s: could not open it in Discord (%s)", session.id, exc.status)
             await bot.session_engine.cancel(session.id)
-            raise UserFacingError(texts.missing_permissions(NEEDED)) from exc
+            needed = [texts.permission_name(flag, locale=locale) for flag in NEEDED]
+            raise UserFacingError(texts.missing_permissions(needed, locale=locale)) from exc
     finally:
         path.unlink(missing_ok=True)
     bot.session_face.card_changed(session, await bot.session_engine.stats(session.id))
-    await interaction.edit_original_response(content=texts.session_opened(thread_url(session) or ""))
+    await interaction.edit_original_response(
+        content=texts.session_opened(thread_url(session) or "", locale=locale)
+    )
 
 
 async def _open_in_discord(
@@ -236,7 +253,7 @@ async def _open_in_discord(
             await bot.session_engine.record(session.id, card_message_id=card.id)
             thread = await card.create_thread(name=name, auto_archive_duration=AUTO_ARCHIVE_MINUTES)
             posted = await thread.send(
-                texts.session_source_posted(echo(session.title, 200)),
+                texts.session_source_posted(echo(session.title, 200), locale=session.public_locale),
                 file=file,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -253,25 +270,27 @@ async def submit_upload(
     bot: RemixBot, interaction: discord.Interaction, audio: discord.Attachment, session_option: str | None
 ) -> None:
     """A member's own remix: checked like any input, posted as uploaded unless it must shrink to fit."""
+    locale = member_locale(interaction)
     session = await session_here(bot, interaction, session_option)
     if session.phase is not P.SUBMISSIONS:
-        raise UserFacingError(texts.session_not_submitting())
+        raise UserFacingError(texts.session_not_submitting(locale=locale))
     await interaction.response.defer(ephemeral=True, thinking=True)
     limit = interaction.filesize_limit
-    path = await fetch_audio(bot, audio, bot.options.max_input_bytes, texts.SESSION_FIELD_SUBMISSIONS)
+    label = texts.session_upload_label(locale=locale)
+    path = await fetch_audio(bot, audio, bot.options.max_input_bytes, label, locale)
     fitted: Path | None = None
     try:
         try:
             info = await asyncio.to_thread(probe, path)
         except NotAudio as exc:
-            raise UserFacingError(texts.not_audio(exc.reason)) from exc
+            raise UserFacingError(texts.not_audio(exc.reason, locale=locale)) from exc
         entry_file = path
         if info.size > limit:
             fitted = await asyncio.to_thread(
                 fit_to_size, path, path.parent / f"{path.stem}-fit", limit, duration=info.duration
             )
             if fitted is None:
-                raise UserFacingError(texts.session_entry_too_large(limit))
+                raise UserFacingError(texts.session_entry_too_large(limit, locale=locale))
             entry_file = fitted
         outcome = await bot.session_engine.enter(
             session.id,
@@ -284,7 +303,7 @@ async def submit_upload(
         path.unlink(missing_ok=True)
         if fitted is not None:
             fitted.unlink(missing_ok=True)
-    await interaction.followup.send(enter_reply(outcome, None), ephemeral=True)
+    await interaction.followup.send(enter_reply(outcome, None, locale), ephemeral=True)
 
 
 # -- the SessionFace -----------------------------------------------------------------------------------------
@@ -332,12 +351,12 @@ class DiscordSessions:
             return None
         thread = self.bot.get_partial_messageable(session.thread_id, guild_id=session.guild_id)
         view = ui.View(timeout=None)
-        view.add_item(VoteButton(session.id, entry.id))
+        view.add_item(VoteButton(session.id, entry.id, session.public_locale))
         # A neutral name: nothing in the file name may tell whose entry it is.
         file = discord.File(entry.file_path, filename=f"entry-{entry.number}{entry.file_path.suffix}")
         try:
             message = await thread.send(
-                texts.session_entry_heading(entry.number),
+                texts.session_entry_heading(entry.number, locale=session.public_locale),
                 file=file,
                 view=view,
                 allowed_mentions=discord.AllowedMentions.none(),
@@ -355,27 +374,30 @@ class DiscordSessions:
         return message.id
 
     # -- results -------------------------------------------------------------------------
-    async def _what(self, entry: Entry) -> str:
+    async def _what(self, entry: Entry, locale: str | None) -> str:
         if entry.kind is EntryKind.AI and entry.job_id is not None:
             job = await self.bot.jobs.get(entry.job_id)
-            return texts.session_prompt(echo(job.prompt, 120) if job else "")
-        return texts.session_upload_what(echo(entry.upload_filename or "", 60))
+            return texts.session_prompt(echo(job.prompt, 120) if job else "", locale=locale)
+        return texts.session_upload_what(echo(entry.upload_filename or "", 60), locale=locale)
 
     async def results_embed(self, results: Results) -> discord.Embed:
+        """The results are public: in the session's public locale, wherever they are posted."""
         session = results.session
+        locale = session.public_locale
         lines: list[str] = []
         if not results.placings:
-            lines.append(texts.session_no_entries())
+            lines.append(texts.session_no_entries(locale=locale))
         elif results.no_winner:
-            lines.append(texts.session_no_winner())
+            lines.append(texts.session_no_winner(locale=locale))
             for placing in results.placings:
                 entry = placing.entry
+                what = await self._what(entry, locale)
                 lines.append(
-                    texts.session_no_winner_line(entry.number or 0, entry.member_id, await self._what(entry))
+                    texts.session_no_winner_line(entry.number or 0, entry.member_id, what, locale=locale)
                 )
         else:
             if len(results.winners) > 1:
-                lines.append(texts.session_tie(len(results.winners)))
+                lines.append(texts.session_tie(len(results.winners), locale=locale))
             for placing in results.placings:
                 entry = placing.entry
                 lines.append(
@@ -384,15 +406,16 @@ class DiscordSessions:
                         entry.number or 0,
                         placing.votes,
                         entry.member_id,
-                        await self._what(entry),
+                        await self._what(entry, locale),
+                        locale=locale,
                     )
                 )
         embed = discord.Embed(
-            title=texts.clip(texts.session_results_title(echo(session.title, 200)), 256),
+            title=texts.clip(texts.session_results_title(echo(session.title, 200), locale=locale), 256),
             description=texts.clip("\n".join(lines), 4000),
             colour=discord.Colour.green(),
         )
-        embed.set_footer(text=texts.session_footer(session.id))
+        embed.set_footer(text=texts.session_footer(session.id, locale=locale))
         return embed
 
     def winner_files(self, results: Results, upload_limit: int) -> list[discord.File]:
@@ -427,7 +450,9 @@ class DiscordSessions:
         winners = sorted({p.entry.member_id for p in results.winners})
         try:
             await self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id).send(
-                texts.session_announcement(echo(session.title, 200), winners, message.jump_url),
+                texts.session_announcement(
+                    echo(session.title, 200), winners, message.jump_url, locale=session.public_locale
+                ),
                 allowed_mentions=discord.AllowedMentions(users=[discord.Object(w) for w in winners]),
                 nonce=f"s{session.id}announce",
             )

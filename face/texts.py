@@ -1066,28 +1066,12 @@ def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[i
 
 
 # == Remix sessions (cogs/sessions.py, face/session_*.py) ==============================================
-# Member text passed in here is already defused, escaped and clipped by the caller.
-SESSION_PHASE_NAMES = {
-    "submissions": "Submissions open",
-    "voting": "Voting open",
-    "closed": "Closed",
-    "cancelled": "Cancelled",
-}
-SESSION_FIELD_PHASE = "Phase"
-SESSION_FIELD_SUBMISSIONS = "Submissions close"
-SESSION_FIELD_VOTING = "Voting closes"
-SESSION_FIELD_COUNTS = "So far"
-SESSION_FIELD_RULES = "Rules"
-SESSION_FIELD_RESULTS = "Results"
-BUTTON_SESSION_REMIX = "Remix this"
-BUTTON_SESSION_MINE = "My entries"
-BUTTON_SESSION_OPEN_VOTING = "Open voting"
-BUTTON_SESSION_END_VOTING = "End voting"
-BUTTON_SESSION_VOTE = "Vote"
-BUTTON_SESSION_WITHDRAW = "Withdraw"
-SESSION_FORM_TITLE = "Remix the session track"
-SESSION_FORM_PROVIDER = "Provider"
-SESSION_FORM_PROVIDER_HINT = "Which service makes your take (the session's choice if you leave it)."
+# Member text passed in here is already defused, escaped and clipped by the caller. Public messages (the
+# card, the thread, the results, the announcement) speak the session's public locale; everything else
+# the member's.
+SESSION_PHASES = ("submissions", "voting", "closed", "cancelled")
+SESSION_FIELDS = ("phase", "submissions", "voting", "counts", "rules", "results")
+SESSION_BUTTONS = ("remix", "mine", "open-voting", "end-voting", "vote", "withdraw")
 DESCRIBE_SESSION = _command("describe-session")
 DESCRIBE_SESSION_START = _command("describe-session-start")
 DESCRIBE_SESSION_SUBMIT = _command("describe-session-submit")
@@ -1110,16 +1094,48 @@ OPTIONS_SESSION_START = _options(
 OPTIONS_SESSION_SUBMIT = _options(audio="option-session-submit-audio", session="option-session")
 OPTIONS_SESSION_ONE = _options(session="option-session")
 OPTIONS_CONFIG_SESSION_VOTERS = _options(joined_before="option-config-session-voters-joined-before")
-SESSION_VOTERS_NAMES = {True: "members who joined before the session started", False: "every member"}
+OPTIONS_CONFIG_SESSION_ROLE = _options(role="option-config-session-role")
+OPTIONS_CONFIG_SESSION_FORUM = _options(forum="option-config-session-forum")
 
 
-def session_card_title(title: str) -> str:
-    return f"Remix session: {title}"
+def _voters(joined_before: bool) -> str:
+    """The selector the catalogues word "who may vote" by."""
+    return "joined-before" if joined_before else "everyone"
 
 
-def session_card_description(host_id: int, source_url: str | None) -> str:
-    source = f"[the source track]({source_url})" if source_url else "the source track in the thread"
-    return f"Hosted by <@{host_id}>. Remix {source}, enter your best take, then vote for your favourite."
+def session_phase_name(phase: str, *, locale: str | None = SOURCE) -> str:
+    """A phase as the card shows it ("Submissions open")."""
+    return t(locale, f"session-phase-{phase}") if phase in SESSION_PHASES else phase
+
+
+def session_phase_inline(phase: str, *, locale: str | None = SOURCE) -> str:
+    """A phase inside a sentence ("submissions open")."""
+    return t(locale, f"session-phase-inline-{phase}") if phase in SESSION_PHASES else phase
+
+
+def session_field(field: str, *, locale: str | None = SOURCE) -> str:
+    """A card field's name: phase, submissions, voting, counts, rules, results."""
+    return t(locale, f"session-field-{field}")
+
+
+def session_button(action: str, *, locale: str | None = SOURCE) -> str:
+    """A session button's label: remix, mine, open-voting, end-voting, vote, withdraw."""
+    return t(locale, f"button-session-{action}")
+
+
+def session_form_words(name: str, *, locale: str | None = SOURCE) -> str:
+    """The Remix this form's words: title, provider, provider-hint."""
+    return t(locale, f"session-form-{name}")
+
+
+def session_card_title(title: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-card-title", title=title)
+
+
+def session_card_description(host_id: int, source_url: str | None, *, locale: str | None = SOURCE) -> str:
+    if source_url:
+        return t(locale, "session-card-description", host=host_id, url=source_url)
+    return t(locale, "session-card-description-unlinked", host=host_id)
 
 
 def session_deadline(ts: int) -> str:
@@ -1130,262 +1146,269 @@ def session_deadline_passed(ts: int) -> str:
     return f"<t:{ts}:f>"
 
 
-def session_counts(entries: int, ballots: int) -> str:
-    entry_word = "entry" if entries == 1 else "entries"
-    return f"{entries} {entry_word} · {ballots} {'vote' if ballots == 1 else 'votes'} cast"
+def session_counts(entries: int, ballots: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-counts", entries=entries, ballots=ballots)
 
 
-def session_rules(per_member: int, joined_before: bool) -> str:
-    who = "members who joined the server before the session started" if joined_before else "every member"
-    return (
-        f"Up to {per_member} {'entry' if per_member == 1 else 'entries'} per member. "
-        f"Entries are posted anonymously when submissions close. One vote each, changeable until "
-        f"voting closes; not for your own entry. Who may vote: {who}. Tied entries share a place."
+def session_rules(per_member: int, joined_before: bool, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-rules", count=per_member, voters=_voters(joined_before))
+
+
+def session_results_link(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-results-link", url=url)
+
+
+def session_footer(session_id: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-footer", session=session_id)
+
+
+def session_source_posted(title: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-source-posted", title=title)
+
+
+def session_opened(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-opened", url=url)
+
+
+def session_not_host(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-not-host")
+
+
+def session_not_host_or_moderator(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-not-host-or-moderator")
+
+
+def session_where(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-where")
+
+
+def session_not_a_forum(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-not-a-forum")
+
+
+def session_duration_refused(
+    what: str, problem: str, text: str, minimum: str, maximum: str, *, locale: str | None = SOURCE
+) -> str:
+    """`what`: submissions or voting; `problem`: a DurationProblem value (empty, too_short, ...)."""
+    return t(
+        locale,
+        "session-duration-refused",
+        what=what,
+        problem=problem.replace("_", "-"),
+        text=text,
+        minimum=minimum,
+        maximum=maximum,
     )
 
 
-def session_results_link(url: str) -> str:
-    return f"[See the results]({url})"
+def session_unknown(value: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-unknown", session=value)
 
 
-def session_footer(session_id: int) -> str:
-    return f"Session #{session_id}"
+def session_which(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-which")
 
 
-def session_source_posted(title: str) -> str:
-    return f"The source track of **{title}**. Press **Remix this** on the card to make your take."
+def session_not_submitting(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-not-submitting")
 
 
-def session_opened(url: str) -> str:
-    return f"Your session is open: {url}"
+def session_upload_label(*, locale: str | None = SOURCE) -> str:
+    """Who takes a /session submit upload, where a provider's name would stand ("this session")."""
+    return t(locale, "session-upload-label")
 
 
-def session_not_host() -> str:
-    return (
-        "Only hosts may do that: members with Manage Server or Manage Events, or the role an admin set "
-        "with `/config session-role`."
-    )
+def session_entered(
+    number: int, count: int, cap: int, url: str | None, *, locale: str | None = SOURCE
+) -> str:
+    if url:
+        return t(locale, "session-entered-linked", number=number, count=count, cap=cap, url=url)
+    return t(locale, "session-entered", number=number, count=count, cap=cap)
 
 
-def session_not_host_or_moderator() -> str:
-    return "Only the session's host or a moderator may do that."
+def session_upload_entered(count: int, cap: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-upload-entered", count=count, cap=cap)
 
 
-def session_where() -> str:
-    return "Start a session in a text channel (or name a forum with `forum:`)."
+def session_cap_reached(cap: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-cap-reached", cap=cap)
 
 
-def session_not_a_forum() -> str:
-    return "That channel is not a forum channel."
+def session_already_entered(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-already-entered")
 
 
-def session_duration_refused(what: str, problem: str, text: str, minimum: str, maximum: str) -> str:
-    reasons = {
-        "empty": "is empty",
-        "unreadable": "is not a duration I can read (write it like 90m, 2h, 3d or 1d12h)",
-        "too_short": f"is shorter than {minimum}",
-        "too_long": f"is longer than {maximum}",
-    }
-    return f"The {what} time `{text}` {reasons.get(problem, 'is not usable')}."
+def session_entry_too_large(limit: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-entry-too-large", limit=mb(limit))
 
 
-def session_unknown(value: str) -> str:
-    return f"I can't find session `{value}` in this server. `/session list` shows them."
+def session_only_requester(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-only-requester")
 
 
-def session_which() -> str:
-    return "Which session? Run this in the session's thread, or pick one with the `session` option."
-
-
-def session_not_submitting() -> str:
-    return "Submissions for this session are closed."
-
-
-def session_entered(number: int, count: int, cap: int, url: str | None) -> str:
-    where = f" ({url})" if url else ""
-    return f"Take {number} is entered{where}. You have {count} of {cap} entries in this session."
-
-
-def session_upload_entered(count: int, cap: int) -> str:
-    return f"Your remix is entered. You have {count} of {cap} entries in this session."
-
-
-def session_cap_reached(cap: int) -> str:
-    entries = "entry" if cap == 1 else "entries"
-    return f"You already have {cap} {entries} in this session; withdraw one first (My entries)."
-
-
-def session_already_entered() -> str:
-    return "That take is already an entry."
-
-
-def session_entry_too_large(limit: int) -> str:
-    return f"That file is larger than {mb(limit)}, the most this channel takes."
-
-
-def session_only_requester() -> str:
-    return "Only the member who made this remix may enter its takes."
-
-
-def session_my_entries(lines: list[str], cap: int) -> str:
+def session_my_entries(lines: list[str], cap: int, *, locale: str | None = SOURCE) -> str:
     if not lines:
-        return f"You have no entries in this session yet (up to {cap})."
-    return f"Your entries ({len(lines)} of {cap}):\n" + "\n".join(lines)
+        return t(locale, "session-my-entries-none", cap=cap)
+    return "\n".join([t(locale, "session-my-entries", count=len(lines), cap=cap), *lines])
 
 
-def session_my_entry_line(position: int, what: str, ts: int) -> str:
-    return f"{position}. {what}, entered <t:{ts}:R>"
+def session_my_entry_line(position: int, what: str, ts: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-my-entry-line", position=position, what=what, timestamp=ts)
 
 
-def session_ai_entry(job_id: int, take: int) -> str:
-    return f"Take {take} of job #{job_id}"
+def session_ai_entry(job_id: int, take: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-ai-entry", job=job_id, take=take)
 
 
-def session_upload_entry(filename: str) -> str:
-    return f"Your upload `{filename}`"
+def session_upload_entry(filename: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-upload-entry", filename=filename)
 
 
-def session_withdrawn() -> str:
-    return "Withdrawn. That entry is out of the session."
+def session_withdrawn(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-withdrawn")
 
 
-def session_withdraw_not_found() -> str:
-    return "That entry is already withdrawn."
+def session_withdraw_not_found(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-withdraw-not-found")
 
 
-def session_entry_heading(number: int) -> str:
-    return f"**Entry {number}**"
+def session_entry_heading(number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-entry-heading", number=number)
 
 
-def session_vote_cast(number: int) -> str:
-    return f"Your vote is on Entry {number}."
+def session_vote_cast(number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-vote-cast", number=number)
 
 
-def session_vote_moved(previous: int | None, number: int) -> str:
-    return (
-        f"Your vote moved from Entry {previous} to Entry {number}." if previous else session_vote_cast(number)
+def session_vote_moved(previous: int | None, number: int, *, locale: str | None = SOURCE) -> str:
+    if not previous:
+        return session_vote_cast(number, locale=locale)
+    return t(locale, "session-vote-moved", previous=previous, number=number)
+
+
+def session_vote_already(number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-vote-already", number=number)
+
+
+def session_vote_own(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-vote-own")
+
+
+def session_vote_not_eligible(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-vote-not-eligible")
+
+
+def session_vote_bot(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-vote-bot")
+
+
+def session_vote_not_open(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-vote-not-open")
+
+
+def session_vote_no_entry(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-vote-no-entry")
+
+
+def session_moved(phase: str, *, locale: str | None = SOURCE) -> str:
+    """What a host's phase change did: voting, closed or cancelled."""
+    return t(locale, f"session-moved-{phase if phase in SESSION_PHASES[1:] else 'other'}")
+
+
+def session_wrong_phase(phase: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-wrong-phase", phase=session_phase_inline(phase, locale=locale))
+
+
+def session_results_title(title: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-results-title", title=title)
+
+
+def session_place_line(
+    place: int, number: int, votes: int, author_id: int, what: str, *, locale: str | None = SOURCE
+) -> str:
+    return t(
+        locale, "session-place-line", place=place, number=number, votes=votes, author=author_id, what=what
     )
 
 
-def session_vote_already(number: int) -> str:
-    return f"Your vote is already on Entry {number}."
+def session_no_winner_line(number: int, author_id: int, what: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-no-winner-line", number=number, author=author_id, what=what)
 
 
-def session_vote_own() -> str:
-    return "That is your own entry; vote for someone else's."
+def session_prompt(prompt: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-prompt", prompt=prompt) if prompt else t(locale, "session-no-prompt")
 
 
-def session_vote_not_eligible() -> str:
-    return "Only members who joined the server before this session started may vote in it."
+def session_upload_what(filename: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-upload-what", filename=filename)
 
 
-def session_vote_bot() -> str:
-    return "Bots don't vote."
+def session_no_winner(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-no-winner")
 
 
-def session_vote_not_open() -> str:
-    return "Voting for this session is not open."
+def session_no_entries(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-no-entries")
 
 
-def session_vote_no_entry() -> str:
-    return "That entry is no longer on the ballot."
+def session_tie(count: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-tie", count=count)
 
 
-def session_moved(phase: str) -> str:
-    return {
-        "voting": "Submissions are closed; the entries are being posted for the vote.",
-        "closed": "Voting is closed; the results are being posted.",
-        "cancelled": "The session is cancelled.",
-    }.get(phase, "Done.")
-
-
-def session_wrong_phase(phase: str) -> str:
-    return f"This session can't do that now (it is {SESSION_PHASE_NAMES.get(phase, phase).lower()})."
-
-
-def session_results_title(title: str) -> str:
-    return f"Results: {title}"
-
-
-def session_place_line(place: int, number: int, votes: int, author_id: int, what: str) -> str:
-    return (
-        f"**{place}.** Entry {number}: {votes} {'vote' if votes == 1 else 'votes'} · <@{author_id}> · {what}"
-    )
-
-
-def session_no_winner_line(number: int, author_id: int, what: str) -> str:
-    return f"Entry {number}: <@{author_id}> · {what}"
-
-
-def session_prompt(prompt: str) -> str:
-    return f"“{prompt}”" if prompt else "no prompt"
-
-
-def session_upload_what(filename: str) -> str:
-    return f"own remix `{filename}`"
-
-
-def session_no_winner() -> str:
-    return "Nobody voted, so there is no winner. The entries:"
-
-
-def session_no_entries() -> str:
-    return "No entries were made."
-
-
-def session_tie(count: int) -> str:
-    return f"A {count}-way tie for first place."
-
-
-def session_announcement(title: str, winners: list[int], url: str) -> str:
+def session_announcement(title: str, winners: list[int], url: str, *, locale: str | None = SOURCE) -> str:
     if not winners:
-        return f"The remix session **{title}** is over, with no winner. Results: {url}"
+        return t(locale, "session-announcement-no-winner", title=title, url=url)
     who = ", ".join(f"<@{w}>" for w in winners)
-    return f"The remix session **{title}** is over. Congratulations, {who}! Results: {url}"
+    return t(locale, "session-announcement", title=title, winners=who, url=url)
 
 
-def session_results_not_ready() -> str:
-    return "That session has no results (it is not closed, or it was cancelled)."
+def session_results_not_ready(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-results-not-ready")
 
 
-def session_list(lines: list[str]) -> str:
-    return (
-        "**Remix sessions**\n" + "\n".join(lines) if lines else "No open or recent sessions in this server."
-    )
+def session_list(lines: list[str], *, locale: str | None = SOURCE) -> str:
+    if not lines:
+        return t(locale, "session-list-empty")
+    return "\n".join([t(locale, "session-list-title"), *lines])
 
 
-def session_list_line(session_id: int, title: str, phase: str, url: str | None) -> str:
+def session_list_line(
+    session_id: int, title: str, phase: str, url: str | None, *, locale: str | None = SOURCE
+) -> str:
     link = f" · {url}" if url else ""
-    return f"#{session_id} **{title}** · {SESSION_PHASE_NAMES.get(phase, phase)}{link}"
+    return f"#{session_id} **{title}** · {session_phase_name(phase, locale=locale)}{link}"
 
 
-def session_choice(session_id: int, title: str, phase: str) -> str:
-    return clip(f"#{session_id} {title} ({SESSION_PHASE_NAMES.get(phase, phase).lower()})", 100)
+def session_choice(session_id: int, title: str, phase: str, *, locale: str | None = SOURCE) -> str:
+    return clip(f"#{session_id} {title} ({session_phase_inline(phase, locale=locale)})", 100)
 
 
-def session_results_reposted(url: str) -> str:
-    return f"Results posted again: {url}"
+def session_results_reposted(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-results-reposted", url=url)
 
 
-def session_job_in_thread(url: str) -> str:
-    return f"Your remix is on its way; follow it in the session thread: {url}"
+def session_job_in_thread(url: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "session-job-in-thread", url=url)
 
 
-def session_config_summary(role_id: int | None, forum_id: int | None, joined_before: bool) -> str:
-    role = f"<@&{role_id}>" if role_id else "none"
-    forum = f"<#{forum_id}>" if forum_id else "none (sessions open in the channel they start in)"
-    return (
-        f"Session host role: {role}\nSession forum: {forum}\n"
-        f"Who may vote: {SESSION_VOTERS_NAMES[joined_before]}"
+def session_config_summary(
+    role_id: int | None, forum_id: int | None, joined_before: bool, *, locale: str | None = SOURCE
+) -> str:
+    return t(
+        locale,
+        "session-config-summary",
+        role=f"<@&{role_id}>" if role_id else t(locale, "session-config-no-role"),
+        forum=f"<#{forum_id}>" if forum_id else t(locale, "session-config-no-forum"),
+        voters=_voters(joined_before),
     )
 
 
-def button_session_enter(number: int) -> str:
-    return f"Enter take {number}"
+def button_session_enter(number: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "button-session-enter", number=number)
 
 
-def button_session_withdraw(position: int) -> str:
-    return f"Withdraw {position}"
+def button_session_withdraw(position: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "button-session-withdraw-one", position=position)
 
 
 # -- server admins: budgets, roles, cooldowns, moderation, usage, admin log ----------------------------

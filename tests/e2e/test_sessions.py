@@ -511,3 +511,83 @@ async def test_voters_setting_and_uploads_checked_like_any_input(
         assert "Your vote is on Entry 1" in await vote(h, post, LATE), (
             "a newcomer may vote when the setting is off"
         )
+
+
+async def test_a_french_server_reads_its_session_in_french_and_a_german_member_hears_german(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The card, its buttons and the thread speak the server's language (guild_locale fr), and still do
+    after a restart; a member's refusals and answers speak the member's (locale de)."""
+    async with world(tmp_path, monkeypatch, preferred_locale="fr") as (h, _):
+        await h.start()
+        # /session and the session settings are registered with every catalogue's descriptions.
+        start_command = next(o for o in h.discord.command("session")["options"] if o["name"] == "start")
+        assert start_command["description_localizations"]["fr"] == (
+            "Lance une session remix sur un morceau (hôtes seulement)."
+        )
+        title = next(o for o in start_command["options"] if o["name"] == "title")
+        assert title["description_localizations"]["de"] == "Der Name der Session (auch für den Thread)"
+        forum = next(o for o in h.discord.command("config")["options"] if o["name"] == "session-forum")
+        assert forum["options"][0]["description_localizations"]["pt-BR"].startswith("O fórum onde")
+
+        refused = await h.discord.run_slash_command(
+            "session",
+            {"title": "x"},
+            subcommand="start",
+            user_id=ALICE,
+            locale="de",
+            attachments=[("t.mp3", song(tmp_path), "audio/mpeg")],
+        )
+        assert (await answer(h, refused)).startswith(
+            "Das dürfen nur Hosts: Mitglieder mit „Server verwalten“"
+        )
+
+        session, card = await start(h, "Sommerflip")  # the host's own answer: their language (en-US)
+        assert session.public_locale == "fr", "a restart keeps the session's language"
+        embed = card.embeds[0]
+        assert embed["title"] == "Session remix : Sommerflip"
+        assert [f["name"] for f in embed["fields"]] == [
+            "Phase",
+            "Fin des envois",
+            "Fin du vote",
+            "Pour l'instant",
+            "Règles",
+        ]
+        assert embed["fields"][0]["value"] == "Envois ouverts"
+        assert "Jusqu'à 2 participations par membre." in card_text(card)
+        assert set(buttons(card).values()) == {"Je remixe", "Mes participations", "Ouvrir le vote"}
+        source = h.discord.message(session.source_message_id or 0)
+        assert source.content.startswith("Le morceau d'origine de **Sommerflip**. Appuie sur **Je remixe**")
+
+        # A German member on the French card: refused in German, their upload answered in German.
+        pressed = await h.discord.click_button(
+            card.id, f"session:open:{session.id}", user_id=DAVE, locale="de"
+        )
+        assert (await answer(h, pressed)).startswith("Das dürfen nur Hosts:")
+        upload = await h.discord.run_slash_command(
+            "session",
+            {},
+            subcommand="submit",
+            user_id=CAROL,
+            channel_id=session.thread_id,
+            locale="de",
+            attachments=[("mix.wav", song(tmp_path, seconds=2.0, fmt="wav", name="carol"), "audio/wav")],
+        )
+        assert "Dein Remix ist eingereicht \u2013 dein Beitrag 1 von 2 in dieser Session." in await answer(
+            h, upload, "eingereicht"
+        )
+        await card_says(h, session, "1 participation · 0 vote")
+
+        await h.stop()
+        edits = len(h.discord.message(card.id).revisions)
+        await h.start()
+        await h.wait_for(lambda: len(h.discord.message(card.id).revisions) > edits)
+        assert "Pour l'instant: 1 participation" in card_text(h.discord.message(card.id))
+        opened = await h.discord.click_button(card.id, f"session:open:{session.id}", user_id=HOST)
+        await answer(h, opened, "entries are being posted")
+        [post] = await h.wait_for(
+            lambda: [m for m in h.bot_messages(session.thread_id) if m.content.startswith("**Participation")]
+        )
+        assert post.content == "**Participation 1**" and set(buttons(post).values()) == {"Voter"}
+        card = await card_says(h, session, "Vote ouvert", "Fin du vote")
+        assert set(buttons(card).values()) == {"Clore le vote"}

@@ -12,10 +12,13 @@ import pytest
 from domain.errors import ErrorKind, Reason
 from domain.jobs import Failure, Job, JobResult, JobState, TakeInfo
 from domain.kinds import JobKind
+from domain.sessions import Session, SessionPhase, SessionStats
 from domain.tracking import Note
 from face import texts
 from face.i18n import catalogue
 from face.results import result_embed
+from face.session_card import card_view, render_card
+from face.session_views import session_result_view
 from face.status import render_status
 from face.views import result_view, status_view
 from tests.unit.test_catalogues import LOCALES, messages
@@ -24,6 +27,9 @@ LONG = "ü" * 500  # member text, a vendor's words, a provider label: longer tha
 # Discord's limits (characters).
 TITLE, DESCRIPTION, FIELD_NAME, FIELD_VALUE, FOOTER = 256, 4096, 256, 1024, 2048
 EMBED_TOTAL, CONTENT, BUTTON_LABEL, CHOICE_NAME, COMMAND_DESCRIPTION, MENU_NAME = 6000, 2000, 80, 100, 100, 32
+MODAL_TITLE, FORM_LABEL, FORM_DESCRIPTION = 45, 45, 100
+# Placeholders that count something: a catalogue may pick a plural form by them.
+COUNTS = {"count", "limit", "number", "position", "entries", "ballots", "votes", "cap", "place", "previous"}
 
 
 @cache
@@ -37,10 +43,7 @@ def _ids(locale: str, prefix: str) -> list[str]:
 
 def _long_args(message_id: str, locale: str) -> dict[str, str | int]:
     """Every placeholder of a message: a count where it may select a plural, else long text."""
-    return {
-        name: 25 if name in {"count", "limit", "number", "position"} else LONG[:100]
-        for name in _messages(locale)[message_id]
-    }
+    return {name: 25 if name in COUNTS else LONG[:100] for name in _messages(locale)[message_id]}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -63,7 +66,8 @@ def test_command_texts_fit_discords_limits(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_buttons_and_forms_fit(locale: str) -> None:
     for key in _ids(locale, "button-"):
-        assert len(catalogue().format(locale, key, {"number": 25})) <= BUTTON_LABEL, f"{locale} {key}"
+        label = catalogue().format(locale, key, {"number": 25, "position": 25})
+        assert len(label) <= BUTTON_LABEL, f"{locale} {key}"
     job = _job(JobState.RUNNING, locale)
     views = [status_view(job), result_view(job, _result())]
     labels = [
@@ -135,3 +139,45 @@ def test_the_status_message_fits_with_long_member_text(locale: str, state: JobSt
 def test_the_result_fits_with_long_member_text(locale: str) -> None:
     _assert_fits(result_embed(_job(JobState.DELIVERED, locale), _result(), LONG[:100]))
     assert len(texts.result_ready(123456789012345678, 3, locale=locale)) <= CONTENT
+
+
+def _session(phase: SessionPhase, locale: str) -> Session:
+    now = datetime.now(UTC)
+    return Session(
+        id=987654321,
+        guild_id=1,
+        channel_id=2,
+        host_id=123456789012345678,
+        title=LONG,
+        entries_per_member=5,
+        submissions_end=now,
+        voting_end=now,
+        phase=phase,
+        created_at=now,
+        public_locale=locale,
+    )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("phase", list(SessionPhase))
+def test_the_session_card_fits_with_long_member_text(locale: str, phase: SessionPhase) -> None:
+    session = _session(phase, locale)
+    url = "https://discord.com/channels/" + "1" * 60
+    _assert_fits(
+        render_card(session, SessionStats(entries=1234, ballots=5678), source_url=url, results_url=url)
+    )
+    view = card_view(session)
+    labels = [getattr(item, "item", item).label for item in view.children] if view else []
+    assert all(label and len(label) <= BUTTON_LABEL for label in labels)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_session_form_and_enter_buttons_fit(locale: str) -> None:
+    assert len(texts.session_form_words("title", locale=locale)) <= MODAL_TITLE
+    assert len(texts.session_form_words("provider", locale=locale)) <= FORM_LABEL
+    assert len(texts.session_form_words("provider-hint", locale=locale)) <= FORM_DESCRIPTION
+    job = _job(JobState.DELIVERED, locale, session_id=5)
+    view = session_result_view(job, _result())
+    labels = [getattr(item, "item", item).label for item in view.children] if view else []
+    assert len(labels) == 4 and all(label and len(label) <= BUTTON_LABEL for label in labels)
+    assert len(texts.session_choice(987654321, LONG, "submissions", locale=locale)) <= CHOICE_NAME

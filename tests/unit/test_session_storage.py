@@ -56,6 +56,16 @@ async def test_a_session_round_trips(repo: SessionRepository) -> None:
     assert await repo.get(session.id) == updated
 
 
+async def test_a_session_keeps_its_public_language(repo: SessionRepository) -> None:
+    """The card and results speak the language resolved at the start, read back after a restart."""
+    fields = plan().model_dump()
+    made = await repo.create(NewSession(**{**fields, "public_locale": "pt-BR"}), T0)
+    found = await repo.get(made.id)
+    assert found is not None and found.public_locale == "pt-BR"
+    older = await repo.create(plan(), T0)
+    assert older.public_locale is None, "a session from before languages speaks English"
+
+
 async def test_a_phase_changes_once_and_only_forward(repo: SessionRepository) -> None:
     session = await repo.create(plan(), T0)
     assert await repo.transition(session.id, P.CLOSED, T0) is None  # voting comes first
