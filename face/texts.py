@@ -1457,11 +1457,12 @@ def admin_refusal(refusal: AdminRefusal, *, locale: str | None = SOURCE) -> str:
 def budget_saved(
     provider: str, daily: float | None, monthly: float | None, *, locale: str | None = SOURCE
 ) -> str:
-    if daily and monthly:
+    """A limit of 0 is a limit (nothing may be spent); None is none."""
+    if daily is not None and monthly is not None:
         return t(locale, "budget-saved-both", provider=provider, daily=amount(daily), monthly=amount(monthly))
-    if daily:
+    if daily is not None:
         return t(locale, "budget-saved-daily", provider=provider, daily=amount(daily))
-    if monthly:
+    if monthly is not None:
         return t(locale, "budget-saved-monthly", provider=provider, monthly=amount(monthly))
     return t(locale, "budget-saved-none", provider=provider)
 

@@ -107,8 +107,9 @@ async def test_the_commands_are_registered_with_four_translations(tmp_path: Path
         assert language["description_localizations"]["fr"].startswith("La langue que le bot parle en public")
 
 
-async def admin_answer(h: Harness, sub: str, locale: str, **options: object) -> str:
-    ix = await h.discord.run_slash_command("config", options, subcommand=sub, locale=locale)
+async def admin_answer(h: Harness, sub: str, client_locale: str, /, **options: object) -> str:
+    """An admin's /config answer, their Discord client set to `client_locale`."""
+    ix = await h.discord.run_slash_command("config", options, subcommand=sub, locale=client_locale)
     response = await ix.wait_response()
     assert response.ephemeral
     return str(response.data["content"])
@@ -197,3 +198,15 @@ async def test_a_french_server_reads_its_admin_log_and_channel_board_in_french(t
         french = {f"**{texts.stage_name(state, locale='fr')}**" for state in texts.STAGES}
         lines = board.embeds[0]["description"].splitlines()
         assert len(lines) == 2 and all(any(stage in line for stage in french) for line in lines)
+
+        # /config language wins over the server's Discord language, for the admin log too.
+        await admin_answer(h, "language", "en-US", locale="de")
+        again = await h.discord.run_slash_command(
+            "remix",
+            {"prompt": "noch was interdit"},
+            attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")],
+            user_id=bob,
+        )
+        await again.wait_response()
+        german = f"Gesperrtes Wort: Eine Anfrage von <@{bob}> wurde abgelehnt (1 in der letzten Stunde)."
+        await h.wait_for(lambda: german in [m.content for m in h.bot_messages(admin_room)])

@@ -141,6 +141,8 @@ def test_admin_words_follow_the_locale_they_are_given() -> None:
     assert texts.budget_saved("local", 15, None, locale="es-ES") == (
         "Guardado: `local` puede gastar 15 créditos al día (días en UTC)."
     )
+    assert texts.budget_saved("local", 0, None) == "Saved: `local` may use 0 credits a day (UTC days)."
+    assert texts.budget_saved("local", None, None) == "Saved: no budget for `local`."
     assert texts.roles_summary([], [7], locale="pt-BR") == (
         "Quem pode iniciar jobs: todo mundo\nSem limites nem espera: <@&7>"
     )
