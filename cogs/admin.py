@@ -18,7 +18,7 @@ from engine.usage import usage_csv, usage_report
 from face import actions, texts
 from face.results import missing_permissions
 from face.tree import UserFacingError
-from face.usage_chart import render_usage_chart
+from face.usage import usage_chart, usage_embed
 
 if TYPE_CHECKING:
     from face.bot import RemixBot
@@ -37,6 +37,11 @@ def provider_choices(bot: RemixBot, current: str) -> list[app_commands.Choice[st
         app_commands.Choice(name=label, value=name)
         for label, name in actions.provider_choices(bot, bot.registry.names(), current)
     ]
+
+
+def _locale(interaction: discord.Interaction) -> str:
+    """/config and /usage answer privately: in the admin's own Discord language."""
+    return interaction.locale.value
 
 
 async def _reply(interaction: discord.Interaction, text: str) -> None:
@@ -61,6 +66,7 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         roles = await self.bot.rules_repo.roles(guild_id)
         defaults = self.bot.options.rule_defaults
         now = utcnow()
+        locale = _locale(interaction)
         names = self.bot.registry.names()
         # Discord wants an answer within 3 s: a slow health check counts as not reachable.
         reachable = await asyncio.gather(*(self._reachable(n) for n in names))
@@ -74,21 +80,22 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
             server.channel_id,
             server.max_jobs_per_member or self.bot.options.max_jobs_per_member,
             [
-                self.bot.registry.get(n).label + f" (`{n}`)" + texts.reachability(ok)
+                self.bot.registry.get(n).label + f" (`{n}`)" + texts.reachability(ok, locale=locale)
                 for n, ok in zip(names, reachable, strict=True)
             ],
             server.language,
             interaction.guild_locale.value if interaction.guild_locale else None,
-            locale=interaction.locale.value,
+            locale=locale,
         )
         admin = texts.admin_summary(
             budgets,
-            texts.roles_summary(roles[RoleMode.ALLOW], roles[RoleMode.BYPASS]),
+            texts.roles_summary(roles[RoleMode.ALLOW], roles[RoleMode.BYPASS], locale=locale),
             rules.cooldown_seconds if rules.cooldown_seconds is not None else defaults.cooldown_seconds,
             rules.jobs_per_day if rules.jobs_per_day is not None else defaults.jobs_per_day,
             (rules.flagged_mode or defaults.flagged_mode).value,
             rules.log_channel_id,
             len(await self.bot.rules_repo.blocklist(guild_id)),
+            locale=locale,
         )
         await _reply(interaction, texts.clip(f"{summary}\n{admin}", 2000))
 
@@ -103,7 +110,9 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
     async def provider(self, interaction: discord.Interaction, name: str | None = None) -> None:
         assert interaction.guild_id
         if name is not None and name not in self.bot.registry:
-            raise UserFacingError(texts.unknown_provider(name, self.bot.registry.names()))
+            raise UserFacingError(
+                texts.unknown_provider(name, self.bot.registry.names(), locale=_locale(interaction))
+            )
         await self.bot.guilds_repo.update(interaction.guild_id, interaction.user.id, default_provider=name)
         await _reply(interaction, texts.config_saved(locale=interaction.locale.value))
 
@@ -130,17 +139,19 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         assert interaction.guild_id
-        self._check_channel(channel)
+        self._check_channel(channel, _locale(interaction))
         await self.bot.guilds_repo.update(
             interaction.guild_id, interaction.user.id, channel_id=channel.id if channel else None
         )
         await _reply(interaction, texts.config_saved(locale=interaction.locale.value))
 
     @staticmethod
-    def _check_channel(channel: discord.TextChannel | None) -> None:
+    def _check_channel(channel: discord.TextChannel | None, locale: str) -> None:
         me = channel.guild.me if channel is not None else None
-        if channel is not None and me and (missing := missing_permissions(channel.permissions_for(me))):
-            raise UserFacingError(texts.missing_permissions(missing))
+        if channel is None or me is None:
+            return
+        if missing := missing_permissions(channel.permissions_for(me), locale=locale):
+            raise UserFacingError(texts.missing_permissions(missing, locale=locale))
 
     @app_commands.command(name="member-limit", description=texts.DESCRIBE_CONFIG_MEMBER_LIMITS)
     @app_commands.rename(at_once="at-once", per_day="per-day")
@@ -170,9 +181,11 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
     ) -> None:
         assert interaction.guild_id
         if provider not in self.bot.registry:
-            raise UserFacingError(texts.unknown_provider(provider, self.bot.registry.names()))
+            raise UserFacingError(
+                texts.unknown_provider(provider, self.bot.registry.names(), locale=_locale(interaction))
+            )
         await self.bot.budgets_repo.set_limits(interaction.guild_id, provider, daily, monthly)
-        await _reply(interaction, texts.budget_saved(provider, daily, monthly))
+        await _reply(interaction, texts.budget_saved(provider, daily, monthly, locale=_locale(interaction)))
 
     @app_commands.command(name="roles", description=texts.DESCRIBE_CONFIG_ROLES)
     @app_commands.describe(**texts.OPTIONS_CONFIG_ROLES)
@@ -193,7 +206,8 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
             else:
                 await repo.add_role(interaction.guild_id, role.id, mode)
         roles = await repo.roles(interaction.guild_id)
-        await _reply(interaction, texts.roles_saved(roles[RoleMode.ALLOW], roles[RoleMode.BYPASS]))
+        saved = texts.roles_saved(roles[RoleMode.ALLOW], roles[RoleMode.BYPASS], locale=_locale(interaction))
+        await _reply(interaction, saved)
 
     @app_commands.command(name="cooldown", description=texts.DESCRIBE_CONFIG_COOLDOWN)
     @app_commands.describe(**texts.OPTIONS_CONFIG_COOLDOWN)
@@ -220,10 +234,10 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         assert interaction.guild_id
-        self._check_channel(channel)
+        self._check_channel(channel, _locale(interaction))
         channel_id = channel.id if channel else None
         await self.bot.rules_repo.update(interaction.guild_id, interaction.user.id, log_channel_id=channel_id)
-        await _reply(interaction, texts.log_channel_saved(channel_id))
+        await _reply(interaction, texts.log_channel_saved(channel_id, locale=_locale(interaction)))
 
     blocklist = app_commands.Group(name="blocklist", description=texts.DESCRIBE_CONFIG_BLOCKLIST)
 
@@ -235,11 +249,11 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         assert interaction.guild_id
         pattern = normalise_pattern(word)
         if pattern is None:
-            raise UserFacingError(texts.blocklist_invalid(MAX_PATTERN_CHARS))
+            raise UserFacingError(texts.blocklist_invalid(MAX_PATTERN_CHARS, locale=_locale(interaction)))
         if len(await self.bot.rules_repo.blocklist(interaction.guild_id)) >= MAX_PATTERNS:
-            raise UserFacingError(texts.blocklist_full(MAX_PATTERNS))
+            raise UserFacingError(texts.blocklist_full(MAX_PATTERNS, locale=_locale(interaction)))
         added = await self.bot.rules_repo.block(interaction.guild_id, pattern)
-        await _reply(interaction, texts.blocklist_added(added))
+        await _reply(interaction, texts.blocklist_added(added, locale=_locale(interaction)))
 
     @blocklist.command(name="remove", description=texts.DESCRIBE_BLOCKLIST_REMOVE)
     @app_commands.describe(**texts.OPTIONS_BLOCKLIST_WORD)
@@ -249,14 +263,13 @@ class Config(commands.GroupCog, group_name="config", group_description=texts.DES
         assert interaction.guild_id
         pattern = normalise_pattern(word)
         removed = pattern is not None and await self.bot.rules_repo.unblock(interaction.guild_id, pattern)
-        await _reply(interaction, texts.blocklist_removed(removed))
+        await _reply(interaction, texts.blocklist_removed(removed, locale=_locale(interaction)))
 
     @blocklist.command(name="show", description=texts.DESCRIBE_BLOCKLIST_SHOW)
     async def blocklist_show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id
-        await _reply(
-            interaction, texts.blocklist_shown(await self.bot.rules_repo.blocklist(interaction.guild_id))
-        )
+        patterns = await self.bot.rules_repo.blocklist(interaction.guild_id)
+        await _reply(interaction, texts.blocklist_shown(patterns, locale=_locale(interaction)))
 
     # == remix sessions (/config session-role, session-forum, session-voters) ==========================
     async def _session_saved(self, interaction: discord.Interaction, **fields: object) -> None:
@@ -311,31 +324,16 @@ class Usage(commands.GroupCog, group_name="usage", group_description=texts.DESCR
         provider: str | None = None,
     ) -> None:
         assert interaction.guild_id
+        locale = _locale(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await usage_report(self.bot.budgets_repo, interaction.guild_id, days, provider)
-        totals = report.providers
-        if not totals:
-            await interaction.followup.send(texts.usage_nothing(days), ephemeral=True)
+        if not report.providers:
+            await interaction.followup.send(texts.usage_nothing(days, locale=locale), ephemeral=True)
             return
         labels = {n: self.bot.registry.get(n).label for n in self.bot.registry.names()}
-        embed = discord.Embed(title=texts.usage_title(days, provider), colour=discord.Colour.blurple())
-        for name, (jobs, credits) in totals.items():
-            embed.add_field(name=labels.get(name, name), value=texts.usage_provider_line(jobs, credits))
-        embed.add_field(
-            name=texts.TOP_MEMBERS_FIELD,
-            value=texts.usage_top([(m.member_id, m.jobs, m.credits) for m in report.top]),
-            inline=False,
-        )
-        by_jobs = not any(credits for _, credits in totals.values())
-        png = await asyncio.to_thread(
-            render_usage_chart,
-            report.calendar,
-            report.series(by_jobs=by_jobs),
-            unit="jobs" if by_jobs else "credits",
-        )
-        embed.set_image(url=f"attachment://{texts.USAGE_CHART_NAME}")
+        png = await usage_chart(report, locale=locale)
         await interaction.followup.send(
-            embed=embed,
+            embed=usage_embed(report, labels, provider, locale=locale),
             file=discord.File(io.BytesIO(png), filename=texts.USAGE_CHART_NAME),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
@@ -350,7 +348,7 @@ class Usage(commands.GroupCog, group_name="usage", group_description=texts.DESCR
         rows = await self.bot.budgets_repo.job_costs(interaction.guild_id, utcnow() - timedelta(days=days))
         data = usage_csv(texts.USAGE_CSV_HEADER, rows)
         await interaction.response.send_message(
-            texts.usage_export_ready(days, len(rows)),
+            texts.usage_export_ready(days, len(rows), locale=_locale(interaction)),
             file=discord.File(io.BytesIO(data), filename=texts.usage_csv_name(days)),
             ephemeral=True,
         )

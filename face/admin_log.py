@@ -1,5 +1,5 @@
-"""The admin log: events for a server's admins, posted to the channel set with /config log-channel,
-and private notes to a member (a direct message) about their own job."""
+"""The admin log: events for a server's admins, posted to the channel set with /config log-channel in
+the server's public language, and private notes to a member (a direct message) about their own job."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import discord
 
 from domain.admin import AdminEvent
 from face import texts
+from storage.guilds import GuildRepository
 from storage.rules import RulesRepository
 
 log = logging.getLogger(__name__)
@@ -20,9 +21,10 @@ log = logging.getLogger(__name__)
 class DiscordAdminLog:
     """Posts in the background: a job or a command never waits for (or fails with) the admin log."""
 
-    def __init__(self, client: discord.Client, rules: RulesRepository) -> None:
+    def __init__(self, client: discord.Client, rules: RulesRepository, guilds: GuildRepository) -> None:
         self.client = client
         self.rules = rules
+        self.guilds = guilds
         self._tasks: set[asyncio.Task[None]] = set()
 
     def post(self, event: AdminEvent) -> None:
@@ -42,10 +44,19 @@ class DiscordAdminLog:
         if channel_id is None:
             return
         channel = self.client.get_partial_messageable(channel_id, guild_id=event.guild_id)
+        text = texts.admin_event(event, locale=await self.locale(event.guild_id))
         try:
-            await channel.send(texts.admin_event(event), allowed_mentions=discord.AllowedMentions.none())
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
             log.warning("could not post to the admin log channel %s: %s", channel_id, exc.status)
+
+    async def locale(self, guild_id: int) -> str:
+        """The server's public language, as a job started now would get it: /config language when set,
+        else the server's Discord language (its primary locale, known from the gateway), else English."""
+        settings = await self.guilds.get(guild_id)
+        guild = self.client.get_guild(guild_id)
+        guild_locale = guild.preferred_locale.value if guild is not None else None
+        return texts.public_locale(settings.language, guild_locale)
 
     async def _dm(self, member_id: int, text: str) -> None:
         try:

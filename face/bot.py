@@ -173,7 +173,7 @@ class RemixBot(commands.AutoShardedBot):
             board_view=board_view,
         )
         # Server admin rules: budgets, roles, cooldowns, moderation, the admin log.
-        self.admin_log = DiscordAdminLog(self, self.rules_repo)
+        self.admin_log = DiscordAdminLog(self, self.rules_repo, self.guilds_repo)
         budgets = Budgets(self.budgets_repo, s.pricing)
         self.admin_rules = AdminRules(self.rules_repo, budgets, s.rule_defaults, admin_log=self.admin_log)
         # A session job's result carries Enter take N; any other result the usual buttons.

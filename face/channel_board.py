@@ -7,6 +7,9 @@ its own status message only if its member asked for it (the board's "Show my sta
 that had a message before the fold still gets its final state written there. When the board's last
 job finishes, the board is written once more (every line final) and the channel unfolds: new jobs
 get their own status messages again.
+
+The board is a public post: it speaks the server's public language, as its newest job remembers it
+(`Job.public_locale`), so a /config language change shows on the next board edit.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Board:
     lines: dict[int, Line] = field(default_factory=dict)  # job id -> newest state, in order of arrival
     message_id: int | None = None
     shown: set[int] = field(default_factory=set)  # jobs whose own status message is kept live
+    locale: str | None = None  # the server's public language, from the newest job placed
 
     @property
     def active(self) -> int:
@@ -68,6 +72,7 @@ class Boards:
         board = self._boards.get(job.channel_id)
         if board is not None:
             board.lines[job.id] = Line(job, position)
+            board.locale = job.public_locale
             return board, []
         active = self._active.setdefault(job.channel_id, {})
         if job.finished:
@@ -76,7 +81,9 @@ class Boards:
         active[job.id] = Line(job, position)
         if len(active) <= self.threshold:
             return None, []
-        board = self._boards[job.channel_id] = Board(job.channel_id, lines=dict(active))
+        board = self._boards[job.channel_id] = Board(
+            job.channel_id, lines=dict(active), locale=job.public_locale
+        )
         active.clear()
         return board, [line.job for line in board.lines.values()]
 
@@ -97,14 +104,16 @@ class Boards:
         return unfolded
 
 
-def board_line(line: Line, stage_names: dict[str, tuple[str, ...]] | None = None) -> str:
+def board_line(line: Line, *, locale: str | None = None) -> str:
     """One job on the board: member, prompt excerpt (escaped, mentions defused), stage, %, position."""
     job = line.job
     excerpt = texts.quoted(job.prompt, EXCERPT) if job.prompt else None
     stage = texts.provider_stage(job.stage) if job.state is S.RUNNING and job.stage else None
     percent = job.percent if job.state is S.RUNNING else None
     position = line.position if job.state is S.QUEUED else None
-    return texts.board_line(job.id, job.member_id, excerpt, job.state.value, stage, percent, position)
+    return texts.board_line(
+        job.id, job.member_id, excerpt, job.state.value, stage, percent, position, locale=locale
+    )
 
 
 def render_board(board: Board) -> discord.Embed:
@@ -113,17 +122,17 @@ def render_board(board: Board) -> discord.Embed:
     rendered: list[str] = []
     size = 0
     for number, line in enumerate(lines):
-        text = board_line(line)
-        more = texts.board_more(len(lines) - number)
+        text = board_line(line, locale=board.locale)
+        more = texts.board_more(len(lines) - number, locale=board.locale)
         if size + len(text) + 1 + len(more) > DESCRIPTION_LIMIT:
             rendered.append(more)
             break
         rendered.append(text)
         size += len(text) + 1
     embed = discord.Embed(
-        title=texts.board_title(board.active, len(board.lines)),
+        title=texts.board_title(board.active, len(board.lines), locale=board.locale),
         description="\n".join(rendered),
         colour=discord.Colour.green() if board.settled else discord.Colour.blurple(),
     )
-    embed.set_footer(text=texts.board_footer())
+    embed.set_footer(text=texts.board_footer(locale=board.locale))
     return embed

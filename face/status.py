@@ -97,7 +97,7 @@ def render_status(
     return embed
 
 
-BoardView = Callable[[int], discord.ui.View | None]  # the board's buttons, by channel id
+BoardView = Callable[[int, str | None], discord.ui.View | None]  # the board's buttons: channel id, locale
 PLACES = ("status", "board")  # where a job's state shows: its own message, a channel board line
 
 
@@ -417,7 +417,7 @@ class StatusBoard:
             except discord.NotFound:
                 board.message_id = None  # deleted by a moderator: post it again
         if board.message_id is None:
-            view = self.board_view(board.channel_id) if self.board_view else None
+            view = self.board_view(board.channel_id, board.locale) if self.board_view else None
             message = await channel.send(
                 embed=embed,
                 allowed_mentions=discord.AllowedMentions.none(),

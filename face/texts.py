@@ -283,14 +283,10 @@ def too_many_jobs(limit: int, *, locale: str | None = SOURCE) -> str:
     return t(locale, "too-many-jobs", limit=limit)
 
 
-# Discord's own names for the channel permissions the bot asks for.
-PERMISSIONS = ("view_channel", "send_messages", "embed_links", "attach_files")
-PERMISSION_NAMES = {flag: t(SOURCE, f"permission-{flag}") for flag in PERMISSIONS}
-
-
 def permission_name(flag: str, *, locale: str | None = SOURCE) -> str:
-    """Discord's name for a permission flag (`manage_messages` -> Manage Messages)."""
-    if flag in PERMISSIONS:
+    """Discord's name for a permission flag (`manage_messages` -> Manage Messages), as Discord's own
+    client shows it in that language; a flag no catalogue names keeps Discord's English spelling."""
+    if catalogue().has(SOURCE, f"permission-{flag}"):
         return t(locale, f"permission-{flag}")
     return flag.replace("_", " ").title()
 
@@ -767,8 +763,11 @@ def takes_silent(count: int, wanted: int, provider: str, *, locale: str | None =
     return t(locale, "takes-silent", count=count)
 
 
-def reachability(reachable: bool | None) -> str:
-    return "" if reachable is None else " · reachable" if reachable else " · **not reachable**"
+def reachability(reachable: bool | None, *, locale: str | None = SOURCE) -> str:
+    """After a provider's name in /config show: whether its health check answered."""
+    if reachable is None:
+        return ""
+    return " · " + t(locale, "provider-reachable" if reachable else "provider-unreachable")
 
 
 # -- results --------------------------------------------------------------------------------------------
@@ -1047,21 +1046,6 @@ def config_summary(
         lines.append(t(locale, "config-language", language=language_name(language)))
     elif server_language:
         lines.append(t(locale, "config-language-server", language=language_name(server_language)))
-    return "\n".join(lines)
-
-
-def usage_summary(days: int, rows: list[tuple[str, str, int]], top: list[tuple[int, int]]) -> str:
-    if not rows:
-        return f"No jobs in the last {days} days."
-    by_provider: dict[str, dict[str, int]] = {}
-    for provider, state, count in rows:
-        by_provider.setdefault(provider, {})[state] = count
-    lines = [f"**Last {days} days**"]
-    for provider, states in by_provider.items():
-        detail = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
-        lines.append(f"{provider}: {sum(states.values())} jobs ({detail})")
-    if top:
-        lines.append("Most takes delivered: " + ", ".join(f"<@{m}> {n}" for m, n in top))
     return "\n".join(lines)
 
 
@@ -1444,7 +1428,6 @@ OPTIONS_CONFIG_FLAGGED = _options(mode="option-config-flagged-mode")
 OPTIONS_CONFIG_LOG_CHANNEL = _options(channel="option-config-log-channel-channel")
 OPTIONS_USAGE = _options(days="option-usage-days", provider="option-usage-provider")
 FLAGGED_MODE_NAMES = {m: _command(f"choice-flagged-{m}") for m in ("spoiler", "withhold")}
-PERIOD_NAMES = {"day": "daily", "month": "monthly"}
 
 
 def when(moment: datetime) -> str:
@@ -1453,8 +1436,10 @@ def when(moment: datetime) -> str:
     return f"<t:{stamp}:t> (<t:{stamp}:R>)"
 
 
-def credits(amount: float) -> str:
-    return f"{amount:,.2f}".rstrip("0").rstrip(".")
+def amount(value: float) -> int | float:
+    """Credits as a number the catalogue formats in the reader's language (1,5 in German), picking
+    the plural form (a whole number stays whole: `1 credit`, not `1.0 credits`)."""
+    return int(value) if float(value).is_integer() else round(float(value), 3)
 
 
 ADMIN_REASONS = frozenset(AdminReason)
@@ -1488,47 +1473,63 @@ def admin_refusal(refusal: AdminRefusal, *, locale: str | None = SOURCE) -> str:
         "resets": f"<t:{stamp}:f> (<t:{stamp}:R>)",
     }
     if isinstance(budget, int | float):
-        return t(locale, f"admin-budget-{period}-amount", credits=credits(budget), **args)
+        return t(locale, f"admin-budget-{period}-amount", credits=amount(budget), **args)
     return t(locale, f"admin-budget-{period}", **args)
 
 
-def budget_saved(provider: str, daily: float | None, monthly: float | None) -> str:
-    if daily is None and monthly is None:
-        return f"Saved: no budget for `{provider}`."
-    parts = [f"{credits(v)} credits {PERIOD_NAMES[p]}" for p, v in (("day", daily), ("month", monthly)) if v]
-    return f"Saved: `{provider}` may use {' and '.join(parts)} (UTC days and months)."
+def budget_saved(
+    provider: str, daily: float | None, monthly: float | None, *, locale: str | None = SOURCE
+) -> str:
+    """A limit of 0 is a limit (nothing may be spent); None is none."""
+    if daily is not None and monthly is not None:
+        return t(locale, "budget-saved-both", provider=provider, daily=amount(daily), monthly=amount(monthly))
+    if daily is not None:
+        return t(locale, "budget-saved-daily", provider=provider, daily=amount(daily))
+    if monthly is not None:
+        return t(locale, "budget-saved-monthly", provider=provider, monthly=amount(monthly))
+    return t(locale, "budget-saved-none", provider=provider)
 
 
-def roles_saved(allow: list[int], bypass: list[int]) -> str:
-    return "Saved.\n" + roles_summary(allow, bypass)
+def roles_saved(allow: list[int], bypass: list[int], *, locale: str | None = SOURCE) -> str:
+    return t(locale, "roles-saved") + "\n" + roles_summary(allow, bypass, locale=locale)
 
 
-def roles_summary(allow: list[int], bypass: list[int]) -> str:
-    allowed = ", ".join(f"<@&{r}>" for r in allow) if allow else "everyone"
-    bypassing = ", ".join(f"<@&{r}>" for r in bypass) if bypass else "nobody"
-    return f"Who may start jobs: {allowed}\nSkips per-member limits and cooldown: {bypassing}"
+def roles_summary(allow: list[int], bypass: list[int], *, locale: str | None = SOURCE) -> str:
+    def mentions(roles: list[int]) -> str:
+        return ", ".join(f"<@&{r}>" for r in roles)
+
+    allowed = t(locale, "roles-allow", roles=mentions(allow)) if allow else t(locale, "roles-allow-everyone")
+    bypassing = (
+        t(locale, "roles-bypass", roles=mentions(bypass)) if bypass else t(locale, "roles-bypass-nobody")
+    )
+    return f"{allowed}\n{bypassing}"
 
 
-def blocklist_added(added: bool) -> str:
-    return "Added to the blocklist." if added else "That is already on the blocklist."
+def blocklist_added(added: bool, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "blocklist-added" if added else "blocklist-already")
 
 
-def blocklist_removed(removed: bool) -> str:
-    return "Removed from the blocklist." if removed else "That is not on the blocklist."
+def blocklist_removed(removed: bool, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "blocklist-removed" if removed else "blocklist-not-there")
 
 
-def blocklist_invalid(limit: int) -> str:
-    return f"Give a word or phrase of up to {limit} characters (* alone is not enough)."
+def blocklist_invalid(limit: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "blocklist-invalid", limit=limit)
 
 
-def blocklist_full(limit: int) -> str:
-    return f"The blocklist holds up to {limit} entries; remove some first."
+def blocklist_full(limit: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "blocklist-full", limit=limit)
 
 
-def blocklist_shown(patterns: list[str]) -> str:
+def blocklist_shown(patterns: list[str], *, locale: str | None = SOURCE) -> str:
     if not patterns:
-        return "The blocklist is empty."
-    return clip("**Blocked words and patterns**\n" + ", ".join(f"`{defuse(p)}`" for p in patterns), 2000)
+        return t(locale, "blocklist-empty")
+    listed = ", ".join(f"`{defuse(p)}`" for p in patterns)
+    return clip(t(locale, "blocklist-title") + "\n" + listed, 2000)
+
+
+def flagged_mode_name(mode: str, *, locale: str | None = SOURCE) -> str:
+    return t(locale, f"choice-flagged-{mode}") if mode in FLAGGED_MODE_NAMES else mode
 
 
 def admin_summary(
@@ -1539,26 +1540,32 @@ def admin_summary(
     flagged_mode: str,
     log_channel_id: int | None,
     blocked: int,
+    *,
+    locale: str | None = SOURCE,
 ) -> str:
     """The admin part of /config show. budgets: (provider, daily, monthly, used today, used this month)."""
     lines = []
     for provider, daily, monthly, today, month in budgets:
         limits = [
-            f"{credits(used)} of {credits(limit)} {name}"
-            for name, limit, used in (("today", daily, today), ("this month", monthly, month))
+            t(locale, f"config-budget-{period}", used=amount(used), limit=amount(limit))
+            for period, limit, used in (("today", daily, today), ("month", monthly, month))
             if limit is not None
         ]
         if limits:
-            lines.append(f"Budget `{provider}`: {', '.join(limits)}")
+            lines.append(t(locale, "config-budget", provider=provider, limits=", ".join(limits)))
     if not lines:
-        lines.append("Budgets: none")
+        lines.append(t(locale, "config-budgets-none"))
     lines += [
         roles,
-        f"Cooldown between jobs: {seconds(cooldown)}" if cooldown else "Cooldown between jobs: none",
-        f"Jobs per member per day: {per_day}" if per_day else "Jobs per member per day: no limit",
-        f"Flagged takes: {FLAGGED_MODE_NAMES.get(flagged_mode, flagged_mode)}",
-        f"Admin log: <#{log_channel_id}>" if log_channel_id else "Admin log: off",
-        f"Blocklist: {blocked} entries (`/config blocklist show`)",
+        t(locale, "config-cooldown", cooldown=during(cooldown, locale=locale))
+        if cooldown
+        else t(locale, "config-cooldown-none"),
+        t(locale, "config-per-day", limit=per_day) if per_day else t(locale, "config-per-day-none"),
+        t(locale, "config-flagged", mode=flagged_mode_name(flagged_mode, locale=locale)),
+        t(locale, "config-log", channel=str(log_channel_id))
+        if log_channel_id
+        else t(locale, "config-log-off"),
+        t(locale, "config-blocklist", count=blocked),
     ]
     return "\n".join(lines)
 
@@ -1576,74 +1583,76 @@ def flagged_withheld_dm(job_id: int, channel_id: int, *, locale: str | None = SO
     return t(locale, "flagged-withheld-dm", job=str(job_id), channel=str(channel_id))
 
 
-def admin_event(event: AdminEvent) -> str:
+def admin_event(event: AdminEvent, *, locale: str | None = SOURCE) -> str:
+    """One line in the admin log channel: the server's language."""
     p = event.params
     kind = event.kind
+    provider = str(p.get("provider"))
+    job = str(p.get("job_id"))
+    member = str(p.get("member_id"))
+    strikes = p.get("strikes")
+    count = strikes if isinstance(strikes, int) else 0
     if kind is AdminEventKind.BUDGET_REACHED:
-        period = PERIOD_NAMES.get(str(p.get("period")), "")
-        return (
-            f"Budget reached: the {period} budget for `{p.get('provider')}` refused a job from "
-            f"<@{p.get('member_id')}>."
-        )
+        period = "month" if p.get("period") == "month" else "day"
+        return t(locale, f"event-budget-reached-{period}", provider=provider, member=member)
     if kind is AdminEventKind.BLOCKED_WORD:
-        return (
-            f"Blocked word: a request from <@{p.get('member_id')}> was refused "
-            f"({p.get('strikes')} in the last hour)."
-        )
+        return t(locale, "event-blocked-word", member=member, count=count)
     if kind is AdminEventKind.MEMBER_PENALISED:
         until = p.get("until")
         moment = when(until) if isinstance(until, datetime) else ""
-        return (
-            f"Cooldown: <@{p.get('member_id')}> made {p.get('strikes')} blocked requests in an hour; "
-            f"no jobs until {moment}."
-        )
-    if kind is AdminEventKind.FLAGGED_OUTPUT and not p.get("takes"):
-        return f"Flagged output: `{p.get('provider')}` refused the content of job #{p.get('job_id')}."
+        return t(locale, "event-member-penalised", member=member, count=count, when=moment)
+    takes = p.get("takes")
+    if kind is AdminEventKind.FLAGGED_OUTPUT and not takes:
+        return t(locale, "event-flagged-refused", provider=provider, job=job)
     if kind is AdminEventKind.FLAGGED_OUTPUT:
-        done = "withheld" if p.get("withheld") else "posted behind a spoiler"
-        return (
-            f"Flagged output: `{p.get('provider')}` flagged {p.get('takes')} take(s) "
-            f"of job #{p.get('job_id')}; {done}."
-        )
+        done = "withheld" if p.get("withheld") else "spoiler"
+        flagged = takes if isinstance(takes, int) else 0
+        return t(locale, f"event-flagged-{done}", provider=provider, job=job, count=flagged)
     if kind is AdminEventKind.PROVIDER_KEY_REFUSED:
-        return (
-            f"Provider key refused: `{p.get('provider')}` rejected the bot's API key "
-            f"(job #{p.get('job_id')})."
-        )
-    return f"Out of credits: the `{p.get('provider')}` account has no credits left (job #{p.get('job_id')})."
+        return t(locale, "event-key-refused", provider=provider, job=job)
+    return t(locale, "event-out-of-credits", provider=provider, job=job)
 
 
-def log_channel_saved(channel_id: int | None) -> str:
-    return f"Saved: admin events go to <#{channel_id}>." if channel_id else "Saved: the admin log is off."
+def log_channel_saved(channel_id: int | None, *, locale: str | None = SOURCE) -> str:
+    if channel_id:
+        return t(locale, "log-channel-saved", channel=str(channel_id))
+    return t(locale, "log-channel-off")
 
 
-USAGE_TITLE = "Usage"
 USAGE_CHART_NAME = "usage.png"
+# The CSV's column names stay English in every language: spreadsheets and scripts read them.
 USAGE_CSV_HEADER = ("date", "member", "provider", "kind", "state", "credits")
 
 
-def usage_title(days: int, provider: str | None) -> str:
-    return f"Last {days} days" + (f" · `{provider}`" if provider else "")
+def usage_title(days: int, provider: str | None, *, locale: str | None = SOURCE) -> str:
+    title = t(locale, "usage-title", days=days)
+    return f"{title} · `{provider}`" if provider else title
 
 
-def usage_nothing(days: int) -> str:
-    return f"No jobs in the last {days} days."
+def usage_nothing(days: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "usage-nothing", days=days)
 
 
-def usage_provider_line(jobs: int, amount: float) -> str:
-    return f"{jobs} jobs · {credits(amount)} credits"
+def usage_provider_line(jobs: int, credits: float, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "usage-line", jobs=jobs, credits=amount(credits))
 
 
-def usage_top(rows: list[tuple[int, int, float]]) -> str:
-    return "\n".join(f"<@{m}> · {jobs} jobs · {credits(c)} credits" for m, jobs, c in rows) or "nobody"
+def usage_top(rows: list[tuple[int, int, float]], *, locale: str | None = SOURCE) -> str:
+    lines = [f"<@{m}> · " + usage_provider_line(jobs, c, locale=locale) for m, jobs, c in rows]
+    return "\n".join(lines) or t(locale, "usage-top-nobody")
 
 
-TOP_MEMBERS_FIELD = "Top members"
-PER_DAY_FIELD = "Credits per day"
+def usage_top_field(*, locale: str | None = SOURCE) -> str:
+    return t(locale, "usage-top-field")
 
 
-def usage_export_ready(days: int, jobs: int) -> str:
-    return f"{jobs} jobs in the last {days} days."
+def usage_chart_unit(by_jobs: bool, *, locale: str | None = SOURCE) -> str:
+    """The chart's axis label: what the bars count."""
+    return t(locale, "usage-chart-jobs" if by_jobs else "usage-chart-credits")
+
+
+def usage_export_ready(days: int, jobs: int, *, locale: str | None = SOURCE) -> str:
+    return t(locale, "usage-export-ready", days=days, jobs=jobs)
 
 
 def usage_csv_name(days: int) -> str:

@@ -17,10 +17,11 @@ AXIS = (185, 187, 190)
 PALETTE = ((88, 101, 242), (87, 242, 135), (254, 231, 92), (235, 69, 158), (237, 66, 69), (155, 89, 182))
 
 
-def render_usage_chart(
-    days: Sequence[date], series: dict[str, dict[date, float]], *, unit: str = "credits"
-) -> bytes:
-    """Stacked bars, one per day, one colour per provider (series: provider -> day -> amount)."""
+def render_usage_chart(days: Sequence[date], series: dict[str, dict[date, float]], *, unit: str) -> bytes:
+    """Stacked bars, one per day, one colour per provider (series: provider -> day -> amount).
+
+    `unit` labels the axis, already in the reader's language (texts.usage_chart_unit).
+    """
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default()

@@ -439,11 +439,12 @@ def _pressed_on(interaction: discord.Interaction) -> int | None:
 class ShowStatusButton(ui.DynamicItem[ui.Button[Any]], template=r"remix:board:(?P<channel>[0-9]+)"):
     """On a channel board: the presser's folded jobs get their own live status messages again."""
 
-    def __init__(self, channel_id: int) -> None:
+    def __init__(self, channel_id: int, locale: str | None = None) -> None:
+        """`locale`: the board's language (a press finds the button again by custom_id)."""
         self.channel_id = channel_id
         super().__init__(
             ui.Button(
-                label=texts.button_show_status(),
+                label=texts.button_show_status(locale=locale),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"remix:board:{channel_id}",
             )
@@ -469,9 +470,9 @@ class ShowStatusButton(ui.DynamicItem[ui.Button[Any]], template=r"remix:board:(?
 DYNAMIC_ITEMS = (CancelButton, DeleteButton, RerollButton, EditButton, TakeButton, ShowStatusButton)
 
 
-def board_view(channel_id: int) -> ui.View:
+def board_view(channel_id: int, locale: str | None = None) -> ui.View:
     view = ui.View(timeout=None)
-    view.add_item(ShowStatusButton(channel_id))
+    view.add_item(ShowStatusButton(channel_id, locale))
     return view
 
 

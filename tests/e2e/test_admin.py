@@ -70,8 +70,8 @@ async def test_config_commands_are_for_admins_and_steer_new_jobs(tmp_path: Path)
             [shown] = await h.wait_for(lambda: usage.followups)
             fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
             # The refused job was never made: it is not counted (the CSV export lists it).
-            assert fields["Offline effects"] == "1 jobs · 0 credits"
-            assert f"<@{h.discord.default_user_id}> · 1 jobs" in fields["Top members"]
+            assert fields["Offline effects"] == "1 job · 0 credits"
+            assert f"<@{h.discord.default_user_id}> · 1 job" in fields["Top members"]
 
             assert "Saved" in await config(h, "provider")  # cleared: back to the bot's default
             assert "the bot's default (`musicgpt`)" in await config(h, "show")

@@ -53,7 +53,7 @@ async def test_a_budget_with_room_for_one_job_lets_exactly_one_of_two_members_th
             await h.start()
             _general, admin_room = list(h.discord.channels)
             assert "Saved" in await config(h, "log-channel", channel=str(admin_room))
-            assert "15 credits daily" in await config(h, "budget", provider="musicgpt", daily=15)
+            assert "15 credits a day" in await config(h, "budget", provider="musicgpt", daily=15)
 
             # Both members at once: the budget has room for one estimate of 10.
             first, second = await asyncio.gather(
@@ -195,9 +195,9 @@ async def test_usage_shows_credits_with_a_chart_and_exports_a_csv(tmp_path: Path
             assert (await show.wait_response()).ephemeral
             [shown] = await h.wait_for(lambda: show.followups)
             fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
-            assert fields["MusicGPT"] == "1 jobs · 2.5 credits"
-            assert fields["Offline effects"] == "1 jobs · 0 credits"
-            assert fields["Top members"].splitlines()[0] == f"<@{ALICE}> · 1 jobs · 2.5 credits"
+            assert fields["MusicGPT"] == "1 job · 2.5 credits"
+            assert fields["Offline effects"] == "1 job · 0 credits"
+            assert fields["Top members"].splitlines()[0] == f"<@{ALICE}> · 1 job · 2.5 credits"
             [chart] = shown.attachments
             assert chart.filename == "usage.png" and chart.data.startswith(b"\x89PNG")
             assert shown.embeds[0]["image"]["url"].endswith("usage.png")

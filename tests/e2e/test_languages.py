@@ -1,4 +1,5 @@
-"""The bot speaks the member's language in private and the server's in public (locales/*.ftl)."""
+"""The bot speaks the member's language in private and the server's in public (locales/*.ftl): an
+admin's /config and /usage answers in theirs, the admin log and the channel board in the server's."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from face import texts
 from tests.e2e.harness import Harness, harness, song, status_message_of, title_of
-from tests.fakes.discord import FakeInteraction, FakeMessage
+from tests.fakes.discord import DEFAULT_MEMBERS, FakeInteraction, FakeMessage
+from tests.fakes.musicgpt import FakeMusicGPT
 
 pytestmark = pytest.mark.slow
 
@@ -102,3 +105,108 @@ async def test_the_commands_are_registered_with_four_translations(tmp_path: Path
         config = h.discord.command("config")
         language = next(o for o in config["options"] if o["name"] == "language")
         assert language["description_localizations"]["fr"].startswith("La langue que le bot parle en public")
+
+
+async def admin_answer(h: Harness, sub: str, client_locale: str, /, **options: object) -> str:
+    """An admin's /config answer, their Discord client set to `client_locale`."""
+    ix = await h.discord.run_slash_command("config", options, subcommand=sub, locale=client_locale)
+    response = await ix.wait_response()
+    assert response.ephemeral
+    return str(response.data["content"])
+
+
+async def test_an_admin_with_a_german_client_reads_config_and_usage_in_german(tmp_path: Path) -> None:
+    async with harness(tmp_path) as h:  # an English server: the answers are private, so the admin's language
+        await h.start()
+        saved = await admin_answer(h, "budget", "de", provider="local", daily=15)
+        assert saved == "Gespeichert: `local` darf 15 Credits pro Tag verbrauchen (Tage in UTC)."
+        assert (
+            await admin_answer(h, "blocklist add", "de", word="verboten") == "Steht jetzt auf der Sperrliste."
+        )
+        shown = (await admin_answer(h, "show", "de")).splitlines()
+        assert "Budget `local`: heute 0 von 15" in shown
+        assert {"Pause zwischen Jobs: keine", "Admin-Log: aus", "Wer Jobs starten darf: alle"} <= set(shown)
+        assert "Sperrliste: 1 Eintrag (`/config blocklist show`)" in shown
+        assert any(line.startswith("Verfügbare Anbieter: Offline effects (`local`)") for line in shown)
+
+        empty = await h.discord.run_slash_command("usage", {"days": 7}, subcommand="show", locale="de")
+        await empty.wait_response()
+        [nothing] = await h.wait_for(lambda: empty.followups)
+        assert nothing.content == "Keine Jobs in den letzten 7 Tagen."
+
+        ix = await h.discord.run_slash_command(
+            "remix",
+            {"prompt": "slowed", "provider": "local"},
+            attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")],
+        )
+        await ix.wait_response()
+        await h.wait_for_job(1, lambda j: j.finished, timeout=30)
+        usage = await h.discord.run_slash_command("usage", {"days": 7}, subcommand="show", locale="de")
+        await usage.wait_response()
+        [answer] = await h.wait_for(lambda: usage.followups)
+        embed = answer.embeds[0]
+        assert embed["title"] == "Letzte 7 Tage"
+        fields = {f["name"]: f["value"] for f in embed["fields"]}
+        assert fields["Offline effects"] == "1 Job · 0 Credits"
+        assert fields["Aktivste Mitglieder"] == f"<@{h.discord.default_user_id}> · 1 Job · 0 Credits"
+        export = await h.discord.run_slash_command("usage", {"days": 7}, subcommand="export", locale="de")
+        await export.wait_response()
+        assert export.original is not None and export.original.content == "1 Job in den letzten 7 Tagen."
+
+
+async def test_a_french_server_reads_its_admin_log_and_channel_board_in_french(tmp_path: Path) -> None:
+    alice, bob = (member_id for member_id, _ in DEFAULT_MEMBERS)
+    async with (
+        FakeMusicGPT(polls_to_complete=10_000) as musicgpt,  # the jobs stay in progress: the board stays up
+        harness(
+            tmp_path,
+            preferred_locale="fr",
+            musicgpt_api_key="test-key",
+            musicgpt_base_url=musicgpt.base_url,
+            channel_board_threshold=1,
+        ) as h,
+    ):
+        await h.start()
+        _general, admin_room = list(h.discord.channels)
+        # The admin's own client is English: the private answers are English, the log channel French.
+        saved = await admin_answer(h, "log-channel", "en-US", channel=str(admin_room))
+        assert saved == f"Saved: admin events go to <#{admin_room}>."
+        assert await admin_answer(h, "blocklist add", "en-US", word="interdit") == "Added to the blocklist."
+        refused = await h.discord.run_slash_command(
+            "remix",
+            {"prompt": "un son interdit"},
+            attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")],
+            user_id=alice,
+        )
+        await refused.wait_response()
+        [logged] = await h.wait_for(lambda: [m.content for m in h.bot_messages(admin_room)])
+        assert logged == f"Mot bloqué : une demande de <@{alice}> a été refusée (1 dans la dernière heure)."
+
+        for n, member in enumerate((alice, bob)):
+            ix = await h.discord.run_slash_command(
+                "remix",
+                {"prompt": f"morceau {n}"},
+                attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")],
+                user_id=member,
+            )
+            await ix.wait_response()
+        [board] = await h.wait_for(
+            lambda: [m for m in h.bot_messages() if m.embeds and title_of(m).startswith("Tableau du salon")]
+        )
+        assert board.embeds[0]["footer"]["text"].startswith("Ça bouge beaucoup ici")
+        assert labels(board) == ["Mon statut"]
+        french = {f"**{texts.stage_name(state, locale='fr')}**" for state in texts.STAGES}
+        lines = board.embeds[0]["description"].splitlines()
+        assert len(lines) == 2 and all(any(stage in line for stage in french) for line in lines)
+
+        # /config language wins over the server's Discord language, for the admin log too.
+        await admin_answer(h, "language", "en-US", locale="de")
+        again = await h.discord.run_slash_command(
+            "remix",
+            {"prompt": "noch was interdit"},
+            attachments=[("tune.wav", song(tmp_path, fmt="wav"), "audio/wav")],
+            user_id=bob,
+        )
+        await again.wait_response()
+        german = f"Gesperrtes Wort: Eine Anfrage von <@{bob}> wurde abgelehnt (1 in der letzten Stunde)."
+        await h.wait_for(lambda: german in [m.content for m in h.bot_messages(admin_room)])

@@ -367,10 +367,12 @@ async def test_usage_counts_jobs_and_credits_per_provider_and_day_and_exports_ev
 
 def test_the_usage_chart_is_a_small_png_with_a_bar_per_day():
     days = [date(2026, 3, d) for d in range(1, 8)]
-    png = render_usage_chart(days, {"musicgpt": {days[2]: 5.0}, "local": {days[2]: 1.0, days[5]: 2.0}})
+    series = {"musicgpt": {days[2]: 5.0}, "local": {days[2]: 1.0, days[5]: 2.0}}
+    # The axis label is in the admin's language, accents included.
+    png = render_usage_chart(days, series, unit=texts.usage_chart_unit(False, locale="es-ES"))
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
-    assert render_usage_chart([], {})  # an empty period still draws
+    assert render_usage_chart([], {}, unit=texts.usage_chart_unit(True))  # an empty period still draws
 
 
 def test_budget_status_of_a_past_period_reads_as_unused():

@@ -116,3 +116,35 @@ def test_english_stays_as_it_was() -> None:
     assert (
         texts.accepted(2) == "Your job is in. Progress shows in this channel. You're number 2 in the queue."
     )
+
+
+@pytest.mark.parametrize(
+    ("locale", "jobs", "credits", "line"),
+    [
+        ("en-US", 1, 1.0, "1 job · 1 credit"),
+        ("en-US", 2, 2.5, "2 jobs · 2.5 credits"),
+        ("de", 2, 2.5, "2 Jobs · 2,5 Credits"),  # the reader's decimal comma
+        ("es-ES", 1, 1.0, "1 trabajo · 1 crédito"),
+        ("fr", 1, 0.5, "1 job · 0,5 crédit"),  # French: under two is singular
+        ("pt-BR", 3, 1234.5, "3 jobs · 1234,5 créditos"),
+    ],
+)
+def test_admin_figures_take_plural_forms_and_the_readers_numbers(
+    locale: str, jobs: int, credits: float, line: str
+) -> None:
+    assert texts.usage_provider_line(jobs, credits, locale=locale) == line
+
+
+def test_admin_words_follow_the_locale_they_are_given() -> None:
+    assert texts.reachability(False, locale="fr") == " · **injoignable**"
+    assert texts.reachability(None, locale="fr") == ""
+    assert texts.budget_saved("local", 15, None, locale="es-ES") == (
+        "Guardado: `local` puede gastar 15 créditos al día (días en UTC)."
+    )
+    assert texts.budget_saved("local", 0, None) == "Saved: `local` may use 0 credits a day (UTC days)."
+    assert texts.budget_saved("local", None, None) == "Saved: no budget for `local`."
+    assert texts.roles_summary([], [7], locale="pt-BR") == (
+        "Quem pode iniciar jobs: todo mundo\nSem limites nem espera: <@&7>"
+    )
+    assert texts.permission_name("create_public_threads", locale="de") == "Öffentliche Threads erstellen"
+    assert texts.permission_name("use_soundboard") == "Use Soundboard"  # no catalogue names it: English

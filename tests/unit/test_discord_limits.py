@@ -1,5 +1,6 @@
 """Discord's limits hold in every language: every message rendered with long placeholder values, the
-status and result embeds with long member text, the command texts Discord registers."""
+status and result embeds with long member text, the channel board, the /usage answer, the admin log,
+the command texts Discord registers."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ from functools import cache
 import discord
 import pytest
 
+from domain.admin import AdminEvent, AdminEventKind
 from domain.errors import ErrorKind, Reason
 from domain.jobs import Failure, Job, JobResult, JobState, TakeInfo
 from domain.kinds import JobKind
 from domain.sessions import Session, SessionPhase, SessionStats
 from domain.tracking import Note
+from engine.usage import UsageReport
 from face import texts
+from face.channel_board import Board, Line, render_board
 from face.i18n import catalogue
 from face.results import result_embed
 from face.session_card import card_view, render_card
 from face.session_views import session_result_view
 from face.status import render_status
-from face.views import result_view, status_view
+from face.usage import usage_embed
+from face.views import board_view, result_view, status_view
+from storage.budgets import MemberUsage, UsageDay
 from tests.unit.test_catalogues import LOCALES, messages
 
 LONG = "ü" * 500  # member text, a vendor's words, a provider label: longer than any of them should be
@@ -181,3 +187,40 @@ def test_the_session_form_and_enter_buttons_fit(locale: str) -> None:
     labels = [getattr(item, "item", item).label for item in view.children] if view else []
     assert len(labels) == 4 and all(label and len(label) <= BUTTON_LABEL for label in labels)
     assert len(texts.session_choice(987654321, LONG, "submissions", locale=locale)) <= CHOICE_NAME
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_usage_answer_fits_with_long_provider_labels(locale: str) -> None:
+    providers = [f"provider{n}" for n in range(6)]
+    per_day = [UsageDay(day="2026-03-01", provider=p, jobs=999999, credits=123456.125) for p in providers]
+    top = [MemberUsage(member_id=123456789012345678 + n, jobs=999999, credits=123456.125) for n in range(5)]
+    report = UsageReport(days=365, since=datetime.now(UTC), per_day=per_day, top=top)
+    embed = usage_embed(report, {p: LONG for p in providers}, LONG[:100], locale=locale)
+    _assert_fits(embed)
+    assert len(texts.usage_export_ready(365, 999999, locale=locale)) <= CONTENT
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_channel_board_fits_with_long_prompts(locale: str) -> None:
+    jobs = [_job(JobState.RUNNING, locale, id=n, stage=LONG, percent=99.0) for n in range(1, 80)]
+    embed = render_board(Board(2, lines={job.id: Line(job) for job in jobs}, locale=locale))
+    _assert_fits(embed)
+    [button] = board_view(2, locale).children
+    assert 1 <= len(getattr(button, "item", button).label or "") <= BUTTON_LABEL
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_admin_log_lines_fit_in_a_message(locale: str) -> None:
+    params = {
+        "provider": LONG[:100],
+        "member_id": 123456789012345678,
+        "job_id": 987654321,
+        "strikes": 25,
+        "until": datetime.now(UTC),
+        "period": "month",
+        "takes": 25,
+        "withheld": True,
+    }
+    for kind in AdminEventKind:
+        line = texts.admin_event(AdminEvent(kind, 1, params), locale=locale)
+        assert line and len(line) <= CONTENT, kind
