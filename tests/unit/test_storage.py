@@ -183,8 +183,13 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
             return LocalProvider(tmp_path)
 
     class Runner:
+        held_by = None  # no job leases (as cli.py)
+
         def __init__(self) -> None:
             self.enqueued: list[int] = []
+
+        def new_lease(self) -> None:
+            return None
 
         async def enqueue(self, job):
             self.enqueued.append(job.id)
