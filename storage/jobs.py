@@ -303,12 +303,6 @@ class JobRepository:
         marks = ", ".join("?" for _ in states)
         return await self._select(f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id", states)
 
-    async def in_state(self, *states: JobState) -> list[Job]:
-        marks = ", ".join("?" for _ in states)
-        return await self._select(
-            f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id", [s.value for s in states]
-        )
-
     async def active_count_for_member(self, member_id: int) -> int:
         states = [s.value for s in ACTIVE]
         marks = ", ".join("?" for _ in states)
