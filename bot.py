@@ -64,6 +64,7 @@ def bot_options(settings: Settings) -> BotOptions:
         status_edit_interval=settings.status_edit_interval,
         channel_board_threshold=settings.channel_board_threshold,
         job_deadline_seconds=settings.job_deadline_seconds,
+        job_lease_seconds=settings.job_lease_seconds,
         max_input_bytes=settings.max_input_bytes,
         max_take_bytes=settings.max_take_bytes,
         max_jobs_per_member=settings.max_jobs_per_member,

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
 
     # A job that has not finished this long after it was queued is ended.
     job_deadline_seconds: float = Field(default=45 * 60, gt=0)
+    # How long a process's claim on a job lasts without renewal (renewed every third of it): after a
+    # process dies, another one carries its jobs on within about this long.
+    job_lease_seconds: float = Field(default=30.0, ge=1)
     # Largest input attachment the bot will download, whatever the provider accepts.
     max_input_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     # Largest take the bot will download from a provider before fitting it to Discord.

@@ -29,7 +29,7 @@ from engine.runner import Runner
 from providers.base import Capabilities
 from providers.registry import Registry
 from storage.guilds import GuildRepository
-from storage.jobs import JobRepository
+from storage.jobs import JobRepository, LeaseLost
 
 log = logging.getLogger(__name__)
 
@@ -296,11 +296,15 @@ class Intake:
                 public_locale=draft.public_locale,
                 idempotency_key=str(uuid.uuid4()),
                 webhook_token=secrets.token_urlsafe(24),
-            )
+            ),
+            # Held by this process from the start: no other process rechecks it while it is checked here.
+            lease=self.runner.new_lease(),
         )
 
     async def reject(self, job: Job, reason: Refusal) -> Job:
-        job = await self.jobs.transition(job.id, JobState.REJECTED, error=Failure.refused(reason))
+        job = await self.jobs.transition(
+            job.id, JobState.REJECTED, error=Failure.refused(reason), held_by=self.runner.held_by
+        )
         if self.rules is not None:  # nothing was sent: the budget gets the reservation back
             await self.rules.budgets.finished(job)
         return job
@@ -313,11 +317,20 @@ class Intake:
         """
         try:
             return await self._check_input(job, local_path)
+        except LeaseLost as lost:
+            # This process stalled past the lease; the holder now checks the input again itself.
+            log.info("job %s: input check stopped, %s", job.id, lost)
+            return await self.jobs.get(job.id) or job
         except Exception:
             log.exception("job %s: input check failed", job.id)
             current = await self.jobs.get(job.id)
             if current is not None and current.state is JobState.RECEIVED:
-                await self.jobs.transition(job.id, JobState.FAILED, error=Failure(reason=Reason.INTERRUPTED))
+                await self.jobs.transition(
+                    job.id,
+                    JobState.FAILED,
+                    error=Failure(reason=Reason.INTERRUPTED),
+                    held_by=self.runner.held_by,
+                )
             raise
 
     async def _check_input(self, job: Job, local_path: Path | None = None) -> Job:
@@ -357,7 +370,9 @@ class Intake:
         elif job.kind is not JobKind.GENERATE:
             return await self.reject(job, refusal(Reason.NO_AUDIO_ATTACHED))
         try:
-            job = await self.jobs.transition(job.id, JobState.QUEUED, input_path=path)
+            job = await self.jobs.transition(
+                job.id, JobState.QUEUED, input_path=path, held_by=self.runner.held_by
+            )
         except IllegalTransition:
             # Cancelled (/cancel) while its audio was being checked: that decision stands.
             if path:

@@ -6,6 +6,13 @@ and are started under a per-provider limit; picking the next one is O(log n) and
 Every transition is still written to the table, and the queue is rebuilt from it at start. After a
 restart every unfinished job is carried on from the state it reached: a job with a saved handle is
 tracked again, never submitted again.
+
+With leases on (the bot: `lease_seconds`), a job belongs to one process at a time. The runner claims
+the jobs it drives (storage/jobs.py claim: FOR UPDATE SKIP LOCKED on PostgreSQL), renews all of its
+leases in one statement every third of the lease, and on the same tick claims the jobs whose lease
+ran out (a process died) and carries them on exactly as a restart does. Every write of a driven job
+is conditional on still holding its lease; a job whose lease went to another process is dropped here
+without another write. Clean close gives the leases back.
 """
 
 from __future__ import annotations
@@ -14,7 +21,10 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import os
+import secrets
 import shutil
+import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -35,7 +45,7 @@ from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider
 from engine.takes import Take, fetch_takes, take_dir
 from providers.base import Inbox, JobRequest, Provider
 from providers.registry import Registry
-from storage.jobs import JobRepository, WebhookTarget
+from storage.jobs import CLAIM_BATCH, Claimed, JobRepository, Lease, LeaseLost, WebhookTarget
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +57,12 @@ LATE_DOWNLOAD_WINDOW = 120.0
 
 # The job's input URL, made fetchable again if it is signed and about to expire (chat attachments are).
 InputUrlRefresher = Callable[[Job], Awaitable[str]]
+
+
+def process_id() -> str:
+    """This process's name on the job leases it holds: host and pid say which process it is to an
+    operator; the random part keeps a reused pid (a restarted container) from passing for the old one."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class Runner:
@@ -67,6 +83,10 @@ class Runner:
         input_retention: float = 0.0,
         hooks: JobHooks | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        lease_seconds: float | None = None,
+        holder: str | None = None,
+        sole_process: bool = False,
+        on_received: Callable[[Job], None] | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -111,6 +131,7 @@ class Runner:
         # The jobs being driven, by (provider, webhook token), with their newest handle: webhook
         # deliveries for them are matched here, without a query (the table stays the truth).
         self._live: dict[tuple[str, str], int] = {}
+        self._live_keys: dict[int, tuple[str, str]] = {}
         self._handles: dict[int, Handle | None] = {}
         self._wake = asyncio.Event()
         self._pump_task: asyncio.Task[None] | None = None
@@ -118,23 +139,34 @@ class Runner:
         self._timer: asyncio.Task[None] | None = None
         # Every wait, backoff and deadline is on this clock (tests pass a fake one).
         self.clock = clock
+        # Job leases (JOB_LEASE_SECONDS); None: no leases, every unfinished job is this process's
+        # (cli.py, which drives only the job it started).
+        self.lease_seconds = lease_seconds
+        self.holder = holder or process_id()
+        # The condition on every write of a driven job: this process still holds its lease.
+        self.held_by = self.holder if lease_seconds else None
+        # The only bot process on its database (SQLite): at start, live leases are a dead run's.
+        self.sole_process = sole_process
+        # Jobs claimed in RECEIVED (their input check was cut short): checked again by the face.
+        self.on_received = on_received
+        # Per provider, jobs at the provider that other processes hold (refreshed every lease tick).
+        self._elsewhere: dict[str, int] = {}
+        # Jobs taken over from another process with a handle: their webhook deliveries may still go
+        # to that process's address, so they are polled at the normal interval.
+        self._taken_over: set[int] = set()
+        self._lease_task: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
     async def start(self) -> None:
-        """Carry on every unfinished job, then start handing out provider slots."""
-        resumed = 0
-        for job in await self.jobs.unfinished():
-            if not self.owns(job):
-                continue
-            if job.provider not in self.registry:
-                await self._fail(job, Failure(reason=Reason.PROVIDER_GONE, params={"name": job.provider}))
-            elif job.state is S.SUBMITTING:
-                await self._recover_submitting(job)
-            elif job.state is S.QUEUED:
-                self._wait(job)
-            elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
-                resumed += 1
-                self._launch(job)
+        """Carry on every unfinished job (with leases: every one this process can claim), then start
+        handing out provider slots."""
+        if self.lease_seconds:
+            claimed = await self._claim(live_too=self.sole_process)
+            # On a shared database a lease found at start was a process that died.
+            resumed = await self._take(claimed, taken_over=not self.sole_process)
+            self._lease_task = asyncio.create_task(self._lease_loop(), name="runner-leases")
+        else:
+            resumed = await self._take([Claimed(job, None) for job in await self.jobs.unfinished()])
         if resumed:
             log.info("resuming %d jobs at their providers", resumed)
         self._pump_task = asyncio.create_task(self._pump(), name="runner-pump")
@@ -142,22 +174,120 @@ class Runner:
             self._sweep_task = asyncio.create_task(self._sweep_loop(), name="runner-sweep")
         self.wake()
 
+    async def _take(self, claimed: list[Claimed], *, taken_over: bool = False) -> int:
+        """Carry each job on from the state it reached, as after a restart; how many were resumed at
+        their provider. `taken_over`: the leases were other processes' (run out)."""
+        resumed = 0
+        for job, previous in claimed:
+            if not self.owns(job):
+                continue
+            if taken_over and previous not in (None, self.holder):
+                log.info("job %s: taken over from %s (its lease ran out)", job.id, previous)
+                if job.handle is not None:
+                    self._taken_over.add(job.id)
+            try:
+                if job.state is S.RECEIVED:
+                    if self.on_received is not None:
+                        self.on_received(job)
+                elif job.provider not in self.registry:
+                    await self._fail(job, Failure(reason=Reason.PROVIDER_GONE, params={"name": job.provider}))
+                elif job.state is S.SUBMITTING:
+                    await self._recover_submitting(job)
+                elif job.state is S.QUEUED:
+                    self._wait(job)
+                elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
+                    resumed += 1
+                    self._launch(job)
+            except (IllegalTransition, LeaseLost) as exc:
+                log.info("job %s: not carried on here, %s", job.id, exc)
+        return resumed
+
+    # -- leases ----------------------------------------------------------------------------------------
+    def new_lease(self) -> Lease | None:
+        """This process's lease from now on, for a job it creates (intake) or claims; None without leases."""
+        if not self.lease_seconds:
+            return None
+        return Lease(self.holder, self.clock.utcnow() + timedelta(seconds=self.lease_seconds))
+
+    def drives(self, job_id: int) -> bool:
+        """Whether this process drives the job now (tracks it, or holds it in its queue)."""
+        return job_id in self._tasks or self._waiting(job_id) or job_id in self._requeue
+
+    async def _claim(self, *, live_too: bool = False) -> list[Claimed]:
+        lease = self.new_lease()
+        assert lease is not None
+        claimed: list[Claimed] = []
+        while True:
+            batch = await self.jobs.claim(lease, self.clock.utcnow(), live_too=live_too)
+            claimed += batch
+            if len(batch) < CLAIM_BATCH:
+                return claimed
+
+    async def _lease_loop(self) -> None:
+        assert self.lease_seconds
+        every = self.lease_seconds / 3
+        while True:
+            await self.clock.sleep(every)
+            try:
+                await self.lease_tick()
+            except Exception as exc:
+                # The leases still hold for two more ticks; a database gone for longer loses them.
+                log.warning("job leases: renewal failed (%s); again in %.0fs", exc, every)
+
+    async def lease_tick(self) -> None:
+        """Renew this process's leases (one statement), drop the jobs whose lease it lost, claim the
+        jobs whose lease ran out, and count the other processes' jobs at each provider."""
+        lease = self.new_lease()
+        assert lease is not None
+        held = await self.jobs.renew(lease)
+        mine = set(self._tasks) | {job.id for job in self._queue.jobs()} | set(self._held_jobs)
+        if missing := mine - held:
+            # A job that finished meanwhile holds no lease either; only an active job held by
+            # another process (or by nobody) is lost.
+            for job_id, holder in (await self.jobs.active_holders(sorted(missing))).items():
+                if holder != self.holder:
+                    self._drop(job_id, holder)
+        await self._take(await self._claim(), taken_over=True)
+        self._elsewhere = await self.jobs.in_flight_elsewhere(self.holder)
+        self.wake()
+
+    def _drop(self, job_id: int, holder: str | None) -> None:
+        """Another process holds the job now: stop driving it here, without another write."""
+        log.info("job %s: its lease is now %s's; no longer driven here", job_id, holder or "nobody")
+        task = self._tasks.pop(job_id, None)
+        if task is not None:
+            task.cancel()
+        self._forget(job_id)
+
     async def _recover_submitting(self, job: Job) -> None:
         """The bot died mid-submit. Resend only where the provider deduplicates by key."""
         if self.registry.get(job.provider).capabilities.idempotent_submit:
-            job = await self.jobs.transition(job.id, S.QUEUED)
+            job = await self.jobs.transition(job.id, S.QUEUED, held_by=self.held_by)
             self.status.push(job)
             self._wait(job)
         else:
             await self._fail(job, Failure(reason=Reason.RESTART_LOST_SUBMIT))
 
     async def close(self) -> None:
-        """Stop driving jobs; they stay in the table and resume at the next start."""
-        tasks = [t for t in (self._pump_task, self._sweep_task, self._timer, *self._tasks.values()) if t]
+        """Stop driving jobs; they stay in the table and resume at the next start (with leases: given
+        back, so another process carries them on without waiting for the leases to run out)."""
+        tasks = [
+            t
+            for t in (self._pump_task, self._sweep_task, self._timer, self._lease_task, *self._tasks.values())
+            if t
+        ]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
+        if self.held_by is not None and self._lease_task is not None:
+            try:
+                released = await self.jobs.release(self.holder)
+            except Exception as exc:
+                log.warning("job leases: not given back (%s); they run out in %.0fs", exc, self.lease_seconds)
+            else:
+                if released:
+                    log.info("gave back the leases of %d unfinished jobs", released)
 
     def wake(self) -> None:
         self._wake.set()
@@ -253,6 +383,8 @@ class Runner:
         await self._fail_overdue()
         for provider in self._queue.providers():
             limit = self.registry.limit(provider) if provider in self.registry else 0
+            # Other processes' jobs at this provider take their share of the limit.
+            limit -= self._elsewhere.get(provider, 0)
             while self._running[provider] < limit and (job := self._queue.pop(provider)) is not None:
                 self._order_changed = True
                 self._launch(job)
@@ -349,6 +481,7 @@ class Runner:
     def _launch(self, job: Job) -> None:
         self._inboxes.setdefault(job.id, asyncio.Queue())
         self._live[(job.provider, job.webhook_token)] = job.id
+        self._live_keys[job.id] = (job.provider, job.webhook_token)
         self._handles[job.id] = job.handle
         self._positions.pop(job.id, None)
         self._running[job.provider] += 1
@@ -378,6 +511,10 @@ class Runner:
         except IllegalTransition as exc:
             # Someone else moved the job (a cancel); that decision stands.
             log.info("job %s: stopped, %s", job_id, exc)
+        except LeaseLost as exc:
+            # Another process carries it on; nothing more is written here.
+            log.info("job %s: stopped, %s", job_id, exc)
+            self._forget(job_id)
         except Exception:
             log.exception("job %s: unexpected failure", job_id)
             current = await self.jobs.get(job_id)
@@ -392,6 +529,11 @@ class Runner:
         provider = self.registry.get(job.provider)
         request = self.request_for(job)
         inbox = self._inboxes.setdefault(job.id, asyncio.Queue())
+        tracking = request
+        if job.id in self._taken_over:
+            # Submitted by another process: its webhook deliveries may still go to that process's
+            # address, so this one polls at the normal interval rather than the webhook backstop's.
+            tracking = request.model_copy(update={"webhook_url": None})
         resumed = job.state is S.DELIVERING
         if not resumed:
             remaining = self._deadline_remaining(job)
@@ -402,7 +544,7 @@ class Runner:
                         if submitted is None:
                             return
                         job = submitted
-                    completed = await self._track(job, provider, request, inbox)
+                    completed = await self._track(job, provider, tracking, inbox)
             except TimeoutError:
                 partial = self._partial_at_deadline(job.id)
                 if partial is None:
@@ -419,13 +561,13 @@ class Runner:
                 return
             if self.hooks is not None:
                 await self.hooks.completed(job, completed)
-            job = await self.jobs.transition(job.id, S.DELIVERING, stage=None)
+            job = await self.jobs.transition(job.id, S.DELIVERING, stage=None, held_by=self.held_by)
             self.status.push(job)
         else:
             # Restarted mid-delivery: ask the provider for the outputs again; posting is idempotent.
             # Past the deadline it was a partial delivery, so the takes ready are enough.
             completed = await self._track(
-                job, provider, request, inbox, accept_partial=self._deadline_remaining(job) <= 0
+                job, provider, tracking, inbox, accept_partial=self._deadline_remaining(job) <= 0
             )
         await self._deliver(job, provider, completed, resumed=resumed)
 
@@ -468,9 +610,11 @@ class Runner:
             # The provider fetches the input itself, maybe long after the member attached it.
             url = await self.refresh_input_url(job)
             if url != job.input_url:
-                job = await self.jobs.update(job.id, input_url=url)
+                job = await self.jobs.update(job.id, input_url=url, held_by=self.held_by)
                 request = request.model_copy(update={"input_url": url})
-        job = await self.jobs.transition(job.id, S.SUBMITTING, attempts=job.attempts + 1, stage=None)
+        job = await self.jobs.transition(
+            job.id, S.SUBMITTING, attempts=job.attempts + 1, stage=None, held_by=self.held_by
+        )
         self.status.push(job)
         try:
             with metrics.provider_call(job.provider, "submit", self.clock):
@@ -485,7 +629,7 @@ class Runner:
                 log.info("job %s: submit deferred %.0fs (%s)", job.id, delay, error.kind)
                 self._not_before[job.id] = self.clock.monotonic() + delay
                 self._deferred[job.id] = error
-                job = await self.jobs.transition(job.id, S.QUEUED)
+                job = await self.jobs.transition(job.id, S.QUEUED, held_by=self.held_by)
                 self._requeue[job.id] = job
                 self.status.push(job)
                 return None
@@ -499,6 +643,7 @@ class Runner:
         job = await self.jobs.transition(
             job.id,
             S.SUBMITTED,
+            held_by=self.held_by,
             handle=handle,
             eta_seconds=eta if isinstance(eta, int | float) and eta > 0 else None,
         )
@@ -573,9 +718,9 @@ class Runner:
         if event.handle:
             fields["handle"] = event.handle
         if job.state is S.DELIVERING:
-            job = await self.jobs.update(job.id, **fields)
+            job = await self.jobs.update(job.id, held_by=self.held_by, **fields)
         else:
-            job = await self.jobs.transition(job.id, S.RUNNING, **fields)
+            job = await self.jobs.transition(job.id, S.RUNNING, held_by=self.held_by, **fields)
         self.status.push(job)
         return job
 
@@ -631,7 +776,9 @@ class Runner:
                     log.exception("job %s: could not tell the member about the unposted takes", job.id)
             return
         _discard(dest, completed)
-        job = await self.jobs.transition(job.id, S.DELIVERED, result_message_id=message_id, result=result)
+        job = await self.jobs.transition(
+            job.id, S.DELIVERED, result_message_id=message_id, result=result, held_by=self.held_by
+        )
         self.status.push(job)
         await self._finish(job)
 
@@ -671,24 +818,30 @@ class Runner:
         # One line for the operator: the codes, and the vendor's own words (never shown to members).
         log.info("job %s: failed (%s/%s): %s", job.id, failure.kind, failure.reason, detail or "-")
         try:
-            job = await self.jobs.transition(job.id, S.FAILED, error=failure)
-        except IllegalTransition:
+            job = await self.jobs.transition(job.id, S.FAILED, error=failure, held_by=self.held_by)
+        except (IllegalTransition, LeaseLost):
             return
         if self.hooks is not None:
             await self.hooks.failed(job, failure.kind)
         self.status.push(job)
         await self._finish(job)
 
+    def _forget(self, job_id: int) -> None:
+        """Everything this process keeps in memory about a job it no longer drives."""
+        self._inboxes.pop(job_id, None)
+        if (key := self._live_keys.pop(job_id, None)) is not None:
+            self._live.pop(key, None)
+        self._handles.pop(job_id, None)
+        self._not_before.pop(job_id, None)
+        self._troubled_since.pop(job_id, None)
+        self._deferred.pop(job_id, None)
+        self._positions.pop(job_id, None)
+        self._leave_queue(job_id)
+        self._partials.pop(job_id, None)
+        self._taken_over.discard(job_id)
+
     async def _finish(self, job: Job) -> None:
-        self._inboxes.pop(job.id, None)
-        self._live.pop((job.provider, job.webhook_token), None)
-        self._handles.pop(job.id, None)
-        self._not_before.pop(job.id, None)
-        self._troubled_since.pop(job.id, None)
-        self._deferred.pop(job.id, None)
-        self._positions.pop(job.id, None)
-        self._leave_queue(job.id)
-        self._partials.pop(job.id, None)
+        self._forget(job.id)
         if self.hooks is not None:
             await self.hooks.finished(job)
         # A delivered job's input is kept for a while so it can be rerolled; the sweep removes it later.

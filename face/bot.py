@@ -65,6 +65,7 @@ class BotOptions:
     status_edit_interval: float = 2.0
     channel_board_threshold: int = 8
     job_deadline_seconds: float = 45 * 60
+    job_lease_seconds: float = 30.0
     max_input_bytes: int = 50 * 1024 * 1024
     max_take_bytes: int = 200 * 1024 * 1024
     max_jobs_per_member: int = 3
@@ -200,6 +201,11 @@ class RemixBot(commands.AutoShardedBot):
             input_retention=s.input_retention_hours * 3600,
             owns=started_in_discord,
             hooks=JobHooks(budgets, admin_log=self.admin_log),
+            lease_seconds=s.job_lease_seconds,
+            # A SQLite file has one bot process: leases found at start are a dead run's.
+            sole_process=self.db.dialect == "sqlite",
+            # A job claimed while its input was being checked (the check was cut short): again.
+            on_received=lambda job: self._spawn(self._recheck(job)),
         )
         self.intake = Intake(
             self.jobs,
@@ -243,9 +249,6 @@ class RemixBot(commands.AutoShardedBot):
         # After the runner too: catching up on deadlines missed while down posts entries and results.
         self.session_scheduler.start()
         self._spawn(self.session_engine.show_open_cards())
-        for job in await self.jobs.in_state(JobState.RECEIVED):
-            if started_in_discord(job):
-                self._spawn(self._recheck(job))
 
     def is_serving(self) -> bool:
         """For /healthz: logged in, every shard's gateway session up (a resume in progress counts as down)."""

@@ -11,6 +11,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from domain.jobs import (
     ACTIVE,
+    TERMINAL_CHANNEL,
     TRANSITIONS,
     Failure,
     IllegalTransition,
@@ -65,6 +66,36 @@ def _decode(row: Row) -> Job:
     return Job.model_validate(data)
 
 
+class Lease(NamedTuple):
+    """A process's claim on a job: who drives it (hostname:pid:random) and until when."""
+
+    holder: str
+    until: datetime
+
+
+class Claimed(NamedTuple):
+    """A job just claimed, and the process whose lease it was (None: nobody held it)."""
+
+    job: Job
+    previous: str | None
+
+
+class LeaseLost(Exception):
+    """A write conditional on holding a job's lease found another holder (or none): the job is no
+    longer this process's to drive."""
+
+    def __init__(self, job_id: int, holder: str | None) -> None:
+        super().__init__(f"job {job_id}: its lease is now {holder or 'nobody'}'s")
+        self.job_id = job_id
+        self.holder = holder
+
+
+# States that hold a provider slot: counted against the provider's parallel limit.
+_IN_FLIGHT = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DELIVERING)
+# Rows one claim takes at most; a caller wanting more claims again.
+CLAIM_BATCH = 500
+
+
 class WebhookTarget(NamedTuple):
     """What the webhook receiver needs to know about the job a delivery's URL token names."""
 
@@ -79,10 +110,15 @@ class JobRepository:
         self._deliveries = _Batched(self._record_deliveries, "webhook-deliveries")
         self._targets = _Batched(self._find_targets, "webhook-targets")
 
-    async def create(self, new: NewJob, state: JobState = JobState.RECEIVED) -> Job:
+    async def create(
+        self, new: NewJob, state: JobState = JobState.RECEIVED, *, lease: Lease | None = None
+    ) -> Job:
+        """Insert a job; with `lease`, held by that process from the start (no second write)."""
         now = utcnow()
         fields = new.model_dump()
         fields.update(state=state.value, created_at=now, updated_at=now)
+        if lease is not None:
+            fields.update(lease_holder=lease.holder, lease_until=lease.until)
         columns = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
         row = await self.db.fetchone(
@@ -128,17 +164,24 @@ class JobRepository:
         rows = await self.db.fetchall("SELECT provider, state, COUNT(*) FROM jobs GROUP BY provider, state")
         return {(row[0], JobState(row[1])): int(row[2]) for row in rows}
 
-    async def update(self, job_id: int, **fields: Any) -> Job:
-        """Change fields other than the state."""
+    async def update(self, job_id: int, *, held_by: str | None = None, **fields: Any) -> Job:
+        """Change fields other than the state. With `held_by`, only while that process holds the
+        job's lease (else LeaseLost)."""
         if "state" in fields:
             raise ValueError("use transition() to change the state")
-        return await self._write(job_id, fields, None)
+        return await self._write(job_id, fields, None, held_by)
 
-    async def transition(self, job_id: int, to: JobState, **fields: Any) -> Job:
-        """Move to `to` if the table allows it from the current state, atomically."""
-        return await self._write(job_id, fields, to)
+    async def transition(
+        self, job_id: int, to: JobState, *, held_by: str | None = None, **fields: Any
+    ) -> Job:
+        """Move to `to` if the table allows it from the current state, atomically. With `held_by`,
+        only while that process holds the job's lease (else LeaseLost). A job that ends gives its
+        lease up in the same statement."""
+        return await self._write(job_id, fields, to, held_by)
 
-    async def _write(self, job_id: int, fields: dict[str, Any], to: JobState | None) -> Job:
+    async def _write(
+        self, job_id: int, fields: dict[str, Any], to: JobState | None, held_by: str | None
+    ) -> Job:
         now = utcnow()
         fields = dict(fields, updated_at=now)
         where = "id = ?"
@@ -148,9 +191,14 @@ class JobRepository:
             stamp = _STAMP_ON_ENTRY.get(to)
             if stamp and stamp not in fields:
                 fields[stamp] = now
+            if to not in ACTIVE:
+                fields.update(lease_holder=None, lease_until=None)
             allowed = _PREDECESSORS[to]
             where += f" AND state IN ({', '.join('?' for _ in allowed)})"
             params += list(allowed)
+        if held_by is not None:
+            where += " AND lease_holder = ?"
+            params.append(held_by)
         assignments = ", ".join(f"{name} = ?" for name in fields)
         values = [_encode(k, v) for k, v in fields.items()]
         row = await self.db.fetchone(
@@ -158,11 +206,94 @@ class JobRepository:
         )
         if row is not None:
             return _decode(row)
-        current = await self.get(job_id)
+        current = await self.db.fetchone("SELECT state, lease_holder FROM jobs WHERE id = ?", (job_id,))
         if current is None:
             raise KeyError(job_id)
+        state = JobState(current["state"])
+        # A job that moved on (a cancel) says so, whoever holds it now: that decision stands.
+        moved_on = to is not None and state not in _PREDECESSORS[to]
+        if held_by is not None and current["lease_holder"] != held_by and not moved_on:
+            raise LeaseLost(job_id, current["lease_holder"])
         assert to is not None
-        raise IllegalTransition(job_id, current.state, to)
+        raise IllegalTransition(job_id, state, to)
+
+    # -- leases: which process drives a job ------------------------------------------------------------
+    async def claim(self, lease: Lease, now: datetime, *, live_too: bool = False) -> list[Claimed]:
+        """Take up to CLAIM_BATCH unfinished jobs nobody holds, or whose lease ran out by `now`,
+        for `lease.holder`; `live_too` takes live leases as well (the one process on a SQLite file,
+        at start: whoever held them before has died). Jobs started in the terminal are left to the
+        CLI process that started them.
+
+        One transaction: the SELECT locks the rows it picks and skips rows another process is
+        claiming (PostgreSQL: FOR UPDATE SKIP LOCKED, so two claimers never wait on or take the same
+        job); SQLite's transaction holds the write lock from its start. Oldest jobs first."""
+        states = [s.value for s in ACTIVE]
+        # Live leases too: every job but those this process holds already.
+        free = (
+            "lease_holder IS NULL OR lease_holder <> ?"
+            if live_too
+            else "lease_until IS NULL OR lease_until <= ?"
+        )
+        skip = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgres" else ""
+        params: list[Any] = [*states, TERMINAL_CHANNEL, lease.holder if live_too else now]
+        async with self.db.transaction() as tx:
+            picked = await tx.fetchall(
+                f"SELECT id, lease_holder FROM jobs WHERE state IN ({', '.join('?' for _ in states)}) "
+                f"AND channel_id <> ? AND ({free}) ORDER BY id LIMIT {CLAIM_BATCH}{skip}",
+                params,
+            )
+            if not picked:
+                return []
+            previous = {row["id"]: row["lease_holder"] for row in picked}
+            rows = await tx.fetchall(
+                "UPDATE jobs SET lease_holder = ?, lease_until = ? "
+                f"WHERE id IN ({', '.join('?' for _ in previous)}) RETURNING *",
+                [lease.holder, lease.until, *previous],
+            )
+        claimed = [Claimed(_decode(row), previous[row["id"]]) for row in rows]
+        return sorted(claimed, key=lambda c: c.job.id)
+
+    async def renew(self, lease: Lease) -> set[int]:
+        """Extend every lease `lease.holder` still holds, in one statement; the ids of those jobs
+        (a job missing from them was finished, or taken over by another process)."""
+        rows = await self.db.fetchall(
+            "UPDATE jobs SET lease_until = ? WHERE lease_holder = ? RETURNING id", (lease.until, lease.holder)
+        )
+        return {int(row[0]) for row in rows}
+
+    async def release(self, holder: str) -> int:
+        """Give up every lease `holder` holds (a clean close): another process may claim those jobs
+        at once instead of waiting for the leases to run out. How many were released."""
+        return await self.db.execute(
+            "UPDATE jobs SET lease_holder = NULL, lease_until = NULL WHERE lease_holder = ?", (holder,)
+        )
+
+    async def active_holders(self, job_ids: Sequence[int]) -> dict[int, str | None]:
+        """Which process holds each of these jobs that is still unfinished (None: nobody)."""
+        states = [s.value for s in ACTIVE]
+        rows = await self.db.fetchall(
+            f"SELECT id, lease_holder FROM jobs WHERE id IN ({', '.join('?' for _ in job_ids)}) "
+            f"AND state IN ({', '.join('?' for _ in states)})",
+            [*job_ids, *states],
+        )
+        return {int(row[0]): row[1] for row in rows}
+
+    async def lease_holder(self, job_id: int) -> str | None:
+        """The process driving the job (None: finished, or nobody holds it right now). The holder
+        of a run-out lease is still named until another process claims the job."""
+        row = await self.db.fetchone("SELECT lease_holder FROM jobs WHERE id = ?", (job_id,))
+        return row[0] if row else None
+
+    async def in_flight_elsewhere(self, holder: str) -> dict[str, int]:
+        """Per provider, the jobs at the provider (submitting to delivering) that `holder` does not
+        hold: the other processes' share of each provider's parallel limit."""
+        states = [s.value for s in _IN_FLIGHT]
+        rows = await self.db.fetchall(
+            f"SELECT provider, COUNT(*) FROM jobs WHERE state IN ({', '.join('?' for _ in states)}) "
+            "AND (lease_holder IS NULL OR lease_holder <> ?) GROUP BY provider",
+            [*states, holder],
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
 
     async def _select(self, sql: str, params: Sequence[Any] = ()) -> list[Job]:
         return [_decode(row) for row in await self.db.fetchall(sql, params)]
@@ -171,12 +302,6 @@ class JobRepository:
         states = [s.value for s in ACTIVE]
         marks = ", ".join("?" for _ in states)
         return await self._select(f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id", states)
-
-    async def in_state(self, *states: JobState) -> list[Job]:
-        marks = ", ".join("?" for _ in states)
-        return await self._select(
-            f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY id", [s.value for s in states]
-        )
 
     async def active_count_for_member(self, member_id: int) -> int:
         states = [s.value for s in ACTIVE]

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +24,11 @@ from storage.db import Database
 from storage.jobs import JobRepository
 from tests.e2e.harness import fake_hosts, song
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
+from tests.fakes.musicgpt import FakeMusicGPT
+from tests.waiting import until
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
 
 # Discord's shard formula, (id >> 22) % 2: the first server is on shard 0, the second on shard 1.
 SHARD0_GUILD = 2 << 22
@@ -79,9 +85,7 @@ async def test_each_process_serves_the_servers_on_its_shard(
     posted_by: list[tuple[list[int] | None, int]] = []
     post = DiscordResults.post
 
-    async def recording(
-        self: DiscordResults, job: Job, takes: list[Take], completed: Any, **how: Any
-    ) -> Any:
+    async def recording(self: DiscordResults, job: Job, takes: list[Take], completed: Any, **how: Any) -> Any:
         posted_by.append((self.client.shard_ids, job.id))  # type: ignore[attr-defined]
         return await post(self, job, takes, completed, **how)
 
@@ -131,3 +135,111 @@ async def wait_until_delivered(database_url: str, job_id: int) -> None:
         raise AssertionError(f"job {job_id} never delivered")
     finally:
         await db.close()
+
+
+def process_env(
+    fake: FakeDiscord, musicgpt: FakeMusicGPT, tmp: Path, database_url: str, shard: int
+) -> dict[str, str]:
+    """`python bot.py` on one shard of 2, with short job leases (JOB_LEASE_SECONDS=2)."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "DISCORD_TOKEN": "fake-token",
+        "DATABASE_URL": database_url,
+        "WORK_DIR": str(tmp / "shared-work"),
+        "SHARD_COUNT": "2",
+        "SHARD_IDS": str(shard),
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DOWNLOAD_ALLOWED_HOSTS": fake_hosts(
+            {"discord_api_base": fake.api_base, "musicgpt_base_url": musicgpt.base_url}
+        ),
+        "WEBHOOK_HOST": "127.0.0.1",
+        "WEBHOOK_PORT": "0",
+        "STATUS_EDIT_INTERVAL": "0.05",
+        "MUSICGPT_API_KEY": "test-key",
+        "MUSICGPT_BASE_URL": musicgpt.base_url,
+        "MUSICGPT_POLL_INTERVAL": "0.2",
+        "MUSICGPT_STATUS_PER_MINUTE": "1000",
+        "JOB_LEASE_SECONDS": "2",
+    }
+
+
+async def test_a_killed_process_s_job_is_taken_over_and_delivered_once(tmp_path: Path, postgres_url: str):
+    """SIGKILL the process driving a job at MusicGPT: the other process claims it once the lease has
+    run out, tracks it from its saved handle (no second submit) and posts the result exactly once."""
+    audio = song(tmp_path)
+    logs = [tmp_path / "shard0.log", tmp_path / "shard1.log"]
+    procs: list[asyncio.subprocess.Process] = []
+    async with (
+        FakeMusicGPT(polls_to_complete=1_000_000) as musicgpt,
+        FakeDiscord(guild_id=SHARD0_GUILD, shard_count=2) as fake,
+    ):
+        fake.add_guild(SHARD1_GUILD, "Second server", channels=[(SHARD1_CHANNEL, "lobby")])
+        db: Database | None = None
+        try:
+            for shard, log in enumerate(logs):
+                with log.open("wb") as out:
+                    procs.append(
+                        await asyncio.create_subprocess_exec(
+                            sys.executable,
+                            str(ROOT / "bot.py"),
+                            cwd=tmp_path,
+                            env=process_env(fake, musicgpt, tmp_path, postgres_url, shard),
+                            stdout=out,
+                            stderr=out,
+                        )
+                    )
+                await fake.wait_for(
+                    lambda s=shard: any(x.ready and x.shard == (s, 2) for x in fake.sessions.values()),
+                    timeout=30,
+                )
+            driver, survivor = procs
+            db = await Database.open(postgres_url)
+            jobs = JobRepository(db)
+
+            async def holder() -> str:
+                return await jobs.lease_holder(1) or ""
+
+            async def delivered() -> Job | None:
+                job = await jobs.get(1)
+                return job if job is not None and job.state is JobState.DELIVERED else None
+
+            ix = await fake.run_slash_command(
+                "remix", {"prompt": "lo-fi"}, attachments=[("tune.mp3", audio, "audio/mpeg")]
+            )
+            await ix.wait_response()
+            await fake.wait_for(lambda: musicgpt.jobs, timeout=30)
+            await until(lambda: _at_provider(jobs), poll=0.05)
+            assert f":{driver.pid}:" in await holder(), "the process running the server's shard drives it"
+
+            driver.send_signal(signal.SIGKILL)
+            await driver.wait()
+            # Once the 2 s lease has run out, the survivor's next tick claims the job.
+            await until(lambda: _contains(holder(), f":{survivor.pid}:"), poll=0.1)
+            musicgpt.complete(musicgpt.job())
+            await fake.wait_for(lambda: results_in(fake, fake.default_channel_id), timeout=30)
+            job = await until(delivered, poll=0.1)
+            assert job.result_message_id is not None
+            assert len(results_in(fake, fake.default_channel_id)) == 1, "posted exactly once"
+            assert musicgpt.submissions == 1, "never submitted again"
+            survivor.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(survivor.wait(), 20)
+        finally:
+            if db is not None:
+                await db.close()
+            for proc in procs:
+                if proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
+    survivor_log = logs[1].read_text()
+    assert "taken over from" in survivor_log, survivor_log
+    assert "Traceback" not in survivor_log, survivor_log
+
+
+async def _at_provider(jobs: JobRepository) -> bool:
+    job = await jobs.get(1)
+    return job is not None and job.state in (JobState.SUBMITTED, JobState.RUNNING)
+
+
+async def _contains(text: Awaitable[str], part: str) -> bool:
+    return part in await text

@@ -32,6 +32,10 @@ from tests.tones import write_tone
 @dataclass
 class Queue:
     enqueued: list[int] = field(default_factory=list)
+    held_by: None = None  # no job leases (as cli.py)
+
+    def new_lease(self) -> None:
+        return None
 
     async def enqueue(self, job: Job) -> None:
         self.enqueued.append(job.id)

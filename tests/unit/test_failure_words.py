@@ -26,6 +26,11 @@ def jobs(db: Database) -> JobRepository:
 
 
 class NoRunner:
+    held_by = None  # no job leases (as cli.py)
+
+    def new_lease(self) -> None:
+        return None
+
     async def enqueue(self, job: object) -> None:
         raise AssertionError("a refused request is never queued")
 

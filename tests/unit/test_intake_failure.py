@@ -20,6 +20,11 @@ from tests.tones import write_tone
 
 
 class NoRunner:
+    held_by = None  # no job leases (as cli.py)
+
+    def new_lease(self) -> None:
+        return None
+
     async def enqueue(self, job) -> None:
         raise AssertionError("a job whose check crashed is never queued")
 

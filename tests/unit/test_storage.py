@@ -5,6 +5,7 @@ file, PostgreSQL's migrations under an advisory lock."""
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -15,7 +16,7 @@ from domain.kinds import JobKind
 from domain.tracking import Handle
 from storage.db import Database, IntegrityError, migrations
 from storage.guilds import GuildRepository
-from storage.jobs import JobRepository
+from storage.jobs import JobRepository, Lease
 from storage.postgres import LOCK_MIGRATIONS, MIGRATION_LOCK, UNLOCK_MIGRATIONS, numbered
 from storage.sqlite import SqliteDatabase
 from tests.backends import Backend, drop_schema, fresh_schema
@@ -183,8 +184,13 @@ async def test_a_job_cancelled_while_its_audio_is_checked_stays_cancelled(repo, 
             return LocalProvider(tmp_path)
 
     class Runner:
+        held_by = None  # no job leases (as cli.py)
+
         def __init__(self) -> None:
             self.enqueued: list[int] = []
+
+        def new_lease(self) -> None:
+            return None
 
         async def enqueue(self, job):
             self.enqueued.append(job.id)
@@ -256,10 +262,23 @@ async def test_start_up_scans_read_the_state_index(sqlite_repo):
         job = await repo.create(new_job(n))
         if n % 2:
             await repo.transition(job.id, JobState.REJECTED, error="no")
-    # engine.runner start resumes unfinished jobs; face.bot start rechecks jobs left in RECEIVED.
-    for call in (repo.unfinished, lambda: repo.in_state(JobState.RECEIVED)):
+    # engine.runner start claims the unfinished jobs (a runner without leases reads them), and each
+    # lease tick claims the run-out leases and counts the other processes' jobs at each provider.
+    lease = Lease("host:1:a", datetime(2026, 1, 1, tzinfo=UTC))
+    for call in (
+        repo.unfinished,
+        lambda: repo.claim(lease, lease.until),
+        lambda: repo.in_flight_elsewhere("host:2:b"),
+    ):
         for plan in await plans(repo, call):
             assert plan.startswith("SEARCH jobs USING INDEX jobs_by_state (state=?)"), plan
+    # The renewal touches only the rows its process holds.
+    async with repo.db.conn.execute(
+        "EXPLAIN QUERY PLAN UPDATE jobs SET lease_until = ? WHERE lease_holder = ?", ("x", "host:1:a")
+    ) as cur:
+        assert [row[3] for row in await cur.fetchall()] == [
+            "SEARCH jobs USING INDEX jobs_by_lease_holder (lease_holder=?)"
+        ]
 
 
 async def test_an_upgrade_keeps_the_jobs_of_an_older_database(tmp_path):
