@@ -179,10 +179,20 @@ class Runner:
     def position_hint(self, job: Job) -> int | None:
         return self._positions.get(job.id)
 
+    def drives(self, job_id: int) -> bool:
+        """Whether this process drives the job now: its webhook deliveries are handed to its tracker
+        here, and a process that receives one for a job it does not drive forwards it
+        (engine/relay.py). The one place that decides it: the runner has the job in its memory."""
+        return job_id in self._inboxes
+
+    def driven(self) -> list[int]:
+        """Every job this process drives now (see drives)."""
+        return [job_id for job_id in self._inboxes if self.drives(job_id)]
+
     def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
-        """The job being driven that this webhook URL names; None if no job here is being driven."""
+        """The job this webhook URL names, if this process drives it; else None. No query."""
         job_id = self._live.get((provider, token))
-        if job_id is None:
+        if job_id is None or not self.drives(job_id):
             return None
         return WebhookTarget(job_id, False, self._handles.get(job_id))
 
