@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -17,7 +18,7 @@ from engine.relay import WebhookRelay
 from engine.runner import Runner
 from providers.registry import Registry
 from storage.db import Database
-from storage.jobs import JobRepository
+from storage.jobs import JobRepository, WebhookTarget
 
 log = logging.getLogger(__name__)
 
@@ -147,21 +148,26 @@ class WebServer:
             # The token is right but the delivery is about another task: not this job's, change nothing.
             log.info("webhook for job %s names another task; refused", target.job_id)
             return self._answer(name, "refused", {"error": "unknown"}, 404)
-        delivery_id = str(payload.get("_webhook_id") or hashlib.sha256(body).hexdigest())
-        if live is not None:
-            if not await self.jobs.record_delivery(name, delivery_id, target.job_id):
-                return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
-            # 2xx even when nobody is tracking right now: polling remains the backstop.
-            self.runner.push_webhook(target.job_id, payload)
-            return self._answer(name, "accepted", {"ok": True}, 200)
-        # Not driven here. 2xx whatever follows: a resend would change nothing.
+        if live is None:
+            return await self._driven_elsewhere(name, target, payload, body)
+        if not await self.jobs.record_delivery(name, _delivery_id(payload, body), target.job_id):
+            return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
+        # 2xx even when nobody is tracking right now: polling remains the backstop.
+        self.runner.push_webhook(target.job_id, payload)
+        return self._answer(name, "accepted", {"ok": True}, 200)
+
+    async def _driven_elsewhere(
+        self, name: str, target: WebhookTarget, payload: dict[str, Any], body: bytes
+    ) -> web.Response:
+        """A delivery for a job this process does not drive. 2xx whatever follows: a resend would
+        change nothing."""
         if target.finished:
             return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
         if self.relay is None or not self.relay.forwards:
-            # One process (SQLite): nothing here would take it; polling remains the backstop.
+            # One process (SQLite): nothing would take it; polling remains the backstop.
             return self._answer(name, "idle", {"ok": True, "duplicate": False}, 200)
         # Another process drives it (or will resume it): stored for it, and it is told.
-        if not await self.relay.forward(name, delivery_id, target.job_id, payload):
+        if not await self.relay.forward(name, _delivery_id(payload, body), target.job_id, payload):
             return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
         return self._answer(name, "forwarded", {"ok": True}, 200)
 
@@ -169,3 +175,8 @@ class WebServer:
     def _answer(provider: str, outcome: str, body: dict[str, object], status: int) -> web.Response:
         metrics.WEBHOOK_DELIVERIES.labels(provider, outcome).inc()
         return web.json_response(body, status=status)
+
+
+def _delivery_id(payload: dict[str, Any], body: bytes) -> str:
+    """What deduplicates a delivery: the provider's own id when it sends one, else the body's digest."""
+    return str(payload.get("_webhook_id") or hashlib.sha256(body).hexdigest())
