@@ -9,10 +9,10 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import pytest
@@ -36,6 +36,8 @@ from tests.tones import write_tone
 from tests.waiting import until
 from tests.webhook_rig import Sink
 from web.server import WebServer
+
+T = TypeVar("T")
 
 
 class Results:
@@ -157,14 +159,23 @@ async def test_a_delivery_to_the_process_not_driving_the_job_completes_it_there(
         fake.complete(submitted)
         payloads = fake.webhook_payloads(submitted)
         async with aiohttp.ClientSession() as http:
-            answers = [await post(http, b.url(job), p) for p in payloads]
-            resent = await post(http, b.url(job), payloads[0])
+            # One delivery reaches A itself: handled there as ever, one INSERT and no NOTIFY.
+            local = await counted(a.db, post(http, a.url(job), payloads[0]))
+            # The rest reach B: the lookup, then stored and signalled in one more statement each.
+            forwarded = [await counted(b.db, post(http, b.url(job), p)) for p in payloads[1:]]
+            resent = await post(http, b.url(job), payloads[1])
             final = await until(
                 lambda: _finished(a.jobs, job.id),
             )
             late = await post(http, b.url(job), payloads[1])
 
-        assert answers == [(200, {"ok": True})] * len(payloads), "each stored for A and A told"
+        answer, statements = local
+        assert answer == (200, {"ok": True})
+        deliveries = [sql for sql in statements if "webhook_deliveries" in sql]
+        assert len(deliveries) == 1 and "pg_notify" not in deliveries[0], statements
+        for answer, statements in forwarded:
+            assert answer == (200, {"ok": True}), "stored for A and A told"
+            assert len(statements) == 2 and "pg_notify" in statements[1], statements
         assert resent == (200, {"ok": True, "duplicate": True})
         assert late == (200, {"ok": True, "duplicate": True}), "the job is finished"
         assert final.state is JobState.DELIVERED
@@ -174,6 +185,16 @@ async def test_a_delivery_to_the_process_not_driving_the_job_completes_it_there(
         assert clock.monotonic() == 0.0
         waiting = await a.db.fetchall("SELECT payload FROM webhook_deliveries WHERE payload IS NOT NULL")
         assert waiting == [], "every stored delivery was taken"
+
+
+async def counted(db: Database, request: Awaitable[T]) -> tuple[T, list[str]]:
+    """What `request` answered, and the statements `db` sent meanwhile."""
+    statements: list[str] = []
+    db.trace(statements.append)
+    try:
+        return await request, statements
+    finally:
+        db.trace(None)
 
 
 async def _finished(jobs: JobRepository, job_id: int) -> Job | None:
