@@ -1,6 +1,7 @@
 """Two bot processes on one PostgreSQL and one WORK_DIR, each on its own gateway shard (SHARD_COUNT=2,
 SHARD_IDS=0 and 1): a member's /remix is answered and delivered by the process holding the shard of
-that member's server, and only the process holding shard 0 syncs the slash commands."""
+that member's server, and only the process holding shard 0 syncs the slash commands. A provider's
+webhook that reaches the process not driving the job (behind one load balancer) still completes it."""
 
 from __future__ import annotations
 
