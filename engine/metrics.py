@@ -81,7 +81,8 @@ STATUS_FRESHNESS = Histogram(
 )
 WEBHOOK_DELIVERIES = Counter(
     "remixbot_webhook_deliveries",
-    "Webhook deliveries by outcome: accepted, duplicate, unknown, refused, idle (job not driven here).",
+    "Webhook deliveries by outcome: accepted, duplicate, unknown, refused, forwarded (stored for the "
+    "process driving the job), idle (job driven by no process that could hear of it).",
     ["provider", "outcome"],
     registry=REGISTRY,
 )

@@ -149,6 +149,9 @@ class Runner:
         self.sole_process = sole_process
         # Jobs claimed in RECEIVED (their input check was cut short): checked again by the face.
         self.on_received = on_received
+        # Jobs launched here after another process held them: webhook deliveries stored for them
+        # while they were there are collected at once (the face wires engine/relay.py in).
+        self.on_taken_over: Callable[[list[int]], None] | None = None
         # Per provider, jobs at the provider that other processes hold (refreshed every lease tick).
         self._elsewhere: dict[str, int] = {}
         # Jobs taken over from another process with a handle: their webhook deliveries may still go
@@ -178,6 +181,7 @@ class Runner:
         """Carry each job on from the state it reached, as after a restart; how many were resumed at
         their provider. `taken_over`: the leases were other processes' (run out)."""
         resumed = 0
+        launched_here: list[int] = []
         for job, previous in claimed:
             if not self.owns(job):
                 continue
@@ -198,8 +202,11 @@ class Runner:
                 elif job.state in (S.SUBMITTED, S.RUNNING, S.DELIVERING):
                     resumed += 1
                     self._launch(job)
+                    launched_here.append(job.id)
             except (IllegalTransition, LeaseLost) as exc:
                 log.info("job %s: not carried on here, %s", job.id, exc)
+        if taken_over and launched_here and self.on_taken_over is not None:
+            self.on_taken_over(launched_here)
         return resumed
 
     # -- leases ----------------------------------------------------------------------------------------
@@ -309,10 +316,19 @@ class Runner:
     def position_hint(self, job: Job) -> int | None:
         return self._positions.get(job.id)
 
+    def tracks(self, job_id: int) -> bool:
+        """Whether the job's tracker runs here: its webhook deliveries are handed to it here, and a
+        process that receives one for a job it does not track forwards it (engine/relay.py)."""
+        return job_id in self._inboxes
+
+    def tracked(self) -> list[int]:
+        """Every job whose tracker runs here (see tracks)."""
+        return list(self._inboxes)
+
     def webhook_target(self, provider: str, token: str) -> WebhookTarget | None:
-        """The job being driven that this webhook URL names; None if no job here is being driven."""
+        """The job this webhook URL names, if this process drives it; else None. No query."""
         job_id = self._live.get((provider, token))
-        if job_id is None:
+        if job_id is None or not self.tracks(job_id):
             return None
         return WebhookTarget(job_id, False, self._handles.get(job_id))
 

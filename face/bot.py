@@ -21,6 +21,7 @@ from engine.admin import AdminRules, JobHooks, RuleDefaults
 from engine.budgets import Budgets, Pricing
 from engine.downloads import STRICT, DownloadPolicy
 from engine.intake import Intake
+from engine.relay import WebhookRelay
 from engine.runner import Runner
 from engine.session_scheduler import SessionScheduler
 from engine.sessions import SessionEngine
@@ -207,6 +208,9 @@ class RemixBot(commands.AutoShardedBot):
             # A job claimed while its input was being checked (the check was cut short): again.
             on_received=lambda job: self._spawn(self._recheck(job)),
         )
+        # Webhook deliveries that reach this process for a job another process drives, and back.
+        self.relay = WebhookRelay(self.runner, self.jobs)
+        self.runner.on_taken_over = self.relay.collect
         self.intake = Intake(
             self.jobs,
             self.registry,
@@ -228,6 +232,7 @@ class RemixBot(commands.AutoShardedBot):
             shards=self.shard_states,
             database=self.db,
             metrics_enabled=s.metrics_enabled,
+            relay=self.relay,
         )
         # -- remix sessions: the engine exists before the cogs that use it --
         self.session_face = DiscordSessions(self, interval=s.status_edit_interval, writer=self.writer)
@@ -244,7 +249,9 @@ class RemixBot(commands.AutoShardedBot):
         else:
             log.info("shards %s: the process running shard 0 syncs the commands", s.shard_ids)
         await self.runner.start()
-        # After the runner: a webhook for a resumed job then finds its tracker waiting.
+        # After the runner: a webhook for a resumed job then finds its tracker waiting, whether it
+        # arrives here or was stored by another process (while this one was away, too).
+        await self.relay.start()
         await self.web.start()
         # After the runner too: catching up on deadlines missed while down posts entries and results.
         self.session_scheduler.start()
@@ -314,6 +321,7 @@ class RemixBot(commands.AutoShardedBot):
             task.cancel()
         if hasattr(self, "runner"):
             await self.session_scheduler.stop()
+            await self.relay.close()
             await self.runner.close()
             await self.status_board.close()
             await self.session_face.close()

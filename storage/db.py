@@ -35,6 +35,12 @@ class Row(Protocol):
     def keys(self) -> Iterable[str]: ...
 
 
+class Listening(Protocol):
+    """A LISTEN kept open (Database.listen); closing it stops hearing."""
+
+    async def close(self) -> None: ...
+
+
 class DatabaseUnavailable(Exception):
     """The database could not be reached at start; the message is one line for the operator."""
 
@@ -89,6 +95,9 @@ class Queries(ABC):
 
 class Database(Queries):
     dialect: ClassVar[Dialect]
+    # Whether several processes may drive jobs on this database at once (PostgreSQL); a SQLite file
+    # has one bot process (cli.py beside it drives only its own jobs).
+    shared: ClassVar[bool]
 
     @staticmethod
     async def open(target: str | Path) -> Database:
@@ -123,6 +132,15 @@ class Database(Queries):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    async def listen(
+        self, channel: str, heard: Callable[[str], None], *, connected: Callable[[], None]
+    ) -> Listening | None:
+        """Hear `NOTIFY channel, 'payload'` from the other processes on this database: `heard(payload)`
+        for each, on a connection of its own that is opened again when it drops; `connected()` each
+        time it listens (again), since what was sent meanwhile is not replayed. None on a database
+        that is not shared: there is nobody to hear."""
+        return None
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query within PING_SECONDS (for /healthz)."""

@@ -29,6 +29,10 @@ _PREDECESSORS: dict[JobState, tuple[str, ...]] = {
     state: tuple(sorted(src for src, dests in TRANSITIONS.items() if state in dests)) for state in JobState
 }
 
+# The NOTIFY channel on which a process that stored a delivery for a job it does not drive names that
+# job ('<job id>'); every process LISTENs (engine/relay.py).
+JOB_WEBHOOK = "job_webhook"
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -357,6 +361,41 @@ class JobRepository:
         )
         new = {(row[0], row[1]) for row in inserted}
         return [first[(p, d)] == n and (p, d) in new for n, (p, d, _) in enumerate(batch)]
+
+    async def forward_delivery(
+        self, provider: str, delivery_id: str, job_id: int, payload: dict[str, Any]
+    ) -> bool:
+        """Store a delivery for a job driven by another process and name the job on JOB_WEBHOOK, in
+        one statement (the NOTIFY goes out when it commits, so the row is there to be read). False
+        when the delivery was seen before: nothing stored, nobody told. PostgreSQL only: only there
+        do several processes share the jobs."""
+        row = await self.db.fetchone(
+            "WITH stored AS (INSERT INTO webhook_deliveries "
+            "(provider, delivery_id, job_id, received_at, payload) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING job_id) "
+            "SELECT pg_notify(?, job_id::text) FROM stored",
+            (provider, delivery_id, job_id, utcnow(), json.dumps(payload), JOB_WEBHOOK),
+        )
+        return row is not None
+
+    async def take_forwarded(self, job_ids: Sequence[int]) -> list[tuple[int, dict[str, Any]]]:
+        """The stored deliveries of these jobs, oldest first, as (job id, payload); each is handed out
+        once (its payload cleared in the same statement, rows another process is taking skipped).
+        PostgreSQL only, like forward_delivery."""
+        if not job_ids:
+            return []
+        rows = await self.db.fetchall(
+            "WITH waiting AS (SELECT provider, delivery_id, job_id, payload, received_at "
+            "FROM webhook_deliveries "
+            f"WHERE job_id IN ({', '.join('?' for _ in job_ids)}) AND payload IS NOT NULL "
+            "FOR UPDATE SKIP LOCKED) "
+            "UPDATE webhook_deliveries AS d SET payload = NULL FROM waiting AS w "
+            "WHERE d.provider = w.provider AND d.delivery_id = w.delivery_id "
+            "RETURNING w.job_id, w.payload, w.received_at",
+            list(job_ids),
+        )
+        ordered = sorted(rows, key=lambda row: row["received_at"])
+        return [(int(row["job_id"]), json.loads(row["payload"])) for row in ordered]
 
 
 class _Batched(Generic[T, R]):

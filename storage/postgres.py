@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
@@ -15,6 +15,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from storage.db import Database, DatabaseUnavailable, IntegrityError, Queries, Row, Trace, migrations
+from storage.listener import Listener
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +104,12 @@ class _Statements(Queries):
 
 class PostgresDatabase(Database):
     dialect = "postgres"
+    shared = True
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self.pool = pool
+        # For connections outside the pool (LISTEN); it may hold a password, so it is never logged.
+        self._url = url
         self._statements = _Statements(pool)
 
     @classmethod
@@ -117,7 +121,7 @@ class PostgresDatabase(Database):
         except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
             # The driver's words (host, port, user; never the password), not the URL itself.
             raise DatabaseUnavailable(f"PostgreSQL refused or unreachable: {exc}") from exc
-        db = cls(pool)
+        db = cls(pool, url)
         try:
             await db.migrate()
         except BaseException:
@@ -144,6 +148,13 @@ class PostgresDatabase(Database):
     async def transaction(self) -> AsyncIterator[Queries]:
         async with self.pool.acquire() as conn, conn.transaction():
             yield _Statements(conn, self._statements.trace)
+
+    async def listen(
+        self, channel: str, heard: Callable[[str], None], *, connected: Callable[[], None]
+    ) -> Listener:
+        listener = Listener(self._url, channel, heard, connected)
+        await listener.start()
+        return listener
 
     async def version(self) -> int:
         async with self.pool.acquire() as conn:

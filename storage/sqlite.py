@@ -67,6 +67,7 @@ class _Statements(Queries):
 
 class SqliteDatabase(Database):
     dialect = "sqlite"
+    shared = False
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn

@@ -7,16 +7,18 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from domain.errors import WebhookRejected
 from engine import metrics
+from engine.relay import WebhookRelay
 from engine.runner import Runner
 from providers.registry import Registry
 from storage.db import Database
-from storage.jobs import JobRepository
+from storage.jobs import JobRepository, WebhookTarget
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class WebServer:
         metrics_enabled: bool = False,
         shards: Callable[[], Mapping[int, bool]] | None = None,
         database: Database | None = None,
+        relay: WebhookRelay | None = None,
     ) -> None:
         self.jobs = jobs
         self.registry = registry
@@ -57,6 +60,8 @@ class WebServer:
         # This process's gateway shards (id -> session up) and its database, both shown by /healthz.
         self.shards = shards
         self.database = database
+        # Deliveries for jobs that another process drives go to it through the database.
+        self.relay = relay
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_get("/healthz", self.healthz)
         self.app.router.add_post("/webhooks/{provider}/{token}", self.webhook)
@@ -110,10 +115,12 @@ class WebServer:
         return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     async def webhook(self, request: web.Request) -> web.Response:
-        """One SQL statement per delivery at most.
+        """One SQL statement per delivery at most, two for a delivery forwarded to another process.
 
-        A job being driven is found in the runner's memory, so only the dedupe INSERT touches the
+        A job driven here is found in the runner's memory, so only the dedupe INSERT touches the
         database; any other token costs one indexed SELECT (unknown, finished, or not driven here).
+        On a shared database a job driven by another process costs a second statement: the delivery
+        stored and that process told (engine/relay.py).
         """
         name, token = request.match_info["provider"], request.match_info["token"]
         if name not in self.registry:
@@ -142,18 +149,34 @@ class WebServer:
             log.info("webhook for job %s names another task; refused", target.job_id)
             return self._answer(name, "refused", {"error": "unknown"}, 404)
         if live is None:
-            # Finished, or not driven by this process: nothing would take the payload. 2xx all the
-            # same (a resend would change nothing); polling remains the backstop for a job not driven.
-            outcome = "duplicate" if target.finished else "idle"
-            return self._answer(name, outcome, {"ok": True, "duplicate": target.finished}, 200)
-        delivery_id = str(payload.get("_webhook_id") or hashlib.sha256(body).hexdigest())
-        if not await self.jobs.record_delivery(name, delivery_id, target.job_id):
+            return await self._driven_elsewhere(name, target, payload, body)
+        if not await self.jobs.record_delivery(name, _delivery_id(payload, body), target.job_id):
             return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
         # 2xx even when nobody is tracking right now: polling remains the backstop.
         self.runner.push_webhook(target.job_id, payload)
         return self._answer(name, "accepted", {"ok": True}, 200)
 
+    async def _driven_elsewhere(
+        self, name: str, target: WebhookTarget, payload: dict[str, Any], body: bytes
+    ) -> web.Response:
+        """A delivery for a job this process does not drive. 2xx whatever follows: a resend would
+        change nothing."""
+        if target.finished:
+            return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
+        if self.relay is None or not self.relay.forwards:
+            # One process (SQLite): nothing would take it; polling remains the backstop.
+            return self._answer(name, "idle", {"ok": True, "duplicate": False}, 200)
+        # Another process drives it (or will resume it): stored for it, and it is told.
+        if not await self.relay.forward(name, _delivery_id(payload, body), target.job_id, payload):
+            return self._answer(name, "duplicate", {"ok": True, "duplicate": True}, 200)
+        return self._answer(name, "forwarded", {"ok": True}, 200)
+
     @staticmethod
     def _answer(provider: str, outcome: str, body: dict[str, object], status: int) -> web.Response:
         metrics.WEBHOOK_DELIVERIES.labels(provider, outcome).inc()
         return web.json_response(body, status=status)
+
+
+def _delivery_id(payload: dict[str, Any], body: bytes) -> str:
+    """What deduplicates a delivery: the provider's own id when it sends one, else the body's digest."""
+    return str(payload.get("_webhook_id") or hashlib.sha256(body).hexdigest())

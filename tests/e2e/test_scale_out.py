@@ -1,6 +1,7 @@
 """Two bot processes on one PostgreSQL and one WORK_DIR, each on its own gateway shard (SHARD_COUNT=2,
 SHARD_IDS=0 and 1): a member's /remix is answered and delivered by the process holding the shard of
-that member's server, and only the process holding shard 0 syncs the slash commands."""
+that member's server, and only the process holding shard 0 syncs the slash commands. A provider's
+webhook that reaches the process not driving the job (behind one load balancer) still completes it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from engine.takes import Take
 from face.results import DiscordResults
 from storage.db import Database
 from storage.jobs import JobRepository
-from tests.e2e.harness import fake_hosts, song
+from tests.e2e.harness import fake_hosts, free_port, song
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
 from tests.fakes.musicgpt import FakeMusicGPT
 from tests.waiting import until
@@ -36,9 +37,10 @@ SHARD1_GUILD = 3 << 22
 SHARD1_CHANNEL = SHARD1_GUILD + 10
 
 
-def process_settings(fake: FakeDiscord, tmp: Path, database_url: str, shard_ids: str) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+def process_settings(
+    fake: FakeDiscord, tmp: Path, database_url: str, shard_ids: str, **extra: Any
+) -> Settings:
+    values: dict[str, Any] = dict(
         discord_token="fake-token",
         database_url=database_url,
         work_dir=tmp / "shared-work",  # one volume for every process
@@ -46,11 +48,13 @@ def process_settings(fake: FakeDiscord, tmp: Path, database_url: str, shard_ids:
         shard_ids=shard_ids,
         discord_api_base=fake.api_base,
         discord_gateway_url=fake.gateway_url,
-        download_allowed_hosts=fake_hosts({"discord_api_base": fake.api_base}),
         webhook_host="127.0.0.1",
         webhook_port=0,
         status_edit_interval=0.05,
     )
+    values.update(extra)
+    values["download_allowed_hosts"] = fake_hosts(values)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @contextlib.asynccontextmanager
@@ -121,7 +125,60 @@ async def test_each_process_serves_the_servers_on_its_shard(
         assert interactions == [str(SHARD0_GUILD if shard_id == 0 else SHARD1_GUILD)]
 
 
-async def wait_until_delivered(database_url: str, job_id: int) -> None:
+async def test_a_webhook_sent_to_the_process_not_driving_the_job_still_completes_it(
+    tmp_path: Path, postgres_url: str
+):
+    ports = {0: free_port(), 1: free_port()}
+    audio = song(tmp_path, fmt="wav")
+    # /byId never finishes and the backstop poll is a minute away: only the webhooks can deliver it.
+    async with FakeMusicGPT(polls_to_complete=10_000, eta=42) as musicgpt:
+
+        def settings(shard: int) -> Settings:
+            return process_settings(
+                fake,
+                tmp_path,
+                postgres_url,
+                str(shard),
+                default_provider="musicgpt",
+                musicgpt_api_key=musicgpt.api_key,
+                musicgpt_base_url=musicgpt.base_url,
+                musicgpt_backstop_poll_interval=60,
+                # Each process's own address; a load balancer in front would pick either.
+                public_base_url=f"http://127.0.0.1:{ports[shard]}",
+                webhook_port=ports[shard],
+            )
+
+        async with FakeDiscord(guild_id=SHARD0_GUILD, shard_count=2) as fake:
+            with patched_discord(fake):
+                fake.add_guild(SHARD1_GUILD, "Second server", channels=[(SHARD1_CHANNEL, "lobby")])
+                async with (
+                    bot_process(settings(1), fake, shard=1),
+                    bot_process(settings(0), fake, shard=0),
+                ):
+                    ix = await fake.run_slash_command(
+                        "remix",
+                        {"prompt": "nightcore please"},
+                        attachments=[("tune.wav", audio, "audio/wav")],
+                        channel_id=SHARD1_CHANNEL,
+                    )
+                    await ix.wait_response()
+                    await fake.wait_for(lambda: musicgpt.jobs, timeout=30)
+                    job = musicgpt.job()
+                    # Submitted by shard 1's process, with its webhook URL; sent to shard 0's instead.
+                    assert job.webhook_url is not None and f":{ports[1]}/" in job.webhook_url
+                    elsewhere = job.webhook_url.replace(f":{ports[1]}/", f":{ports[0]}/")
+                    statuses = await musicgpt.send_webhooks(url=elsewhere, duplicates=2, seed=3)
+                    await fake.wait_for(lambda: results_in(fake, SHARD1_CHANNEL), timeout=30)
+                    await wait_until_delivered(postgres_url, 1, provider="musicgpt")
+                    await asyncio.sleep(0.5)  # a second result would show up by now
+
+    assert statuses and all(s == 200 for s in statuses)
+    assert len(results_in(fake, SHARD1_CHANNEL)) == 1, "delivered once"
+    assert job.polls == 0, "the forwarded webhooks carried it, not polling"
+    assert musicgpt.submissions == 1
+
+
+async def wait_until_delivered(database_url: str, job_id: int, provider: str = "local") -> None:
     """The job's row reads DELIVERED (the result message is posted just before)."""
     db = await Database.open(database_url)
     try:
@@ -129,7 +186,7 @@ async def wait_until_delivered(database_url: str, job_id: int) -> None:
         for _ in range(200):
             job = await jobs.get(job_id)
             if job is not None and job.state is JobState.DELIVERED:
-                assert job.provider == "local"
+                assert job.provider == provider
                 return
             await asyncio.sleep(0.05)
         raise AssertionError(f"job {job_id} never delivered")

@@ -96,6 +96,8 @@ async def test_a_runner_that_lost_the_lease_stops_writing_and_the_other_carries_
     seen_first, seen_second = Statuses(), Statuses()
     a = runner(jobs, first, seen_first, clock, tmp_path, "a:1:x")
     b = runner(jobs, second, seen_second, clock, tmp_path, "b:2:y")
+    taken_over: list[list[int]] = []
+    b.on_taken_over = taken_over.append
     try:
         await a.start()
         await until(lambda: first.tracked)
@@ -110,6 +112,7 @@ async def test_a_runner_that_lost_the_lease_stops_writing_and_the_other_carries_
         await clock.advance(LEASE + 1)
         await until(lambda: b.drives(job_id) and second.tracked)
         assert await jobs.lease_holder(job_id) == "b:2:y"
+        assert taken_over == [[job_id]], "webhooks stored while a held it are collected at once"
         assert second.submits == 0 and first.submits == 1, "tracked again, never submitted again"
         assert first.tracked[0].webhook_url and second.tracked[0].webhook_url is None, (
             "the job taken over is polled at the normal interval, not the webhook backstop's"
