@@ -14,9 +14,10 @@ tenth of the load (ratio: ours / baseline, lower is better for latencies and cos
 Figures: commands acknowledged within Discord's 3 s and the acknowledgement p50 / p99 as Discord
 sees it (the fake's clock, from sending INTERACTION_CREATE to receiving the callback; exact), the
 same p99 inside the bot and the event-loop lag p99 (bucket bounds of the bot's /metrics
-histograms), peak RSS of the bot process (VmHWM), CPU per job (the bot process alone), Discord
-requests per job and 429s (/metrics), and jobs delivered exactly once (one result message each,
-every row DELIVERED).
+histograms), peak RSS of the bot process (VmHWM) and the memory of its audio worker processes
+(engine/offload.py; their proportional set size, shared pages counted once), CPU per job (the bot
+process alone), Discord requests per job and 429s (/metrics), and jobs delivered exactly once (one
+result message each, every row DELIVERED).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ async def burst(jobs: int, per_second: float | None = None) -> dict[str, float]:
             next_report = time.perf_counter() + 15
             while results(bot) < jobs and time.perf_counter() < deadline:
                 await asyncio.sleep(0.5)
+                bot.h.sample()
                 if time.perf_counter() >= next_report:
                     next_report += 15
                     acked = sum(1 for ix in interactions if ix.response is not None)
@@ -84,7 +86,7 @@ async def burst(jobs: int, per_second: float | None = None) -> dict[str, float]:
             cpu = bot.h.cpu() - cpu_before
             samples = await metrics(bot)
             bot.h.sample()
-            peak_rss = bot.h.peak_rss_mb
+            peak_rss, helpers_pss = bot.h.peak_rss_mb, bot.h.helpers_pss_mb
             rows = await _all_jobs(bot)
             posted = results(bot)
             delivered = sum(1 for j in rows if j.state is JobState.DELIVERED)
@@ -100,6 +102,7 @@ async def burst(jobs: int, per_second: float | None = None) -> dict[str, float]:
         "ack p99, bot's /metrics (<= ms)": 1000 * quantile(samples, "remixbot_ack_latency_seconds", 0.99),
         "loop lag p99, /metrics (<= ms)": 1000 * quantile(samples, "remixbot_event_loop_lag_seconds", 0.99),
         "peak RSS, bot process (MB)": peak_rss,
+        "its audio workers, PSS (MB)": helpers_pss,
         "CPU per job, bot process (ms)": 1000 * cpu / jobs,
         "Discord requests per job": total(samples, "remixbot_discord_requests_total") / jobs,
         "429s from Discord": total(samples, "remixbot_discord_rate_limited_total"),

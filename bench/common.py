@@ -57,6 +57,9 @@ class BotProcess(Harness):
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] | None = None
     peak_rss_mb: float = 0.0  # VmHWM of the last process, read just before it was killed
+    # The bot's own helper processes (audio workers and their fork server): their proportional set
+    # size summed (pages they share with each other counted once), the most any sample() saw.
+    helpers_pss_mb: float = 0.0
     cpu_seconds: float = 0.0  # user + system CPU of every process so far, read likewise
     _starts: int = 0
 
@@ -75,6 +78,7 @@ class BotProcess(Harness):
         assert self.process is None
         sessions_before = len(self.discord.sessions)
         self.process = self._spawn()
+        self._profile()
         await self.discord.wait_for(
             lambda: (
                 self.process is None
@@ -102,12 +106,26 @@ class BotProcess(Harness):
                 cwd=self.tmp,
             )
 
+    def _profile(self) -> None:
+        """With BENCH_PYSPY=DIR (and py-spy installed), record the bot process's stacks into DIR."""
+        out = os.environ.get("BENCH_PYSPY")
+        if out and self.process is not None:
+            target = Path(out) / f"bot-{os.getpid()}-{self._starts}.txt"
+            command = ["py-spy", "record", "--pid", str(self.process.pid), "--format", "raw", "-r", "50"]
+            self._spy = subprocess.Popen(
+                [*command, "-o", str(target), "--nonblocking"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
     def sample(self) -> None:
         """Read the live process's peak RSS and CPU from /proc."""
         assert self.process is not None
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        hwm = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
-        self.peak_rss_mb = int(hwm.split()[1]) / 1024
+        self.peak_rss_mb = _memory(f"/proc/{self.process.pid}/status", "VmHWM:")
+        helpers = _descendants(self.process.pid)
+        if helpers:
+            pss = sum(_memory(f"/proc/{pid}/smaps_rollup", "Pss:") for pid in helpers)
+            self.helpers_pss_mb = max(self.helpers_pss_mb, pss)
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         self._cpu_now = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -128,8 +146,32 @@ class BotProcess(Harness):
             self.process.send_signal(signal.SIGKILL)
         await asyncio.to_thread(self.process.wait)
         self.process = None
+        if self._spy is not None:
+            await asyncio.to_thread(self._spy.wait)
+            self._spy = None
 
     _cpu_now: float = 0.0
+    _spy: subprocess.Popen[bytes] | None = None
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children...), read from /proc."""
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def _memory(path: str, field: str) -> float:
+    """A memory figure of a /proc file in MB (0 when the process is gone)."""
+    try:
+        status = Path(path).read_text()
+    except OSError:
+        return 0.0
+    line = next((line for line in status.splitlines() if line.startswith(field)), f"{field} 0 kB")
+    return int(line.split()[1]) / 1024
 
 
 @contextlib.asynccontextmanager

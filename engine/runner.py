@@ -30,6 +30,7 @@ from engine.admin import JobHooks
 from engine.downloads import STRICT, DownloadPolicy
 from engine.fair_queue import FairQueue
 from engine.kept import discard, keep, kept_jobs
+from engine.offload import THREAD, Offload
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider
 from engine.takes import Take, fetch_takes, take_dir
@@ -67,8 +68,10 @@ class Runner:
         input_retention: float = 0.0,
         hooks: JobHooks | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        audio: Offload = THREAD,
     ) -> None:
         self.jobs = jobs
+        self.audio = audio
         self.registry = registry
         self.status = status
         self.results = results
@@ -603,6 +606,7 @@ class Runner:
                 refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
                 clock=self.clock,
                 until=self.clock.monotonic() + download_for,
+                audio=self.audio,
             )
         except ProviderError as error:
             _discard(dest, completed)

@@ -21,6 +21,7 @@ from engine.admin import AdminRules, JobHooks, RuleDefaults
 from engine.budgets import Budgets, Pricing
 from engine.downloads import STRICT, DownloadPolicy
 from engine.intake import Intake
+from engine.offload import THREAD, AudioWorkers, InThread
 from engine.runner import Runner
 from engine.session_scheduler import SessionScheduler
 from engine.sessions import SessionEngine
@@ -81,6 +82,8 @@ class BotOptions:
     # Gateway shards (SHARD_COUNT, SHARD_IDS): None, None runs every shard Discord recommends.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # Worker processes for audio work (engine/offload.py); 0: threads of this process.
+    audio_workers: int = 2
 
     @property
     def syncs_commands(self) -> bool:
@@ -132,6 +135,10 @@ class RemixBot(commands.AutoShardedBot):
         self.registry = registry
         self.extensions_to_load = extensions
         self.jobs = JobRepository(db)
+        # Probes, transcodes and waveforms run here, off the event loop's interpreter.
+        self.audio: InThread | AudioWorkers = (
+            AudioWorkers(options.audio_workers) if options.audio_workers else THREAD
+        )
         self.guilds_repo = GuildRepository(db)
         self.rules_repo = RulesRepository(db)
         self.budgets_repo = BudgetRepository(db)
@@ -161,6 +168,7 @@ class RemixBot(commands.AutoShardedBot):
         # Buttons are found again by their custom_id, so they keep working after a restart.
         self.add_dynamic_items(*DYNAMIC_ITEMS, *SESSION_ITEMS)
         await self.writer.load()
+        await self.audio.start()
         self.status_board = StatusBoard(
             self,
             self.jobs,
@@ -185,6 +193,7 @@ class RemixBot(commands.AutoShardedBot):
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
             writer=self.writer,
             database_tag=await self.jobs.database_tag(),
+            audio=self.audio,
         )
         self.runner = Runner(
             self.jobs,
@@ -200,6 +209,7 @@ class RemixBot(commands.AutoShardedBot):
             input_retention=s.input_retention_hours * 3600,
             owns=started_in_discord,
             hooks=JobHooks(budgets, admin_log=self.admin_log),
+            audio=self.audio,
         )
         self.intake = Intake(
             self.jobs,
@@ -211,6 +221,7 @@ class RemixBot(commands.AutoShardedBot):
             max_jobs_per_member=s.max_jobs_per_member,
             guilds=self.guilds_repo,
             rules=self.admin_rules,
+            audio=self.audio,
         )
         self.web = WebServer(
             self.jobs,
@@ -317,4 +328,5 @@ class RemixBot(commands.AutoShardedBot):
             await self.writer.close()  # after everything that writes through it
             await self.web.stop()
             await self.admin_log.close()
+            self.audio.close()
         await super().close()
