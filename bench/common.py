@@ -110,7 +110,7 @@ class BotProcess(Harness):
         """With BENCH_PYSPY=DIR (and py-spy installed), record the bot process's stacks into DIR."""
         out = os.environ.get("BENCH_PYSPY")
         if out and self.process is not None:
-            target = Path(out) / f"bot-{os.getpid()}-{self._starts}.txt"
+            target = Path(out) / f"bot-{self.process.pid}.txt"
             command = ["py-spy", "record", "--pid", str(self.process.pid), "--format", "raw", "-r", "50"]
             self._spy = subprocess.Popen(
                 [*command, "-o", str(target), "--nonblocking"],
