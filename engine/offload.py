@@ -16,7 +16,10 @@ import contextlib
 import functools
 import logging
 import multiprocessing
+import os
 import sys
+import threading
+import time
 import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -25,9 +28,9 @@ from typing import Any, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Imported once by the fork server, so each worker starts from a process that already has PyAV and
-# shares those pages with it; every function sent to a worker lives in one of these.
-_PRELOAD = ["audio.probe", "audio.transcode", "audio.waveform", "engine.takes"]
+# Seconds between a worker's checks that the bot is still there.
+_WATCH_EVERY = 2.0
+_NICENESS = 10
 
 
 class Offload(Protocol):
@@ -51,10 +54,11 @@ THREAD = InThread()
 
 
 class AudioWorkers:
-    """At most `workers` processes, started on first use from a fork server (not forked from the
-    bot, whose threads and sockets a fork would copy). `fn` and its arguments travel by pickle, so
-    `fn` is a module-level function; its exceptions come back with their attributes. A worker that
-    dies (a decoder crash on a hostile file) fails that call only: the next call gets a new pool."""
+    """At most `workers` processes, spawned (not forked from the bot, whose threads and sockets a
+    fork would copy) when the bot starts. `fn` and its arguments travel by pickle, so `fn` is a
+    module-level function; its exceptions come back with their attributes. A worker that dies (a
+    decoder crash on a hostile file) fails that call only: the next call gets a new pool. A worker
+    whose bot is gone (a SIGKILL leaves no time to stop it) ends itself within seconds."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -62,14 +66,16 @@ class AudioWorkers:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_PRELOAD)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     async def start(self) -> None:
-        """Start the fork server and the workers now, in a thread: the first start imports PyAV and
-        the main script, and multiprocessing waits for that synchronously."""
+        """Start the workers now, from a thread: starting a process waits for it synchronously."""
         await asyncio.to_thread(self._warm)
 
     def _warm(self) -> None:
@@ -102,8 +108,8 @@ class AudioWorkers:
 
 @contextlib.contextmanager
 def _main_left_out() -> Iterator[None]:
-    """While workers start: multiprocessing runs the main script again in every new worker, and the
-    bot's (bot.py) imports all of discord.py and the bot, some 90 MB a worker for nothing. With a
+    """While workers start: multiprocessing runs the main script again in every spawned worker, and
+    the bot's (bot.py) imports all of discord.py and the bot, some 90 MB a worker for nothing. With a
     bare __main__ in its place the workers import only what they are sent, by module name."""
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
@@ -111,3 +117,21 @@ def _main_left_out() -> Iterator[None]:
         yield
     finally:
         sys.modules["__main__"] = main
+
+
+def _start_worker(parent: int) -> None:
+    """In each worker: yield the CPU to the bot, and end the process once the bot is gone.
+
+    Audio checks can wait a little; the event loop answering Discord cannot, and on a small host the
+    workers would otherwise take the cores it needs (nice 10: they get what the loop leaves). A worker
+    waits on a queue whose writing end it holds itself, so a dead bot would leave it waiting for ever.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(_NICENESS)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_EVERY)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-bot", daemon=True).start()

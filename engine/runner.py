@@ -609,7 +609,7 @@ class Runner:
                 audio=self.audio,
             )
         except ProviderError as error:
-            _discard(dest, completed)
+            await asyncio.to_thread(_discard, dest, completed)
             await self._fail(job, Failure.of(error), detail=error.detail)
             return
         completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
@@ -625,7 +625,7 @@ class Runner:
                     update={"params": {**failure.params, "kept_hours": hours, "job_id": job.id}}
                 )
             else:
-                _discard(dest, completed)
+                await asyncio.to_thread(_discard, dest, completed)
             await self._fail(job, failure)
             if refused.tell:
                 failed = await self._current(job)
@@ -634,7 +634,7 @@ class Runner:
                 except Exception:
                     log.exception("job %s: could not tell the member about the unposted takes", job.id)
             return
-        _discard(dest, completed)
+        await asyncio.to_thread(_discard, dest, completed)
         job = await self.jobs.transition(job.id, S.DELIVERED, result_message_id=message_id, result=result)
         self.status.push(job)
         await self._finish(job)
@@ -704,6 +704,7 @@ class Runner:
 
 
 def _discard(dest: Path, completed: Completed) -> None:
+    """Runs in a thread: a job's takes are megabytes in several files, too slow to unlink on the loop."""
     shutil.rmtree(dest, ignore_errors=True)
     _remove_outputs(completed)
 

@@ -83,7 +83,7 @@ class BotOptions:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     # Worker processes for audio work (engine/offload.py); 0: threads of this process.
-    audio_workers: int = 2
+    audio_workers: int = 1
 
     @property
     def syncs_commands(self) -> bool:
