@@ -74,6 +74,8 @@ async def restart(jobs: int, per_minute: int, *, baseline: bool) -> dict[str, fl
             # A poll sent while the bot was still connecting counts as at ready.
             firsts = sorted(max(ready, _polled_after(job, restarted) or 0.0) for job in fake.jobs)
             await _until(lambda: results(bot) >= started, BOUND)
+            # The row turns DELIVERED just after the post lands.
+            await _until(lambda: _delivered_rows(bot, started), 30)
             polls = sorted(t for job in fake.jobs for t in job.poll_times if t >= restarted)
             busiest = max(sum(1 for t in polls if s <= t < s + 60) for s in polls)
             rows = await _rows(bot)
@@ -113,6 +115,10 @@ async def _rows(bot: Bot) -> list[Any]:
         return await JobRepository(db).recent(100_000)
     finally:
         await db.close()
+
+
+async def _delivered_rows(bot: Bot, jobs: int) -> bool:
+    return sum(1 for r in await _rows(bot) if r.state is JobState.DELIVERED) >= jobs
 
 
 async def _submitted_rows(bot: Bot, jobs: int) -> bool:
