@@ -4,7 +4,7 @@
 
 The real bot as a process of its own (bench/bot_process.py: bot.py's main(), settings from the
 environment) against the fake Discord and the fake MusicGPT in this process: JOBS /remix from 50
-members over 10 channels are submitted (eta 600 s, polls every 10 s as in production, so none is
+members over 10 channels, 50 a second, are submitted (eta 600 s, polls every 10 s as in production, so none is
 polled before the kill), the bot process is killed with SIGKILL, then started again. The figure is
 the time from ready (the new process connected with its commands synced) to the last resumed job's
 first /byId, read from the fake MusicGPT's request log, with the most /byId calls any 60 s window saw
@@ -54,7 +54,8 @@ async def restart(jobs: int, per_minute: int, *, baseline: bool) -> dict[str, fl
             fake.polls_to_complete = 1
             for n in range(MEMBERS - len([m for m in bot.h.discord.members.values() if not m.bot])):
                 bot.h.discord.add_member(800000000000010000 + n, f"member{n}")
-            interactions = await fire(bot, jobs)
+            # Paced as in the issue (50 commands a second), so every command starts its job.
+            interactions = await fire(bot, jobs, per_second=50)
             await _until(lambda: all(ix.callbacks for ix in interactions), BOUND)
             # A command Discord no longer let the bot acknowledge started no job (face/start.py).
             started = sum(1 for ix in interactions if ix.response is not None)

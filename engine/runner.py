@@ -634,8 +634,9 @@ class Runner:
                 except Exception:
                     log.exception("job %s: could not tell the member about the unposted takes", job.id)
             return
-        await asyncio.to_thread(_discard, dest, completed)
+        # Recorded before the takes go: a button pressed on the result finds the message at once.
         job = await self.jobs.transition(job.id, S.DELIVERED, result_message_id=message_id, result=result)
+        await asyncio.to_thread(_discard, dest, completed)
         self.status.push(job)
         await self._finish(job)
 
