@@ -15,12 +15,11 @@ engine/offload.py) and printed beside it.
 
 Figures: commands acknowledged within Discord's 3 s and the acknowledgement p50 / p99 as Discord
 sees it (the fake's clock, from sending INTERACTION_CREATE to receiving the first callback, late
-ones included; exact), the
-same p99 inside the bot and the event-loop lag p99 (bucket bounds of the bot's /metrics
-histograms), peak RSS of the bot process (VmHWM) and the memory of its audio worker processes
-(engine/offload.py; their proportional set size, shared pages counted once), CPU per job (the bot
-process alone), Discord requests per job and 429s (/metrics), and jobs delivered exactly once (one
-result message each, every row DELIVERED).
+ones included; exact), the same p99 inside the bot and the event-loop lag p99 (bucket bounds of
+the bot's /metrics histograms), peak RSS of the bot process (VmHWM) and the memory of its audio
+worker processes (engine/offload.py; their proportional set size, shared pages counted once), CPU
+per job (the bot process alone), Discord requests per job and 429s (/metrics), and jobs delivered
+exactly once (one result message each, every row DELIVERED).
 """
 
 from __future__ import annotations
