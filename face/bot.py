@@ -328,5 +328,5 @@ class RemixBot(commands.AutoShardedBot):
             await self.writer.close()  # after everything that writes through it
             await self.web.stop()
             await self.admin_log.close()
-            self.audio.close()
+        self.audio.close()  # started before the runner: a start that failed later leaves none behind
         await super().close()
