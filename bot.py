@@ -78,6 +78,7 @@ def bot_options(settings: Settings) -> BotOptions:
         pricing=pricing(settings),
         shard_count=settings.shard_count,
         shard_ids=settings.shards(),
+        audio_workers=settings.audio_workers,
     )
 
 

@@ -79,7 +79,8 @@ async def main(n_jobs: int, events: int, interval: float = 0.5) -> None:
     print(f"{n_jobs} jobs x {events} progress events, edit interval {interval}s")
     print(f"state pushes        {pushed}")
     print(
-        f"Discord writes      {writes}  ({writes / n_jobs:.1f} per job, {pushed / writes:.0f}x fewer than pushes)"
+        f"Discord writes      {writes}  "
+        f"({writes / n_jobs:.1f} per job, {pushed / writes:.0f}x fewer than pushes)"
     )
     print(f"final state shown   {final_ok}/{n_jobs}")
     print(f"wall time           {elapsed:.2f} s")

@@ -25,6 +25,7 @@ from domain.jobs import Failure, IllegalTransition, Job, JobState, NewJob, Refus
 from domain.kinds import JobKind
 from engine.admin import AdminRules, Member
 from engine.downloads import STRICT, DownloadPolicy, TooLarge
+from engine.offload import THREAD, Offload
 from engine.runner import Runner
 from providers.base import Capabilities
 from providers.registry import Registry
@@ -150,8 +151,10 @@ class Intake:
         max_jobs_per_member: int,
         guilds: GuildRepository | None = None,
         rules: AdminRules | None = None,
+        audio: Offload = THREAD,
     ) -> None:
         self.jobs = jobs
+        self.audio = audio
         self.registry = registry
         self.runner = runner
         self.downloads = downloads
@@ -353,7 +356,7 @@ class Intake:
                 log.info("job %s: input download failed: %s", job.id, error)
                 return await self.reject(job, refusal(Reason.ATTACHMENT_UNREACHABLE))
             try:
-                info = await asyncio.to_thread(probe, path)
+                info = await self.audio.run(probe, path)
             except NotAudio as error:
                 path.unlink(missing_ok=True)
                 return await self.reject(job, refusal(Reason.NOT_AUDIO, why=error.reason, **error.params))

@@ -40,6 +40,7 @@ from engine.admin import JobHooks
 from engine.downloads import STRICT, DownloadPolicy
 from engine.fair_queue import FairQueue
 from engine.kept import discard, keep, kept_jobs
+from engine.offload import THREAD, Offload
 from engine.ports import PostRefused, ResultSink, StatusSink
 from engine.retry import RESULT_POST, SUBMIT, TRACK, deadline, for_provider
 from engine.takes import Take, fetch_takes, take_dir
@@ -87,8 +88,10 @@ class Runner:
         holder: str | None = None,
         sole_process: bool = False,
         on_received: Callable[[Job], None] | None = None,
+        audio: Offload = THREAD,
     ) -> None:
         self.jobs = jobs
+        self.audio = audio
         self.registry = registry
         self.status = status
         self.results = results
@@ -764,9 +767,10 @@ class Runner:
                 refresh=(lambda: provider.refresh_outputs(handle)) if handle else None,
                 clock=self.clock,
                 until=self.clock.monotonic() + download_for,
+                audio=self.audio,
             )
         except ProviderError as error:
-            _discard(dest, completed)
+            await asyncio.to_thread(_discard, dest, completed)
             await self._fail(job, Failure.of(error), detail=error.detail)
             return
         completed = completed.model_copy(update={"notes": [*completed.notes, *notes]})
@@ -782,7 +786,7 @@ class Runner:
                     update={"params": {**failure.params, "kept_hours": hours, "job_id": job.id}}
                 )
             else:
-                _discard(dest, completed)
+                await asyncio.to_thread(_discard, dest, completed)
             await self._fail(job, failure)
             if refused.tell:
                 failed = await self._current(job)
@@ -791,10 +795,11 @@ class Runner:
                 except Exception:
                     log.exception("job %s: could not tell the member about the unposted takes", job.id)
             return
-        _discard(dest, completed)
+        # Recorded before the takes go: a button pressed on the result finds the message at once.
         job = await self.jobs.transition(
             job.id, S.DELIVERED, result_message_id=message_id, result=result, held_by=self.held_by
         )
+        await asyncio.to_thread(_discard, dest, completed)
         self.status.push(job)
         await self._finish(job)
 
@@ -869,6 +874,7 @@ class Runner:
 
 
 def _discard(dest: Path, completed: Completed) -> None:
+    """Runs in a thread: a job's takes are megabytes in several files, too slow to unlink on the loop."""
     shutil.rmtree(dest, ignore_errors=True)
     _remove_outputs(completed)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
@@ -15,6 +14,7 @@ from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.tracking import Completed, Note, Output
 from engine.downloads import DownloadPolicy
+from engine.offload import THREAD, Offload
 from engine.retry import TAKE_DOWNLOAD, deadline, retry_transient
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ async def fetch_takes(
     refresh: Refresh | None = None,
     clock: Clock = SYSTEM_CLOCK,
     until: float | None = None,
+    audio: Offload = THREAD,
 ) -> tuple[list[Take], list[Note]]:
     """Every take on local disk. A take that cannot be had becomes a note, unless none can.
 
@@ -117,7 +118,7 @@ async def fetch_takes(
                     raise
                 path = await _fetch_one(fresh, dest, downloads, max_bytes, clock, until)
                 link = fresh.url
-            path, probed = await asyncio.to_thread(_playable, path, output.index)
+            path, probed = await audio.run(_playable, path, output.index)
             duration = output.duration or probed
         except ProviderError as error:
             log.warning("take %s could not be fetched: %r (%s)", output.index, error, error.detail)
@@ -154,7 +155,7 @@ async def fetch_takes(
 
 def _playable(path: Path, index: int) -> tuple[Path, float | None]:
     """The take named by its real format so Discord plays it inline; converted to MP3 when that
-    format would not play (a video, an unusual container). Runs in a thread."""
+    format would not play (a video, an unusual container). Runs in an audio worker (engine/offload.py)."""
     try:
         info = probe(path)
     except NotAudio as exc:

@@ -21,6 +21,7 @@ from engine.admin import AdminRules, JobHooks, RuleDefaults
 from engine.budgets import Budgets, Pricing
 from engine.downloads import STRICT, DownloadPolicy
 from engine.intake import Intake
+from engine.offload import THREAD, AudioWorkers, InThread
 from engine.relay import WebhookRelay
 from engine.runner import Runner
 from engine.session_scheduler import SessionScheduler
@@ -83,6 +84,8 @@ class BotOptions:
     # Gateway shards (SHARD_COUNT, SHARD_IDS): None, None runs every shard Discord recommends.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # Worker processes for audio work (engine/offload.py); 0: threads of this process.
+    audio_workers: int = 1
 
     @property
     def syncs_commands(self) -> bool:
@@ -134,6 +137,10 @@ class RemixBot(commands.AutoShardedBot):
         self.registry = registry
         self.extensions_to_load = extensions
         self.jobs = JobRepository(db)
+        # Probes, transcodes and waveforms run here, off the event loop's interpreter.
+        self.audio: InThread | AudioWorkers = (
+            AudioWorkers(options.audio_workers) if options.audio_workers else THREAD
+        )
         self.guilds_repo = GuildRepository(db)
         self.rules_repo = RulesRepository(db)
         self.budgets_repo = BudgetRepository(db)
@@ -163,6 +170,7 @@ class RemixBot(commands.AutoShardedBot):
         # Buttons are found again by their custom_id, so they keep working after a restart.
         self.add_dynamic_items(*DYNAMIC_ITEMS, *SESSION_ITEMS)
         await self.writer.load()
+        await self.audio.start()
         self.status_board = StatusBoard(
             self,
             self.jobs,
@@ -187,6 +195,7 @@ class RemixBot(commands.AutoShardedBot):
             flagged=FlaggedPolicy(self.admin_rules.flagged_mode, self.admin_log),
             writer=self.writer,
             database_tag=await self.jobs.database_tag(),
+            audio=self.audio,
         )
         self.runner = Runner(
             self.jobs,
@@ -207,6 +216,7 @@ class RemixBot(commands.AutoShardedBot):
             sole_process=self.db.dialect == "sqlite",
             # A job claimed while its input was being checked (the check was cut short): again.
             on_received=lambda job: self._spawn(self._recheck(job)),
+            audio=self.audio,
         )
         # Webhook deliveries that reach this process for a job another process drives, and back.
         self.relay = WebhookRelay(self.runner, self.jobs)
@@ -221,6 +231,7 @@ class RemixBot(commands.AutoShardedBot):
             max_jobs_per_member=s.max_jobs_per_member,
             guilds=self.guilds_repo,
             rules=self.admin_rules,
+            audio=self.audio,
         )
         self.web = WebServer(
             self.jobs,
@@ -328,4 +339,5 @@ class RemixBot(commands.AutoShardedBot):
             await self.writer.close()  # after everything that writes through it
             await self.web.stop()
             await self.admin_log.close()
+        self.audio.close()  # started before the runner: a start that failed later leaves none behind
         await super().close()

@@ -24,6 +24,7 @@ from face import texts
 S = JobState
 # An embed description holds 4096 characters; a line is clipped well below that.
 DESCRIPTION_LIMIT = 4096
+MORE_ROOM = 256  # characters kept free for "... and N more" in any language
 EXCERPT = 24  # characters of the prompt on a board line: 50 lines must fit one embed
 
 
@@ -31,6 +32,9 @@ EXCERPT = 24  # characters of the prompt on a board line: 50 lines must fit one 
 class Line:
     job: Job
     position: int | None = None
+    # Its words, formatted once per language: a board of a hundred jobs is rendered again at every
+    # edit, and a line is replaced (not changed) when its job moves on.
+    text: tuple[str | None, str] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -122,11 +126,15 @@ def render_board(board: Board) -> discord.Embed:
     rendered: list[str] = []
     size = 0
     for number, line in enumerate(lines):
-        text = board_line(line, locale=board.locale)
-        more = texts.board_more(len(lines) - number, locale=board.locale)
-        if size + len(text) + 1 + len(more) > DESCRIPTION_LIMIT:
-            rendered.append(more)
-            break
+        if line.text is None or line.text[0] != board.locale:
+            line.text = (board.locale, board_line(line, locale=board.locale))
+        text = line.text[1]
+        # "... and N more" is only worded when the embed is nearly full.
+        if size + len(text) + 1 + MORE_ROOM > DESCRIPTION_LIMIT:
+            more = texts.board_more(len(lines) - number, locale=board.locale)
+            if size + len(text) + 1 + len(more) > DESCRIPTION_LIMIT:
+                rendered.append(more)
+                break
         rendered.append(text)
         size += len(text) + 1
     embed = discord.Embed(

@@ -18,6 +18,7 @@ from audio.waveform import render_waveform
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.jobs import Failure, Job, JobResult, TakeInfo
 from domain.tracking import Completed, Note
+from engine.offload import THREAD, Offload
 from engine.ports import PostRefused
 from engine.takes import Take, take_dir
 from face import texts
@@ -128,10 +129,10 @@ def result_embed(
     return embed
 
 
-async def draw_waveform(take: Take, dest: Path) -> Path | None:
-    """A waveform PNG of the take, drawn in a thread; None if it cannot be drawn (it is decoration)."""
+async def draw_waveform(take: Take, dest: Path, audio: Offload = THREAD) -> Path | None:
+    """A waveform PNG of the take, drawn off the loop; None if it cannot be drawn (it is decoration)."""
     try:
-        return await asyncio.to_thread(render_waveform, take.path, dest / WAVEFORM_NAME)
+        return await audio.run(render_waveform, take.path, dest / WAVEFORM_NAME)
     except Exception:
         log.warning("could not draw a waveform of %s", take.path, exc_info=True)
         return None
@@ -150,8 +151,10 @@ class DiscordResults:
         flagged: FlaggedPolicy | None = None,
         writer: ChannelWriter | None = None,
         database_tag: str = "",
+        audio: Offload = THREAD,
     ) -> None:
         self.client = client
+        self.audio = audio  # where takes are transcoded and waveforms drawn (engine/offload.py)
         # In every nonce and result marker: another database's job #n is not this one's.
         self.database_tag = database_tag
         self.provider_labels = provider_labels
@@ -165,9 +168,7 @@ class DiscordResults:
             return take.path
         # Inside the job's takes directory, which the runner removes once the job is posted.
         out_dir = take_dir(self.work_dir, job.id) / "fit"
-        return await asyncio.to_thread(
-            fit_to_size, take.path, out_dir, job.upload_limit, duration=take.duration
-        )
+        return await self.audio.run(fit_to_size, take.path, out_dir, job.upload_limit, duration=take.duration)
 
     async def _lrc_file(self, job: Job, number: int, take: Take) -> tuple[Path, str]:
         """The take's timed lyrics as an .lrc file beside it, for players that scroll lyrics."""
@@ -225,7 +226,7 @@ class DiscordResults:
         groups = message_parts(files, lambda f: f[0].stat().st_size, job.upload_limit) or [[]]
         image = None
         if not result.cover_url and files and len(groups[0]) < MAX_FILES_PER_MESSAGE:
-            waveform = await draw_waveform(takes[0], take_dir(self.work_dir, job.id))
+            waveform = await draw_waveform(takes[0], take_dir(self.work_dir, job.id), self.audio)
             if waveform:
                 groups[0].append((waveform, WAVEFORM_NAME))
                 image = f"attachment://{WAVEFORM_NAME}"

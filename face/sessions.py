@@ -11,7 +11,6 @@ never depends on a member's expiring attachment link.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import secrets
@@ -181,7 +180,7 @@ async def start_session(
     path = await fetch_audio(bot, audio, bot.intake.input_limit(checker.name), checker.label, locale)
     try:
         try:
-            info = await asyncio.to_thread(probe, path)
+            info = await bot.audio.run(probe, path)
         except NotAudio as exc:
             raise UserFacingError(texts.not_audio(exc.reason, locale=locale)) from exc
         if refused := check_duration(info.duration, checker.capabilities, checker.label):
@@ -281,12 +280,12 @@ async def submit_upload(
     fitted: Path | None = None
     try:
         try:
-            info = await asyncio.to_thread(probe, path)
+            info = await bot.audio.run(probe, path)
         except NotAudio as exc:
             raise UserFacingError(texts.not_audio(exc.reason, locale=locale)) from exc
         entry_file = path
         if info.size > limit:
-            fitted = await asyncio.to_thread(
+            fitted = await bot.audio.run(
                 fit_to_size, path, path.parent / f"{path.stem}-fit", limit, duration=info.duration
             )
             if fitted is None:

@@ -45,7 +45,7 @@ def mg(fake: FakeMusicGPT, **extra):
 
 async def test_remix_is_acknowledged_tracked_and_delivered(tmp_path: Path, musicgpt: FakeMusicGPT):
     audio = song(tmp_path)
-    async with harness(tmp_path, **mg(musicgpt)) as h:
+    async with harness(tmp_path, audio_workers=1, **mg(musicgpt)) as h:
         await h.start()
         ix = await h.discord.run_slash_command(
             "remix",
@@ -128,7 +128,8 @@ async def test_restart_mid_job_submits_once_and_delivers_once(tmp_path: Path):
 
 
 async def test_not_audio_is_refused_privately_and_nothing_is_sent(tmp_path: Path, musicgpt: FakeMusicGPT):
-    async with harness(tmp_path, **mg(musicgpt)) as h:
+    # The refusal comes from the probe in an audio worker process, with its reason intact.
+    async with harness(tmp_path, audio_workers=1, **mg(musicgpt)) as h:
         await h.start()
         ix = await h.discord.run_slash_command(
             "remix",
@@ -162,7 +163,7 @@ async def test_lyrics_too_long_is_refused_at_once(tmp_path: Path, musicgpt: Fake
 async def test_take_over_the_upload_limit_is_transcoded_to_fit(tmp_path: Path):
     big_take = song(tmp_path, seconds=30, fmt="wav", name="take")  # ~5 MB of WAV
     async with FakeMusicGPT(polls_to_complete=1, audio=big_take) as musicgpt:
-        async with harness(tmp_path, **mg(musicgpt)) as h:
+        async with harness(tmp_path, audio_workers=1, **mg(musicgpt)) as h:
             h.discord.attachment_size_limit = 1024 * 1024
             await h.start()
             await h.discord.run_slash_command(
