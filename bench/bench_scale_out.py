@@ -1,6 +1,6 @@
 """One process against two on the same PostgreSQL: the same burst of /remix, side by side.
 
-    .venv/bin/python bench/bench_scale_out.py [JOBS] [SPREAD_SECONDS] [--rounds=N] [--takeover]
+    .venv/bin/python bench/bench_scale_out.py [JOBS] [SPREAD_SECONDS] [--rounds=N] [--lease=N] [--no-takeover]
 
 Each run gets a fresh schema on TEST_DATABASE_URL (default the local server), the fake Discord with
 two servers (one on each of 2 gateway shards, 5 channels each) and 50 members, and a fake MusicGPT
@@ -17,16 +17,19 @@ measured it (every interaction, exact) and as the bots' /metrics histograms say 
 processes' buckets added up), event-loop lag p99 (the worst process), CPU seconds of the bot
 processes, and started jobs delivered exactly once (one result message each, every row DELIVERED).
 
-Lease takeover after a SIGKILL (`lease_takeover`, run with --takeover): two processes, jobs on both
-shards held running at the provider, shard 1's process killed; the time until each of its jobs is
-polled again by the survivor, and until it is delivered. Without job leases nobody takes them over
-(a process resumes jobs only at its own start), and it says so instead of printing a figure.
+Lease takeover after a SIGKILL (`lease_takeover`, part of every run, about a minute; --no-takeover
+skips it): two processes with JOB_LEASE_SECONDS=LEASE (--lease=N, default 5), 200 jobs on both
+shards held running at the provider, shard 1's process killed; per job of the killed process, the
+time until the survivor polls it (taken over) and until its result is posted, and whether each was
+delivered exactly once and submitted only once. The baseline column has no figure there: one process
+killed leaves its jobs until it is started again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import signal
 import statistics
@@ -60,7 +63,9 @@ CHANNELS_PER_GUILD = 5
 MEMBERS = 50
 BOUND = 1200.0  # seconds a burst may take before it is reported as not finished
 TAKEOVER_BOUND = 120.0  # seconds to wait for a killed process's jobs to be carried on
+TAKEOVER_JOBS = 200
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+NaN = float("nan")  # no baseline figure
 
 
 @dataclass
@@ -291,32 +296,31 @@ async def _burst(tmp: Path, jobs: int, layout: list[str], label: str, spread: fl
     }
 
 
-async def lease_takeover(jobs: int) -> dict[str, float] | None:
-    """Lease takeover time after a SIGKILL, in seconds (median and max over the killed process's
-    jobs): two processes (shards 0 and 1 of 2, JOB_LEASE_SECONDS=5), `jobs` commands over both
-    servers, every job held running at the fake MusicGPT; once all are running, shard 1's process
-    is killed with SIGKILL and its jobs are let finish. Measured per job of the killed process: the
-    time from the kill to its first /byId from the survivor (taken over) and to its result posted.
-    None when they are not carried on within TAKEOVER_BOUND (no job leases: nobody takes them)."""
+async def lease_takeover(jobs: int, lease: float) -> dict[str, float] | None:
+    """Lease takeover after a SIGKILL: two processes (shards 0 and 1 of 2, JOB_LEASE_SECONDS=lease),
+    `jobs` commands over both servers, every job held running at the fake MusicGPT; once all are
+    running, shard 1's process is killed with SIGKILL and every job is let finish at its next poll.
+    Per job of the killed process: seconds from the kill to its first /byId from the survivor (taken
+    over) and to its result posted. None when they are not carried on within TAKEOVER_BOUND."""
     with tempfile.TemporaryDirectory() as tmp:
-        return await _lease_takeover(Path(tmp), jobs)
+        return await _lease_takeover(Path(tmp), jobs, lease)
 
 
-async def _lease_takeover(tmp: Path, jobs: int) -> dict[str, float] | None:
+async def _lease_takeover(tmp: Path, jobs: int, lease: float) -> dict[str, float] | None:
     async with world(tmp, eta=2, polls_to_complete=10**9) as w:
         for shards in ("0", "1"):
-            await start_bot(w, shards, JOB_LEASE_SECONDS="5", MAX_JOBS_PER_MEMBER=str(jobs // MEMBERS + 1))
+            await start_bot(
+                w, shards, JOB_LEASE_SECONDS=f"{lease:g}", MAX_JOBS_PER_MEMBER=str(jobs // MEMBERS + 1)
+            )
         await w.discord.wait_for(w.discord.global_commands, timeout=30)
         await fire(w, jobs)
         await until(lambda: len(w.musicgpt.jobs) >= jobs, guard=BOUND, poll=0.2)
         rows = await rows_of(w.database_url)
-        orphans = {
-            r.handle.task_id: r for r in rows if r.channel_id in w.channels[1] and r.handle is not None
-        }
+        orphans = {r.handle.task_id for r in rows if r.channel_id in w.channels[1] and r.handle is not None}
         killed = w.bots[1]
         killed.proc.send_signal(signal.SIGKILL)
         await killed.proc.wait()
-        kill_at = time.monotonic()
+        kill_at, kill_wall = time.monotonic(), dt.datetime.now(dt.UTC)
         for job in w.musicgpt.jobs:
             w.musicgpt.complete(job)  # the next poll of each job finds it done
 
@@ -327,18 +331,29 @@ async def _lease_takeover(tmp: Path, jobs: int) -> dict[str, float] | None:
         mine = [j for j in w.musicgpt.jobs if j.task_id in orphans]
         with contextlib.suppress(AssertionError):  # not carried on within the bound
             await until(lambda: len(w.results(w.channels[1])) >= len(mine), guard=TAKEOVER_BOUND, poll=0.2)
-        delivered_at = time.monotonic() - kill_at
+        # A second post would come from a second holder: give one more lease period to show it.
+        await asyncio.sleep(lease)
+        posted = w.results(w.channels[1])
+        delivered = [(m.created_at - kill_wall).total_seconds() for m in posted]
         polled = [t for j in mine if (t := taken_over(j)) is not None]
-    if len(polled) < len(mine) or len(w.results(w.channels[1])) < len(mine):
+        submitted = len(w.musicgpt.jobs)
+        rows = await rows_of(w.database_url)
+    if not mine or len(polled) < len(mine) or len(posted) < len(mine):
         return None
+    done = sum(1 for r in rows if r.channel_id in w.channels[1] and r.state is JobState.DELIVERED)
     return {
-        "kill to taken over, median (s)": statistics.median(polled),
+        "jobs of the killed process": len(mine),
+        "kill to taken over, p50 (s)": statistics.median(polled),
         "kill to taken over, max (s)": max(polled),
-        "kill to last delivered (s)": delivered_at,
+        "kill to delivered, p50 (s)": statistics.median(delivered),
+        "kill to delivered, max (s)": max(delivered),
+        # Every row DELIVERED and one result message per job (a second post would show here).
+        "delivered exactly once (%)": 100.0 * min(done, len(mine)) / len(mine) * (len(posted) == len(mine)),
+        "submitted to provider once (%)": 100.0 * (submitted == jobs),
     }
 
 
-async def main(jobs: int, spread: float, rounds: int, takeover: bool) -> None:
+async def main(jobs: int, spread: float, rounds: int, takeover: bool, lease: float) -> None:
     # Rounds alternate which layout goes first (one, two; two, one; ...), so a machine whose load
     # drifts during the run favours neither; each figure is the median over the rounds.
     runs: dict[str, list[dict[str, float]]] = {"base": [], "ours": []}
@@ -360,20 +375,22 @@ async def main(jobs: int, spread: float, rounds: int, takeover: bool) -> None:
         (name, ours[name], base[name], ours[name] / base[name] if base[name] else float("nan"))
         for name in ours
     ]
+    if takeover:
+        figures = await lease_takeover(TAKEOVER_JOBS, lease)
+        if figures is None:
+            rows.append((f"lease takeover: not within {TAKEOVER_BOUND:.0f} s", NaN, NaN, NaN))
+        else:
+            rows.append(("lease takeover: JOB_LEASE_SECONDS", lease, NaN, NaN))
+            rows += [(f"lease takeover: {name}", value, NaN, NaN) for name, value in figures.items()]
     table("two processes (ours) vs one process running both shards (baseline)", rows)
-    if not takeover:
-        print("lease takeover after SIGKILL: not measured (run with --takeover; needs job leases)")
-        return
-    figures = await lease_takeover(min(jobs, 200))
-    if figures is None:
+    if takeover:
         print(
-            f"lease takeover after SIGKILL: the killed process's jobs were not carried on within "
-            f"{TAKEOVER_BOUND:.0f} s (as expected without job leases: a process resumes jobs only at "
-            "its own start)"
+            f"lease takeover: JOB_LEASE_SECONDS={lease:g}, {TAKEOVER_JOBS} jobs held running over both "
+            "shards, shard 1's process killed with SIGKILL (no baseline: one process killed leaves its "
+            "jobs until it is started again)"
         )
-        return
-    for name, value in figures.items():
-        print(f"lease takeover after SIGKILL: {name} {value:.1f}")
+    else:
+        print("lease takeover after SIGKILL: not measured (--no-takeover)")
 
 
 if __name__ == "__main__":
@@ -381,4 +398,5 @@ if __name__ == "__main__":
     numbers = [float(a) for a in sys.argv[1:] if not a.startswith("--")]
     jobs, spread = int(numbers[0]) if numbers else 2000, numbers[1] if len(numbers) > 1 else 0.0
     rounds = next((int(f.split("=", 1)[1]) for f in flags if f.startswith("--rounds=")), 1)
-    asyncio.run(main(jobs, spread, rounds, "--takeover" in flags))
+    lease = next((float(f.split("=", 1)[1]) for f in flags if f.startswith("--lease=")), 5.0)
+    asyncio.run(main(jobs, spread, rounds, "--no-takeover" not in flags, lease))

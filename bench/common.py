@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import signal
 import subprocess
@@ -260,8 +261,16 @@ async def hammer(
 
 def table(title: str, rows: list[tuple[str, float, float, float]], goal: float | None = None) -> None:
     """Rows of (figure, ours, baseline from the same run, ratio); the goal for the ratio, if any."""
+    width = max([34] + [len(row[0]) for row in rows])
     print(title)
-    print(f"{'figure':<34} {'ours':>10} {'baseline':>10} {'ratio':>7}" + ("  goal" if goal else ""))
+    print(f"{'figure':<{width}} {'ours':>10} {'baseline':>10} {'ratio':>7}" + ("  goal" if goal else ""))
     for name, ours, baseline, ratio in rows:
         mark = f"  {'met' if ratio >= goal else 'MISSED'} (>= {goal}x)" if goal else ""
-        print(f"{name:<34} {ours:>10.1f} {baseline:>10.1f} {ratio:>6.2f}x{mark}")
+        print(f"{name:<{width}} {cell(ours, 10)} {cell(baseline, 10)} {cell(ratio, 6, 'x')}{mark}")
+
+
+def cell(value: float, width: int, unit: str = "") -> str:
+    """A figure, or a dash where there is none (NaN: no such figure for that column)."""
+    if math.isnan(value):
+        return f"{'—':>{width}}{' ' * len(unit)}"
+    return f"{value:>{width}.{2 if unit else 1}f}{unit}"

@@ -3,7 +3,8 @@
 The target must be migrated (Database.open does that) and empty; the source at the same schema
 version. Tables are copied parents first (by their foreign keys), each value converted to the type
 of its PostgreSQL column (SQLite keeps times as text and booleans as 0/1), and each identity
-sequence is moved past the highest id copied, so the next job continues the numbering.
+sequence is moved past the highest id copied, so the next job continues the numbering. Job leases
+are not copied (a migrated job is nobody's yet).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from storage.db import Database, Queries
 
 # The ledger of the migrations is the target's own, never copied.
 _NOT_COPIED = {"schema_migrations"}
+# Left NULL: a job's lease names the SQLite process that ran it, which is gone; a migrated job starts
+# unleased, so the first process on PostgreSQL carries it on at once instead of waiting the lease out.
+_LEFT_EMPTY = {("jobs", "lease_holder"), ("jobs", "lease_until")}
 # Seeded by the migrations themselves (the database tag), so a fresh target is never empty there; the
 # source's rows replace them: the tag moves with the history, so result markers still match after.
 _REPLACED = {"meta"}
@@ -83,6 +87,8 @@ async def _columns(target: Database, table: str) -> list[_Column]:
     columns = []
     for row in rows:
         name, data_type, identity = str(row[0]), str(row[1]), str(row[2])
+        if (table, name) in _LEFT_EMPTY:
+            continue
         if data_type not in _CONVERT:
             raise TransferRefused(f"{table}.{name} is {data_type}, which this copy does not know")
         columns.append(_Column(name, _CONVERT[data_type], identity == "YES"))

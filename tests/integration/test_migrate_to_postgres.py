@@ -18,27 +18,32 @@ from domain.tracking import Handle
 from storage.budgets import BudgetRepository
 from storage.db import Database
 from storage.guilds import GuildRepository
-from storage.jobs import JobRepository
+from storage.jobs import JobRepository, Lease
 from storage.rules import RulesRepository
 from storage.sessions import SessionRepository
 from tests.unit.test_session_storage import T0, plan
 from tests.unit.test_storage import new_job
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+DEAD_HOLDER = "old-host:4242:sqlite"
 
 
 async def history(db: Database) -> dict[str, object]:
-    """A bot's life so far: jobs in every stage, a webhook delivery, server settings and rules,
-    budgets, a remix session with entries and a vote, and the commands digest."""
+    """A bot's life so far: jobs in every stage (the unfinished one still leased by the process that
+    stopped), a webhook delivery, server settings and rules, budgets, a remix session in German with
+    entries and a vote, and the commands digest."""
     jobs = JobRepository(db)
-    done = await jobs.create(new_job(1), JobState.QUEUED)
+    done = await jobs.create(new_job(1).model_copy(update={"public_locale": "fr"}), JobState.QUEUED)
     await jobs.transition(done.id, JobState.SUBMITTING)
     await jobs.transition(done.id, JobState.SUBMITTED, handle=Handle(task_id="t-1", conversion_ids=["c-1"]))
     await jobs.transition(done.id, JobState.RUNNING, percent=40.0)
     await jobs.transition(done.id, JobState.DELIVERING)
     result = JobResult(title="Lofi", takes=[TakeInfo(index=1, filename="a.mp3", duration=30.5)])
     await jobs.transition(done.id, JobState.DELIVERED, result=result, result_message_id=99)
-    waiting = await jobs.create(new_job(2, member=11))
+    # The SQLite bot was killed a moment ago: its lease on the waiting job has not run out yet.
+    waiting = await jobs.create(
+        new_job(2, member=11), lease=Lease(DEAD_HOLDER, datetime.now(UTC) + timedelta(hours=1))
+    )
     await jobs.record_delivery("musicgpt", "delivery-1", done.id)
 
     guilds = GuildRepository(db)
@@ -55,7 +60,7 @@ async def history(db: Database) -> dict[str, object]:
     assert await budgets.hold(done.id, 0.0, 12.5)
 
     sessions = SessionRepository(db)
-    session = await sessions.create(plan(), T0)
+    session = await sessions.create(plan().model_copy(update={"public_locale": "de"}), T0)
     first = await sessions.add_entry(
         session.id, 100, EntryKind.UPLOAD, Path("e0.mp3"), 3, T0, upload_filename="mine.mp3"
     )
@@ -112,7 +117,14 @@ async def test_a_sqlite_history_reads_back_the_same_on_postgresql(tmp_path: Path
     postgres = await Database.open(postgres_url)
     try:
         assert await read_back(postgres, made) == before
+        assert before["jobs"][0].public_locale == "fr"  # type: ignore[index]
+        assert before["session"].public_locale == "de"  # type: ignore[attr-defined]
         jobs = JobRepository(postgres)
+        # A migrated job starts unleased: the first process on PostgreSQL carries it on at once,
+        # not after the lease of the SQLite process that is gone.
+        first = Lease("new-host:1:pg", datetime.now(UTC) + timedelta(seconds=30))
+        claimed = await jobs.claim(first, datetime.now(UTC))
+        assert [(c.job.id, c.previous) for c in claimed] == [(made["jobs"][1], None)]  # type: ignore[index]
         assert await jobs.database_tag() == tag, "result markers posted before the move still match"
         assert not await jobs.record_delivery("musicgpt", "delivery-1", made["jobs"][0]), (  # type: ignore[index]
             "a webhook seen before the move stays a duplicate"
