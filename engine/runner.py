@@ -34,6 +34,7 @@ from typing import Any
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import ErrorKind, ProviderError, Reason
 from domain.jobs import Failure, IllegalTransition, Job, JobResult, JobState
+from domain.shards import Shards
 from domain.tracking import Completed, Handle, Note, Progress
 from engine import metrics
 from engine.admin import JobHooks
@@ -86,6 +87,7 @@ class Runner:
         clock: Clock = SYSTEM_CLOCK,
         lease_seconds: float | None = None,
         holder: str | None = None,
+        shards: Shards | None = None,
         sole_process: bool = False,
         on_received: Callable[[Job], None] | None = None,
         audio: Offload = THREAD,
@@ -145,7 +147,10 @@ class Runner:
         # Job leases (JOB_LEASE_SECONDS); None: no leases, every unfinished job is this process's
         # (cli.py, which drives only the job it started).
         self.lease_seconds = lease_seconds
-        self.holder = holder or process_id()
+        # The gateway shards this process runs (None: all of them); part of its name on leases, so
+        # another process knows which channels are this one's home.
+        self.shards = shards
+        self.holder = holder or process_id() + (shards.label() if shards else "")
         # The condition on every write of a driven job: this process still holds its lease.
         self.held_by = self.holder if lease_seconds else None
         # The only bot process on its database (SQLite): at start, live leases are a dead run's.
@@ -257,9 +262,40 @@ class Runner:
             for job_id, holder in (await self.jobs.active_holders(sorted(missing))).items():
                 if holder != self.holder:
                     self._drop(job_id, holder)
+        driving = mine | set(self._requeue)
+        if gained := held - driving:
+            # Handed here by another process (their channel's home is here); intake's jobs still
+            # being admitted are held but not at their provider yet, and stay the intake's.
+            handed = [job for job in await self.jobs.at_provider(sorted(gained)) if job.id not in driving]
+            for job in handed:
+                log.info("job %s: handed over by another process; its channel is this one's", job.id)
+            await self._take([Claimed(job, None) for job in handed], taken_over=True)
         await self._take(await self._claim(), taken_over=True)
+        if self.shards is not None:
+            await self._hand_home()
         self._elsewhere = await self.jobs.in_flight_elsewhere(self.holder)
         self.wake()
+
+    async def _hand_home(self) -> None:
+        """One process writes to a channel at a time (its write budget is per channel). A job taken
+        over from a process that died is driven here until that process is back: once it drives a
+        job in the same channel again, and the channel's server is on its shards, not this one's,
+        the job is handed to it (tracked there from its handle; delivery looks for its own post first)."""
+        homes: dict[str, set[int]] = {}
+        for job_id, guild_id, other in await self.jobs.rivals(self.holder, self.clock.utcnow()):
+            assert self.shards is not None
+            theirs = Shards.of_holder(other)
+            if (
+                job_id in self._tasks
+                and not self.shards.covers(guild_id)
+                and theirs
+                and theirs.covers(guild_id)
+            ):
+                homes.setdefault(other, set()).add(job_id)
+        for other, job_ids in homes.items():
+            lease = Lease(other, self.clock.utcnow() + timedelta(seconds=self.lease_seconds or 0))
+            for job_id in sorted(await self.jobs.hand_over(sorted(job_ids), self.holder, lease)):
+                self._drop(job_id, other)
 
     def _drop(self, job_id: int, holder: str | None) -> None:
         """Another process holds the job now: stop driving it here, without another write."""

@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from domain.clock import Clock, SystemClock
 from domain.jobs import TERMINAL_CHANNEL, Job, JobState
+from domain.shards import Shards
 from engine.admin import AdminRules, JobHooks, RuleDefaults
 from engine.budgets import Budgets, Pricing
 from engine.downloads import STRICT, DownloadPolicy
@@ -86,6 +87,13 @@ class BotOptions:
     shard_ids: tuple[int, ...] | None = None
     # Worker processes for audio work (engine/offload.py); 0: threads of this process.
     audio_workers: int = 1
+
+    @property
+    def shards(self) -> Shards | None:
+        """The shards this process runs when it runs some of them, not all."""
+        if self.shard_count is None or self.shard_ids is None:
+            return None
+        return Shards(self.shard_count, frozenset(self.shard_ids))
 
     @property
     def syncs_commands(self) -> bool:
@@ -212,6 +220,7 @@ class RemixBot(commands.AutoShardedBot):
             owns=started_in_discord,
             hooks=JobHooks(budgets, admin_log=self.admin_log),
             lease_seconds=s.job_lease_seconds,
+            shards=s.shards,
             # A SQLite file has one bot process: leases found at start are a dead run's.
             sole_process=self.db.dialect == "sqlite",
             # A job claimed while its input was being checked (the check was cut short): again.

@@ -96,6 +96,8 @@ class LeaseLost(Exception):
 
 # States that hold a provider slot: counted against the provider's parallel limit.
 _IN_FLIGHT = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DELIVERING)
+# A job tracked by a driver task: it can change process without being submitted again.
+_AT_PROVIDER = (JobState.SUBMITTED, JobState.RUNNING, JobState.DELIVERING)
 # Rows one claim takes at most; a caller wanting more claims again.
 CLAIM_BATCH = 500
 
@@ -264,6 +266,43 @@ class JobRepository:
             "UPDATE jobs SET lease_until = ? WHERE lease_holder = ? RETURNING id", (lease.until, lease.holder)
         )
         return {int(row[0]) for row in rows}
+
+    async def rivals(self, holder: str, now: datetime) -> list[tuple[int, int, str]]:
+        """(job id, guild id, other holder) for each job `holder` drives at its provider in a channel
+        where another process holds a live lease on an unfinished job: two processes writing to one
+        channel, which its write budget does not allow for long (engine/runner.py hands such jobs
+        to the channel's own process)."""
+        at_provider = [s.value for s in _AT_PROVIDER]
+        active = [s.value for s in ACTIVE]
+        rows = await self.db.fetchall(
+            "SELECT mine.id, mine.guild_id, other.lease_holder FROM jobs mine JOIN jobs other "
+            "ON other.channel_id = mine.channel_id AND other.id <> mine.id "
+            f"WHERE mine.lease_holder = ? AND mine.state IN ({', '.join('?' for _ in at_provider)}) "
+            "AND other.lease_holder IS NOT NULL AND other.lease_holder <> ? AND other.lease_until > ? "
+            f"AND other.state IN ({', '.join('?' for _ in active)}) ORDER BY mine.id",
+            [holder, *at_provider, holder, now, *active],
+        )
+        return [(int(row[0]), int(row[1]), str(row[2])) for row in rows]
+
+    async def hand_over(self, job_ids: Sequence[int], holder: str, lease: Lease) -> set[int]:
+        """Give the leases `holder` holds on these jobs to `lease.holder`, in one statement; the ids
+        handed (a job finished or lost meanwhile is not)."""
+        rows = await self.db.fetchall(
+            "UPDATE jobs SET lease_holder = ?, lease_until = ? "
+            f"WHERE id IN ({', '.join('?' for _ in job_ids)}) AND lease_holder = ? RETURNING id",
+            [lease.holder, lease.until, *job_ids, holder],
+        )
+        return {int(row[0]) for row in rows}
+
+    async def at_provider(self, job_ids: Sequence[int]) -> list[Job]:
+        """Of these jobs, those waiting on their provider (submitted, running, delivering)."""
+        at_provider = [s.value for s in _AT_PROVIDER]
+        rows = await self.db.fetchall(
+            f"SELECT * FROM jobs WHERE id IN ({', '.join('?' for _ in job_ids)}) "
+            f"AND state IN ({', '.join('?' for _ in at_provider)}) ORDER BY id",
+            [*job_ids, *at_provider],
+        )
+        return [_decode(row) for row in rows]
 
     async def release(self, holder: str) -> int:
         """Give up every lease `holder` holds (a clean close): another process may claim those jobs

@@ -153,3 +153,30 @@ async def test_a_claim_takes_at_most_one_batch(repo, db):
         await queued(repo, n)
     assert len(await repo.claim(lease(A), NOW)) == CLAIM_BATCH
     assert len(await repo.claim(lease(A), NOW)) == 1
+
+
+async def at_provider(repo: JobRepository, n: int, holder: str, *, channel: int = 2) -> int:
+    job = await repo.create(new_job(n).model_copy(update={"channel_id": channel}), lease=lease(holder))
+    await repo.transition(job.id, S.QUEUED)
+    await repo.transition(job.id, S.SUBMITTING)
+    await repo.transition(job.id, S.SUBMITTED, handle=Handle(task_id=f"t{n}"))
+    return job.id
+
+
+async def test_rivals_are_the_jobs_of_a_channel_another_process_writes_to_as_well(repo):
+    shared = await at_provider(repo, 1, A)
+    alone = await at_provider(repo, 2, A, channel=3)
+    await at_provider(repo, 3, B)  # B holds a live job in channel 2 too
+    assert await repo.rivals(A, NOW) == [(shared, 1, B)]
+    assert alone not in {job_id for job_id, _, _ in await repo.rivals(A, NOW)}
+    assert await repo.rivals(A, NOW + timedelta(seconds=31)) == [], "a run-out lease writes nothing"
+
+
+async def test_a_hand_over_moves_only_the_leases_the_giver_still_holds(repo):
+    mine = await at_provider(repo, 1, A)
+    lost = await at_provider(repo, 2, B)
+    assert await repo.hand_over([mine, lost], A, lease(B)) == {mine}
+    assert await repo.lease_holder(mine) == B and await repo.lease_holder(lost) == B
+    assert [job.id for job in await repo.at_provider([mine, lost])] == [mine, lost]
+    received = await repo.create(new_job(3), lease=lease(B))
+    assert await repo.at_provider([received.id]) == [], "still being admitted: not at its provider"

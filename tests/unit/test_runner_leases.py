@@ -10,6 +10,7 @@ from pathlib import Path
 
 from domain.jobs import JobState, NewJob
 from domain.kinds import JobKind
+from domain.shards import Shards
 from domain.tracking import Event, Handle, Progress
 from engine.runner import Runner
 from providers.base import Capabilities, JobRequest, Provider
@@ -211,6 +212,100 @@ async def test_other_processes_jobs_at_the_provider_count_against_its_limit(tmp_
         await jobs.transition(first_job, JobState.CANCELLED)  # a's job ends
         await b.lease_tick()
         await until(lambda: other.submits == 1)
+    finally:
+        await a.close()
+        await b.close()
+        await db.close()
+
+
+SHARD0_GUILD = 2 << 22  # Discord's formula, (id >> 22) % 2: shard 0 of 2
+
+
+async def job_in(jobs: JobRepository, n: int, guild_id: int, channel_id: int) -> int:
+    job = await jobs.create(
+        NewJob(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            member_id=3,
+            kind=JobKind.REMIX,
+            provider="scripted",
+            upload_limit=1,
+            idempotency_key=f"k{n}",
+            webhook_token=f"t{n}",
+        )
+    )
+    await jobs.transition(job.id, JobState.QUEUED)
+    return job.id
+
+
+def on_shards(jobs: JobRepository, provider: Provider, clock: FakeClock, tmp: Path, shard: int) -> Runner:
+    shards = Shards(2, frozenset({shard}))
+    return Runner(
+        jobs,
+        Registry({"scripted": Entry(provider, 5)}, "scripted"),
+        Statuses(),
+        None,  # type: ignore[arg-type]  # nothing is delivered here
+        work_dir=tmp,
+        deadline_seconds=24 * 3600,
+        max_take_bytes=1,
+        clock=clock,
+        lease_seconds=LEASE,
+        shards=shards,
+    )
+
+
+async def test_a_job_taken_over_goes_back_to_its_channels_own_process_once_that_one_is_back(tmp_path: Path):
+    # Shard 0's process was away; shard 1's took its job over. Once shard 0's process drives a job
+    # in that channel again, two processes would share the channel's write budget: the job goes home.
+    clock = FakeClock()
+    db = await Database.open(tmp_path / "db.sqlite3")
+    jobs = JobRepository(db)
+    taken = await job_in(jobs, 1, SHARD0_GUILD, channel_id=7)
+    away, home = Scripted(), Scripted()
+    b = on_shards(jobs, away, clock, tmp_path, shard=1)
+    a = on_shards(jobs, home, clock, tmp_path, shard=0)
+    try:
+        await b.start()
+        await until(lambda: away.tracked)
+        assert b.holder.endswith("/s1of2") and b.drives(taken)
+
+        fresh = await job_in(jobs, 2, SHARD0_GUILD, channel_id=7)  # shard 0's process is back
+        await a.start()
+        await until(lambda: len(home.tracked) == 1)
+        assert a.drives(fresh) and not a.drives(taken), "a live lease is not claimed"
+
+        await b.lease_tick()
+        assert not b.drives(taken), "handed to the channel's own process"
+        await a.lease_tick()
+        await until(lambda: len(home.tracked) == 2)
+        assert a.drives(taken) and await jobs.lease_holder(taken) == a.holder
+        assert away.submits == 1 and home.submits == 1, "tracked from its handle, never submitted again"
+    finally:
+        await a.close()
+        await b.close()
+        await db.close()
+
+
+async def test_a_process_keeps_the_jobs_of_its_own_channels(tmp_path: Path):
+    clock = FakeClock()
+    db = await Database.open(tmp_path / "db.sqlite3")
+    jobs = JobRepository(db)
+    own = await job_in(jobs, 1, SHARD0_GUILD, channel_id=7)
+    mine, theirs = Scripted(), Scripted()
+    a = on_shards(jobs, mine, clock, tmp_path, shard=0)
+    b = on_shards(jobs, theirs, clock, tmp_path, shard=1)
+    try:
+        await a.start()
+        await until(lambda: mine.tracked)
+        other = await job_in(jobs, 2, SHARD0_GUILD, channel_id=7)
+        await b.start()  # claims the new job of shard 0's channel (nobody held it)
+        await until(lambda: theirs.tracked)
+        await a.lease_tick()
+        assert a.drives(own), "shard 0's channel is a's own: a keeps its job"
+        await b.lease_tick()
+        await a.lease_tick()
+        await until(lambda: len(mine.tracked) == 2)
+        assert a.drives(other) and not b.drives(other)
     finally:
         await a.close()
         await b.close()
