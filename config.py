@@ -70,9 +70,9 @@ class Settings(BaseSettings):
     acestep_unreachable_grace: float = Field(default=600.0, ge=0)
 
     local_max_parallel: int = Field(default=1, ge=1, le=8)
-    # Processes that probe, transcode and draw waveforms beside the bot (engine/offload.py); 0 runs
-    # that work in threads of the bot's own process, which then competes with its event loop.
-    audio_workers: int = Field(default=1, ge=0, le=16)
+    # Processes that probe, transcode and draw waveforms beside the bot (engine/offload.py); 0 (the
+    # default) runs that work in threads of the bot's own process: on 2 cores the quicker replies.
+    audio_workers: int = Field(default=0, ge=0, le=16)
 
     # Webhook receiver inside the bot; PUBLIC_BASE_URL is how providers reach it.
     webhook_host: str = "0.0.0.0"

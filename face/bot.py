@@ -86,7 +86,7 @@ class BotOptions:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     # Worker processes for audio work (engine/offload.py); 0: threads of this process.
-    audio_workers: int = 1
+    audio_workers: int = 0
 
     @property
     def shards(self) -> Shards | None:

@@ -78,9 +78,6 @@ class Harness:
             musicgpt_poll_interval=0.1,
             # Polls ten times a second per job: no plan's /byId limit is what these tests are about.
             musicgpt_status_per_minute=100_000,
-            # Audio work in threads: a worker process per bot would cost every test its start-up.
-            # The tests that pass audio_workers=1 run the production path (engine/offload.py).
-            audio_workers=0,
         )
         values.update(self.overrides)
         values.setdefault("download_allowed_hosts", fake_hosts(values))

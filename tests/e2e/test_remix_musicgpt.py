@@ -128,7 +128,7 @@ async def test_restart_mid_job_submits_once_and_delivers_once(tmp_path: Path):
 
 
 async def test_not_audio_is_refused_privately_and_nothing_is_sent(tmp_path: Path, musicgpt: FakeMusicGPT):
-    # The refusal comes from the probe in an audio worker process, with its reason intact.
+    # AUDIO_WORKERS=1: the refusal comes from the probe in a worker process, with its reason intact.
     async with harness(tmp_path, audio_workers=1, **mg(musicgpt)) as h:
         await h.start()
         ix = await h.discord.run_slash_command(
