@@ -71,7 +71,7 @@ class Settings(BaseSettings):
 
     local_max_parallel: int = Field(default=1, ge=1, le=8)
     # Processes that probe, transcode and draw waveforms beside the bot (engine/offload.py); 0 (the
-    # default) runs that work in threads of the bot's own process: on 2 cores the quicker replies.
+    # default) runs that work in threads of the bot's own process: one process, 50 MB less.
     audio_workers: int = Field(default=0, ge=0, le=16)
 
     # Webhook receiver inside the bot; PUBLIC_BASE_URL is how providers reach it.

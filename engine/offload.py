@@ -6,10 +6,10 @@ A thread keeps the event loop waiting all the same: PyAV reads through a Python 
 socket write, select() and file open on the loop waited for it (issue 12: event-loop lag p99 of
 250-500 ms with 1,000 jobs). A worker process has an interpreter of its own; the loop only waits for
 the answer. With AUDIO_WORKERS the bot runs an `AudioWorkers` pool of that many processes; `THREAD`
-(AUDIO_WORKERS=0, the default, and wherever none is passed) runs the work in a thread. Measured on
-2 cores (bench/bench_thousand_jobs.py, quiet machine), threads answered commands sooner (ack p99
-13-20 ms against 73-126 ms with one worker) while the worker kept the loop lag lower (10-25 ms
-against 25 ms): the worker's decoding takes the second core the loop's own threads use.
+(AUDIO_WORKERS=0, the default, and wherever none is passed) runs the work in a thread. On a quiet
+2-core machine (bench/bench_thousand_jobs.py, three runs) the two did not differ beyond the order in
+which the bench ran them, and threads met the targets (ack p99 14-51 ms, loop lag p99 <= 25 ms at 50
+commands a second), so the default is the one process.
 """
 
 from __future__ import annotations
