@@ -55,9 +55,12 @@ class _Statements(Queries):
             raise IntegrityError(str(exc)) from exc
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        # One trip to the database thread, not three (execute, fetch, close): a webhook delivery's
+        # dedupe INSERT ... RETURNING waits on it.
+        if self.trace is not None:
+            self.trace(sql)
         try:
-            async with self._run(sql, params) as cur:
-                return list(await cur.fetchall())
+            return list(await self.conn.execute_fetchall(sql, _adapt(params)))
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
 
