@@ -57,6 +57,20 @@ def status_text(revision_or_message: Any) -> str:
     return "\n".join(f.get("value", "") for f in embeds[0].get("fields", []))
 
 
+async def cut_short(task: asyncio.Task[None]) -> None:
+    """Cancel the bot's task the way a kill would cut it short. On Python 3.11 asyncio.wait_for (in
+    discord.py's connect) swallows a cancel that lands as its inner call completes, so the cancel is
+    repeated until the task has ended."""
+    for _ in range(100):
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=0.1)
+        if done:
+            with contextlib.suppress(asyncio.CancelledError):
+                task.result()
+            return
+    raise AssertionError("the bot's task did not stop after 100 cancels")
+
+
 @dataclass
 class Harness:
     discord: FakeDiscord
@@ -112,9 +126,7 @@ class Harness:
         """Stop the bot the way a SIGTERM would: whatever it was doing is cut short."""
         if self._task is None:
             return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(self._task, 10)
+        await cut_short(self._task)
         self._task = None
 
     async def job(self, job_id: int) -> Job:

@@ -23,7 +23,7 @@ from engine.takes import Take
 from face.results import DiscordResults
 from storage.db import Database
 from storage.jobs import JobRepository
-from tests.e2e.harness import fake_hosts, free_port, song
+from tests.e2e.harness import cut_short, fake_hosts, free_port, song
 from tests.fakes.discord import FakeDiscord, FakeMessage, patched_discord
 from tests.fakes.musicgpt import FakeMusicGPT
 from tests.waiting import until
@@ -70,9 +70,7 @@ async def bot_process(settings: Settings, fake: FakeDiscord, shard: int) -> Asyn
             task.result()  # its failure to start, as raised
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 10)
+        await cut_short(task)
 
 
 def results_in(fake: FakeDiscord, channel_id: int) -> list[FakeMessage]:
