@@ -111,6 +111,8 @@ async def test_a_runner_that_lost_the_lease_stops_writing_and_the_other_carries_
         assert a._lease_task is not None
         a._lease_task.cancel()
         await clock.advance(LEASE + 1)
+        # b's next tick, whether its own loop is back asleep yet or still at the database.
+        await b.lease_tick()
         await until(lambda: b.drives(job_id) and second.tracked)
         assert await jobs.lease_holder(job_id) == "b:2:y"
         assert taken_over == [[job_id]], "webhooks stored while a held it are collected at once"
