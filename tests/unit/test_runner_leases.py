@@ -55,10 +55,20 @@ class Statuses:
         self.positions.append((job.id, position))
 
 
-def runner(jobs: JobRepository, provider: Provider, status: Statuses, clock: FakeClock, tmp: Path, name: str):
+def runner(
+    jobs: JobRepository,
+    provider: Provider,
+    status: Statuses,
+    clock: FakeClock,
+    tmp: Path,
+    name: str | None = None,
+    *,
+    shards: Shards | None = None,
+    parallel: int = 1,
+) -> Runner:
     return Runner(
         jobs,
-        Registry({"scripted": Entry(provider, 1)}, "scripted"),
+        Registry({"scripted": Entry(provider, parallel)}, "scripted"),
         status,
         None,  # type: ignore[arg-type]  # nothing is delivered here
         work_dir=tmp,
@@ -68,20 +78,21 @@ def runner(jobs: JobRepository, provider: Provider, status: Statuses, clock: Fak
         clock=clock,
         lease_seconds=LEASE,
         holder=name,
+        shards=shards,
     )
 
 
-async def queued_job(jobs: JobRepository) -> int:
+async def queued_job(jobs: JobRepository, n: int = 0, guild_id: int = 1, channel_id: int = 2) -> int:
     job = await jobs.create(
         NewJob(
-            guild_id=1,
-            channel_id=2,
+            guild_id=guild_id,
+            channel_id=channel_id,
             member_id=3,
             kind=JobKind.REMIX,
             provider="scripted",
             upload_limit=1,
-            idempotency_key="k",
-            webhook_token="t",
+            idempotency_key=f"k{n}",
+            webhook_token=f"t{n}",
         )
     )
     await jobs.transition(job.id, JobState.QUEUED)
@@ -223,37 +234,8 @@ async def test_other_processes_jobs_at_the_provider_count_against_its_limit(tmp_
 SHARD0_GUILD = 2 << 22  # Discord's formula, (id >> 22) % 2: shard 0 of 2
 
 
-async def job_in(jobs: JobRepository, n: int, guild_id: int, channel_id: int) -> int:
-    job = await jobs.create(
-        NewJob(
-            guild_id=guild_id,
-            channel_id=channel_id,
-            member_id=3,
-            kind=JobKind.REMIX,
-            provider="scripted",
-            upload_limit=1,
-            idempotency_key=f"k{n}",
-            webhook_token=f"t{n}",
-        )
-    )
-    await jobs.transition(job.id, JobState.QUEUED)
-    return job.id
-
-
 def on_shards(jobs: JobRepository, provider: Provider, clock: FakeClock, tmp: Path, shard: int) -> Runner:
-    shards = Shards(2, frozenset({shard}))
-    return Runner(
-        jobs,
-        Registry({"scripted": Entry(provider, 5)}, "scripted"),
-        Statuses(),
-        None,  # type: ignore[arg-type]  # nothing is delivered here
-        work_dir=tmp,
-        deadline_seconds=24 * 3600,
-        max_take_bytes=1,
-        clock=clock,
-        lease_seconds=LEASE,
-        shards=shards,
-    )
+    return runner(jobs, provider, Statuses(), clock, tmp, shards=Shards(2, frozenset({shard})), parallel=5)
 
 
 async def test_a_job_taken_over_goes_back_to_its_channels_own_process_once_that_one_is_back(tmp_path: Path):
@@ -262,7 +244,7 @@ async def test_a_job_taken_over_goes_back_to_its_channels_own_process_once_that_
     clock = FakeClock()
     db = await Database.open(tmp_path / "db.sqlite3")
     jobs = JobRepository(db)
-    taken = await job_in(jobs, 1, SHARD0_GUILD, channel_id=7)
+    taken = await queued_job(jobs, 1, SHARD0_GUILD, channel_id=7)
     away, home = Scripted(), Scripted()
     b = on_shards(jobs, away, clock, tmp_path, shard=1)
     a = on_shards(jobs, home, clock, tmp_path, shard=0)
@@ -271,7 +253,7 @@ async def test_a_job_taken_over_goes_back_to_its_channels_own_process_once_that_
         await until(lambda: away.tracked)
         assert b.holder.endswith("/s1of2") and b.drives(taken)
 
-        fresh = await job_in(jobs, 2, SHARD0_GUILD, channel_id=7)  # shard 0's process is back
+        fresh = await queued_job(jobs, 2, SHARD0_GUILD, channel_id=7)  # shard 0's process is back
         await a.start()
         await until(lambda: len(home.tracked) == 1)
         assert a.drives(fresh) and not a.drives(taken), "a live lease is not claimed"
@@ -292,14 +274,14 @@ async def test_a_process_keeps_the_jobs_of_its_own_channels(tmp_path: Path):
     clock = FakeClock()
     db = await Database.open(tmp_path / "db.sqlite3")
     jobs = JobRepository(db)
-    own = await job_in(jobs, 1, SHARD0_GUILD, channel_id=7)
+    own = await queued_job(jobs, 1, SHARD0_GUILD, channel_id=7)
     mine, theirs = Scripted(), Scripted()
     a = on_shards(jobs, mine, clock, tmp_path, shard=0)
     b = on_shards(jobs, theirs, clock, tmp_path, shard=1)
     try:
         await a.start()
         await until(lambda: mine.tracked)
-        other = await job_in(jobs, 2, SHARD0_GUILD, channel_id=7)
+        other = await queued_job(jobs, 2, SHARD0_GUILD, channel_id=7)
         await b.start()  # claims the new job of shard 0's channel (nobody held it)
         await until(lambda: theirs.tracked)
         await a.lease_tick()
