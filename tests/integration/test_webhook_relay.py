@@ -33,6 +33,7 @@ from tests.backends import admin_connection
 from tests.clock import FakeClock
 from tests.fakes.musicgpt import FakeMusicGPT
 from tests.tones import write_tone
+from tests.unit.test_storage import new_job
 from tests.waiting import until
 from tests.webhook_rig import Sink
 from web.server import WebServer
@@ -221,22 +222,7 @@ class Driving:
 
 
 async def two_jobs(jobs: JobRepository) -> tuple[Job, Job]:
-    made = []
-    for n in (1, 2):
-        job = await jobs.create(
-            NewJob(
-                guild_id=1,
-                channel_id=2,
-                member_id=3,
-                kind=JobKind.REMIX,
-                provider="musicgpt",
-                upload_limit=1,
-                idempotency_key=f"k-{n}",
-                webhook_token=f"t-{n}",
-            )
-        )
-        made.append(job)
-    return made[0], made[1]
+    return await jobs.create(new_job(1)), await jobs.create(new_job(2))
 
 
 async def test_stored_deliveries_reach_the_driving_process_once_even_when_stored_before_it_listened(
