@@ -47,16 +47,14 @@ class _Statements(Queries):
             raise IntegrityError(str(exc)) from exc
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        try:
-            async with self._run(sql, params) as cur:
-                row: aiosqlite.Row | None = await cur.fetchone()
-                return row
-        except sqlite3.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
+        # Every caller reads one row by its key, so fetching all of them costs nothing more and
+        # takes fetchall's single trip.
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        # One trip to the database thread, not three (execute, fetch, close): a webhook delivery's
-        # dedupe INSERT ... RETURNING waits on it.
+        # One trip to the database thread, not three (execute, fetch, close): every answer waits on
+        # it, a webhook delivery's dedupe INSERT ... RETURNING among them.
         if self.trace is not None:
             self.trace(sql)
         try:
