@@ -255,18 +255,22 @@ class Runner:
         lease = self.new_lease()
         assert lease is not None
         held = await self.jobs.renew(lease)
-        mine = set(self._tasks) | {job.id for job in self._queue.jobs()} | set(self._held_jobs)
+        mine = (
+            set(self._tasks)
+            | {job.id for job in self._queue.jobs()}
+            | set(self._held_jobs)
+            | set(self._requeue)
+        )
         if missing := mine - held:
             # A job that finished meanwhile holds no lease either; only an active job held by
             # another process (or by nobody) is lost.
             for job_id, holder in (await self.jobs.active_holders(sorted(missing))).items():
                 if holder != self.holder:
                     self._drop(job_id, holder)
-        driving = mine | set(self._requeue)
-        if gained := held - driving:
+        if gained := held - mine:
             # Handed here by another process (their channel's home is here); intake's jobs still
             # being admitted are held but not at their provider yet, and stay the intake's.
-            handed = [job for job in await self.jobs.at_provider(sorted(gained)) if job.id not in driving]
+            handed = await self.jobs.at_provider(sorted(gained))
             for job in handed:
                 log.info("job %s: handed over by another process; its channel is this one's", job.id)
             await self._take([Claimed(job, None) for job in handed], taken_over=True)
@@ -281,16 +285,12 @@ class Runner:
         over from a process that died is driven here until that process is back: once it drives a
         job in the same channel again, and the channel's server is on its shards, not this one's,
         the job is handed to it (tracked there from its handle; delivery looks for its own post first)."""
+        assert self.shards is not None
         homes: dict[str, set[int]] = {}
         for job_id, guild_id, other in await self.jobs.rivals(self.holder, self.clock.utcnow()):
-            assert self.shards is not None
-            theirs = Shards.of_holder(other)
-            if (
-                job_id in self._tasks
-                and not self.shards.covers(guild_id)
-                and theirs
-                and theirs.covers(guild_id)
-            ):
+            if job_id not in self._tasks or self.shards.covers(guild_id):
+                continue  # not tracked here yet, or this process's own channel
+            if (theirs := Shards.of_holder(other)) is not None and theirs.covers(guild_id):
                 homes.setdefault(other, set()).add(job_id)
         for other, job_ids in homes.items():
             lease = Lease(other, self.clock.utcnow() + timedelta(seconds=self.lease_seconds or 0))
